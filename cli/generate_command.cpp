@@ -1,0 +1,33 @@
+#include "cli/options.hpp"
+#include "data/generate.hpp"
+
+#include <chrono>
+
+namespace crimemap::cli {
+
+int generate_command(const arguments& args) {
+    po::options_description options("generate options");
+    data::generate_options generate;
+    std::string out;
+    options.add_options()                                                            //
+        ("out", po::value(&out)->required(), "folder to write into")                 //
+        ("rows", po::value(&generate.rows)->default_value(generate.rows), "street crimes in all")  //
+        ("months", po::value(&generate.months)->default_value(generate.months), "months of data")  //
+        ("seed", po::value(&generate.seed)->default_value(generate.seed), "random seed; same seed, same files");
+    po::variables_map values;
+    if (!parse_options(args, "crimemap generate --out DIR [--rows N] [--months M] [--seed S]", options, values))
+        return 0;
+    if (generate.months < 1 || generate.months > 600)
+        throw po::error("--months must be between 1 and 600, not " + std::to_string(generate.months));
+    generate.out = out;
+    auto start = std::chrono::steady_clock::now();
+    auto summary = data::generate(generate, std::cerr);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cerr << "generated " << summary.files << " files in " << out << ": " << summary.street_rows << " crimes, "
+              << summary.outcome_rows << " outcomes, " << summary.stop_rows << " stops, " << summary.neighbourhoods
+              << " neighbourhoods, " << summary.schemes << " Watch schemes, " << summary.postcodes << " postcodes in "
+              << seconds << " s\n";
+    return 0;
+}
+
+}  // namespace crimemap::cli

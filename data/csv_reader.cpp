@@ -1,0 +1,182 @@
+#include "data/csv_reader.hpp"
+
+#include <cpl_vsi.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace crimemap::data {
+
+namespace {
+
+constexpr std::size_t read_chunk = 4u << 20;
+
+class vsi_source final : public byte_source {
+public:
+    explicit vsi_source(const std::string& path) : path_(path) {
+        file_ = VSIFOpenL(path.c_str(), "rb");
+        if (!file_) throw input_error(path + ": cannot open for reading");
+        VSIStatBufL stat{};
+        if (VSIStatL(path.c_str(), &stat) == 0 && stat.st_size > 0) size_ = static_cast<std::uint64_t>(stat.st_size);
+    }
+    vsi_source(const vsi_source&) = delete;
+    vsi_source& operator=(const vsi_source&) = delete;
+    ~vsi_source() override { VSIFCloseL(file_); }
+
+    std::size_t read(char* buffer, std::size_t size) override {
+        std::size_t got = VSIFReadL(buffer, 1, size, file_);
+        if (got < size && VSIFEofL(file_) == 0) throw input_error(path_ + ": read error");
+        return got;
+    }
+    [[nodiscard]] std::uint64_t size_hint() const override { return size_; }
+
+private:
+    std::string path_;
+    VSILFILE* file_ = nullptr;
+    std::uint64_t size_ = 0;
+};
+
+class memory_bytes final : public byte_source {
+public:
+    explicit memory_bytes(std::string_view bytes) : bytes_(bytes) {}
+    std::size_t read(char* buffer, std::size_t size) override {
+        std::size_t n = std::min(size, bytes_.size() - offset_);
+        std::memcpy(buffer, bytes_.data() + offset_, n);
+        offset_ += n;
+        return n;
+    }
+    [[nodiscard]] std::uint64_t size_hint() const override { return bytes_.size(); }
+
+private:
+    std::string_view bytes_;
+    std::size_t offset_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<byte_source> open_vsi(const std::string& path) { return std::make_unique<vsi_source>(path); }
+std::unique_ptr<byte_source> memory_source(std::string_view bytes) { return std::make_unique<memory_bytes>(bytes); }
+
+csv_reader::csv_reader(std::unique_ptr<byte_source> source, std::string name, std::size_t max_record_bytes)
+    : source_(std::move(source)), name_(std::move(name)), max_record_bytes_(max_record_bytes) {
+    buffer_.resize(read_chunk + 1);
+    fields_.reserve(16);
+}
+
+bool csv_reader::fill() {
+    if (eof_) return false;
+    if (begin_ > 0) {
+        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (buffer_.size() - end_ < read_chunk / 2) {
+        if (end_ >= max_record_bytes_)
+            throw input_error(name_ + ":" + std::to_string(next_line_) + ": record longer than " +
+                              std::to_string(max_record_bytes_) + " bytes (an unclosed quote?)");
+        buffer_.resize(buffer_.size() + read_chunk);
+    }
+    std::size_t got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
+    if (got == 0) eof_ = true;
+    end_ += got;
+    return got > 0;
+}
+
+bool csv_reader::next() {
+    if (first_) {
+        first_ = false;
+        fill();
+        if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) {
+            begin_ += 3;
+            consumed_ += 3;
+        }
+    }
+    for (;;) {
+        if (begin_ == end_ && eof_) return false;
+        if (parse_record(eof_)) return true;
+        if (!fill() && begin_ == end_) return false;
+    }
+}
+
+// Scans one record starting at begin_. Returns false, changing nothing, when the
+// buffer ends before the record does and more input may follow.
+bool csv_reader::parse_record(bool at_end) {
+    const char* const base = buffer_.data();
+    const char* p = base + begin_;
+    const char* const end = base + end_;
+    fields_.clear();
+    // Quoted fields that hold "" escapes, unescaped in place once the record is complete.
+    unescaped_spans_.clear();
+    std::uint64_t newlines_in_quotes = 0;
+
+    for (;;) {
+        const char* field_start = p;
+        if (p < end && *p == '"') {
+            ++p;
+            const char* content = p;
+            bool escaped = false;
+            for (;;) {
+                const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+                if (!q) {
+                    if (!at_end) return false;
+                    throw input_error(name_ + ":" + std::to_string(next_line_) + ": quoted field never closed");
+                }
+                for (const char* c = p; c < q; ++c) newlines_in_quotes += (*c == '\n');
+                if (q + 1 < end && q[1] == '"') {
+                    escaped = true;
+                    p = q + 2;
+                    continue;
+                }
+                if (q + 1 == end && !at_end) return false;
+                p = q + 1;
+                break;
+            }
+            if (escaped) unescaped_spans_.emplace_back(fields_.size(), 0);
+            // Text between the closing quote and the delimiter is kept, as most readers do.
+            const char* tail = p;
+            while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
+            if (p == end && !at_end) return false;
+            if (tail == p) {
+                fields_.emplace_back(content, static_cast<std::size_t>(tail - 1 - content));
+            } else {
+                fields_.emplace_back(content, static_cast<std::size_t>(p - content));
+            }
+        } else {
+            while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
+            if (p == end && !at_end) return false;
+            fields_.emplace_back(field_start, static_cast<std::size_t>(p - field_start));
+        }
+        if (p < end && *p == ',') {
+            ++p;
+            continue;
+        }
+        // End of record: \n, \r\n, lone \r, or end of input.
+        if (p < end && *p == '\r') {
+            if (p + 1 == end && !at_end) return false;
+            ++p;
+            if (p < end && *p == '\n') ++p;
+        } else if (p < end && *p == '\n') {
+            ++p;
+        }
+        break;
+    }
+
+    for (auto& span : unescaped_spans_) {
+        std::string_view field = fields_[span.first];
+        char* out = buffer_.data() + (field.data() - base);
+        char* write = out;
+        for (std::size_t i = 0; i < field.size(); ++i) {
+            *write++ = field[i];
+            if (field[i] == '"' && i + 1 < field.size() && field[i + 1] == '"') ++i;
+        }
+        fields_[span.first] = std::string_view(out, static_cast<std::size_t>(write - out));
+    }
+
+    line_ = next_line_;
+    next_line_ += 1 + newlines_in_quotes;
+    consumed_ += static_cast<std::uint64_t>(p - (base + begin_));
+    begin_ = static_cast<std::size_t>(p - base);
+    return true;
+}
+
+}  // namespace crimemap::data

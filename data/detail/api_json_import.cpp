@@ -1,0 +1,79 @@
+#include "data/csv_reader.hpp"
+#include "data/detail/source_imports.hpp"
+#include "data/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace crimemap::data::detail {
+
+namespace {
+
+nlohmann::json parse_json(const import_source& source) {
+    try {
+        return nlohmann::json::parse(read_whole_file(source));
+    } catch (const nlohmann::json::parse_error& error) {
+        throw input_error(source.display_path + ": not valid JSON: " + error.what());
+    }
+}
+
+std::string text_member(const nlohmann::json& object, const char* key) {
+    auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string read_whole_file(const import_source& source) {
+    auto bytes = open_vsi(source.vsi_path);
+    std::string text;
+    std::string chunk(1 << 16, '\0');
+    while (std::size_t got = bytes->read(chunk.data(), chunk.size())) text.append(chunk, 0, got);
+    return text;
+}
+
+file_result import_forces(Database& db, const import_source& source) {
+    auto forces = parse_json(source);
+    if (!forces.is_array()) throw input_error(source.display_path + ": expected an array of /forces/{id} objects");
+    for (std::size_t i = 0; i < forces.size(); ++i) {
+        if (!forces[i].is_object() || text_member(forces[i], "id").empty() || text_member(forces[i], "name").empty())
+            throw input_error(source.display_path + ": element " + std::to_string(i) +
+                              " is not a force object with string 'id' and 'name'");
+    }
+    Transaction tx(db);
+    Statement upsert(db, "INSERT INTO forces(id, name, details) VALUES (?, ?, ?) "
+                         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, details = excluded.details");
+    file_result result;
+    for (const auto& force : forces) {
+        upsert.bind(1, text_member(force, "id")).bind(2, text_member(force, "name")).bind(3, force.dump()).run();
+        ++result.rows;
+    }
+    bump_data_version(db);
+    tx.commit();
+    return result;
+}
+
+file_result import_neighbourhood_details(Database& db, const import_source& source) {
+    auto details = parse_json(source);
+    if (!details.is_object()) throw input_error(source.display_path + ": expected a /{force}/{id} object");
+    std::string id = text_member(details, "id");
+    if (id.empty()) id = source.neighbourhood;
+    if (id != source.neighbourhood)
+        throw input_error(source.display_path + ": its 'id' is '" + id + "' but the file is named '" +
+                          source.neighbourhood + ".json'");
+    for (const char* list : {"people", "priorities", "events", "locations", "links"}) {
+        auto found = details.find(list);
+        if (found != details.end() && !found->is_array() && !found->is_null())
+            throw input_error(source.display_path + ": '" + list + "' must be an array");
+    }
+    details["id"] = id;
+    Transaction tx(db);
+    Statement upsert(db, "INSERT INTO neighbourhoods(force, id, name, details) VALUES (?1, ?2, NULLIF(?3, ''), ?4) "
+                         "ON CONFLICT(force, id) DO UPDATE SET name = coalesce(excluded.name, name), "
+                         "details = excluded.details");
+    upsert.bind(1, source.force).bind(2, id).bind(3, text_member(details, "name")).bind(4, details.dump()).run();
+    bump_data_version(db);
+    tx.commit();
+    return {1, 0, false};
+}
+
+}  // namespace crimemap::data::detail

@@ -1,0 +1,94 @@
+#pragma once
+// A write-only file with one large buffer, for emitting millions of short text rows.
+
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crimemap::data::detail {
+
+/// Buffers writes in memory and hands the operating system large blocks.
+/// The buffer is allocated once per file; appending never allocates.
+class text_file {
+public:
+    static constexpr std::size_t buffer_size = std::size_t{1} << 20;
+
+    /// Creates or truncates `path`. Throws std::runtime_error when it cannot be opened.
+    explicit text_file(std::filesystem::path path)
+        : path_(std::move(path)), file_(std::fopen(path_.string().c_str(), "wb")), buffer_(buffer_size) {
+        if (!file_) {
+            throw std::runtime_error("cannot create " + path_.string());
+        }
+    }
+
+    text_file(const text_file&) = delete;
+    text_file& operator=(const text_file&) = delete;
+
+    /// Returns room for at least `bytes` characters (at most buffer_size), to be followed
+    /// by commit() with the end of what was written there.
+    char* reserve(std::size_t bytes) {
+        if (used_ + bytes > buffer_.size()) {
+            flush();
+        }
+        return buffer_.data() + used_;
+    }
+
+    void commit(const char* end) { used_ = static_cast<std::size_t>(end - buffer_.data()); }
+
+    void write(std::string_view text) {
+        if (text.size() > buffer_.size()) {
+            flush();
+            put_block(text.data(), text.size());
+            return;
+        }
+        char* out = reserve(text.size());
+        std::memcpy(out, text.data(), text.size());
+        commit(out + text.size());
+    }
+
+    /// Flushes and closes; throws std::runtime_error when anything failed to reach the file.
+    /// A file destroyed without close() is closed quietly (an exception is already unwinding).
+    void close() {
+        flush();
+        std::FILE* handle = file_.release();
+        if (std::fclose(handle) != 0) {
+            throw std::runtime_error("cannot finish writing " + path_.string());
+        }
+    }
+
+private:
+    struct closer {
+        void operator()(std::FILE* handle) const noexcept { std::fclose(handle); }
+    };
+
+    void flush() {
+        put_block(buffer_.data(), used_);
+        used_ = 0;
+    }
+
+    void put_block(const char* data, std::size_t size) {
+        if (size != 0 && std::fwrite(data, 1, size, file_.get()) != size) {
+            throw std::runtime_error("cannot write " + path_.string());
+        }
+    }
+
+    std::filesystem::path path_;
+    std::unique_ptr<std::FILE, closer> file_;
+    std::vector<char> buffer_;
+    std::size_t used_ = 0;
+};
+
+/// Writes a whole small file at once. Throws std::runtime_error on failure.
+inline void write_whole_file(const std::filesystem::path& path, std::string_view text) {
+    text_file file(path);
+    file.write(text);
+    file.close();
+}
+
+}  // namespace crimemap::data::detail

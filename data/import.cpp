@@ -1,0 +1,92 @@
+#include "data/import.hpp"
+
+#include "data/csv_reader.hpp"
+#include "data/detail/neighbourhood_lookup.hpp"
+#include "data/detail/police_csv_import.hpp"
+#include "data/detail/source_imports.hpp"
+#include "data/store.hpp"
+#include "geo/projection.hpp"
+
+#include <chrono>
+
+namespace crimemap::data {
+
+namespace {
+
+bool is_monthly(source_kind kind) {
+    return kind == source_kind::street || kind == source_kind::outcomes || kind == source_kind::stop_and_search;
+}
+
+// Imports one non-monthly file; a file that cannot be read is rejected, not fatal,
+// unless --strict.
+void import_other(Database& db, const import_source& source, const import_options& options,
+                  import_observer& observer, import_summary& summary, detail::progress_totals& totals) {
+    observer.file_started(source);
+    file_result result;
+    try {
+        switch (source.kind) {
+        case source_kind::boundary: result = detail::import_boundaries(db, source, observer); break;
+        case source_kind::forces: result = detail::import_forces(db, source); break;
+        case source_kind::neighbourhood: result = detail::import_neighbourhood_details(db, source); break;
+        case source_kind::watch: result = detail::import_watch_schemes(db, source, observer); break;
+        case source_kind::postcodes: result = detail::import_postcodes(db, source, observer); break;
+        default: return;
+        }
+    } catch (const std::exception& error) {
+        const bool input_problem = dynamic_cast<const input_error*>(&error) != nullptr ||
+                                   dynamic_cast<const geo::projection_error*>(&error) != nullptr;
+        if (!input_problem) throw;
+        std::string message = std::string(error.what()) + " (nothing of this file was written)";
+        observer.problem(message);
+        summary.rejected.push_back(message);
+        if (options.strict) throw import_error(message);
+        return;
+    }
+    if (result.skipped > 0 && options.strict)
+        throw import_error(source.display_path + ": " + std::to_string(result.skipped) + " malformed entries (--strict)");
+    ++summary.files;
+    summary.rows += result.rows;
+    summary.skipped += result.skipped;
+    if (result.skipped > 0) summary.skipped_by_reason[std::string(to_string(source.kind)) + " entry"] += result.skipped;
+    totals.bytes += source.size;
+    totals.rows += result.rows;
+    observer.progress(totals.rows, totals.bytes);
+    observer.file_finished(source, result);
+}
+
+}  // namespace
+
+import_summary run_import(const import_options& options, import_observer& observer) {
+    auto start = std::chrono::steady_clock::now();
+    auto found = discover_sources(options.paths, options.kind);
+    import_summary summary;
+    summary.unrecognised = found.unrecognised;
+    std::uint64_t total_bytes = 0;
+    for (const auto& source : found.sources) total_bytes += source.size;
+    observer.started(found.sources.size(), total_bytes);
+
+    auto db = open_store_for_writing(options.db);
+    detail::progress_totals totals;
+    bool boundaries_changed = false;
+    std::vector<import_source> monthly;
+    for (const auto& source : found.sources) {
+        if (is_monthly(source.kind)) {
+            monthly.push_back(source);
+            continue;
+        }
+        auto files_before = summary.files;
+        import_other(db, source, options, observer, summary, totals);
+        boundaries_changed |= source.kind == source_kind::boundary && summary.files > files_before;
+    }
+
+    detail::neighbourhood_lookup lookup(db);
+    // Locations imported before these boundaries get their neighbourhood now; new
+    // locations get theirs as they are imported.
+    if (boundaries_changed) summary.locations_assigned = detail::assign_all_locations(db, lookup);
+    detail::import_police_csv(db, monthly, lookup, options.strict, observer, summary, totals);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return summary;
+}
+
+}  // namespace crimemap::data

@@ -1,0 +1,232 @@
+#include "data/import_sources.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <regex>
+#include <stdexcept>
+
+namespace crimemap::data {
+
+namespace {
+
+constexpr std::array<std::pair<source_kind, std::string_view>, 8> kind_names{{
+    {source_kind::street, "street"},
+    {source_kind::outcomes, "outcomes"},
+    {source_kind::stop_and_search, "stop-and-search"},
+    {source_kind::boundary, "boundary"},
+    {source_kind::forces, "forces"},
+    {source_kind::neighbourhood, "neighbourhood"},
+    {source_kind::watch, "watch"},
+    {source_kind::postcodes, "postcodes"},
+}};
+
+// Order in which kinds are imported: what later kinds refer to comes first.
+int import_rank(source_kind kind) {
+    switch (kind) {
+    case source_kind::forces: return 0;
+    case source_kind::boundary: return 1;
+    case source_kind::neighbourhood: return 2;
+    case source_kind::watch: return 3;
+    case source_kind::postcodes: return 4;
+    case source_kind::street: return 5;
+    case source_kind::outcomes: return 6;
+    case source_kind::stop_and_search: return 7;
+    }
+    return 8;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && lower(text.substr(text.size() - suffix.size())) == suffix;
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t slash = path.find('/', start);
+        if (slash == std::string_view::npos) slash = path.size();
+        if (slash > start) parts.emplace_back(path.substr(start, slash - start));
+        start = slash + 1;
+    }
+    return parts;
+}
+
+std::string strip_extension(const std::string& name) {
+    auto dot = name.rfind('.');
+    return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+std::uint64_t file_size(const std::string& vsi_path) {
+    VSIStatBufL stat{};
+    if (VSIStatL(vsi_path.c_str(), &stat) != 0) return 0;
+    return static_cast<std::uint64_t>(stat.st_size);
+}
+
+bool looks_like_postcode(std::string_view text) {
+    // Outward code (2-4 characters) then inward code (digit + 2 letters), spacing free.
+    std::string compact;
+    for (char c : text)
+        if (c != ' ' && c != '"') compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (compact.size() < 5 || compact.size() > 7) return false;
+    auto inward = compact.substr(compact.size() - 3);
+    return std::isalpha(static_cast<unsigned char>(compact[0])) && std::isdigit(static_cast<unsigned char>(inward[0])) &&
+           std::isalpha(static_cast<unsigned char>(inward[1])) && std::isalpha(static_cast<unsigned char>(inward[2]));
+}
+
+// A CSV that is not one of the monthly police files may be a postcode table.
+bool sniff_postcodes(const std::string& vsi_path) {
+    VSILFILE* file = VSIFOpenL(vsi_path.c_str(), "rb");
+    if (!file) return false;
+    std::string head(4096, '\0');
+    head.resize(VSIFReadL(head.data(), 1, head.size(), file));
+    VSIFCloseL(file);
+    auto line_end = head.find_first_of("\r\n");
+    std::string first = lower(head.substr(0, line_end));
+    if (first.find("postcode") != std::string::npos && first.find("eastings") != std::string::npos &&
+        first.find("northings") != std::string::npos)
+        return true;
+    auto comma = first.find(',');
+    return comma != std::string::npos && looks_like_postcode(first.substr(0, comma));
+}
+
+void expand(const std::string& vsi_path, const std::string& display_path, discovery& found, bool is_top,
+            std::optional<source_kind> forced);
+
+void expand_container(const std::string& vsi_root, const std::string& display_root, discovery& found) {
+    std::unique_ptr<char*, void (*)(char**)> entries(VSIReadDirRecursive(vsi_root.c_str()), CSLDestroy);
+    std::vector<std::string> names;
+    for (char** entry = entries.get(); entry && *entry; ++entry) names.emplace_back(*entry);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+        if (name.empty() || name.back() == '/') continue;
+        std::string vsi = vsi_root + "/" + name;
+        VSIStatBufL stat{};
+        if (VSIStatL(vsi.c_str(), &stat) != 0 || VSI_ISDIR(stat.st_mode)) continue;
+        expand(vsi, display_root + "/" + name, found, false, std::nullopt);
+    }
+}
+
+void expand(const std::string& vsi_path, const std::string& display_path, discovery& found, bool is_top,
+            std::optional<source_kind> forced) {
+    if (ends_with(display_path, ".zip")) {
+        expand_container("/vsizip/" + vsi_path, display_path, found);
+        return;
+    }
+    if (forced) {
+        import_source source{*forced, vsi_path, display_path, {}, {}, 0, file_size(vsi_path)};
+        if (auto recognised = recognise(vsi_path, display_path); recognised && recognised->kind == *forced)
+            source = *recognised;
+        found.sources.push_back(source);
+        return;
+    }
+    if (auto source = recognise(vsi_path, display_path)) {
+        found.sources.push_back(*source);
+    } else if (is_top) {
+        throw std::runtime_error(display_path +
+                                 ": not a file crimemap recognises (expected YYYY-MM-<force>-street.csv, "
+                                 "-outcomes.csv, -stop-and-search.csv, a boundary .kml, forces.json, "
+                                 "neighbourhoods/<force>/<id>.json, watch/*.geojson or a postcode CSV; "
+                                 "use --kind to say what it is)");
+    } else {
+        found.unrecognised.push_back(display_path);
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(source_kind kind) {
+    for (const auto& [k, name] : kind_names)
+        if (k == kind) return name;
+    return "unknown";
+}
+
+std::optional<source_kind> parse_source_kind(std::string_view text) {
+    for (const auto& [k, name] : kind_names)
+        if (name == text) return k;
+    return std::nullopt;
+}
+
+std::optional<import_source> recognise(const std::string& vsi_path, const std::string& display_path) {
+    static const std::regex monthly(R"((\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv)",
+                                    std::regex::icase);
+    std::string logical = display_path;
+    std::string vsi = vsi_path;
+    if (ends_with(logical, ".gz")) {
+        logical = logical.substr(0, logical.size() - 3);
+        vsi = "/vsigzip/" + vsi_path;
+    }
+    auto parts = split_path(logical);
+    if (parts.empty()) return std::nullopt;
+    const std::string& name = parts.back();
+    std::string parent = parts.size() >= 2 ? parts[parts.size() - 2] : std::string();
+    import_source source{source_kind::street, vsi, display_path, {}, {}, 0, 0};
+
+    std::smatch match;
+    if (std::regex_match(name, match, monthly)) {
+        int month = std::stoi(match[1]) * 100 + std::stoi(match[2]);
+        if (month % 100 < 1 || month % 100 > 12) return std::nullopt;
+        source.month = month;
+        source.force = lower(match[3].str());
+        auto kind = lower(match[4].str());
+        source.kind = kind == "street" ? source_kind::street
+                      : kind == "outcomes" ? source_kind::outcomes
+                                           : source_kind::stop_and_search;
+    } else if (lower(name) == "forces.json") {
+        source.kind = source_kind::forces;
+    } else if (ends_with(name, ".json") && parts.size() >= 3 && parts[parts.size() - 3] == "neighbourhoods") {
+        source.kind = source_kind::neighbourhood;
+        source.force = parent;
+        source.neighbourhood = strip_extension(name);
+    } else if (ends_with(name, ".kml")) {
+        source.kind = source_kind::boundary;
+        source.force = parent;
+        source.neighbourhood = strip_extension(name);
+    } else if (ends_with(name, ".geojson") &&
+               std::find(parts.begin(), parts.end() - 1, std::string("watch")) != parts.end() - 1) {
+        source.kind = source_kind::watch;
+    } else if (ends_with(name, ".geojson") || ends_with(name, ".gpkg") || ends_with(name, ".shp")) {
+        source.kind = source_kind::boundary;
+        source.force = parent;
+    } else if (ends_with(name, ".csv") && sniff_postcodes(vsi)) {
+        source.kind = source_kind::postcodes;
+    } else {
+        return std::nullopt;
+    }
+    source.size = file_size(vsi);
+    return source;
+}
+
+discovery discover_sources(const std::vector<std::string>& paths, std::optional<source_kind> forced) {
+    discovery found;
+    for (const auto& path : paths) {
+        VSIStatBufL stat{};
+        if (VSIStatL(path.c_str(), &stat) != 0) throw std::runtime_error(path + ": no such file or folder");
+        std::string trimmed = path;
+        while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+        if (VSI_ISDIR(stat.st_mode)) {
+            expand_container(trimmed, trimmed, found);
+        } else {
+            expand(trimmed, trimmed, found, true, forced);
+        }
+    }
+    std::stable_sort(found.sources.begin(), found.sources.end(), [](const auto& a, const auto& b) {
+        if (import_rank(a.kind) != import_rank(b.kind)) return import_rank(a.kind) < import_rank(b.kind);
+        if (a.month != b.month) return a.month < b.month;
+        return a.display_path < b.display_path;
+    });
+    return found;
+}
+
+}  // namespace crimemap::data

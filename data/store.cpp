@@ -1,0 +1,168 @@
+#include "data/store.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace crimemap::data {
+
+namespace {
+
+// Categorical columns are small integers into dictionary tables, so a crime row
+// stays near 90 bytes. Row ranges per imported file (import_files.first_row..last_row)
+// let a re-import delete what a file wrote without an index on the big tables.
+constexpr const char* schema_sql = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE forces(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  details TEXT NOT NULL            -- the /forces/{id} object as published, JSON
+) WITHOUT ROWID;
+CREATE TABLE neighbourhoods(
+  key INTEGER PRIMARY KEY,
+  force TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT,
+  details TEXT,                    -- the /{force}/{id} object plus people, priorities, events; JSON
+  boundary_source TEXT,            -- the file its boundary came from
+  UNIQUE(force, id)
+);
+CREATE TABLE agencies(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE lsoas(id INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL, UNIQUE(code, name));
+CREATE TABLE crime_types(id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE, slug TEXT NOT NULL);
+CREATE TABLE outcome_types(id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE);
+CREATE TABLE locations(
+  id INTEGER PRIMARY KEY,          -- the stable location_id
+  longitude REAL NOT NULL,
+  latitude REAL NOT NULL,
+  street TEXT NOT NULL,            -- 'On or near ...' as published; '' for stop and search points
+  neighbourhood INTEGER            -- neighbourhoods.key by point-in-polygon, NULL outside every boundary
+);
+CREATE TABLE import_files(
+  id INTEGER PRIMARY KEY,
+  force TEXT NOT NULL,
+  month INTEGER NOT NULL,          -- YYYYMM from the file name
+  kind TEXT NOT NULL,              -- street, outcomes, stop-and-search
+  source TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  skipped INTEGER NOT NULL,
+  first_row INTEGER,               -- rowid range this file wrote in its kind's table
+  last_row INTEGER,
+  imported_at TEXT NOT NULL,
+  UNIQUE(force, month, kind)
+);
+CREATE TABLE crimes(
+  id INTEGER PRIMARY KEY,
+  file INTEGER NOT NULL,           -- import_files.id; the force is the file's
+  persistent_id TEXT,              -- Crime ID; NULL when empty (anti-social behaviour)
+  month INTEGER NOT NULL,          -- YYYYMM
+  reported_by INTEGER,             -- agencies.id
+  falls_within INTEGER,            -- agencies.id
+  location INTEGER,                -- locations.id; NULL for 'No Location'
+  lsoa INTEGER,                    -- lsoas.id
+  crime_type INTEGER NOT NULL,     -- crime_types.id
+  last_outcome INTEGER,            -- outcome_types.id
+  context TEXT
+);
+CREATE TABLE outcomes(
+  id INTEGER PRIMARY KEY,
+  file INTEGER NOT NULL,
+  persistent_id TEXT,
+  month INTEGER NOT NULL,
+  reported_by INTEGER,
+  falls_within INTEGER,
+  location INTEGER,
+  lsoa INTEGER,
+  outcome_type INTEGER
+);
+CREATE TABLE stops(
+  id INTEGER PRIMARY KEY,
+  file INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  datetime TEXT NOT NULL,          -- ISO 8601 as published
+  part_of_operation INTEGER,       -- 1, 0 or NULL when not stated
+  operation TEXT,
+  location INTEGER,
+  gender TEXT,
+  age_range TEXT,
+  self_defined_ethnicity TEXT,
+  officer_defined_ethnicity TEXT,
+  legislation TEXT,
+  object_of_search TEXT,
+  outcome TEXT,
+  outcome_linked_to_object INTEGER,
+  removal_of_outer_clothing INTEGER
+);
+CREATE TABLE watch_schemes(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT,
+  status TEXT NOT NULL CHECK (status IN ('self-declared', 'verified-by-volunteer', 'verified-by-police')),
+  households INTEGER,
+  website TEXT,
+  meetings TEXT,
+  source TEXT
+);
+CREATE TABLE postcodes(
+  postcode TEXT PRIMARY KEY,       -- upper case, no spaces: SO231AA
+  label TEXT NOT NULL,             -- as written: SO23 1AA
+  eastings INTEGER NOT NULL,       -- EPSG:27700 metres
+  northings INTEGER NOT NULL,
+  longitude REAL NOT NULL,         -- WGS84
+  latitude REAL NOT NULL
+) WITHOUT ROWID;
+SELECT AddGeometryColumn('neighbourhoods', 'boundary', 4326, 'MULTIPOLYGON', 'XY');
+SELECT AddGeometryColumn('watch_schemes', 'area', 4326, 'GEOMETRY', 'XY');
+INSERT INTO meta VALUES ('data_version', '0');
+)sql";
+
+void apply_connection_settings(Database& db) {
+    db.exec("PRAGMA journal_mode=WAL");
+    // NORMAL keeps WAL commits atomic when the process dies; FULL is for messages (issue 5).
+    db.exec("PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA cache_size=-262144");  // 256 MiB
+    db.exec("PRAGMA temp_store=MEMORY");
+}
+
+}  // namespace
+
+Database open_store_for_writing(const std::string& path) {
+    Database db(path, Database::mode::create);
+    db.load_spatialite();
+    apply_connection_settings(db);
+    std::int64_t tables = db.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
+    if (tables == 0) {
+        Transaction tx(db);
+        // 0: inside our transaction, so a failed creation leaves no half-made store.
+        if (db.query_int("SELECT InitSpatialMetadata(0, 'WGS84')") != 1)
+            throw sqlite_error(path + ": SpatiaLite could not create its metadata tables");
+        db.exec(schema_sql);
+        if (db.query_int("SELECT count(*) FROM geometry_columns") != 2)
+            throw sqlite_error(path + ": SpatiaLite could not add the geometry columns");
+        db.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(schema_version) + "')");
+        tx.commit();
+    } else {
+        auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
+        if (version != schema_version)
+            throw std::runtime_error(path + ": store has schema version " + std::to_string(version) +
+                                     ", this build uses " + std::to_string(schema_version));
+    }
+    return db;
+}
+
+Database open_store_for_reading(const std::string& path) {
+    if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such store (run crimemap import first)");
+    Database db(path, Database::mode::read_only);
+    db.load_spatialite();
+    db.exec("PRAGMA cache_size=-262144");
+    auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
+    if (version != schema_version)
+        throw std::runtime_error(path + ": store has schema version " + std::to_string(version) + ", this build uses " +
+                                 std::to_string(schema_version));
+    return db;
+}
+
+void bump_data_version(Database& db) {
+    db.exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
+}
+
+}  // namespace crimemap::data

@@ -1,0 +1,25 @@
+#pragma once
+// Opening the crimemap store: one SQLite file with SpatiaLite, in WAL mode.
+
+#include "data/sqlite.hpp"
+
+#include <string>
+
+namespace crimemap::data {
+
+/// The schema this build reads and writes; stored in meta('schema_version').
+inline constexpr int schema_version = 1;
+
+/// Opens the store for writing, creating the file and its schema when absent.
+/// Loads SpatiaLite, turns on WAL and foreign-key-free fast settings for bulk work.
+/// Throws sqlite_error (cannot open, SpatiaLite missing) or std::runtime_error
+/// (the file holds a schema of another version).
+Database open_store_for_writing(const std::string& path);
+
+/// Opens an existing store read-only. Throws std::runtime_error when the file is absent.
+Database open_store_for_reading(const std::string& path);
+
+/// Increments meta('data_version'): every committed change to served data bumps it.
+void bump_data_version(Database& db);
+
+}  // namespace crimemap::data

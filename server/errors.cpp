@@ -1,0 +1,41 @@
+#include "server/errors.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+
+namespace crimemap::server {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+struct error_entry {
+    error_kind kind;
+    http::status status;
+    std::string_view code;
+};
+
+constexpr std::array<error_entry, 5> error_table{{
+    {error_kind::bad_request, http::status::bad_request, "bad-request"},
+    {error_kind::not_found, http::status::not_found, "not-found"},
+    {error_kind::method_not_allowed, http::status::method_not_allowed, "method-not-allowed"},
+    {error_kind::payload_too_large, http::status::payload_too_large, "payload-too-large"},
+    {error_kind::internal, http::status::internal_server_error, "internal-error"},
+}};
+
+}  // namespace
+
+response error_response(error_kind kind, std::string_view message, unsigned version, bool keep_alive) {
+    const error_entry* entry = &error_table.back();
+    for (const auto& e : error_table)
+        if (e.kind == kind) entry = &e;
+    response res{entry->status, version};
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(keep_alive);
+    res.body() = nlohmann::json{{"error", entry->code}, {"message", message}}.dump();
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace crimemap::server

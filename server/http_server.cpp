@@ -1,0 +1,160 @@
+#include "server/http_server.hpp"
+
+#include "server/errors.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace crimemap::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(tcp::socket socket, const server_config& config, const handler& handle, std::atomic<std::size_t>& open)
+        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open) {}
+    ~session() { --open_; }
+
+    void start() {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    }
+
+private:
+    void read() {
+        parser_.emplace();  // a new parser per request: limits apply to each one
+        parser_->header_limit(static_cast<std::uint32_t>(config_.header_limit));
+        parser_->body_limit(config_.body_limit);
+        stream_.expires_after(std::chrono::seconds(config_.read_timeout_seconds));
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset)
+            return close();
+        if (ec == http::error::body_limit) {
+            return write(error_response(error_kind::payload_too_large, "request body too large", 11, false));
+        }
+        if (ec == http::error::header_limit) {
+            return write(error_response(error_kind::bad_request, "request header too large", 11, false));
+        }
+        if (ec) {
+            if (ec.category() == beast::error_code(http::error::bad_target).category())
+                return write(error_response(error_kind::bad_request, "malformed request", 11, false));
+            return close();
+        }
+        request req = parser_->release();
+        response res;
+        try {
+            res = handle_(req);
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: internal error: " << error.what() << '\n';
+            res = error_response(error_kind::internal, "internal error", req.version(), false);
+        }
+        if (req.method() == http::verb::head) {
+            auto length = res.body().size();
+            res.body().clear();
+            res.content_length(length);
+        }
+        write(std::move(res));
+    }
+
+    void write(response res) {
+        response_ = std::make_shared<response>(std::move(res));
+        response_->set("X-Content-Type-Options", "nosniff");
+        stream_.expires_after(std::chrono::seconds(config_.read_timeout_seconds));
+        http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            bool keep = self->response_->keep_alive();
+            self->response_.reset();
+            if (ec || !keep) return self->close();
+            self->read();
+        });
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    beast::tcp_stream stream_;
+    const server_config& config_;
+    const handler& handle_;
+    std::atomic<std::size_t>& open_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::shared_ptr<response> response_;
+};
+
+class listener : public std::enable_shared_from_this<listener> {
+public:
+    listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle)
+        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle) {
+        acceptor_.open(endpoint.protocol());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind(endpoint);
+        acceptor_.listen(asio::socket_base::max_listen_connections);
+    }
+    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+    void accept() {
+        acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+            if (ec == asio::error::operation_aborted) return;
+            if (!ec) {
+                if (self->open_.load() >= self->config_.max_connections) {
+                    beast::error_code ignored;
+                    s.close(ignored);
+                } else {
+                    ++self->open_;
+                    std::make_shared<session>(std::move(s), self->config_, self->handle_, self->open_)->start();
+                }
+            }
+            self->accept();
+        });
+    }
+    void stop() {
+        beast::error_code ignored;
+        acceptor_.close(ignored);
+    }
+
+private:
+    asio::io_context& io_;
+    tcp::acceptor acceptor_;
+    const server_config& config_;
+    const handler& handle_;
+    std::atomic<std::size_t> open_{0};
+};
+
+}  // namespace
+
+void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening) {
+    asio::io_context io(config.threads);
+    auto endpoint = tcp::endpoint(asio::ip::make_address(config.address), config.port);
+    auto accepting = std::make_shared<listener>(io, endpoint, config, handle);
+    accepting->accept();
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](beast::error_code, int) {
+        accepting->stop();
+        io.stop();
+    });
+    on_listening(accepting->port());
+    std::vector<std::thread> workers;
+    for (int i = 1; i < config.threads; ++i) workers.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& worker : workers) worker.join();
+}
+
+}  // namespace crimemap::server

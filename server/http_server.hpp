@@ -1,0 +1,30 @@
+#pragma once
+// The Boost.Beast HTTP/1.1 server: accepts connections, reads requests with size
+// and time limits, hands each to a handler, writes the response.
+
+#include "server/http.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace crimemap::server {
+
+struct server_config {
+    std::string address = "127.0.0.1";
+    unsigned short port = 8080;
+    int threads = 2;
+    std::size_t max_connections = 4096;    ///< past it new connections are closed at once
+    std::size_t header_limit = 8 * 1024;   ///< bytes
+    std::size_t body_limit = 64 * 1024;    ///< bytes
+    int read_timeout_seconds = 30;         ///< per request, including an idle keep-alive wait
+};
+
+using handler = std::function<response(const request&)>;
+
+/// Serves until SIGINT or SIGTERM, then returns after in-flight responses are written.
+/// `on_listening` is called once the socket accepts (with the bound port).
+/// Throws boost::system::system_error when the address cannot be bound.
+void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening);
+
+}  // namespace crimemap::server

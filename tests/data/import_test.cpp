@@ -1,0 +1,39 @@
+// The store as a whole: schema, WAL mode, refusing what it cannot read.
+
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace crimemap;
+using namespace crimemap::test;
+
+TEST_CASE("a new store is created in WAL mode with SpatiaLite metadata") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    {
+        auto store = data::open_store_for_writing(db);
+        data::Statement mode(store, "PRAGMA journal_mode");
+        REQUIRE(mode.step());
+        CHECK(mode.column_text(0) == "wal");
+    }
+    CHECK(count(db, "SELECT count(*) FROM geometry_columns WHERE f_table_name = 'neighbourhoods'") == 1);
+    CHECK(count(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'") == data::schema_version);
+}
+
+TEST_CASE("a store from another schema version is refused, not changed") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    {
+        auto store = data::open_store_for_writing(db);
+        store.exec("UPDATE meta SET value = '999' WHERE key = 'schema_version'");
+    }
+    CHECK_THROWS_WITH(data::open_store_for_writing(db), Catch::Contains("schema version 999"));
+    CHECK_THROWS_WITH(data::open_store_for_reading(dir.file("absent.sqlite")), Catch::Contains("no such store"));
+}
+
+TEST_CASE("each committed file bumps the data version that caches key on") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    import_paths(db, {shared_data("police-uk/city-of-london/2014-09"), shared_data("police-uk/city-of-london/2014-10")});
+    CHECK(count(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'") == 2);
+}

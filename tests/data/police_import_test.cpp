@@ -1,0 +1,218 @@
+// Imports of the monthly data.police.uk CSV files: real samples and bad input.
+
+#include "data/categories.hpp"
+#include "data/stats.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <sstream>
+
+using namespace crimemap;
+using namespace crimemap::test;
+
+namespace {
+
+std::vector<std::string> split(const std::string& line) {
+    std::vector<std::string> fields;
+    std::stringstream in(line);
+    std::string field;
+    while (std::getline(in, field, ',')) fields.push_back(field);
+    if (!line.empty() && line.back() == ',') fields.emplace_back();
+    return fields;
+}
+
+// What the files say, counted without the importer: rows per month and per category slug.
+struct expected_counts {
+    std::int64_t rows = 0, no_location = 0, empty_id = 0;
+    std::map<std::string, std::int64_t> months, categories;
+};
+
+expected_counts count_street_files(const fs::path& folder) {
+    expected_counts counts;
+    for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+        if (entry.path().extension() != ".csv") continue;
+        std::ifstream in(entry.path());
+        std::string line;
+        std::getline(in, line);
+        while (std::getline(in, line)) {
+            auto f = split(line);
+            REQUIRE(f.size() == 12);  // the samples hold no quoted commas
+            ++counts.rows;
+            ++counts.months[f[1]];
+            ++counts.categories[data::category_slug(f[9])];
+            counts.no_location += f[4].empty();
+            counts.empty_id += f[0].empty();
+        }
+    }
+    return counts;
+}
+
+const std::string street_header =
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context\n";
+
+}  // namespace
+
+TEST_CASE("every City of London row from its monthly files is stored, counted by month and category") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    auto expected = count_street_files(shared_data("police-uk/city-of-london"));
+    REQUIRE(expected.rows == 19518);
+
+    auto run = import_paths(db, {shared_data("police-uk/city-of-london")});
+    CHECK(run.problems.empty());
+    std::uint64_t files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(shared_data("police-uk/city-of-london")))
+        files += entry.path().extension() == ".csv";
+    CHECK(files >= 35);
+    CHECK(run.summary.files == files);
+    CHECK(run.summary.rows == 19518);
+    CHECK(run.summary.skipped == 0);
+
+    auto store = data::open_store_for_reading(db);
+    auto stats = data::store_stats(store);
+    CHECK(stats["crimes"] == expected.rows);
+    CHECK(stats["forces"]["city-of-london"] == expected.rows);
+    for (const auto& [month, n] : expected.months) CHECK(stats["months"][month] == n);
+    for (const auto& [slug, n] : expected.categories) {
+        INFO(slug);
+        CHECK(stats["categories"][slug] == n);
+    }
+    // Anti-social behaviour has no Crime ID, and Crime IDs repeat: both kept as they are.
+    CHECK(store.query_int("SELECT count(*) FROM crimes WHERE persistent_id IS NULL") == expected.empty_id);
+    CHECK(store.query_int("SELECT count(*) FROM crimes c JOIN crime_types t ON t.id = c.crime_type "
+                          "WHERE t.slug = 'anti-social-behaviour' AND c.persistent_id IS NOT NULL") == 0);
+}
+
+TEST_CASE("importing the same files twice leaves the same counts") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    import_paths(db, {shared_data("police-uk/city-of-london/2014-09"), shared_data("police-uk/essex")});
+    auto store_before = data::open_store_for_reading(db);
+    auto before = data::store_stats(store_before).dump();
+    auto again = import_paths(db, {shared_data("police-uk/city-of-london/2014-09"), shared_data("police-uk/essex")});
+    CHECK(again.summary.files == 2);
+    auto store_after = data::open_store_for_reading(db);
+    CHECK(data::store_stats(store_after).dump() == before);
+    CHECK(store_after.query_int("SELECT count(*) FROM import_files") == 2);
+}
+
+TEST_CASE("Essex rows without a location are stored without one, and empty street names are kept") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    auto expected = count_street_files(shared_data("police-uk/essex"));
+    REQUIRE(expected.no_location > 0);
+    auto run = import_paths(db, {shared_data("police-uk/essex/2022-12/2022-12-essex-street.csv")});
+    CHECK(run.summary.rows == 13139);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == expected.rows);
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE location IS NULL") == expected.no_location);
+    CHECK(count(db, "SELECT count(*) FROM locations WHERE street = 'On or near '") > 0);
+    // The same point and street is one map location however many crimes it has.
+    CHECK(count(db, "SELECT count(*) FROM locations") <
+          count(db, "SELECT count(*) FROM crimes WHERE location IS NOT NULL"));
+}
+
+TEST_CASE("Metropolitan stop and search rows are stored with latitude and longitude the right way round") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    auto file = shared_data("police-uk/metropolitan/2016-06/2016-06-metropolitan-stop-and-search.csv");
+    auto run = import_paths(db, {file});
+    CHECK(run.problems.empty());
+    CHECK(count(db, "SELECT count(*) FROM stops") == data_rows(file));
+    CHECK(count(db, "SELECT count(*) FROM stops") == 10490);
+    // London: longitude near 0, latitude near 51.5.
+    CHECK(count(db, "SELECT count(*) FROM stops s JOIN locations l ON l.id = s.location "
+                    "WHERE l.latitude NOT BETWEEN 51.2 AND 51.8 OR l.longitude NOT BETWEEN -0.6 AND 0.4") == 0);
+    CHECK(count(db, "SELECT count(*) FROM stops WHERE part_of_operation = 0") > 0);
+}
+
+TEST_CASE("a file with an unknown header is rejected by name with the expected header, and nothing is written") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    write_file(dir.path() / "2020-01-testshire-street.csv", "Crime ID,Month,Longitude\nabc,2020-01,1.0\n");
+    auto run = import_paths(db, {dir.path().string()});
+    REQUIRE(run.summary.rejected.size() == 1);
+    const auto& message = run.summary.rejected[0];
+    CHECK(message.find("2020-01-testshire-street.csv") != std::string::npos);
+    CHECK(message.find("Crime ID,Month,Reported by,Falls within,Longitude,Latitude") != std::string::npos);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == 0);
+    CHECK(count(db, "SELECT count(*) FROM import_files") == 0);
+}
+
+TEST_CASE("malformed rows are reported as file:line: reason, skipped and counted by reason") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    auto path = dir.path() / "2020-01" / "2020-01-testshire-street.csv";
+    write_file(path, street_header +
+                         "a1,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n"  // 2
+                         "a2,2020-13,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n"  // 3
+                         "a3,2020-01,T,T,west,52.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n"  // 4
+                         "a4,2020-01,T,T,-1.5,52.5,On or near A Road\n"                                          // 5
+                         ",2020-01,T,T,-8.6e-05,5.25e1,On or near B Road,E1,X 001A,Anti-social behaviour,,\n");  // 6
+    auto run = import_paths(db, {path.string()});
+    CHECK(run.summary.rows == 2);
+    CHECK(run.summary.skipped == 3);
+    CHECK(run.summary.skipped_by_reason["bad month"] == 1);
+    CHECK(run.summary.skipped_by_reason["bad coordinates"] == 1);
+    CHECK(run.summary.skipped_by_reason["wrong column count"] == 1);
+    REQUIRE(run.problems.size() == 3);
+    CHECK(run.problems[0].find("2020-01-testshire-street.csv:3: bad Month '2020-13'") != std::string::npos);
+    CHECK(run.problems[1].find("2020-01-testshire-street.csv:4: bad Longitude 'west'") != std::string::npos);
+    CHECK(run.problems[2].find("2020-01-testshire-street.csv:5: expected 12 columns, found 7") != std::string::npos);
+    // Scientific notation is a number like any other.
+    CHECK(count(db, "SELECT count(*) FROM locations WHERE longitude = -8.6e-05 AND latitude = 52.5") == 1);
+}
+
+TEST_CASE("strict mode stops at the first malformed row and writes nothing of that file") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    import_paths(db, {shared_data("police-uk/city-of-london/2014-09")});
+    auto before = count(db, "SELECT count(*) FROM crimes");
+    auto path = dir.path() / "2020-01-testshire-street.csv";
+    write_file(path, street_header +
+                         "a1,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n"
+                         "a2,2020-1,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n");
+    try {
+        import_paths(db, {path.string()}, true);
+        FAIL("expected import_error");
+    } catch (const data::import_error& error) {
+        CHECK(std::string(error.what()).find("2020-01-testshire-street.csv:3: bad Month '2020-1'") != std::string::npos);
+    }
+    CHECK(count(db, "SELECT count(*) FROM crimes") == before);
+    CHECK(count(db, "SELECT count(*) FROM import_files WHERE force = 'testshire'") == 0);
+}
+
+TEST_CASE("a re-issued month replaces what the earlier file of that force, month and kind wrote") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    auto path = dir.path() / "2020-01-testshire-street.csv";
+    std::string row = "a1,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n";
+    write_file(path, street_header + row + row + row);
+    import_paths(db, {path.string()});
+    CHECK(count(db, "SELECT count(*) FROM crimes") == 3);
+    auto location = count(db, "SELECT id FROM locations");
+    write_file(path, street_header + "a1,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,"
+                                     "Offender sent to prison,\n");
+    auto run = import_paths(db, {path.string()});
+    CHECK(count(db, "SELECT count(*) FROM crimes") == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes c JOIN outcome_types o ON o.id = c.last_outcome "
+                    "WHERE o.label = 'Offender sent to prison'") == 1);
+    CHECK(count(db, "SELECT id FROM locations") == location);  // location ids are stable
+}
+
+TEST_CASE("outcomes files are stored by Crime ID with their month, coordinates in scientific notation included") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    auto path = dir.path() / "2020-02-testshire-outcomes.csv";
+    write_file(path,
+               "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n"
+               "abc,2020-02,T,T,-8.6e-05,51.5,On or near C Road,E2,Y 002B,Offender given a caution\n"
+               "abc,2020-02,T,T,,,No Location,,,Court result unavailable\n");
+    auto run = import_paths(db, {path.string()});
+    CHECK(run.problems.empty());
+    CHECK(count(db, "SELECT count(*) FROM outcomes WHERE persistent_id = 'abc' AND month = 202002") == 2);
+    CHECK(count(db, "SELECT count(*) FROM outcomes o JOIN locations l ON l.id = o.location "
+                    "WHERE l.longitude = -8.6e-05") == 1);
+}
