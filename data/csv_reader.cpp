@@ -9,8 +9,6 @@ namespace crimemap::data {
 
 namespace {
 
-constexpr std::size_t read_chunk = 4u << 20;
-
 class vsi_source final : public byte_source {
 public:
     explicit vsi_source(const std::string& path) : path_(path) {
@@ -57,9 +55,11 @@ private:
 std::unique_ptr<byte_source> open_vsi(const std::string& path) { return std::make_unique<vsi_source>(path); }
 std::unique_ptr<byte_source> memory_source(std::string_view bytes) { return std::make_unique<memory_bytes>(bytes); }
 
-csv_reader::csv_reader(std::unique_ptr<byte_source> source, std::string name, std::size_t max_record_bytes)
-    : source_(std::move(source)), name_(std::move(name)), max_record_bytes_(max_record_bytes) {
-    buffer_.resize(read_chunk + 1);
+csv_reader::csv_reader(std::unique_ptr<byte_source> source, std::string name, std::size_t max_record_bytes,
+                       std::size_t read_bytes)
+    : source_(std::move(source)), name_(std::move(name)), max_record_bytes_(max_record_bytes),
+      read_bytes_(std::max<std::size_t>(read_bytes, 16)) {
+    buffer_.resize(read_bytes_);
     fields_.reserve(16);
 }
 
@@ -70,11 +70,11 @@ bool csv_reader::fill() {
         end_ -= begin_;
         begin_ = 0;
     }
-    if (buffer_.size() - end_ < read_chunk / 2) {
+    if (buffer_.size() - end_ < read_bytes_ / 2) {
         if (end_ >= max_record_bytes_)
             throw input_error(name_ + ":" + std::to_string(next_line_) + ": record longer than " +
                               std::to_string(max_record_bytes_) + " bytes (an unclosed quote?)");
-        buffer_.resize(buffer_.size() + read_chunk);
+        buffer_.resize(buffer_.size() + read_bytes_);
     }
     std::size_t got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
     if (got == 0) eof_ = true;

@@ -41,7 +41,10 @@ std::unique_ptr<byte_source> memory_source(std::string_view bytes);
 class csv_reader {
 public:
     /// @param name used in messages, e.g. the file's path.
-    csv_reader(std::unique_ptr<byte_source> source, std::string name, std::size_t max_record_bytes = 1 << 20);
+    /// @param max_record_bytes a longer record is an input_error (an unclosed quote, most likely).
+    /// @param read_bytes how much one read asks the source for.
+    csv_reader(std::unique_ptr<byte_source> source, std::string name, std::size_t max_record_bytes = 1 << 20,
+               std::size_t read_bytes = 4 << 20);
 
     /// Reads the next record into fields(); false at the end of input.
     /// A blank line yields a record of one empty field. Throws input_error for an
@@ -63,6 +66,7 @@ private:
     std::unique_ptr<byte_source> source_;
     std::string name_;
     std::size_t max_record_bytes_;
+    std::size_t read_bytes_;
     std::vector<char> buffer_;
     std::size_t begin_ = 0;  // start of unread bytes
     std::size_t end_ = 0;    // end of valid bytes

@@ -26,7 +26,22 @@ struct generate_summary {
 };
 
 /// Writes the layout `crimemap import` reads (see docs/data-formats.md). Progress goes to `log`.
-/// Throws std::runtime_error when a file cannot be written.
+///
+/// Under `options.out`, for five invented forces over English countryside:
+///   YYYY-MM/YYYY-MM-<force>-street.csv, -outcomes.csv, -stop-and-search.csv (data.police.uk
+///     bulk layouts, LF line endings, no field ever needs quoting)
+///   boundaries/<force>/<neighbourhood>.kml   one Placemark, one Polygon, WGS84 lon,lat
+///   neighbourhoods/<force>/<neighbourhood>.json, forces.json   API-shaped JSON
+///   watch/schemes.geojson, postcodes/postcodes.csv (British National Grid metres)
+///
+/// Exactly `options.rows` street rows are written in all. Memory stays bounded: crimes stream
+/// out month by month and only the outcomes still due are held (a few months of crimes at most).
+/// Files already in the folder with other names are left alone; same-named ones are replaced.
+///
+/// @pre last_month is a valid YYYYMM; 1 <= months <= 1200; rows <= 2^36
+/// @throws std::invalid_argument when a precondition does not hold (nothing is written)
+/// @throws std::runtime_error (or std::filesystem::filesystem_error) when a file or folder
+///         cannot be written
 generate_summary generate(const generate_options& options, std::ostream& log);
 
 }  // namespace crimemap::data

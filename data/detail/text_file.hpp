@@ -20,8 +20,9 @@ public:
     static constexpr std::size_t buffer_size = std::size_t{1} << 20;
 
     /// Creates or truncates `path`. Throws std::runtime_error when it cannot be opened.
-    explicit text_file(std::filesystem::path path)
-        : path_(std::move(path)), file_(std::fopen(path_.string().c_str(), "wb")), buffer_(buffer_size) {
+    /// Rows handed to reserve() must fit in `buffer_bytes`.
+    explicit text_file(std::filesystem::path path, std::size_t buffer_bytes = buffer_size)
+        : path_(std::move(path)), file_(std::fopen(path_.string().c_str(), "wb")), buffer_(buffer_bytes) {
         if (!file_) {
             throw std::runtime_error("cannot create " + path_.string());
         }
@@ -30,8 +31,8 @@ public:
     text_file(const text_file&) = delete;
     text_file& operator=(const text_file&) = delete;
 
-    /// Returns room for at least `bytes` characters (at most buffer_size), to be followed
-    /// by commit() with the end of what was written there.
+    /// Returns room for at least `bytes` characters, to be followed by commit() with the end of
+    /// what was written there. @pre bytes <= the buffer size given at construction
     char* reserve(std::size_t bytes) {
         if (used_ + bytes > buffer_.size()) {
             flush();
@@ -42,6 +43,9 @@ public:
     void commit(const char* end) { used_ = static_cast<std::size_t>(end - buffer_.data()); }
 
     void write(std::string_view text) {
+        if (text.empty()) {
+            return;
+        }
         if (text.size() > buffer_.size()) {
             flush();
             put_block(text.data(), text.size());
@@ -86,7 +90,7 @@ private:
 
 /// Writes a whole small file at once. Throws std::runtime_error on failure.
 inline void write_whole_file(const std::filesystem::path& path, std::string_view text) {
-    text_file file(path);
+    text_file file(path, 4096);  // write() sends anything larger straight through
     file.write(text);
     file.close();
 }

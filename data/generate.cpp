@@ -1,0 +1,2328 @@
+#include "data/generate.hpp"
+
+#include "data/detail/british_national_grid.hpp"
+#include "data/detail/text_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <ostream>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+// How the synthetic world is made, in brief:
+//  * A few invented police forces sit over real English countryside. Each has a city, towns and
+//    villages; each place has streets, and each street a handful of fixed map points ("On or near
+//    <street>"), as the anonymised points of data.police.uk have. Town centres also carry the
+//    named hot spots the real data is full of ("On or near Supermarket").
+//  * Every map point gets a weight (central, heavy-tailed, hot spots heavier) and crimes are drawn
+//    from those weights, so the same points repeat month after month.
+//  * Neighbourhoods are the cells of a jittered grid over the force; cells share their vertices
+//    and edges exactly, so they tile the force without gaps. Map points closer than a few
+//    micro-degrees to any boundary are moved, so each lies in exactly one neighbourhood.
+//  * Crimes stream out month by month; only outcomes still to come are held in memory.
+//
+// Determinism: every draw comes from std::mt19937_64 (whose output the standard fixes) through
+// the helpers below, never through std::uniform_*_distribution (whose algorithms differ between
+// standard libraries). Geometry uses + - * / and std::sqrt only, which IEEE 754 rounds exactly,
+// provided the compiler does not fuse multiply-adds (true by default on x86-64; elsewhere build
+// with -ffp-contract=off for output identical across machines). The single exception is the
+// National Grid projection of postcodes, rounded to whole metres.
+
+namespace crimemap::data {
+
+namespace {
+
+using detail::text_file;
+using json = nlohmann::ordered_json;
+
+// ---------------------------------------------------------------------------------------------
+// Random numbers
+
+/// The splitmix64 finaliser: a fast bijective 64-bit mix.
+constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/// Independent streams, so that changing how one kind of output is drawn leaves the others alone.
+enum class stream : std::uint64_t {
+    geography = 1,
+    street = 2,
+    stops = 3,
+    details = 4,
+    schemes = 5,
+    crime_ids = 6,
+};
+
+class random_source {
+public:
+    random_source(std::uint64_t seed, stream purpose, std::uint64_t a = 0, std::uint64_t b = 0)
+        : engine_(derive(seed, purpose, a, b)) {}
+
+    std::uint64_t next() { return engine_(); }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+    /// Uniform in [-1, 1).
+    double centred() { return 2.0 * unit() - 1.0; }
+
+    /// Uniform in [0, n). The modulo bias is below 2^-40 for every n used here. @pre n > 0
+    std::uint64_t below(std::uint64_t n) { return next() % n; }
+
+    /// Uniform in [low, high]. @pre low <= high
+    int between(int low, int high) {
+        return low + static_cast<int>(below(static_cast<std::uint64_t>(high - low) + 1));
+    }
+
+    bool chance(double probability) { return unit() < probability; }
+
+    template <class T, std::size_t N>
+    const T& pick(const std::array<T, N>& items) {
+        return items[below(N)];
+    }
+
+    /// A point uniform in the unit disc, by rejection (no trigonometry).
+    std::pair<double, double> in_disc() {
+        for (;;) {
+            const double a = centred();
+            const double b = centred();
+            if (a * a + b * b <= 1.0) {
+                return {a, b};
+            }
+        }
+    }
+
+private:
+    static std::uint64_t derive(std::uint64_t seed, stream purpose, std::uint64_t a, std::uint64_t b) {
+        std::uint64_t key = mix64(seed);
+        key = mix64(key ^ static_cast<std::uint64_t>(purpose));
+        key = mix64(key ^ a);
+        return mix64(key ^ b);
+    }
+
+    std::mt19937_64 engine_;
+};
+
+/// Picks an index with probability proportional to integer weights (zero weights never win).
+class weighted_choice {
+public:
+    weighted_choice(std::initializer_list<std::uint32_t> weights)
+        : weighted_choice(std::vector<std::uint32_t>(weights)) {}
+
+    explicit weighted_choice(const std::vector<std::uint32_t>& weights) {
+        std::uint64_t sum = 0;
+        for (const std::uint32_t weight : weights) {
+            sum += weight;
+            cumulative_.push_back(sum);
+        }
+        if (sum == 0) {
+            throw std::logic_error("weighted_choice needs a positive weight");
+        }
+    }
+
+    std::size_t pick(random_source& random) const {
+        const std::uint64_t ticket = random.below(cumulative_.back());
+        std::size_t index = 0;
+        while (ticket >= cumulative_[index]) {  // a handful of entries: a scan beats a search
+            ++index;
+        }
+        return index;
+    }
+
+private:
+    std::vector<std::uint64_t> cumulative_;
+};
+
+struct weighted_label {
+    std::string_view label;
+    std::uint32_t weight;
+};
+
+/// A weighted choice between published labels.
+class label_choice {
+public:
+    label_choice(std::initializer_list<weighted_label> items) : choice_(weights_of(items)) {
+        for (const weighted_label& item : items) {
+            labels_.push_back(item.label);
+        }
+    }
+
+    std::string_view pick(random_source& random) const { return labels_[choice_.pick(random)]; }
+
+private:
+    static weighted_choice weights_of(std::initializer_list<weighted_label> items) {
+        std::vector<std::uint32_t> weights;
+        for (const weighted_label& item : items) {
+            weights.push_back(item.weight);
+        }
+        return weighted_choice(weights);
+    }
+
+    weighted_choice choice_;
+    std::vector<std::string_view> labels_;
+};
+
+/// Walker's alias method: O(1) weighted picks among thousands of map points, one draw each.
+class alias_table {
+public:
+    alias_table() = default;
+
+    /// @pre weights is non-empty, fewer than 2^32 entries, and sums to a positive value
+    explicit alias_table(const std::vector<double>& weights) {
+        const std::size_t n = weights.size();
+        double sum = 0.0;
+        for (const double weight : weights) {
+            sum += weight;
+        }
+        std::vector<double> scaled(n);
+        std::vector<std::uint32_t> small;
+        std::vector<std::uint32_t> large;
+        for (std::size_t i = 0; i < n; ++i) {
+            scaled[i] = weights[i] * static_cast<double>(n) / sum;
+            (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
+        }
+        threshold_.assign(n, full);
+        alias_.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            alias_[i] = static_cast<std::uint32_t>(i);
+        }
+        while (!small.empty() && !large.empty()) {
+            const std::uint32_t low = small.back();
+            small.pop_back();
+            const std::uint32_t high = large.back();
+            threshold_[low] = static_cast<std::uint64_t>(scaled[low] * 4294967296.0);
+            alias_[low] = high;
+            scaled[high] = (scaled[high] + scaled[low]) - 1.0;
+            if (scaled[high] < 1.0) {
+                large.pop_back();
+                small.push_back(high);
+            }
+        }
+    }
+
+    /// Maps 64 random bits to an index: the high half chooses a column, the low half the side.
+    std::uint32_t pick(std::uint64_t bits) const {
+        const auto column = static_cast<std::uint32_t>(((bits >> 32) * alias_.size()) >> 32);
+        return (bits & 0xffffffffULL) < threshold_[column] ? column : alias_[column];
+    }
+
+private:
+    static constexpr std::uint64_t full = std::uint64_t{1} << 32;
+    std::vector<std::uint64_t> threshold_;
+    std::vector<std::uint32_t> alias_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Coordinates
+
+/// WGS84 longitude and latitude in micro-degrees: the six decimals data.police.uk publishes.
+struct micro_point {
+    std::int32_t lon = 0;
+    std::int32_t lat = 0;
+};
+
+/// A closed ring: the first point is repeated at the end.
+using ring = std::vector<micro_point>;
+
+constexpr double pi = 3.14159265358979323846;
+
+/// cos(x) by its Taylor series; exact to double precision for |x| <= pi/2 and free of libm,
+/// so every platform derives the same metres-per-degree factor.
+constexpr double series_cos(double x) {
+    double term = 1.0;
+    double sum = 1.0;
+    for (int k = 1; k <= 14; ++k) {
+        term *= -x * x / static_cast<double>((2 * k - 1) * (2 * k));
+        sum += term;
+    }
+    return sum;
+}
+
+/// A flat frame in metres east and north of a force's south-west corner. Good to a fraction of
+/// a per cent over 80 km, which is all invented geography needs.
+class local_frame {
+public:
+    static constexpr double metres_per_degree_latitude = 111200.0;
+
+    local_frame(double west, double south, double mid_latitude)
+        : west_(west),
+          south_(south),
+          metres_per_degree_longitude_(metres_per_degree_latitude *
+                                       series_cos(mid_latitude * pi / 180.0)) {}
+
+    micro_point to_micro(double x, double y) const {
+        return {static_cast<std::int32_t>(std::llround((west_ + x / metres_per_degree_longitude_) * 1e6)),
+                static_cast<std::int32_t>(std::llround((south_ + y / metres_per_degree_latitude) * 1e6))};
+    }
+
+    double width_of(double east) const { return (east - west_) * metres_per_degree_longitude_; }
+    double height_of(double north) const { return (north - south_) * metres_per_degree_latitude; }
+
+private:
+    double west_;
+    double south_;
+    double metres_per_degree_longitude_;
+};
+
+/// Writes decimal degrees with exactly six decimals ("-0.111497"), as the published files do.
+char* write_degrees(char* out, std::int32_t micro) {
+    std::uint32_t magnitude = 0;
+    if (micro < 0) {
+        *out++ = '-';
+        magnitude = static_cast<std::uint32_t>(-static_cast<std::int64_t>(micro));
+    } else {
+        magnitude = static_cast<std::uint32_t>(micro);
+    }
+    out = std::to_chars(out, out + 4, magnitude / 1000000).ptr;
+    *out++ = '.';
+    std::uint32_t fraction = magnitude % 1000000;
+    for (int digit = 5; digit >= 0; --digit) {
+        out[digit] = static_cast<char>('0' + fraction % 10);
+        fraction /= 10;
+    }
+    return out + 6;
+}
+
+std::string degrees_text(std::int32_t micro) {
+    char buffer[16];
+    return std::string(buffer, write_degrees(buffer, micro));
+}
+
+/// Even-odd test with exact integer arithmetic.
+bool ring_contains(const ring& boundary, micro_point p) {
+    bool inside = false;
+    for (std::size_t i = 1; i < boundary.size(); ++i) {
+        const micro_point a = boundary[i - 1];
+        const micro_point b = boundary[i];
+        if ((a.lat > p.lat) != (b.lat > p.lat)) {
+            const std::int64_t lhs = std::int64_t{p.lon - a.lon} * (b.lat - a.lat);
+            const std::int64_t rhs = std::int64_t{p.lat - a.lat} * (b.lon - a.lon);
+            if (b.lat > a.lat ? lhs < rhs : lhs > rhs) {
+                inside = !inside;
+            }
+        }
+    }
+    return inside;
+}
+
+/// Distance from p to the nearest edge, in micro-degrees (planar; used only as a safety margin).
+double distance_to_ring(const ring& boundary, micro_point p) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 1; i < boundary.size(); ++i) {
+        const double ax = boundary[i - 1].lon;
+        const double ay = boundary[i - 1].lat;
+        const double dx = boundary[i].lon - ax;
+        const double dy = boundary[i].lat - ay;
+        const double length2 = dx * dx + dy * dy;
+        double t = length2 > 0.0 ? ((p.lon - ax) * dx + (p.lat - ay) * dy) / length2 : 0.0;
+        t = std::clamp(t, 0.0, 1.0);
+        const double ex = ax + t * dx - p.lon;
+        const double ey = ay + t * dy - p.lat;
+        best = std::min(best, ex * ex + ey * ey);
+    }
+    return std::sqrt(best);
+}
+
+/// Twice the signed area; positive for a counter-clockwise ring.
+std::int64_t twice_signed_area(const ring& boundary) {
+    std::int64_t sum = 0;
+    for (std::size_t i = 1; i < boundary.size(); ++i) {
+        sum += std::int64_t{boundary[i - 1].lon} * boundary[i].lat -
+               std::int64_t{boundary[i].lon} * boundary[i - 1].lat;
+    }
+    return sum;
+}
+
+/// Euclidean length with std::sqrt only (std::hypot may differ between maths libraries).
+double length_of(double dx, double dy) { return std::sqrt(dx * dx + dy * dy); }
+
+/// "North", "South East", ... for a direction in metres east and north.
+std::string_view compass(double dx, double dy) {
+    const double tan_22_5 = 0.41421356237;
+    const bool east_west = std::abs(dy) < tan_22_5 * std::abs(dx);
+    const bool north_south = std::abs(dx) < tan_22_5 * std::abs(dy);
+    if (east_west) {
+        return dx >= 0 ? "East" : "West";
+    }
+    if (north_south) {
+        return dy >= 0 ? "North" : "South";
+    }
+    if (dy >= 0) {
+        return dx >= 0 ? "North East" : "North West";
+    }
+    return dx >= 0 ? "South East" : "South West";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Published vocabularies
+
+enum crime_type : std::uint8_t {
+    anti_social_behaviour,
+    bicycle_theft,
+    burglary,
+    criminal_damage_and_arson,
+    drugs,
+    other_theft,
+    possession_of_weapons,
+    public_order,
+    robbery,
+    shoplifting,
+    theft_from_the_person,
+    vehicle_crime,
+    violence_and_sexual_offences,
+    other_crime,
+};
+
+constexpr std::array<std::string_view, 14> crime_type_labels{
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+    "Other crime",
+};
+
+/// What kind of place a map point is; it shifts the mix of crime types recorded there.
+enum class place_profile : std::uint8_t { residential, retail, night_time, parking };
+
+// Per thousand, in crime_type order. The residential mix follows Essex (Dec 2022); the others
+// follow what the City of London files record at supermarkets, nightclubs and car parks.
+const std::array<weighted_choice, 4> crime_mix_by_profile{{
+    {180, 10, 55, 85, 30, 75, 9, 75, 8, 25, 8, 85, 335, 20},
+    {120, 15, 20, 30, 25, 90, 8, 60, 15, 400, 40, 20, 145, 12},
+    {170, 10, 5, 40, 70, 80, 20, 140, 20, 5, 50, 10, 370, 10},
+    {150, 20, 5, 100, 30, 120, 5, 50, 10, 80, 10, 250, 160, 10},
+}};
+
+enum outcome : std::uint8_t {
+    no_suspect,
+    unable_to_prosecute,
+    status_update_unavailable,
+    local_resolution,
+    caution,
+    another_organisation,
+    further_action_not_in_public_interest,
+    formal_action_not_in_public_interest,
+    further_investigation_not_in_public_interest,
+    drugs_possession_warning,
+    penalty_notice,
+    charged_as_part_of_another_case,
+    // court results: reached through "Suspect charged"
+    sent_to_prison,
+    suspended_sentence,
+    fined,
+    community_sentence,
+    conditional_discharge,
+    found_not_guilty,
+    court_case_unable_to_proceed,
+    court_result_unavailable,
+    otherwise_dealt_with,
+    ordered_to_pay_compensation,
+    deprived_of_property,
+    absolute_discharge,
+    // states and steps, not final outcomes
+    under_investigation,
+    awaiting_court_outcome,
+    suspect_charged,
+};
+
+constexpr std::array<std::string_view, 27> outcome_labels{
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Status update unavailable",
+    "Local resolution",
+    "Offender given a caution",
+    "Action to be taken by another organisation",
+    "Further action is not in the public interest",
+    "Formal action is not in the public interest",
+    "Further investigation is not in the public interest",
+    "Offender given a drugs possession warning",
+    "Offender given penalty notice",
+    "Suspect charged as part of another case",
+    "Offender sent to prison",
+    "Offender given suspended prison sentence",
+    "Offender fined",
+    "Offender given community sentence",
+    "Offender given conditional discharge",
+    "Defendant found not guilty",
+    "Court case unable to proceed",
+    "Court result unavailable",
+    "Offender otherwise dealt with",
+    "Offender ordered to pay compensation",
+    "Offender deprived of property",
+    "Offender given absolute discharge",
+    "Under investigation",
+    "Awaiting court outcome",
+    "Suspect charged",
+};
+
+constexpr bool goes_to_court(std::size_t final_outcome) {
+    return final_outcome >= sent_to_prison && final_outcome <= absolute_discharge;
+}
+
+// Final outcomes per thousand crimes, in `outcome` order up to absolute_discharge.
+// Groups: 0 violence, public order, damage and other crime; 1 thefts, burglary, robbery and
+// vehicle crime (rarely detected); 2 shoplifting and weapons (offender usually known); 3 drugs.
+const std::array<weighted_choice, 4> final_outcome_mix{{
+    {330, 330, 20, 45, 25, 25, 15, 10, 5, 0, 5, 10, 35, 20, 25, 25, 10, 15, 8, 35, 3, 2, 1, 1},
+    {700, 120, 20, 20, 10, 10, 5, 3, 12, 0, 0, 10, 20, 8, 10, 10, 5, 5, 4, 25, 1, 1, 0, 1},
+    {220, 220, 20, 110, 90, 10, 15, 15, 5, 0, 15, 20, 45, 25, 55, 35, 30, 15, 10, 35, 4, 4, 1, 1},
+    {60, 150, 20, 120, 120, 10, 40, 30, 5, 250, 15, 10, 30, 15, 45, 20, 25, 5, 5, 20, 2, 1, 1, 1},
+}};
+
+constexpr std::size_t outcome_group(std::size_t type) {
+    switch (type) {
+        case bicycle_theft:
+        case burglary:
+        case other_theft:
+        case robbery:
+        case theft_from_the_person:
+        case vehicle_crime:
+            return 1;
+        case shoplifting:
+        case possession_of_weapons:
+            return 2;
+        case drugs:
+            return 3;
+        default:
+            return 0;
+    }
+}
+
+// Months from the crime to its first outcome, and from a charge to the court's result.
+const weighted_choice first_outcome_delay{90, 50, 24, 14, 8, 6, 4, 2, 1, 1};
+const weighted_choice court_delay{0, 10, 18, 18, 14, 11, 8, 6, 5, 4, 3, 2, 1};
+
+// ---------------------------------------------------------------------------------------------
+// Invented places and people
+
+struct force_spec {
+    std::string_view id;
+    std::string_view name;
+    std::string_view code;    ///< neighbourhood id prefix and postcode area; not a real area
+    std::string_view domain;  ///< under the reserved .example top-level domain
+    double west, south, east, north;
+    int columns, rows;        ///< neighbourhood grid
+    std::uint32_t city_population;
+    int towns, villages, rural_lanes;
+    std::uint32_t no_location_per_mille;
+    std::uint32_t stops_per_mille;  ///< stop and searches per thousand street crimes
+    std::string_view landscape;
+};
+
+// Rectangles over real English countryside, none overlapping, each 37-52 km across.
+constexpr std::array<force_spec, 5> force_specs{{
+    {"northshire", "Northshire Police", "NS", "northshire.police.example", -2.05, 53.90, -1.25, 54.30,
+     6, 5, 310000, 5, 14, 260, 12, 70, "dales, moorland and stone-built market towns"},
+    {"east-wessex", "East Wessex Constabulary", "EW", "eastwessex.police.example", -1.95, 51.02, -1.30,
+     51.40, 5, 4, 180000, 4, 12, 220, 18, 55, "chalk downland, river valleys and a cathedral city"},
+    {"mercia-vale", "Mercia Vale Police", "MV", "merciavale.police.example", -1.85, 52.15, -1.20, 52.50,
+     6, 4, 390000, 5, 12, 200, 15, 90, "a busy manufacturing city, canal towns and farmland"},
+    {"downland", "Downland Constabulary", "DW", "downland.police.example", -0.55, 50.90, 0.10, 51.20, 5,
+     4, 150000, 4, 13, 240, 22, 60, "wooded weald, commuter towns and the chalk downs"},
+    {"marches", "Marches Police", "MX", "marches.police.example", -2.90, 52.30, -2.35, 52.70, 4, 3,
+     90000, 3, 11, 280, 10, 50, "border hills, river meadows and small market towns"},
+}};
+
+// Uncommon syllables, so that invented places rarely share a name with a real town.
+constexpr std::array<std::string_view, 44> name_starts{
+    "Alder", "Bax",    "Caver",  "Dorr",   "Elsing", "Farrow", "Gorse",   "Hesk",  "Ivel",    "Kest",  "Lyd",
+    "Morr",  "Nesh",   "Orrin",  "Pell",   "Quarr",  "Ress",   "Skarth",  "Tarn",  "Ulver",  "Vell",  "Wend",
+    "Yarl",  "Brisk",  "Carrow", "Emble",  "Fenn",   "Grist",  "Hollin",  "Kelm",  "Loft",   "Mire",  "Quill",
+    "Ottle", "Pike",   "Rook",   "Sorrel", "Thistle", "Ullen", "Wray",    "Yew",   "Brae",   "Cresk", "Hask"};
+
+constexpr std::array<std::string_view, 20> name_ends{
+    "ford", "ton",   "bury",   "ley",  "field", "ham",   "wick",    "by",      "worth", "stead",
+    "bridge", "well", "combe", "thorpe", "den", "hurst", "minster", "borough", "leigh", "stow"};
+
+constexpr std::array<std::string_view, 56> street_words{
+    "Church",  "Mill",     "Station", "Park",     "Victoria", "King",    "Queen",   "Bridge",
+    "Chapel",  "Market",   "Green",   "North",    "South",    "West",    "Meadow",  "Orchard",
+    "Oak",     "Elm",      "Willow",  "Beech",    "Cedar",    "Hawthorn", "Rowan",  "Holly",
+    "Fox",     "Kestrel",  "Heron",   "Lark",     "Wren",     "Priory",  "Abbey",   "Castle",
+    "Manor",   "Grange",   "Mount",   "Spring",   "Brook",    "River",   "Canal",   "Forge",
+    "Tanner",  "Weaver",   "Cooper",  "Mason",    "Granary",  "School",  "Albert",  "Alexandra",
+    "Windsor", "Nelson",   "Clarence", "Foundry", "Quarry",   "Pound",   "Well",    "Vicarage"};
+
+constexpr std::array<std::string_view, 20> street_types{
+    "Street", "Road", "Lane", "Avenue", "Close",  "Way",  "Drive", "Crescent", "Gardens", "Place",
+    "Grove",  "Court", "Walk", "Terrace", "Rise", "Mews", "Row",   "Hill",     "View",    "Square"};
+
+constexpr std::array<std::string_view, 5> first_streets{"High Street", "Station Road", "Church Lane",
+                                                        "Market Place", "Mill Lane"};
+
+constexpr std::array<std::string_view, 20> first_names{
+    "Alex",  "Sam",   "Jo",     "Chris",  "Jamie", "Morgan", "Taylor", "Robin", "Charlie", "Casey",
+    "Jordan", "Riley", "Kit",   "Frankie", "Leigh", "Dana",  "Rowan",  "Elliot", "Harper", "Quinn"};
+
+constexpr std::array<std::string_view, 10> surname_ends{"wood", "well", "ford", "ley", "ton",
+                                                        "by",   "man",  "er",   "field", "shaw"};
+
+enum class town_size : std::uint8_t { city, town, village };
+
+struct hot_spot_kind {
+    std::string_view label;
+    place_profile profile;
+    std::array<int, 3> count;  ///< per city, town, village
+};
+
+constexpr std::array<hot_spot_kind, 13> hot_spot_kinds{{
+    {"Shopping Area", place_profile::retail, {4, 1, 0}},
+    {"Supermarket", place_profile::retail, {6, 2, 1}},
+    {"Parking Area", place_profile::parking, {5, 2, 1}},
+    {"Petrol Station", place_profile::parking, {3, 1, 0}},
+    {"Nightclub", place_profile::night_time, {4, 1, 0}},
+    {"Police Station", place_profile::night_time, {1, 1, 0}},
+    {"Bus/Coach Station", place_profile::night_time, {1, 1, 0}},
+    {"Pedestrian Subway", place_profile::night_time, {2, 0, 0}},
+    {"Sports/Recreation Area", place_profile::residential, {3, 1, 1}},
+    {"Hospital", place_profile::residential, {1, 0, 0}},
+    {"Further/Higher Educational Building", place_profile::residential, {2, 1, 0}},
+    {"Theatre/Concert Hall", place_profile::night_time, {1, 0, 0}},
+    {"Conference/Exhibition Centre", place_profile::residential, {1, 0, 0}},
+}};
+
+constexpr std::uint32_t no_street = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint32_t no_location = std::numeric_limits<std::uint32_t>::max();
+constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+
+// Points closer than this to a neighbourhood boundary are moved: about 0.5 m, far more than
+// any reader's rounding, so every reader agrees which neighbourhood holds a point.
+constexpr double boundary_margin_micro = 5.0;
+
+struct town {
+    std::string name;
+    town_size size = town_size::village;
+    double x = 0.0;  ///< metres in the force's frame
+    double y = 0.0;
+    double radius = 0.0;
+    double spread = 0.0;  ///< how far a street's points stray from its anchor
+    std::uint32_t population = 0;
+    std::size_t district = 0;       ///< the city or town whose name its LSOAs carry
+    int postcode_district = 0;      ///< a city has four, from this one up
+    std::size_t residential_points = 0;
+};
+
+struct street {
+    std::string name;
+    std::size_t town = 0;
+    bool rural = false;
+    double x = 0.0;
+    double y = 0.0;
+    std::vector<std::uint32_t> points;
+    std::string postcode;  ///< the first of its postcodes; empty when it has none
+};
+
+struct map_point {
+    micro_point at;
+    double x = 0.0;
+    double y = 0.0;
+    std::size_t town = 0;
+    std::uint32_t street_index = no_street;
+    bool rural = false;
+    std::uint32_t lsoa_index = 0;
+    std::uint32_t neighbourhood = 0;
+    place_profile profile = place_profile::residential;
+    double weight = 0.0;
+    std::string location;  ///< "On or near ..." as published
+};
+
+struct lsoa {
+    std::string code;
+    std::string name;
+};
+
+struct neighbourhood {
+    std::string id;
+    std::string name;
+    ring boundary;
+    double x_min = 0.0, y_min = 0.0, x_max = 0.0, y_max = 0.0;  ///< bounds in metres
+    std::int32_t lon_min = 0, lat_min = 0, lon_max = 0, lat_max = 0;
+    double centre_x = 0.0;
+    double centre_y = 0.0;
+    micro_point centre;
+    std::uint32_t population = 0;
+    std::vector<std::size_t> towns;  ///< places whose centre lies in it, largest first
+    std::size_t main_town = std::numeric_limits<std::size_t>::max();  ///< where most residents live
+};
+
+struct postcode_entry {
+    std::string postcode;
+    std::int64_t easting = 0;
+    std::int64_t northing = 0;
+};
+
+/// Everything about one invented force that the monthly files draw from.
+struct force_world {
+    const force_spec* spec = nullptr;
+    std::vector<town> towns;
+    std::vector<street> streets;
+    std::vector<map_point> points;
+    std::vector<lsoa> lsoas;
+    std::vector<neighbourhood> neighbourhoods;
+    std::vector<postcode_entry> postcodes;
+    alias_table sampler;
+    double crime_weight = 0.0;
+    // Each point's published text, laid end to end: "lon,lat,On or near X,E01...,Name 001A" for
+    // street and outcome rows, "lat,lon" for stop and search rows.
+    std::string crime_blocks;
+    std::vector<std::uint32_t> crime_block_starts;
+    std::string stop_blocks;
+    std::vector<std::uint32_t> stop_block_starts;
+
+    std::string_view crime_block(std::uint32_t point) const {
+        if (point == no_location) {
+            return ",,No Location,,";
+        }
+        return std::string_view(crime_blocks)
+            .substr(crime_block_starts[point], crime_block_starts[point + 1] - crime_block_starts[point]);
+    }
+
+    std::string_view stop_block(std::uint32_t point) const {
+        if (point == no_location) {
+            return ",";
+        }
+        return std::string_view(stop_blocks)
+            .substr(stop_block_starts[point], stop_block_starts[point + 1] - stop_block_starts[point]);
+    }
+};
+
+std::string join(std::initializer_list<std::string_view> parts) {
+    std::string text;
+    for (const std::string_view part : parts) {
+        text += part;
+    }
+    return text;
+}
+
+std::string zero_padded(std::uint64_t value, int width) {
+    std::string digits = std::to_string(value);
+    if (static_cast<int>(digits.size()) < width) {
+        digits.insert(0, static_cast<std::size_t>(width - static_cast<int>(digits.size())), '0');
+    }
+    return digits;
+}
+
+std::string slug_of(std::string_view text) {
+    std::string slug;
+    for (const char c : text) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            slug += c;
+        } else if (c >= 'A' && c <= 'Z') {
+            slug += static_cast<char>(c - 'A' + 'a');
+        } else if (!slug.empty() && slug.back() != '-') {
+            slug += '-';
+        }
+    }
+    while (!slug.empty() && slug.back() == '-') {
+        slug.pop_back();
+    }
+    return slug;
+}
+
+/// Builds one force's towns, streets, map points, LSOAs, neighbourhoods and postcodes.
+class force_builder {
+public:
+    force_builder(const force_spec& spec, std::size_t force_index, std::uint64_t seed,
+                  std::set<std::string>& used_place_names, std::uint32_t& next_lsoa_code)
+        : spec_(spec),
+          random_(seed, stream::geography, force_index),
+          frame_(spec.west, spec.south, (spec.south + spec.north) / 2.0),
+          width_(frame_.width_of(spec.east)),
+          height_(frame_.height_of(spec.north)),
+          used_place_names_(used_place_names),
+          next_lsoa_code_(next_lsoa_code) {
+        world_.spec = &spec;
+    }
+
+    force_world build() {
+        place_towns();
+        build_neighbourhood_grid();
+        locate_town_centres();
+        for (std::size_t t = 0; t < world_.towns.size(); ++t) {
+            add_town_points(t);
+        }
+        add_rural_lanes();
+        assign_lsoas();
+        weigh_points();
+        count_population();
+        name_neighbourhoods();
+        make_postcodes();
+        make_blocks();
+        return std::move(world_);
+    }
+
+private:
+    // -- towns --------------------------------------------------------------------------------
+
+    std::string invent_place_name() {
+        for (;;) {
+            std::string name = join({random_.pick(name_starts), random_.pick(name_ends)});
+            // "Pell" + "ley" reads "Pelley": no letter three times in a row.
+            for (std::size_t i = 2; i < name.size(); ++i) {
+                if (name[i] == name[i - 1] && name[i] == name[i - 2]) {
+                    name.erase(i, 1);
+                    --i;
+                }
+            }
+            if (used_place_names_.insert(name).second) {
+                return name;
+            }
+        }
+    }
+
+    void place_towns() {
+        add_town(town_size::city, spec_.city_population);
+        for (int i = 0; i < spec_.towns; ++i) {
+            const double u = random_.unit();
+            add_town(town_size::town, 18000 + static_cast<std::uint32_t>(u * u * 57000.0));
+        }
+        for (int i = 0; i < spec_.villages; ++i) {
+            const double u = random_.unit();
+            add_town(town_size::village, 700 + static_cast<std::uint32_t>(u * u * 5000.0));
+        }
+        // Villages belong to the district of the nearest city or town; postcode districts are
+        // numbered city first (four of them), then in order of founding.
+        int next_postcode_district = 1;
+        for (std::size_t t = 0; t < world_.towns.size(); ++t) {
+            town& place = world_.towns[t];
+            place.postcode_district = next_postcode_district;
+            next_postcode_district += place.size == town_size::city ? 4 : 1;
+            if (place.size != town_size::village) {
+                place.district = t;
+                continue;
+            }
+            double best = std::numeric_limits<double>::infinity();
+            for (std::size_t other = 0; other < world_.towns.size(); ++other) {
+                const town& candidate = world_.towns[other];
+                if (candidate.size == town_size::village) {
+                    continue;
+                }
+                const double d = length_of(candidate.x - place.x, candidate.y - place.y);
+                if (d < best) {
+                    best = d;
+                    place.district = other;
+                }
+            }
+        }
+    }
+
+    void add_town(town_size size, std::uint32_t population) {
+        town place;
+        place.name = invent_place_name();
+        place.size = size;
+        place.population = population;
+        place.radius = 900.0 * std::sqrt(population / 10000.0);
+        place.spread = size == town_size::city ? 160.0 : size == town_size::town ? 120.0 : 70.0;
+        const double margin = place.radius + 2500.0;
+        double gap = size == town_size::village ? 1500.0 : 5000.0;
+        for (int attempt = 0;; ++attempt) {
+            if (attempt > 0 && attempt % 200 == 0) {
+                gap /= 2.0;  // a crowded force: let places sit closer rather than loop forever
+            }
+            if (size == town_size::city) {
+                place.x = width_ * (0.3 + 0.4 * random_.unit());
+                place.y = height_ * (0.3 + 0.4 * random_.unit());
+            } else {
+                place.x = margin + (width_ - 2.0 * margin) * random_.unit();
+                place.y = margin + (height_ - 2.0 * margin) * random_.unit();
+            }
+            bool clear = true;
+            for (const town& other : world_.towns) {
+                if (length_of(other.x - place.x, other.y - place.y) < other.radius + place.radius + gap) {
+                    clear = false;
+                    break;
+                }
+            }
+            if (clear) {
+                break;
+            }
+        }
+        world_.towns.push_back(std::move(place));
+    }
+
+    // -- neighbourhoods -----------------------------------------------------------------------
+
+    /// Column (or row) widths that shrink near the city, summing to `extent`.
+    std::vector<double> grid_widths(int count, double extent, double city_position) {
+        std::vector<double> widths(static_cast<std::size_t>(count));
+        double sum = 0.0;
+        for (int i = 0; i < count; ++i) {
+            const double middle = (i + 0.5) / count * extent;
+            const double offset = (middle - city_position) / (0.22 * extent);
+            const double closeness = 1.0 / (1.0 + offset * offset);
+            widths[static_cast<std::size_t>(i)] = 1.0 / (1.0 + 1.5 * closeness) + 0.1 * random_.unit();
+            sum += widths[static_cast<std::size_t>(i)];
+        }
+        for (double& width : widths) {
+            width *= extent / sum;
+        }
+        return widths;
+    }
+
+    struct metres_point {
+        double x = 0.0;
+        double y = 0.0;
+    };
+
+    /// Three points between two vertices, pushed sideways a little; shared by both cells.
+    std::array<micro_point, 3> wiggle(metres_point from, metres_point to) {
+        const double dx = to.x - from.x;
+        const double dy = to.y - from.y;
+        std::array<micro_point, 3> middle{};
+        for (int k = 1; k <= 3; ++k) {
+            const double t = k / 4.0;
+            // Unit normal (-dy, dx)/length times at most 6% of the length: the side of
+            // the polyline turns by at most about 10 degrees, far from any neighbour.
+            const double push = 0.06 * 4.0 * t * (1.0 - t) * random_.centred();
+            middle[static_cast<std::size_t>(k - 1)] =
+                frame_.to_micro(from.x + t * dx - push * dy, from.y + t * dy + push * dx);
+        }
+        return middle;
+    }
+
+    void build_neighbourhood_grid() {
+        const int columns = spec_.columns;
+        const int rows = spec_.rows;
+        const town& city = world_.towns.front();
+        const std::vector<double> widths = grid_widths(columns, width_, city.x);
+        const std::vector<double> heights = grid_widths(rows, height_, city.y);
+        const auto column_count = static_cast<std::size_t>(columns);
+        const auto row_count = static_cast<std::size_t>(rows);
+
+        // Vertices: interior ones move both ways, edge ones only along the edge, corners stay,
+        // so the force keeps its outline apart from the wiggles of its outer edges.
+        std::vector<metres_point> vertices((column_count + 1) * (row_count + 1));
+        auto vertex = [&](std::size_t i, std::size_t j) -> metres_point& {
+            return vertices[j * (column_count + 1) + i];
+        };
+        double y = 0.0;
+        for (std::size_t j = 0; j <= row_count; ++j) {
+            double x = 0.0;
+            for (std::size_t i = 0; i <= column_count; ++i) {
+                metres_point p{x, y};
+                if (i > 0 && i < column_count) {
+                    p.x += 0.18 * std::min(widths[i - 1], widths[i]) * random_.centred();
+                }
+                if (j > 0 && j < row_count) {
+                    p.y += 0.18 * std::min(heights[j - 1], heights[j]) * random_.centred();
+                }
+                vertex(i, j) = p;
+                if (i < column_count) {
+                    x += widths[i];
+                }
+            }
+            if (j < row_count) {
+                y += heights[j];
+            }
+        }
+        // Exact corners (the running sums can be an ulp off the extent).
+        for (std::size_t j = 0; j <= row_count; ++j) {
+            vertex(column_count, j).x = width_;
+        }
+        for (std::size_t i = 0; i <= column_count; ++i) {
+            vertex(i, row_count).y = height_;
+        }
+
+        std::vector<micro_point> corner_micro(vertices.size());
+        for (std::size_t k = 0; k < vertices.size(); ++k) {
+            corner_micro[k] = frame_.to_micro(vertices[k].x, vertices[k].y);
+        }
+        auto corner = [&](std::size_t i, std::size_t j) { return corner_micro[j * (column_count + 1) + i]; };
+
+        // Edges, each wiggled once: horizontal (i,j)->(i+1,j) and vertical (i,j)->(i,j+1).
+        std::vector<std::array<micro_point, 3>> horizontal(column_count * (row_count + 1));
+        std::vector<std::array<micro_point, 3>> vertical((column_count + 1) * row_count);
+        for (std::size_t j = 0; j <= row_count; ++j) {
+            for (std::size_t i = 0; i < column_count; ++i) {
+                horizontal[j * column_count + i] = wiggle(vertex(i, j), vertex(i + 1, j));
+            }
+        }
+        for (std::size_t j = 0; j < row_count; ++j) {
+            for (std::size_t i = 0; i <= column_count; ++i) {
+                vertical[j * (column_count + 1) + i] = wiggle(vertex(i, j), vertex(i, j + 1));
+            }
+        }
+
+        // Cells numbered from the north-west, reading order, as ids NS01, NS02, ...
+        world_.neighbourhoods.resize(column_count * row_count);
+        for (std::size_t j = 0; j < row_count; ++j) {
+            for (std::size_t i = 0; i < column_count; ++i) {
+                const std::size_t number = (row_count - 1 - j) * column_count + i;
+                neighbourhood& cell = world_.neighbourhoods[number];
+                cell.id = join({spec_.code, zero_padded(number + 1, 2)});
+                ring& boundary = cell.boundary;
+                // Counter-clockwise: along the bottom eastwards, up the right, back along the
+                // top westwards, down the left.
+                boundary.push_back(corner(i, j));
+                for (const micro_point p : horizontal[j * column_count + i]) {
+                    boundary.push_back(p);
+                }
+                boundary.push_back(corner(i + 1, j));
+                for (const micro_point p : vertical[j * (column_count + 1) + i + 1]) {
+                    boundary.push_back(p);
+                }
+                boundary.push_back(corner(i + 1, j + 1));
+                const auto& top = horizontal[(j + 1) * column_count + i];
+                for (auto p = top.rbegin(); p != top.rend(); ++p) {
+                    boundary.push_back(*p);
+                }
+                boundary.push_back(corner(i, j + 1));
+                const auto& left = vertical[j * (column_count + 1) + i];
+                for (auto p = left.rbegin(); p != left.rend(); ++p) {
+                    boundary.push_back(*p);
+                }
+                boundary.push_back(corner(i, j));
+                if (twice_signed_area(boundary) <= 0) {
+                    throw std::logic_error("generated neighbourhood is not counter-clockwise");
+                }
+
+                const std::array<metres_point, 4> corners{vertex(i, j), vertex(i + 1, j), vertex(i + 1, j + 1),
+                                                          vertex(i, j + 1)};
+                cell.x_min = cell.y_min = std::numeric_limits<double>::infinity();
+                cell.x_max = cell.y_max = -std::numeric_limits<double>::infinity();
+                for (const metres_point& p : corners) {
+                    cell.centre_x += p.x / 4.0;
+                    cell.centre_y += p.y / 4.0;
+                    cell.x_min = std::min(cell.x_min, p.x);
+                    cell.y_min = std::min(cell.y_min, p.y);
+                    cell.x_max = std::max(cell.x_max, p.x);
+                    cell.y_max = std::max(cell.y_max, p.y);
+                }
+                cell.centre = frame_.to_micro(cell.centre_x, cell.centre_y);
+                cell.lon_min = cell.lat_min = std::numeric_limits<std::int32_t>::max();
+                cell.lon_max = cell.lat_max = std::numeric_limits<std::int32_t>::min();
+                for (const micro_point p : boundary) {
+                    cell.lon_min = std::min(cell.lon_min, p.lon);
+                    cell.lat_min = std::min(cell.lat_min, p.lat);
+                    cell.lon_max = std::max(cell.lon_max, p.lon);
+                    cell.lat_max = std::max(cell.lat_max, p.lat);
+                }
+            }
+        }
+    }
+
+    /// The neighbourhood holding p, or `none`; with a margin, also `none` near any boundary.
+    std::size_t neighbourhood_of(micro_point p, double margin) const {
+        for (std::size_t n = 0; n < world_.neighbourhoods.size(); ++n) {
+            const neighbourhood& cell = world_.neighbourhoods[n];
+            if (p.lon < cell.lon_min - margin || p.lon > cell.lon_max + margin ||
+                p.lat < cell.lat_min - margin || p.lat > cell.lat_max + margin) {
+                continue;
+            }
+            if (margin > 0.0 && distance_to_ring(cell.boundary, p) < margin) {
+                return none;
+            }
+            if (ring_contains(cell.boundary, p)) {
+                return n;
+            }
+        }
+        return none;
+    }
+
+    void locate_town_centres() {
+        for (std::size_t t = 0; t < world_.towns.size(); ++t) {
+            const town& place = world_.towns[t];
+            const std::size_t cell = neighbourhood_of(frame_.to_micro(place.x, place.y), 0.0);
+            if (cell != none) {
+                world_.neighbourhoods[cell].towns.push_back(t);
+            }
+        }
+        for (neighbourhood& cell : world_.neighbourhoods) {
+            std::stable_sort(cell.towns.begin(), cell.towns.end(), [&](std::size_t a, std::size_t b) {
+                return world_.towns[a].population > world_.towns[b].population;
+            });
+        }
+    }
+
+    // -- map points ---------------------------------------------------------------------------
+
+    /// Adds a point at (x, y) when it lies well inside one neighbourhood; returns whether it did.
+    bool try_add_point(double x, double y, map_point point) {
+        const micro_point at = frame_.to_micro(x, y);
+        const std::size_t cell = neighbourhood_of(at, boundary_margin_micro);
+        if (cell == none) {
+            return false;
+        }
+        point.at = at;
+        point.x = x;
+        point.y = y;
+        point.neighbourhood = static_cast<std::uint32_t>(cell);
+        if (point.street_index != no_street) {
+            world_.streets[point.street_index].points.push_back(static_cast<std::uint32_t>(world_.points.size()));
+        }
+        world_.points.push_back(std::move(point));
+        return true;
+    }
+
+    std::string invent_street_name(std::size_t t, std::set<std::string>& used) {
+        const town& place = world_.towns[t];
+        for (int attempt = 0;; ++attempt) {
+            std::string name;
+            if (used.size() < first_streets.size() && place.size != town_size::village) {
+                name = first_streets[used.size()];
+            } else if (random_.chance(0.08)) {
+                // Roads named after where they lead.
+                const town& other = world_.towns[random_.below(world_.towns.size())];
+                name = join({other.name, other.size == town_size::village ? " Lane" : " Road"});
+            } else {
+                name = join({random_.pick(street_words), " ", random_.pick(street_types)});
+            }
+            if (attempt > 50) {
+                name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
+            }
+            if (used.insert(name).second) {
+                return name;
+            }
+        }
+    }
+
+    void add_town_points(std::size_t t) {
+        const town& place = world_.towns[t];
+        const auto size_index = static_cast<std::size_t>(place.size);
+
+        for (const hot_spot_kind& kind : hot_spot_kinds) {
+            for (int k = 0; k < kind.count[size_index]; ++k) {
+                map_point point;
+                point.town = t;
+                point.profile = kind.profile;
+                point.location = join({"On or near ", kind.label});
+                for (int attempt = 0; attempt < 20; ++attempt) {
+                    const auto [a, b] = random_.in_disc();
+                    if (try_add_point(place.x + 0.3 * place.radius * a, place.y + 0.3 * place.radius * b, point)) {
+                        break;
+                    }
+                }
+            }
+        }
+
+        const std::size_t point_count = std::max<std::size_t>(8, place.population / 120);
+        const std::size_t street_count = std::max<std::size_t>(3, point_count / 4);
+        const std::size_t first_street = world_.streets.size();
+        std::set<std::string> used;
+        for (std::size_t s = 0; s < street_count; ++s) {
+            street road;
+            road.name = invent_street_name(t, used);
+            road.town = t;
+            const auto [a, b] = random_.in_disc();
+            const double reach = place.radius * (0.15 + 0.85 * random_.unit());
+            road.x = place.x + reach * a;
+            road.y = place.y + reach * b;
+            world_.streets.push_back(std::move(road));
+        }
+        for (std::size_t k = 0; k < point_count; ++k) {
+            // Every street gets a point before any gets a second.
+            const std::size_t s = first_street + (k < street_count ? k : random_.below(street_count));
+            map_point point;
+            point.town = t;
+            point.street_index = static_cast<std::uint32_t>(s);
+            // Real data has a few points whose street has no name.
+            point.location = random_.chance(0.03) ? "On or near " : join({"On or near ", world_.streets[s].name});
+            for (int attempt = 0; attempt < 20; ++attempt) {
+                if (try_add_point(world_.streets[s].x + place.spread * random_.centred(),
+                                  world_.streets[s].y + place.spread * random_.centred(), point)) {
+                    ++world_.towns[t].residential_points;
+                    break;
+                }
+            }
+        }
+    }
+
+    void add_rural_lanes() {
+        std::set<std::string> used;
+        for (int lane = 0; lane < spec_.rural_lanes; ++lane) {
+            double x = 0.0;
+            double y = 0.0;
+            for (int attempt = 0; attempt < 30; ++attempt) {
+                x = 1000.0 + (width_ - 2000.0) * random_.unit();
+                y = 1000.0 + (height_ - 2000.0) * random_.unit();
+                bool in_town = false;
+                for (const town& place : world_.towns) {
+                    if (length_of(place.x - x, place.y - y) < place.radius + 500.0) {
+                        in_town = true;
+                        break;
+                    }
+                }
+                if (!in_town) {
+                    break;
+                }
+            }
+            std::size_t nearest = 0;
+            double best = std::numeric_limits<double>::infinity();
+            for (std::size_t t = 0; t < world_.towns.size(); ++t) {
+                const double d = length_of(world_.towns[t].x - x, world_.towns[t].y - y) - world_.towns[t].radius;
+                if (d < best) {
+                    best = d;
+                    nearest = t;
+                }
+            }
+            street road;
+            road.town = nearest;
+            road.rural = true;
+            road.x = x;
+            road.y = y;
+            for (int attempt = 0;; ++attempt) {
+                const double style = random_.unit();
+                road.name = style < 0.6   ? join({random_.pick(street_words), " Lane"})
+                            : style < 0.8 ? join({random_.pick(street_words), " Farm Road"})
+                                          : join({world_.towns[random_.below(world_.towns.size())].name, " Road"});
+                if (attempt > 50) {
+                    road.name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
+                }
+                if (used.insert(road.name).second) {
+                    break;
+                }
+            }
+            const auto s = static_cast<std::uint32_t>(world_.streets.size());
+            world_.streets.push_back(std::move(road));
+            const int point_count = random_.between(1, 4);
+            for (int k = 0; k < point_count; ++k) {
+                map_point point;
+                point.town = nearest;
+                point.street_index = s;
+                point.rural = true;
+                point.location = join({"On or near ", world_.streets[s].name});
+                for (int attempt = 0; attempt < 20; ++attempt) {
+                    if (try_add_point(x + 400.0 * random_.centred(), y + 400.0 * random_.centred(), point)) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    // -- LSOAs, weights, population -----------------------------------------------------------
+
+    void assign_lsoas() {
+        // An LSOA is a square of a grid laid over each place (sized for ~1,500 residents each),
+        // or a 4 km square of countryside; it is named after the district, numbered in order.
+        std::map<std::tuple<std::size_t, bool, long, long>, std::uint32_t> lsoa_of_square;
+        std::vector<std::uint32_t> next_in_district(world_.towns.size(), 0);
+        for (map_point& point : world_.points) {
+            const town& place = world_.towns[point.town];
+            long gx = 0;
+            long gy = 0;
+            if (point.rural) {
+                gx = static_cast<long>(std::floor(point.x / 4000.0));
+                gy = static_cast<long>(std::floor(point.y / 4000.0));
+            } else {
+                const double across = std::max(1.0, std::round(std::sqrt(place.population / 1500.0)));
+                const double extent = 2.0 * (place.radius + place.spread);
+                const double square = extent / across;
+                const long last = static_cast<long>(across) - 1;
+                gx = std::clamp(static_cast<long>(std::floor((point.x - place.x + extent / 2.0) / square)), 0L, last);
+                gy = std::clamp(static_cast<long>(std::floor((point.y - place.y + extent / 2.0) / square)), 0L, last);
+            }
+            const auto key = std::make_tuple(point.town, point.rural, gx, gy);
+            const auto found = lsoa_of_square.find(key);
+            if (found != lsoa_of_square.end()) {
+                point.lsoa_index = found->second;
+                continue;
+            }
+            const std::size_t district = place.district;
+            const std::uint32_t number = next_in_district[district]++;
+            lsoa area;
+            area.code = join({"E01", zero_padded(next_lsoa_code_++, 6)});
+            area.name = join({world_.towns[district].name, " ", zero_padded(number / 5 + 1, 3),
+                              std::string(1, static_cast<char>('A' + number % 5))});
+            point.lsoa_index = static_cast<std::uint32_t>(world_.lsoas.size());
+            lsoa_of_square.emplace(key, point.lsoa_index);
+            world_.lsoas.push_back(std::move(area));
+        }
+    }
+
+    void weigh_points() {
+        // Crime per resident grows with the size of the place.
+        std::vector<double> town_share(world_.towns.size(), 0.0);
+        std::vector<double> raw_sum(world_.towns.size(), 0.0);
+        double rural_raw_sum = 0.0;
+        double towns_total = 0.0;
+        for (std::size_t t = 0; t < world_.towns.size(); ++t) {
+            const double people = world_.towns[t].population;
+            town_share[t] = people * (0.7 + 0.3 * people / 100000.0);
+            towns_total += town_share[t];
+        }
+        for (map_point& point : world_.points) {
+            const town& place = world_.towns[point.town];
+            const double u = random_.unit();
+            double weight = 1.0 / (0.04 + u * u);  // heavy-tailed: a few points take many crimes
+            if (point.rural) {
+                point.weight = weight;
+                rural_raw_sum += weight;
+                continue;
+            }
+            const double d = length_of(point.x - place.x, point.y - place.y) / (0.45 * place.radius);
+            weight /= 1.0 + d * d;
+            if (point.street_index == no_street) {
+                weight *= 3.0 + 6.0 * random_.unit();  // named hot spots: about an eighth of all crime
+            }
+            point.weight = weight;
+            raw_sum[point.town] += weight;
+        }
+        const double rural_share = 0.06 * towns_total;
+        std::vector<double> weights;
+        weights.reserve(world_.points.size());
+        for (map_point& point : world_.points) {
+            const double raw_total = point.rural ? rural_raw_sum : raw_sum[point.town];
+            point.weight *= (point.rural ? rural_share : town_share[point.town]) / raw_total;
+            weights.push_back(point.weight);
+            world_.crime_weight += point.weight;
+        }
+        world_.sampler = alias_table(weights);
+    }
+
+    void count_population() {
+        // A place's residents are spread evenly over its street points.
+        std::vector<double> people(world_.neighbourhoods.size(), 0.0);
+        std::vector<std::vector<double>> people_by_town(world_.neighbourhoods.size(),
+                                                        std::vector<double>(world_.towns.size(), 0.0));
+        for (const map_point& point : world_.points) {
+            const town& place = world_.towns[point.town];
+            if (point.rural) {
+                people[point.neighbourhood] += 150.0;
+            } else if (point.street_index != no_street) {
+                const double share = static_cast<double>(place.population) / static_cast<double>(place.residential_points);
+                people[point.neighbourhood] += share;
+                people_by_town[point.neighbourhood][point.town] += share;
+            }
+        }
+        for (std::size_t n = 0; n < people.size(); ++n) {
+            const std::vector<double>& by_town = people_by_town[n];
+            const auto most = std::max_element(by_town.begin(), by_town.end());
+            if (*most > 0.0) {
+                world_.neighbourhoods[n].main_town = static_cast<std::size_t>(most - by_town.begin());
+            }
+            const double scattered = 300.0 + 2200.0 * random_.unit();  // farms and hamlets
+            world_.neighbourhoods[n].population =
+                static_cast<std::uint32_t>(std::llround((people[n] + scattered) / 10.0) * 10);
+        }
+    }
+
+    void name_neighbourhoods() {
+        std::set<std::string> used;
+        const double force_centre_x = width_ / 2.0;
+        const double force_centre_y = height_ / 2.0;
+        for (neighbourhood& cell : world_.neighbourhoods) {
+            std::string name;
+            const bool urban = cell.main_town != none && world_.towns[cell.main_town].size != town_size::village;
+            const bool holds_centre =
+                urban && std::find(cell.towns.begin(), cell.towns.end(), cell.main_town) != cell.towns.end();
+            if (urban && !holds_centre) {
+                // Part of a city or town whose centre is elsewhere.
+                const town& place = world_.towns[cell.main_town];
+                name = join({place.name, " ", compass(cell.centre_x - place.x, cell.centre_y - place.y)});
+            } else if (urban) {
+                const town& place = world_.towns[cell.main_town];
+                name = place.size == town_size::city ? join({place.name, " Central"}) : place.name;
+            } else if (!cell.towns.empty()) {
+                const town& biggest = world_.towns[cell.towns.front()];
+                if (cell.towns.size() > 1) {
+                    name = join({biggest.name, " and ", world_.towns[cell.towns[1]].name});
+                } else {
+                    name = join({biggest.name, " and District"});
+                }
+            } else {
+                // Outskirts of a city or town when one is close, else the countryside between
+                // its two nearest villages.
+                std::size_t near_town = none;
+                double near_distance = std::numeric_limits<double>::infinity();
+                std::array<std::size_t, 2> villages{none, none};
+                std::array<double, 2> village_distance{std::numeric_limits<double>::infinity(),
+                                                       std::numeric_limits<double>::infinity()};
+                for (std::size_t t = 0; t < world_.towns.size(); ++t) {
+                    const town& place = world_.towns[t];
+                    const double d = length_of(place.x - cell.centre_x, place.y - cell.centre_y);
+                    if (place.size != town_size::village) {
+                        if (d - place.radius < near_distance) {
+                            near_distance = d - place.radius;
+                            near_town = t;
+                        }
+                    } else if (d < village_distance[0]) {
+                        villages[1] = villages[0];
+                        village_distance[1] = village_distance[0];
+                        villages[0] = t;
+                        village_distance[0] = d;
+                    } else if (d < village_distance[1]) {
+                        villages[1] = t;
+                        village_distance[1] = d;
+                    }
+                }
+                const double half_diagonal =
+                    length_of(cell.x_max - cell.x_min, cell.y_max - cell.y_min) / 2.0;
+                if (near_town != none && near_distance < half_diagonal) {
+                    const town& place = world_.towns[near_town];
+                    name = join({place.name, " ", compass(cell.centre_x - place.x, cell.centre_y - place.y)});
+                } else if (villages[1] != none) {
+                    name = join({world_.towns[villages[0]].name, " and ", world_.towns[villages[1]].name, " Rural"});
+                } else {
+                    name = join({spec_.name.substr(0, spec_.name.find(' ')), " Rural"});
+                }
+            }
+            if (used.count(name) != 0) {
+                name = join({name, " ", compass(cell.centre_x - force_centre_x, cell.centre_y - force_centre_y)});
+            }
+            const std::string base = name;
+            for (int suffix = 2; used.count(name) != 0; ++suffix) {
+                name = join({base, " ", std::to_string(suffix)});
+            }
+            used.insert(name);
+            cell.name = std::move(name);
+        }
+    }
+
+    // -- postcodes and published text ---------------------------------------------------------
+
+    void make_postcodes() {
+        // Unit letters as Royal Mail uses them (no C, I, K, M, O, V).
+        constexpr std::string_view unit_letters = "ABDEFGHJLNPQRSTUWXYZ";
+        std::map<int, std::uint32_t> next_in_district;
+        for (street& road : world_.streets) {
+            if (road.points.empty()) {
+                continue;
+            }
+            const town& place = world_.towns[road.town];
+            int district = place.postcode_district;
+            if (place.size == town_size::city) {
+                district += (road.x >= place.x ? 1 : 0) + (road.y >= place.y ? 2 : 0);
+            }
+            const std::size_t count = road.points.size() >= 4 ? 2 : 1;
+            for (std::size_t k = 0; k < count; ++k) {
+                const map_point& point = world_.points[road.points[k * (road.points.size() - 1)]];
+                // 4,000 units per district, visited in a scrambled but one-to-one order
+                // (2897 is coprime with 4000).
+                const std::uint32_t serial = next_in_district[district]++;
+                const std::uint32_t unit = (serial * 2897 + 1601) % 4000;
+                std::string code = join({spec_.code, std::to_string(district), " ", std::to_string(unit / 400),
+                                         std::string(1, unit_letters[(unit % 400) / 20]),
+                                         std::string(1, unit_letters[unit % 20])});
+                const detail::grid_position grid =
+                    detail::wgs84_to_british_grid(point.at.lat / 1e6, point.at.lon / 1e6);
+                if (k == 0) {
+                    road.postcode = code;
+                }
+                world_.postcodes.push_back({std::move(code), std::llround(grid.easting), std::llround(grid.northing)});
+            }
+        }
+    }
+
+    void make_blocks() {
+        char buffer[32];
+        for (const map_point& point : world_.points) {
+            const lsoa& area = world_.lsoas[point.lsoa_index];
+            world_.crime_block_starts.push_back(static_cast<std::uint32_t>(world_.crime_blocks.size()));
+            world_.crime_blocks.append(buffer, write_degrees(buffer, point.at.lon));
+            world_.crime_blocks += ',';
+            world_.crime_blocks.append(buffer, write_degrees(buffer, point.at.lat));
+            world_.crime_blocks += ',';
+            world_.crime_blocks += point.location;
+            world_.crime_blocks += ',';
+            world_.crime_blocks += area.code;
+            world_.crime_blocks += ',';
+            world_.crime_blocks += area.name;
+
+            world_.stop_block_starts.push_back(static_cast<std::uint32_t>(world_.stop_blocks.size()));
+            world_.stop_blocks.append(buffer, write_degrees(buffer, point.at.lat));
+            world_.stop_blocks += ',';
+            world_.stop_blocks.append(buffer, write_degrees(buffer, point.at.lon));
+        }
+        world_.crime_block_starts.push_back(static_cast<std::uint32_t>(world_.crime_blocks.size()));
+        world_.stop_block_starts.push_back(static_cast<std::uint32_t>(world_.stop_blocks.size()));
+    }
+
+    const force_spec& spec_;
+    random_source random_;
+    local_frame frame_;
+    double width_;
+    double height_;
+    std::set<std::string>& used_place_names_;
+    std::uint32_t& next_lsoa_code_;
+    force_world world_;
+};
+
+std::vector<force_world> build_worlds(std::uint64_t seed) {
+    std::vector<force_world> worlds;
+    std::set<std::string> used_place_names;
+    // Real LSOA codes stop near E01035800; starting at 50001 keeps invented ones apart.
+    std::uint32_t next_lsoa_code = 50001;
+    for (std::size_t f = 0; f < force_specs.size(); ++f) {
+        worlds.push_back(force_builder(force_specs[f], f, seed, used_place_names, next_lsoa_code).build());
+    }
+    return worlds;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static files: forces, boundaries, neighbourhoods, watch schemes, postcodes
+
+struct month_stamp {
+    int year = 0;
+    int month = 0;  ///< 1..12
+    std::string text;  ///< "YYYY-MM"
+    int days = 0;
+};
+
+month_stamp stamp_of(int month_number) {  // month_number = year * 12 + month - 1
+    month_stamp stamp;
+    stamp.year = month_number / 12;
+    stamp.month = month_number % 12 + 1;
+    stamp.text = join({zero_padded(static_cast<std::uint64_t>(stamp.year), 4), "-",
+                       zero_padded(static_cast<std::uint64_t>(stamp.month), 2)});
+    constexpr std::array<int, 12> month_days{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    stamp.days = month_days[static_cast<std::size_t>(stamp.month - 1)];
+    const bool leap = (stamp.year % 4 == 0 && stamp.year % 100 != 0) || stamp.year % 400 == 0;
+    if (stamp.month == 2 && leap) {
+        stamp.days = 29;
+    }
+    return stamp;
+}
+
+std::string date_time_text(const month_stamp& month, int day, int hour, int minute) {
+    return join({month.text, "-", zero_padded(static_cast<std::uint64_t>(day), 2), "T",
+                 zero_padded(static_cast<std::uint64_t>(hour), 2), ":", zero_padded(static_cast<std::uint64_t>(minute), 2),
+                 ":00"});
+}
+
+std::string force_url(const force_spec& spec) { return join({"https://www.", spec.domain, "/"}); }
+
+json force_details(const force_world& world) {
+    const force_spec& spec = *world.spec;
+    const std::string handle = slug_of(spec.name);
+    std::vector<std::string> biggest;
+    for (const town& place : world.towns) {
+        if (place.size != town_size::village) {
+            biggest.push_back(place.name);
+        }
+    }
+    std::uint64_t people = 0;
+    for (const neighbourhood& cell : world.neighbourhoods) {
+        people += cell.population;
+    }
+    std::string description = join({"<p>", spec.name, " keeps the peace across ", spec.landscape, ", from ",
+                                     biggest.front(), " to ", biggest.back(), ".</p>\n<p>About ",
+                                     std::to_string((people + 5000) / 10000 * 10000),
+                                     " people live in its ", std::to_string(world.neighbourhoods.size()),
+                                     " neighbourhoods, each with its own team of officers and staff.</p>"});
+    json methods = json::array();
+    methods.push_back({{"title", "Facebook"},
+                       {"url", join({"https://social.example/", handle})},
+                       {"description", join({"Follow ", spec.name, " for local news and appeals"})}});
+    methods.push_back({{"title", "Twitter"},
+                       {"url", join({"https://microblog.example/", handle})},
+                       {"description", join({"Keep up to date with ", spec.name})}});
+    methods.push_back({{"title", "YouTube"},
+                       {"url", join({"https://video.example/", handle})},
+                       {"description", "Watch our latest videos"}});
+    methods.push_back({{"title", "RSS"},
+                       {"url", join({force_url(spec), "news/rss/"})},
+                       {"description", "News and appeals as they are published"}});
+    methods.push_back({{"title", "telephone"}, {"url", ""}, {"description", "101"}});
+    return json{{"id", spec.id},
+                {"name", spec.name},
+                {"description", description},
+                {"url", force_url(spec)},
+                {"telephone", "101"},
+                {"engagement_methods", methods}};
+}
+
+std::string kml_of(const neighbourhood& cell) {
+    std::string text =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n"
+        "<Document>\n"
+        "<Placemark>\n"
+        "<name>";
+    text += cell.id;
+    text +=
+        "</name>\n"
+        "<Polygon><outerBoundaryIs><LinearRing><coordinates>";
+    char buffer[32];
+    for (std::size_t i = 0; i < cell.boundary.size(); ++i) {
+        if (i != 0) {
+            text += ' ';
+        }
+        text.append(buffer, write_degrees(buffer, cell.boundary[i].lon));
+        text += ',';
+        text.append(buffer, write_degrees(buffer, cell.boundary[i].lat));
+    }
+    text +=
+        "</coordinates></LinearRing></outerBoundaryIs></Polygon>\n"
+        "</Placemark>\n"
+        "</Document>\n"
+        "</kml>\n";
+    return text;
+}
+
+std::string invent_person_name(random_source& random) {
+    return join({random.pick(first_names), " ", random.pick(name_starts), random.pick(surname_ends)});
+}
+
+/// The invented officers, priorities and events of one neighbourhood, and its public details.
+json neighbourhood_details(const force_world& world, std::size_t n, std::uint64_t seed, std::size_t force_index,
+                           const month_stamp& last_month) {
+    const force_spec& spec = *world.spec;
+    const neighbourhood& cell = world.neighbourhoods[n];
+    random_source random(seed, stream::details, force_index, n);
+    const std::string slug = slug_of(cell.name);
+    const std::string team_handle = join({slug_of(cell.id), "team"});
+
+    // Streets and places of this neighbourhood, for the prose.
+    std::vector<std::uint32_t> local_streets;
+    for (std::uint32_t s = 0; s < world.streets.size(); ++s) {
+        const street& road = world.streets[s];
+        if (!road.points.empty() && world.points[road.points.front()].neighbourhood == n) {
+            local_streets.push_back(s);
+        }
+    }
+    auto some_street = [&]() -> std::string {
+        if (local_streets.empty()) {
+            return "the main road";
+        }
+        return world.streets[local_streets[random.below(local_streets.size())]].name;
+    };
+    std::string place_list;
+    for (std::size_t k = 0; k < cell.towns.size() && k < 3; ++k) {
+        place_list += k == 0 ? "" : (k + 1 == std::min<std::size_t>(cell.towns.size(), 3) ? " and " : ", ");
+        place_list += world.towns[cell.towns[k]].name;
+    }
+    const bool edge_of_town = cell.main_town != none &&
+                              world.towns[cell.main_town].size != town_size::village &&
+                              std::find(cell.towns.begin(), cell.towns.end(), cell.main_town) == cell.towns.end();
+    if (edge_of_town) {
+        place_list = join({"the outer streets of ", world.towns[cell.main_town].name,
+                           place_list.empty() ? "" : " and ", place_list});
+    } else if (place_list.empty() && cell.main_town != none) {
+        const town& place = world.towns[cell.main_town];
+        place_list = join({place.size == town_size::village ? "the countryside around " : "the outer streets of ",
+                           place.name});
+    } else if (place_list.empty()) {
+        place_list = "the villages, farms and lanes of the area";
+    }
+    const std::size_t home = !cell.towns.empty() ? cell.towns.front() : cell.main_town;
+    const std::string home_town = home != none ? world.towns[home].name : cell.name;
+
+    json contact{{"email", join({slug, ".team@", spec.domain})},
+                 {"telephone", "101"},
+                 {"twitter", join({"https://microblog.example/", team_handle})},
+                 {"facebook", join({"https://social.example/", slug_of(spec.name)})}};
+
+    json locations = json::array();
+    if (!cell.towns.empty() && world.towns[cell.towns.front()].size != town_size::village && !local_streets.empty()) {
+        const street& road = world.streets[local_streets.front()];
+        locations.push_back({{"name", join({home_town, " Police Station"})},
+                             {"longitude", nullptr},
+                             {"postcode", road.postcode},
+                             {"address", join({std::to_string(random.between(1, 120)), " ", road.name, "\n, ", home_town})},
+                             {"latitude", nullptr},
+                             {"type", "station"},
+                             {"description", nullptr}});
+    }
+
+    // The council of the place it is named after, or of the nearest place its lanes lead to.
+    const std::size_t local_town = home != none              ? home
+                                   : !local_streets.empty() ? world.streets[local_streets.front()].town
+                                                            : 0;
+    const std::string district_name = world.towns[world.towns[local_town].district].name;
+    json links = json::array();
+    links.push_back({{"url", join({"https://www.", slug_of(district_name), ".council.example/"})},
+                     {"description", nullptr},
+                     {"title", join({district_name, " Council"})}});
+
+    json people = json::array();
+    const int officers = random.between(2, 5);
+    for (int k = 0; k < officers; ++k) {
+        std::string_view rank = k == 0 ? "Sergeant" : random.chance(0.55) ? "Police Constable" : "Police Community Support Officer";
+        if (k == 0 && !cell.towns.empty() && world.towns[cell.towns.front()].size != town_size::village &&
+            random.chance(0.5)) {
+            rank = "Inspector";
+        }
+        const std::string name = invent_person_name(random);
+        const std::string first = name.substr(0, name.find(' '));
+        json bio = nullptr;
+        if (random.chance(0.6)) {
+            constexpr std::array<std::string_view, 6> before{
+                "response policing", "the control room", "roads policing",
+                "a career in retail", "youth work", "the ambulance service"};
+            constexpr std::array<std::string_view, 6> focus{
+                "anti-social behaviour", "road safety", "rural crime",
+                "burglary prevention", "the night-time economy", "work with local schools"};
+            bio = join({first, " joined ", spec.name, " in ", std::to_string(random.between(2003, 2021)),
+                        " after ", random.pick(before), " and has worked in ", cell.name, " for ",
+                        std::to_string(random.between(1, 9)), " years. ", first, " leads the team's work on ",
+                        random.pick(focus), "."});
+        }
+        people.push_back({{"name", name}, {"rank", rank}, {"bio", bio}, {"contact_details", json::object()}});
+    }
+
+    constexpr std::array<std::string_view, 7> issues{
+        "To reduce anti-social behaviour in and around ",
+        "To tackle speeding and inconsiderate parking on ",
+        "To reduce shoplifting from the shops on ",
+        "To disrupt drug dealing reported near ",
+        "To prevent thefts from vehicles parked on ",
+        "To reduce burglary in the streets around ",
+        "To deter off-road motorbikes using "};
+    constexpr std::array<std::string_view, 4> actions{
+        "Extra patrols at the times residents told us about, with partners from the council.",
+        "Warning letters, two arrests and a dispersal order over the summer weekends.",
+        "Crime prevention visits to every house on the street and a property marking event.",
+        "Joint work with the housing association; reports have fallen and the priority is closed."};
+    json priorities = json::array();
+    const int priority_count = random.between(1, 3);
+    for (int k = 0; k < priority_count; ++k) {
+        const month_stamp issued = stamp_of(last_month.year * 12 + last_month.month - 1 - random.between(1, 12));
+        const std::string issue = join({"<p>", random.pick(issues), some_street(), ".</p>"});
+        json entry{{"action", nullptr},
+                   {"issue-date", date_time_text(issued, random.between(1, 28), 0, 0)},
+                   {"action-date", nullptr},
+                   {"issue", issue}};
+        if (random.chance(0.6)) {
+            const month_stamp acted = stamp_of(issued.year * 12 + issued.month - 1 + random.between(1, 3));
+            entry["action"] = join({"<p>", random.pick(actions), "</p>"});
+            entry["action-date"] = date_time_text(acted, random.between(1, 28), 0, 0);
+        }
+        priorities.push_back(std::move(entry));
+    }
+
+    constexpr std::array<std::string_view, 5> event_titles{"Street briefing", "Police surgery", "Bike marking",
+                                                           "Community meeting", "Have your say"};
+    constexpr std::array<std::string_view, 4> venues{"Library", "Community Centre", "Village Hall", "Community Hub"};
+    json events = json::array();
+    const int event_count = random.between(0, 3);
+    const month_stamp next_month = stamp_of(last_month.year * 12 + last_month.month);
+    for (int k = 0; k < event_count; ++k) {
+        const std::string_view title = random.pick(event_titles);
+        const std::string_view venue = random.pick(venues);
+        const int day = random.between(1, 28);
+        const int hour = random.between(9, 19);
+        events.push_back({{"title", join({title, ", ", home_town})},
+                          {"type", "meeting"},
+                          {"description", join({"<p>Meet your neighbourhood team at the ", venue,
+                                                " and tell us what matters to you.</p>"})},
+                          {"address", join({home_town, " ", venue, ", ", some_street()})},
+                          {"start_date", date_time_text(next_month, day, hour, 0)},
+                          {"end_date", date_time_text(next_month, day, hour + 2, 0)},
+                          {"contact_details", json::object()}});
+    }
+
+    return json{{"id", cell.id},
+                {"name", cell.name},
+                {"description", join({"<p>The ", cell.name, " neighbourhood team looks after ", place_list,
+                                      ".</p>\n<p>Call 101, or 999 in an emergency.</p>"})},
+                {"population", std::to_string(cell.population)},
+                {"url_force", join({force_url(spec), "area/your-area/", slug, "/"})},
+                {"contact_details", contact},
+                {"centre", {{"latitude", degrees_text(cell.centre.lat)}, {"longitude", degrees_text(cell.centre.lon)}}},
+                {"locations", locations},
+                {"links", links},
+                {"people", people},
+                {"priorities", priorities},
+                {"events", events}};
+}
+
+/// Writes watch/schemes.geojson; returns how many schemes it holds.
+std::uint64_t write_watch_schemes(const std::vector<force_world>& worlds, std::uint64_t seed,
+                                  const std::filesystem::path& path) {
+    const label_choice statuses{{"self-declared", 50}, {"verified-by-volunteer", 30}, {"verified-by-police", 20}};
+    constexpr std::array<std::string_view, 6> meetings{
+        "Monthly, first Tuesday, 7pm at the ", "Quarterly at the ", "Twice a year at the ",
+        "Every other month, Wednesday evenings at the ", "Annual meeting each spring at the ",
+        "No regular meetings; news goes round by newsletter"};
+    constexpr std::array<std::string_view, 3> venues{"Library", "Community Centre", "Village Hall"};
+    constexpr std::array<std::string_view, 3> name_forms{" Neighbourhood Watch", " Residents' Watch", " Watch Group"};
+
+    std::string text = "{\"type\":\"FeatureCollection\",\"features\":[\n";
+    std::uint64_t count = 0;
+    auto append_position = [](std::string& target, micro_point p) {
+        char buffer[32];
+        target += '[';
+        target.append(buffer, write_degrees(buffer, p.lon));
+        target += ',';
+        target.append(buffer, write_degrees(buffer, p.lat));
+        target += ']';
+    };
+    for (std::size_t f = 0; f < worlds.size(); ++f) {
+        const force_world& world = worlds[f];
+        const force_spec& spec = *world.spec;
+        random_source random(seed, stream::schemes, f);
+        const local_frame frame(spec.west, spec.south, (spec.south + spec.north) / 2.0);
+        // Streets by town, so schemes sit on real streets of the invented towns.
+        std::vector<std::vector<std::uint32_t>> streets_of(world.towns.size());
+        for (std::uint32_t s = 0; s < world.streets.size(); ++s) {
+            if (!world.streets[s].rural && !world.streets[s].points.empty()) {
+                streets_of[world.streets[s].town].push_back(s);
+            }
+        }
+        std::uint64_t force_count = 0;
+        for (std::size_t t = 0; t < world.towns.size(); ++t) {
+            const town& place = world.towns[t];
+            int wanted = place.size == town_size::city   ? random.between(45, 75)
+                         : place.size == town_size::town ? random.between(6, 16)
+                                                         : random.between(0, 3);
+            std::vector<std::uint32_t> candidates = streets_of[t];
+            while (wanted-- > 0 && !candidates.empty()) {
+                const std::size_t index = random.below(candidates.size());
+                const street& road = world.streets[candidates[index]];
+                candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(index));
+
+                const std::string name = join({road.name, random.pick(name_forms)});
+                std::string geometry;
+                int households = 0;
+                if (random.chance(0.65)) {
+                    // A small hexagon around the street, counter-clockwise from the east.
+                    const double a = 60.0 + 160.0 * random.unit();
+                    const double b = a * (0.6 + 0.6 * random.unit());
+                    const std::array<std::pair<double, double>, 6> shape{
+                        {{a, 0.0}, {a / 2.0, b}, {-a / 2.0, b}, {-a, 0.0}, {-a / 2.0, -b}, {a / 2.0, -b}}};
+                    ring outline;
+                    for (const auto& [dx, dy] : shape) {
+                        outline.push_back(frame.to_micro(road.x + dx * (1.0 + 0.12 * random.centred()),
+                                                         road.y + dy * (1.0 + 0.12 * random.centred())));
+                    }
+                    outline.push_back(outline.front());
+                    geometry = "{\"type\":\"Polygon\",\"coordinates\":[[";
+                    for (std::size_t k = 0; k < outline.size(); ++k) {
+                        if (k != 0) {
+                            geometry += ',';
+                        }
+                        append_position(geometry, outline[k]);
+                    }
+                    geometry += "]]}";
+                    const double area = 3.0 * a * b;  // of the regular hexagon
+                    const double per_home = place.size == town_size::city ? 350.0 : place.size == town_size::town ? 500.0 : 900.0;
+                    households = std::clamp(static_cast<int>(area / per_home), 6, 480);
+                } else {
+                    geometry = "{\"type\":\"Point\",\"coordinates\":";
+                    append_position(geometry, world.points[road.points.front()].at);
+                    geometry += '}';
+                    households = random.between(8, 120);
+                }
+                const std::string_view meeting = random.pick(meetings);
+                json properties{
+                    {"id", join({spec.id, "-", zero_padded(++force_count, 4)})},
+                    {"name", name},
+                    {"description", join({"Residents of ", road.name, " and the roads nearby in ", place.name,
+                                          " looking out for one another and passing on police alerts."})},
+                    {"status", statuses.pick(random)},
+                    {"households", households},
+                    {"website", random.chance(0.4) ? join({"https://", slug_of(name), ".watch.example/"}) : ""},
+                    {"meetings", meeting.back() == ' ' ? join({meeting, place.name, " ", random.pick(venues)})
+                                                        : std::string(meeting)}};
+                text += count == 0 ? "" : ",\n";
+                text += "{\"type\":\"Feature\",\"geometry\":";
+                text += geometry;
+                text += ",\"properties\":";
+                text += properties.dump();
+                text += '}';
+                ++count;
+            }
+        }
+    }
+    text += "\n]}\n";
+    detail::write_whole_file(path, text);
+    return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monthly files
+
+constexpr std::string_view street_header =
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context\n";
+constexpr std::string_view outcomes_header =
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Outcome type\n";
+constexpr std::string_view stop_and_search_header =
+    "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,"
+    "Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,"
+    "Outcome linked to object of search,Removal of more than just outer clothing\n";
+
+/// An outcome decided when its crime was written, waiting for its month.
+struct pending_outcome {
+    std::uint64_t crime = 0;
+    std::uint32_t point = no_location;
+    std::uint8_t what = 0;
+};
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+/// Writes the 64 hex digits of a crime's persistent id, a pure function of seed and serial.
+char* write_crime_id(char* out, std::uint64_t id_key, std::uint64_t crime) {
+    const std::uint64_t base = mix64(id_key + crime);  // a bijection: ids never repeat
+    for (std::uint64_t word_index = 0; word_index < 4; ++word_index) {
+        std::uint64_t word = word_index == 0 ? base : mix64(base ^ (word_index * 0xd1b54a32d192ed03ULL));
+        for (int digit = 15; digit >= 0; --digit) {
+            out[digit] = hex_digits[word & 0xf];
+            word >>= 4;
+        }
+        out += 16;
+    }
+    return out;
+}
+
+char* write_two_digits(char* out, std::uint32_t value) {
+    out[0] = static_cast<char>('0' + value / 10);
+    out[1] = static_cast<char>('0' + value % 10);
+    return out + 2;
+}
+
+char* append(char* out, std::string_view text) {
+    if (!text.empty()) {  // an empty view may hold a null pointer, which memcpy must not get
+        std::memcpy(out, text.data(), text.size());
+    }
+    return out + text.size();
+}
+
+// Stop and search vocabularies, as published since 2019; weights per thousand.
+const label_choice stop_types{{"Person search", 740}, {"Person and Vehicle search", 220}, {"Vehicle search", 40}};
+const label_choice operation_flags{{"False", 800}, {"", 170}, {"True", 30}};
+const label_choice operation_names{{"Operation Kestrel", 1}, {"Operation Harrier", 1}, {"Operation Lantern", 1}, {"", 2}};
+const label_choice genders{{"Male", 880}, {"Female", 105}, {"Other", 3}, {"", 12}};
+const label_choice age_ranges{{"under 10", 1}, {"10-17", 160}, {"18-24", 330}, {"25-34", 250}, {"over 34", 220}, {"", 40}};
+const label_choice self_defined_ethnicities{
+    {"White - English/Welsh/Scottish/Northern Irish/British", 520},
+    {"White - Any other White background", 70},
+    {"White - Irish", 5},
+    {"Black/African/Caribbean/Black British - African", 40},
+    {"Black/African/Caribbean/Black British - Caribbean", 30},
+    {"Black/African/Caribbean/Black British - Any other Black/African/Caribbean background", 30},
+    {"Asian/Asian British - Pakistani", 30},
+    {"Asian/Asian British - Indian", 15},
+    {"Asian/Asian British - Bangladeshi", 10},
+    {"Asian/Asian British - Any other Asian background", 20},
+    {"Asian/Asian British - Chinese", 3},
+    {"Mixed/Multiple ethnic groups - White and Black Caribbean", 20},
+    {"Mixed/Multiple ethnic groups - White and Black African", 5},
+    {"Mixed/Multiple ethnic groups - White and Asian", 5},
+    {"Mixed/Multiple ethnic groups - Any other Mixed/Multiple ethnic background", 12},
+    {"Other ethnic group - Any other ethnic group", 15},
+    {"Other ethnic group - Not stated", 120},
+    {"", 40},
+};
+const label_choice officer_ethnicities{{"White", 740}, {"Black", 130}, {"Asian", 90}, {"Other", 20}, {"", 20}};
+const label_choice outcome_links{{"True", 70}, {"False", 20}, {"", 10}};
+const label_choice removals{{"False", 750}, {"", 220}, {"True", 30}};
+
+/// What the officer saw: from the self-defined group when there is one.
+std::string_view officer_view(std::string_view self_defined, random_source& random) {
+    if (random.chance(0.9)) {
+        if (self_defined.starts_with("White")) {
+            return "White";
+        }
+        if (self_defined.starts_with("Black")) {
+            return "Black";
+        }
+        if (self_defined.starts_with("Asian")) {
+            return "Asian";
+        }
+        if (self_defined.starts_with("Other ethnic group - Any")) {
+            return "Other";
+        }
+    }
+    return officer_ethnicities.pick(random);
+}
+
+struct search_power {
+    std::string_view legislation;
+    std::string_view object;
+};
+
+constexpr std::array<search_power, 10> search_powers{{
+    {"Misuse of Drugs Act 1971 (section 23)", "Controlled drugs"},
+    {"Police and Criminal Evidence Act 1984 (section 1)", "Stolen goods"},
+    {"Police and Criminal Evidence Act 1984 (section 1)", "Offensive weapons"},
+    {"Police and Criminal Evidence Act 1984 (section 1)", "Article for use in theft"},
+    {"Police and Criminal Evidence Act 1984 (section 1)", "Articles for use in criminal damage"},
+    {"Police and Criminal Evidence Act 1984 (section 1)", "Fireworks"},
+    {"Criminal Justice and Public Order Act 1994 (section 60)", "Offensive weapons"},
+    {"Firearms Act 1968 (section 47)", "Firearms"},
+    {"Criminal Justice Act 1988 (section 139B)", "Offensive weapons"},
+    {"Psychoactive Substances Act 2016 (s36(2))", "Psychoactive substances"},
+}};
+const weighted_choice search_power_mix{600, 120, 90, 50, 30, 5, 20, 20, 5, 3};
+
+const label_choice search_outcomes{{"A no further action disposal", 680},
+                                   {"Arrest", 140},
+                                   {"Community resolution", 60},
+                                   {"Khat or Cannabis warning", 60},
+                                   {"Summons / charged by post", 30},
+                                   {"Penalty Notice for Disorder", 15},
+                                   {"Caution (simple or conditional)", 15}};
+
+// Searches by hour of day (0-23): most in the evening, fewest before dawn.
+const weighted_choice search_hours{30, 22, 16, 10, 6, 4, 4, 6, 10, 14, 18, 22,
+                                   26, 28, 30, 34, 40, 44, 48, 50, 50, 48, 44, 38};
+
+// Crime by calendar month (January first), per thousand: a summer peak, a February dip.
+constexpr std::array<std::uint32_t, 12> seasonal_weights{930, 880, 970, 980, 1030, 1040,
+                                                         1080, 1050, 1010, 1020, 980, 940};
+
+/// Splits `rows` exactly over forces and months by largest remainder, in integers.
+std::vector<std::vector<std::uint64_t>> share_out_rows(const std::vector<force_world>& worlds, std::uint64_t rows,
+                                                       const std::vector<month_stamp>& months) {
+    double heaviest = 0.0;
+    for (const force_world& world : worlds) {
+        heaviest = std::max(heaviest, world.crime_weight);
+    }
+    struct cell_share {
+        std::size_t force, month;
+        std::uint64_t remainder;
+    };
+    std::vector<std::vector<std::uint64_t>> counts(worlds.size(), std::vector<std::uint64_t>(months.size(), 0));
+    std::vector<std::uint64_t> weights;
+    std::uint64_t total = 0;
+    for (std::size_t f = 0; f < worlds.size(); ++f) {
+        const auto force_weight = static_cast<std::uint64_t>(std::llround(worlds[f].crime_weight / heaviest * 10000.0));
+        for (std::size_t m = 0; m < months.size(); ++m) {
+            // A slow upward drift of 0.3% a month on top of the seasons.
+            const std::uint64_t weight =
+                force_weight * (seasonal_weights[static_cast<std::size_t>(months[m].month - 1)] + 3 * m);
+            weights.push_back(weight);
+            total += weight;
+        }
+    }
+    std::vector<cell_share> shares;
+    std::uint64_t given = 0;
+    for (std::size_t f = 0; f < worlds.size(); ++f) {
+        for (std::size_t m = 0; m < months.size(); ++m) {
+            const std::uint64_t product = rows * weights[f * months.size() + m];  // < 2^36 * 2^26
+            counts[f][m] = product / total;
+            given += counts[f][m];
+            shares.push_back({f, m, product % total});
+        }
+    }
+    std::stable_sort(shares.begin(), shares.end(),
+                     [](const cell_share& a, const cell_share& b) { return a.remainder > b.remainder; });
+    for (std::size_t k = 0; given < rows; ++k, ++given) {
+        ++counts[shares[k].force][shares[k].month];
+    }
+    return counts;
+}
+
+class monthly_writer {
+public:
+    monthly_writer(const generate_options& options, const std::vector<force_world>& worlds,
+                   const std::vector<month_stamp>& months, generate_summary& summary)
+        : options_(options),
+          worlds_(worlds),
+          months_(months),
+          summary_(summary),
+          id_key_(mix64(mix64(options.seed) ^ static_cast<std::uint64_t>(stream::crime_ids))),
+          pending_(worlds.size() * months.size()) {}
+
+    void write_month(std::size_t m, const std::vector<std::vector<std::uint64_t>>& counts) {
+        const month_stamp& month = months_[m];
+        const std::filesystem::path folder = options_.out / month.text;
+        std::filesystem::create_directories(folder);
+        for (std::size_t f = 0; f < worlds_.size(); ++f) {
+            const std::string stem = join({month.text, "-", worlds_[f].spec->id, "-"});
+            write_street(f, m, counts[f][m], folder / join({stem, "street.csv"}));
+            write_outcomes(f, m, folder / join({stem, "outcomes.csv"}));
+            write_stop_and_search(f, m, counts[f][m], folder / join({stem, "stop-and-search.csv"}));
+            summary_.files += 3;
+        }
+    }
+
+private:
+    std::string row_prefix(std::size_t f, const month_stamp& month) const {
+        const std::string_view name = worlds_[f].spec->name;
+        return join({",", month.text, ",", name, ",", name, ","});
+    }
+
+    void schedule(std::size_t f, std::size_t month, std::uint64_t crime, std::uint32_t point, outcome what) {
+        if (month < months_.size()) {
+            pending_[f * months_.size() + month].push_back({crime, point, static_cast<std::uint8_t>(what)});
+        }
+    }
+
+    void write_street(std::size_t f, std::size_t m, std::uint64_t count, const std::filesystem::path& path) {
+        const force_world& world = worlds_[f];
+        random_source random(options_.seed, stream::street, f, static_cast<std::uint64_t>(m));
+        const std::string prefix = row_prefix(f, months_[m]);
+        text_file file(path);
+        file.write(street_header);
+        for (std::uint64_t row = 0; row < count; ++row) {
+            const std::uint64_t crime = next_crime_++;
+            std::uint32_t point = no_location;
+            place_profile profile = place_profile::residential;
+            if (random.below(1000) >= world.spec->no_location_per_mille) {
+                point = world.sampler.pick(random.next());
+                profile = world.points[point].profile;
+            }
+            const std::size_t type = crime_mix_by_profile[static_cast<std::size_t>(profile)].pick(random);
+
+            char* out = file.reserve(1024);
+            std::string_view last;
+            if (type != anti_social_behaviour) {
+                out = write_crime_id(out, id_key_, crime);
+                last = decide_outcomes(f, m, crime, point, type, random);
+            }
+            out = append(out, prefix);
+            out = append(out, world.crime_block(point));
+            *out++ = ',';
+            out = append(out, crime_type_labels[type]);
+            *out++ = ',';
+            out = append(out, last);
+            *out++ = ',';  // Context, always empty
+            *out++ = '\n';
+            file.commit(out);
+        }
+        file.close();
+        summary_.street_rows += count;
+    }
+
+    /// Decides the whole story of a crime now, queues its outcome rows, and returns its
+    /// "Last outcome category" as of the newest month.
+    std::string_view decide_outcomes(std::size_t f, std::size_t m, std::uint64_t crime, std::uint32_t point,
+                                     std::size_t type, random_source& random) {
+        const std::size_t final_outcome = final_outcome_mix[outcome_group(type)].pick(random);
+        if (final_outcome == status_update_unavailable) {
+            return outcome_labels[final_outcome];
+        }
+        const std::size_t decided = m + first_outcome_delay.pick(random);
+        if (!goes_to_court(final_outcome)) {
+            schedule(f, decided, crime, point, static_cast<outcome>(final_outcome));
+            return outcome_labels[decided < months_.size() ? final_outcome : std::size_t{under_investigation}];
+        }
+        const std::size_t verdict = decided + court_delay.pick(random);
+        schedule(f, decided, crime, point, suspect_charged);
+        schedule(f, verdict, crime, point, static_cast<outcome>(final_outcome));
+        if (verdict < months_.size()) {
+            return outcome_labels[final_outcome];
+        }
+        return outcome_labels[decided < months_.size() ? awaiting_court_outcome : under_investigation];
+    }
+
+    void write_outcomes(std::size_t f, std::size_t m, const std::filesystem::path& path) {
+        const force_world& world = worlds_[f];
+        std::vector<pending_outcome> due;
+        due.swap(pending_[f * months_.size() + m]);  // and give the memory back afterwards
+        const std::string prefix = row_prefix(f, months_[m]);
+        text_file file(path);
+        file.write(outcomes_header);
+        for (const pending_outcome& entry : due) {
+            char* out = file.reserve(1024);
+            out = write_crime_id(out, id_key_, entry.crime);
+            out = append(out, prefix);
+            out = append(out, world.crime_block(entry.point));
+            *out++ = ',';
+            out = append(out, outcome_labels[entry.what]);
+            *out++ = '\n';
+            file.commit(out);
+        }
+        file.close();
+        summary_.outcome_rows += due.size();
+    }
+
+    void write_stop_and_search(std::size_t f, std::size_t m, std::uint64_t crimes, const std::filesystem::path& path) {
+        const force_world& world = worlds_[f];
+        const month_stamp& month = months_[m];
+        random_source random(options_.seed, stream::stops, f, static_cast<std::uint64_t>(m));
+        const std::uint64_t count = (crimes * world.spec->stops_per_mille + random.below(1000)) / 1000;
+
+        // Rows are in time order, as published.
+        minutes_.clear();
+        for (std::uint64_t k = 0; k < count; ++k) {
+            const auto day = static_cast<std::uint32_t>(random.below(static_cast<std::uint64_t>(month.days)));
+            const auto hour = static_cast<std::uint32_t>(search_hours.pick(random));
+            minutes_.push_back((day * 24 + hour) * 60 + static_cast<std::uint32_t>(random.below(60)));
+        }
+        std::sort(minutes_.begin(), minutes_.end());
+
+        const std::string date_prefix = join({month.text, "-"});
+        text_file file(path);
+        file.write(stop_and_search_header);
+        for (const std::uint32_t minute : minutes_) {
+            const std::string_view type = stop_types.pick(random);
+            const std::string_view in_operation = operation_flags.pick(random);
+            const std::string_view operation = in_operation == "True" ? operation_names.pick(random) : "";
+            const std::uint32_t point =
+                random.below(100) < 7 ? no_location : world.sampler.pick(random.next());
+            const bool person = type != "Vehicle search";
+            const std::string_view gender = person ? genders.pick(random) : "";
+            const std::string_view age = person ? age_ranges.pick(random) : "";
+            const std::string_view self_defined = person ? self_defined_ethnicities.pick(random) : "";
+            const std::string_view officer_defined = person ? officer_view(self_defined, random) : "";
+            const search_power& power = search_powers[search_power_mix.pick(random)];
+            std::string_view result = search_outcomes.pick(random);
+            if (result == "Khat or Cannabis warning" && power.object != "Controlled drugs") {
+                result = "A no further action disposal";
+            }
+            const std::string_view linked =
+                result == "A no further action disposal" ? (random.chance(0.4) ? "False" : "") : outcome_links.pick(random);
+            const std::string_view removal = person ? removals.pick(random) : "";
+
+            char* out = file.reserve(1024);
+            out = append(out, type);
+            *out++ = ',';
+            out = append(out, date_prefix);
+            out = write_two_digits(out, minute / 1440 + 1);
+            *out++ = 'T';
+            out = write_two_digits(out, minute / 60 % 24);
+            *out++ = ':';
+            out = write_two_digits(out, minute % 60);
+            out = append(out, ":00+00:00,");
+            out = append(out, in_operation);
+            *out++ = ',';
+            out = append(out, operation);
+            *out++ = ',';
+            out = append(out, world.stop_block(point));
+            *out++ = ',';
+            for (const std::string_view field :
+                 {gender, age, self_defined, officer_defined, power.legislation, power.object, result, linked}) {
+                out = append(out, field);
+                *out++ = ',';
+            }
+            out = append(out, removal);
+            *out++ = '\n';
+            file.commit(out);
+        }
+        file.close();
+        summary_.stop_rows += count;
+    }
+
+    const generate_options& options_;
+    const std::vector<force_world>& worlds_;
+    const std::vector<month_stamp>& months_;
+    generate_summary& summary_;
+    std::uint64_t id_key_;
+    std::uint64_t next_crime_ = 0;
+    std::vector<std::vector<pending_outcome>> pending_;  ///< per force and month of the window
+    std::vector<std::uint32_t> minutes_;
+};
+
+std::string with_commas(std::uint64_t value) {
+    std::string digits = std::to_string(value);
+    for (std::size_t at = digits.size(); at > 3; at -= 3) {
+        digits.insert(at - 3, 1, ',');
+    }
+    return digits;
+}
+
+void check_options(const generate_options& options) {
+    const int month = options.last_month % 100;
+    const int year = options.last_month / 100;
+    if (month < 1 || month > 12 || year < 1000 || year > 9999) {
+        throw std::invalid_argument("generate: last_month must be YYYYMM, got " + std::to_string(options.last_month));
+    }
+    if (options.months < 1 || options.months > 1200 || year * 12 + month - options.months < 1000 * 12) {
+        throw std::invalid_argument("generate: months must be between 1 and 1200, got " +
+                                    std::to_string(options.months));
+    }
+    if (options.rows > (std::uint64_t{1} << 36)) {
+        throw std::invalid_argument("generate: rows must be at most 2^36");
+    }
+    if (options.out.empty()) {
+        throw std::invalid_argument("generate: no output folder");
+    }
+}
+
+}  // namespace
+
+generate_summary generate(const generate_options& options, std::ostream& log) {
+    check_options(options);
+    namespace fs = std::filesystem;
+    generate_summary summary;
+
+    const std::vector<force_world> worlds = build_worlds(options.seed);
+    std::vector<month_stamp> months;
+    const int last_number = options.last_month / 100 * 12 + options.last_month % 100 - 1;
+    for (int m = options.months - 1; m >= 0; --m) {
+        months.push_back(stamp_of(last_number - m));
+    }
+    log << "generate: " << worlds.size() << " forces, " << with_commas(options.rows) << " street crimes over "
+        << options.months << " months (" << months.front().text << " to " << months.back().text << ") into "
+        << options.out.string() << '\n';
+
+    fs::create_directories(options.out);
+
+    // Forces, boundaries and neighbourhoods.
+    json forces = json::array();
+    for (std::size_t f = 0; f < worlds.size(); ++f) {
+        const force_world& world = worlds[f];
+        forces.push_back(force_details(world));
+        const fs::path boundaries = options.out / "boundaries" / world.spec->id;
+        const fs::path details = options.out / "neighbourhoods" / world.spec->id;
+        fs::create_directories(boundaries);
+        fs::create_directories(details);
+        for (std::size_t n = 0; n < world.neighbourhoods.size(); ++n) {
+            const neighbourhood& cell = world.neighbourhoods[n];
+            detail::write_whole_file(boundaries / join({cell.id, ".kml"}), kml_of(cell));
+            detail::write_whole_file(details / join({cell.id, ".json"}),
+                                     neighbourhood_details(world, n, options.seed, f, months.back()).dump(2) + "\n");
+            summary.files += 2;
+            ++summary.neighbourhoods;
+        }
+    }
+    detail::write_whole_file(options.out / "forces.json", forces.dump(2) + "\n");
+    ++summary.files;
+
+    fs::create_directories(options.out / "watch");
+    summary.schemes = write_watch_schemes(worlds, options.seed, options.out / "watch" / "schemes.geojson");
+    ++summary.files;
+
+    fs::create_directories(options.out / "postcodes");
+    {
+        text_file file(options.out / "postcodes" / "postcodes.csv");
+        file.write("postcode,eastings,northings,country\n");
+        for (const force_world& world : worlds) {
+            for (const postcode_entry& entry : world.postcodes) {
+                char* out = file.reserve(64);
+                out = append(out, entry.postcode);
+                *out++ = ',';
+                out = std::to_chars(out, out + 12, entry.easting).ptr;
+                *out++ = ',';
+                out = std::to_chars(out, out + 12, entry.northing).ptr;
+                out = append(out, ",E92000001\n");  // ONS code for England
+                file.commit(out);
+                ++summary.postcodes;
+            }
+        }
+        file.close();
+        ++summary.files;
+    }
+    log << "generate: wrote " << summary.neighbourhoods << " neighbourhoods, " << summary.schemes
+        << " watch schemes and " << summary.postcodes << " postcodes\n";
+
+    // The monthly files, oldest first, so that outcomes can follow their crimes.
+    const std::vector<std::vector<std::uint64_t>> counts = share_out_rows(worlds, options.rows, months);
+    monthly_writer writer(options, worlds, months, summary);
+    const std::size_t month_count = months.size();
+    for (std::size_t m = 0; m < month_count; ++m) {
+        writer.write_month(m, counts);
+        if ((m + 1) * 10 / month_count != m * 10 / month_count || m + 1 == month_count) {
+            log << "generate: " << months[m].text << " done, " << with_commas(summary.street_rows)
+                << " street rows so far (" << (m + 1) * 100 / month_count << "%)\n";
+        }
+    }
+    log << "generate: " << with_commas(summary.street_rows) << " street, " << with_commas(summary.outcome_rows)
+        << " outcome and " << with_commas(summary.stop_rows) << " stop and search rows in " << summary.files
+        << " files\n";
+    return summary;
+}
+
+}  // namespace crimemap::data
