@@ -25,11 +25,11 @@ void import_other(Database& db, const import_source& source, const import_option
     file_result result;
     try {
         switch (source.kind) {
-        case source_kind::boundary: result = detail::import_boundaries(db, source, observer); break;
+        case source_kind::boundary: result = detail::import_boundaries(db, source, observer, options.strict); break;
         case source_kind::forces: result = detail::import_forces(db, source); break;
         case source_kind::neighbourhood: result = detail::import_neighbourhood_details(db, source); break;
-        case source_kind::watch: result = detail::import_watch_schemes(db, source, observer); break;
-        case source_kind::postcodes: result = detail::import_postcodes(db, source, observer); break;
+        case source_kind::watch: result = detail::import_watch_schemes(db, source, observer, options.strict); break;
+        case source_kind::postcodes: result = detail::import_postcodes(db, source, observer, options.strict); break;
         default: return;
         }
     } catch (const std::exception& error) {
@@ -42,8 +42,6 @@ void import_other(Database& db, const import_source& source, const import_option
         if (options.strict) throw import_error(message);
         return;
     }
-    if (result.skipped > 0 && options.strict)
-        throw import_error(source.display_path + ": " + std::to_string(result.skipped) + " malformed entries (--strict)");
     ++summary.files;
     summary.rows += result.rows;
     summary.skipped += result.skipped;

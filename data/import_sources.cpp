@@ -126,8 +126,17 @@ void expand(const std::string& vsi_path, const std::string& display_path, discov
     }
     if (forced) {
         import_source source{*forced, vsi_path, display_path, {}, {}, 0, file_size(vsi_path)};
-        if (auto recognised = recognise(vsi_path, display_path); recognised && recognised->kind == *forced)
+        auto recognised = recognise(vsi_path, display_path);
+        if (recognised && recognised->kind == *forced) {
             source = *recognised;
+        } else if (*forced == source_kind::street || *forced == source_kind::outcomes ||
+                   *forced == source_kind::stop_and_search || *forced == source_kind::neighbourhood) {
+            // Their names carry the force and month (or id) that a re-import replaces by.
+            throw std::runtime_error(display_path + ": a " + std::string(to_string(*forced)) +
+                                     " file must keep its data.police.uk name (YYYY-MM-<force>-" +
+                                     std::string(to_string(*forced)) +
+                                     ".csv, or neighbourhoods/<force>/<id>.json), which says what it replaces");
+        }
         found.sources.push_back(source);
         return;
     }

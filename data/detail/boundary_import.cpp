@@ -29,7 +29,7 @@ std::string wkb_of(OGRMultiPolygon& geometry) {
 
 }  // namespace
 
-file_result import_boundaries(Database& db, const import_source& source, import_observer& observer) {
+file_result import_boundaries(Database& db, const import_source& source, import_observer& observer, bool strict) {
     auto dataset = open_vector(source.vsi_path, source.display_path);
     const bool one_per_file = !source.neighbourhood.empty();  // <force>/<id>.kml
 
@@ -80,6 +80,7 @@ file_result import_boundaries(Database& db, const import_source& source, import_
         boundaries.push_back({source.force, source.neighbourhood, {}, wkb_of(whole_file)});
     }
 
+    if (strict && skipped > 0) throw input_error(source.display_path + ": malformed features (--strict)");
     Transaction tx(db);
     Statement upsert(db,
                      "INSERT INTO neighbourhoods(force, id, name, boundary, boundary_source) "

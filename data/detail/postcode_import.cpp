@@ -41,7 +41,7 @@ bool parse_metres(std::string_view text, double& value) {
 
 }  // namespace
 
-file_result import_postcodes(Database& db, const import_source& source, import_observer& observer) {
+file_result import_postcodes(Database& db, const import_source& source, import_observer& observer, bool strict) {
     csv_reader reader(open_vsi(source.vsi_path), source.display_path);
     std::size_t postcode_column = 0, eastings_column = 2, northings_column = 3;  // Code-Point Open
     bool has_header = false;
@@ -69,6 +69,8 @@ file_result import_postcodes(Database& db, const import_source& source, import_o
     file_result result;
     std::uint64_t shown = 0;
     auto skip = [&](const std::string& reason) {
+        if (strict)
+            throw input_error(source.display_path + ":" + std::to_string(reader.line()) + ": " + reason + " (--strict)");
         ++result.skipped;
         if (shown++ < problems_shown)
             observer.problem(source.display_path + ":" + std::to_string(reader.line()) + ": " + reason);

@@ -7,7 +7,7 @@
 
 namespace crimemap::data::detail {
 
-file_result import_watch_schemes(Database& db, const import_source& source, import_observer& observer) {
+file_result import_watch_schemes(Database& db, const import_source& source, import_observer& observer, bool strict) {
     auto dataset = open_vector(source.vsi_path, source.display_path);
     struct scheme {
         std::string id, name, description, status, website, meetings, wkb;
@@ -68,6 +68,7 @@ file_result import_watch_schemes(Database& db, const import_source& source, impo
             schemes.push_back(std::move(s));
         }
     }
+    if (strict && skipped > 0) throw input_error(source.display_path + ": malformed schemes (--strict)");
     Transaction tx(db);
     Statement upsert(db, "INSERT OR REPLACE INTO watch_schemes(id, name, description, status, households, website, "
                          "meetings, source, area) VALUES (?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, "

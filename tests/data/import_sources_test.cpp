@@ -68,3 +68,14 @@ TEST_CASE("a path that does not exist, or a file named directly that matches not
     auto found = discover_sources({dir.path().string()}, std::nullopt);
     CHECK(found.unrecognised.size() == 1);
 }
+
+TEST_CASE("the kind option cannot stand in for the name a monthly file's replacement depends on") {
+    temp_dir dir;
+    write_file(dir.path() / "crimes.csv", "Crime ID\n");
+    CHECK_THROWS_WITH(discover_sources({dir.file("crimes.csv")}, source_kind::street),
+                      Catch::Contains("YYYY-MM-<force>-street.csv"));
+    write_file(dir.path() / "schemes.json", "{}");
+    auto found = discover_sources({dir.file("schemes.json")}, source_kind::watch);
+    REQUIRE(found.sources.size() == 1);
+    CHECK(found.sources[0].kind == source_kind::watch);
+}

@@ -131,3 +131,15 @@ TEST_CASE("Watch schemes load from GeoJSON, and a scheme with a bad status is re
     CHECK(count(db, "SELECT households FROM watch_schemes WHERE id = 'w1'") == 40);
     CHECK(count(db, "SELECT count(*) FROM watch_schemes WHERE X(area) = -1.1") == 1);
 }
+
+TEST_CASE("strict mode rejects a Watch file with a bad scheme without writing any of it") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    write_file(dir.path() / "watch" / "schemes.geojson", R"({"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"id":"w1","name":"Elm Road Watch","status":"self-declared"},
+         "geometry":{"type":"Point","coordinates":[-1.1,52.6]}},
+        {"type":"Feature","properties":{"id":"w2","name":"Oak Close","status":"verified-by-police","households":"many"},
+         "geometry":{"type":"Point","coordinates":[-1.2,52.6]}}]})");
+    CHECK_THROWS_AS(import_paths(db, {dir.path().string()}, true), data::import_error);
+    CHECK(count(db, "SELECT count(*) FROM watch_schemes") == 0);
+}
