@@ -8,7 +8,6 @@
 #include <array>
 #include <cctype>
 #include <memory>
-#include <regex>
 #include <stdexcept>
 
 namespace crimemap::data {
@@ -101,6 +100,29 @@ bool sniff_postcodes(const std::string& vsi_path) {
     return comma != std::string::npos && looks_like_postcode(first.substr(0, comma));
 }
 
+struct monthly_name {
+    source_kind kind;
+    int month;
+    std::string force;
+};
+
+// YYYY-MM-<force>-street.csv, -outcomes.csv or -stop-and-search.csv, any letter case.
+std::optional<monthly_name> parse_monthly_name(const std::string& file_name) {
+    std::string name = lower(file_name);
+    if (name.size() < 9 || name[4] != '-' || name[7] != '-') return std::nullopt;
+    for (int i : {0, 1, 2, 3, 5, 6})
+        if (!std::isdigit(static_cast<unsigned char>(name[i]))) return std::nullopt;
+    int month = std::stoi(name.substr(0, 4)) * 100 + std::stoi(name.substr(5, 2));
+    if (month % 100 < 1 || month % 100 > 12) return std::nullopt;
+    for (auto [kind, suffix] : {std::pair{source_kind::street, std::string_view("-street.csv")},
+                                std::pair{source_kind::outcomes, std::string_view("-outcomes.csv")},
+                                std::pair{source_kind::stop_and_search, std::string_view("-stop-and-search.csv")}}) {
+        if (name.size() > 8 + suffix.size() && name.ends_with(suffix))
+            return monthly_name{kind, month, name.substr(8, name.size() - 8 - suffix.size())};
+    }
+    return std::nullopt;
+}
+
 void expand(const std::string& vsi_path, const std::string& display_path, discovery& found, bool is_top,
             std::optional<source_kind> forced);
 
@@ -168,8 +190,6 @@ std::optional<source_kind> parse_source_kind(std::string_view text) {
 }
 
 std::optional<import_source> recognise(const std::string& vsi_path, const std::string& display_path) {
-    static const std::regex monthly(R"((\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv)",
-                                    std::regex::icase);
     std::string logical = display_path;
     std::string vsi = vsi_path;
     if (ends_with(logical, ".gz")) {
@@ -182,16 +202,10 @@ std::optional<import_source> recognise(const std::string& vsi_path, const std::s
     std::string parent = parts.size() >= 2 ? parts[parts.size() - 2] : std::string();
     import_source source{source_kind::street, vsi, display_path, {}, {}, 0, 0};
 
-    std::smatch match;
-    if (std::regex_match(name, match, monthly)) {
-        int month = std::stoi(match[1]) * 100 + std::stoi(match[2]);
-        if (month % 100 < 1 || month % 100 > 12) return std::nullopt;
-        source.month = month;
-        source.force = lower(match[3].str());
-        auto kind = lower(match[4].str());
-        source.kind = kind == "street" ? source_kind::street
-                      : kind == "outcomes" ? source_kind::outcomes
-                                           : source_kind::stop_and_search;
+    if (auto monthly = parse_monthly_name(name)) {
+        source.kind = monthly->kind;
+        source.month = monthly->month;
+        source.force = monthly->force;
     } else if (lower(name) == "forces.json") {
         source.kind = source_kind::forces;
     } else if (ends_with(name, ".json") && parts.size() >= 3 && parts[parts.size() - 3] == "neighbourhoods") {
