@@ -1,22 +1,37 @@
 #include "cli/options.hpp"
-#include "data/store.hpp"
+#include "data/map_snapshot.hpp"
 #include "server/handlers.hpp"
 #include "server/http_server.hpp"
 
-#include <chrono>
+#include <fstream>
 
 namespace crimemap::cli {
 
+namespace {
+
+// Resident memory in bytes, from /proc (0 where it cannot be read).
+std::uint64_t resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return resident * 4096;
+}
+
+}  // namespace
+
 int serve_command(const arguments& args) {
     po::options_description options("serve options");
-    std::string db, listen = "127.0.0.1:8080";
+    std::string db, listen = "127.0.0.1:8080", public_url, web_root = CRIMEMAP_WEB_ROOT;
     int threads = 2;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
-        ("threads", po::value(&threads)->default_value(threads), "worker threads");
+        ("threads", po::value(&threads)->default_value(threads), "worker threads")  //
+        ("public-url", po::value(&public_url), "base URL for absolute links (TileJSON); default: from the Host header")  //
+        ("web", po::value(&web_root)->default_value(web_root), "folder of the web app");
     po::variables_map values;
-    if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N]", options, values))
+    if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL]",
+                       options, values))
         return 0;
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) throw po::error("--listen wants ADDRESS:PORT, not '" + listen + "'");
@@ -31,19 +46,20 @@ int serve_command(const arguments& args) {
     }
     if (threads < 1 || threads > 256) throw po::error("--threads must be between 1 and 256");
     config.threads = threads;
+    while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+    if (!public_url.empty() && !public_url.starts_with("http://") && !public_url.starts_with("https://"))
+        throw po::error("--public-url must start with http:// or https://");
 
-    auto start = std::chrono::steady_clock::now();
     server::app_state state;
-    {
-        auto store = data::open_store_for_reading(db);
-        state.store_path = db;
-        state.crimes = store.query_int("SELECT count(*) FROM crimes");
-        state.locations = store.query_int("SELECT count(*) FROM locations");
-        state.neighbourhoods = store.query_int("SELECT count(*) FROM neighbourhoods");
-    }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << "loaded " << state.crimes << " crimes, " << state.locations << " locations, " << state.neighbourhoods
-              << " neighbourhoods from " << db << " in " << seconds << " s\n";
+    state.snapshot = data::load_snapshot(db);
+    state.public_url = public_url;
+    state.web = server::static_files(web_root);
+    const auto& s = *state.snapshot;
+    std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
+              << s.crimes_without_location << " without a location), " << s.months.size() << " months, "
+              << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << db
+              << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
+              << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state.web.size() << " web files\n";
     server::run_server(
         config, [&state](const server::request& req) { return server::handle_request(req, state); },
         [&](unsigned short port) {

@@ -1,9 +1,14 @@
 #include "server/handlers.hpp"
 
 #include "server/errors.hpp"
+#include "server/http_caching.hpp"
+#include "server/query_string.hpp"
+#include "server/tile_handlers.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+
+#include <cctype>
 
 namespace crimemap::server {
 
@@ -20,25 +25,48 @@ response text(http::status status, std::string body, const char* content_type, c
     return res;
 }
 
-std::string placeholder_page(const app_state& state) {
+std::string placeholder_page(const data::map_snapshot& snapshot) {
     return "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>crimemap</title></head>\n"
            "<body>\n<h1>crimemap</h1>\n<p>The store holds " +
-           std::to_string(state.crimes) + " crimes at " + std::to_string(state.locations) + " map locations in " +
-           std::to_string(state.neighbourhoods) +
-           " neighbourhoods.</p>\n<p>The map arrives with the tile server.</p>\n</body>\n</html>\n";
+           std::to_string(snapshot.crimes) + " crimes on the map at " + std::to_string(snapshot.location_ids.size()) +
+           " locations in " + std::to_string(snapshot.neighbourhoods.size()) +
+           " neighbourhoods.</p>\n<p>Tiles: <a href=\"/tiles/crimes.json\">/tiles/crimes.json</a></p>\n</body>\n</html>\n";
+}
+
+// Host header → base URL, refusing anything that is not a plain host[:port].
+std::string base_url(const request& req, const app_state& state) {
+    if (!state.public_url.empty()) return state.public_url;
+    auto host = req[http::field::host];
+    std::string_view h(host.data(), host.size());
+    if (h.empty()) return "";
+    for (char c : h)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+            throw http_error(error_kind::bad_request, "the Host header is not a host name");
+    return "http://" + std::string(h);
 }
 
 }  // namespace
 
 response handle_request(const request& req, const app_state& state) {
     try {
-        std::string_view target(req.target().data(), req.target().size());
-        auto path = target.substr(0, target.find('?'));
+        auto [path, raw_query] = split_request_target(std::string_view(req.target().data(), req.target().size()));
         if (req.method() != http::verb::get && req.method() != http::verb::head)
             throw http_error(error_kind::method_not_allowed, "only GET and HEAD are served here");
+        const auto& snapshot = *state.snapshot;
         if (path == "/healthz") return text(http::status::ok, "ok\n", "text/plain; charset=utf-8", req);
-        if (path == "/") return text(http::status::ok, placeholder_page(state), "text/html; charset=utf-8", req);
-        throw http_error(error_kind::not_found, "no such page: " + std::string(path));
+        if (path.starts_with("/tiles/")) {
+            query_parameters query(raw_query);
+            if (path.ends_with(".json") && path.find('/', 7) == std::string_view::npos) {
+                auto layer = path.substr(7, path.size() - 7 - 5);
+                return handle_tilejson(req, layer, raw_query, query, snapshot, base_url(req, state));
+            }
+            return handle_tile(req, path, query, snapshot);
+        }
+        if (const auto* file = state.web.find(path))
+            return cacheable_response(req, file->content, file->content_type, 0, std::string(path) + file->version, 300);
+        if (path == "/")
+            return text(http::status::ok, placeholder_page(snapshot), "text/html; charset=utf-8", req);
+        throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 200)));
     } catch (const http_error& error) {
         return error_response(error.kind(), error.what(), req.version(), req.keep_alive());
     } catch (const std::exception& error) {

@@ -1,21 +1,23 @@
 #pragma once
-// Request handlers: plain functions from a request to a response, testable without sockets.
+// Request routing: plain functions from a request to a response, testable without sockets.
 
+#include "data/map_snapshot.hpp"
 #include "server/http.hpp"
+#include "server/static_files.hpp"
 
+#include <memory>
 #include <string>
 
 namespace crimemap::server {
 
-/// What the server loaded at start, shared read-only by every handler.
+/// What every handler reads: the loaded indexes and the configuration. Shared read-only.
 struct app_state {
-    std::string store_path;
-    long long crimes = 0;
-    long long locations = 0;
-    long long neighbourhoods = 0;
+    std::shared_ptr<const data::map_snapshot> snapshot;
+    std::string public_url;  ///< base of absolute URLs; empty: taken from the Host header
+    static_files web;
 };
 
-/// Routes one request. Never throws: failures become JSON error responses.
+/// Routes one request. Never throws: failures become JSON error responses by the error table.
 response handle_request(const request& req, const app_state& state);
 
 }  // namespace crimemap::server

@@ -43,3 +43,17 @@ geo::multi_polygon multi_polygon_from_wkb(std::string_view wkb) {
 }
 
 }  // namespace crimemap::data::detail
+
+namespace crimemap::data::detail {
+
+std::optional<geo::lonlat> point_from_wkb(std::string_view wkb) {
+    OGRGeometry* raw = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &raw, wkb.size()) != OGRERR_NONE)
+        throw std::runtime_error("geometry is not valid WKB");
+    std::unique_ptr<OGRGeometry> geometry(raw);
+    if (wkbFlatten(geometry->getGeometryType()) != wkbPoint) return std::nullopt;
+    const auto* point = geometry->toPoint();
+    return geo::lonlat(point->getX(), point->getY());
+}
+
+}  // namespace crimemap::data::detail

@@ -1,19 +1,54 @@
+// Routing and HTTP behaviour, through handle_request without sockets.
+
 #include "server/handlers.hpp"
+#include "server/server_fixtures.hpp"
 
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
+#include <libdeflate.h>
 #include <nlohmann/json.hpp>
 
+using namespace crimemap;
 using namespace crimemap::server;
+using namespace crimemap::test;
 namespace http = boost::beast::http;
 
 namespace {
 
-response get(const std::string& target, http::verb verb = http::verb::get) {
+const app_state& state() {
+    static app_state s = [] {
+        app_state made;
+        made.snapshot = shared_generated_data().snapshot;
+        return made;
+    }();
+    return s;
+}
+
+response get(const std::string& target, std::initializer_list<std::pair<http::field, std::string>> headers = {},
+             http::verb verb = http::verb::get) {
     request req{verb, target, 11};
-    app_state state;
-    state.crimes = 42;
-    return handle_request(req, state);
+    req.set(http::field::host, "tiles.example:8080");
+    for (const auto& [field, value] : headers) req.set(field, value);
+    return handle_request(req, state());
+}
+
+// A tile with crimes: the busiest location's, at zoom 12.
+std::string busy_tile(std::uint32_t z = 12) {
+    geo::world_point where;
+    state().snapshot->crime_tiles.query({0, 0, 0}, {}, [&](const geo::crime_feature& f) { where = f.where; });
+    return "/tiles/crimes/" + std::to_string(z) + "/" + std::to_string(where.x >> (32 - z)) + "/" +
+           std::to_string(where.y >> (32 - z)) + ".mvt";
+}
+
+std::string gunzip(const std::string& bytes) {
+    auto* d = libdeflate_alloc_decompressor();
+    std::string out(1 << 22, '\0');
+    std::size_t size = 0;
+    auto result = libdeflate_gzip_decompress(d, bytes.data(), bytes.size(), out.data(), out.size(), &size);
+    libdeflate_free_decompressor(d);
+    REQUIRE(result == LIBDEFLATE_SUCCESS);
+    out.resize(size);
+    return out;
 }
 
 }  // namespace
@@ -24,10 +59,84 @@ TEST_CASE("healthz answers ok") {
     CHECK(res.body() == "ok\n");
 }
 
-TEST_CASE("the placeholder page says what the store holds") {
-    auto res = get("/");
-    CHECK(res.result() == http::status::ok);
-    CHECK(res.body().find("42 crimes") != std::string::npos);
+TEST_CASE("a tile is served as a vector tile with caching and CORS headers") {
+    auto res = get(busy_tile());
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(res[http::field::content_type] == "application/vnd.mapbox-vector-tile");
+    CHECK(res[http::field::access_control_allow_origin] == "*");
+    CHECK(res[http::field::cache_control].starts_with("public, max-age="));
+    CHECK(res[http::field::etag].starts_with("\""));
+    CHECK(res[http::field::content_encoding].empty());
+    CHECK_FALSE(res.body().empty());
+}
+
+TEST_CASE("gzip is used when Accept-Encoding allows it, with its own ETag") {
+    auto plain = get(busy_tile());
+    auto zipped = get(busy_tile(), {{http::field::accept_encoding, "gzip, deflate, br"}});
+    REQUIRE(zipped.result() == http::status::ok);
+    CHECK(zipped[http::field::content_encoding] == "gzip");
+    CHECK(gunzip(zipped.body()) == plain.body());
+    CHECK(zipped[http::field::etag] != plain[http::field::etag]);
+    auto refused = get(busy_tile(), {{http::field::accept_encoding, "gzip;q=0"}});
+    CHECK(refused[http::field::content_encoding].empty());
+}
+
+TEST_CASE("If-None-Match with the tile's ETag gets a 304, another filter another ETag") {
+    auto first = get(busy_tile());
+    std::string etag(first[http::field::etag]);
+    auto again = get(busy_tile(), {{http::field::if_none_match, etag}});
+    CHECK(again.result() == http::status::not_modified);
+    CHECK(again.body().empty());
+    auto other = get(busy_tile() + "?category=burglary");
+    CHECK(other[http::field::etag] != etag);
+    auto stale = get(busy_tile(), {{http::field::if_none_match, "\"0-0000000000000000\""}});
+    CHECK(stale.result() == http::status::ok);
+}
+
+TEST_CASE("an empty tile is a 204") {
+    auto res = get("/tiles/crimes/10/0/0.mvt");
+    CHECK(res.result() == http::status::no_content);
+    CHECK(res.body().empty());
+    CHECK(get("/tiles/neighbourhoods/10/0/0.mvt").result() == http::status::no_content);
+}
+
+TEST_CASE("malformed tile paths are 400s, tiles out of range 404s, both as JSON naming the problem") {
+    for (const char* target : {"/tiles/crimes/a/1/2.mvt", "/tiles/crimes/1/2.mvt", "/tiles/crimes/1/1/1.png",
+                               "/tiles/crimes/-1/0/0.mvt", "/tiles/crimes/99999999999/0/0.mvt"}) {
+        INFO(target);
+        auto res = get(target);
+        CHECK(res.result() == http::status::bad_request);
+        CHECK(nlohmann::json::parse(res.body())["error"] == "bad-request");
+    }
+    for (const char* target : {"/tiles/crimes/2/4/0.mvt", "/tiles/crimes/21/0/0.mvt", "/tiles/roads/1/0/0.mvt"}) {
+        INFO(target);
+        auto res = get(target);
+        CHECK(res.result() == http::status::not_found);
+        CHECK(nlohmann::json::parse(res.body())["error"] == "not-found");
+    }
+    auto bad_filter = get(busy_tile() + "?from=2024-13");
+    CHECK(bad_filter.result() == http::status::bad_request);
+    CHECK(nlohmann::json::parse(bad_filter.body())["message"].get<std::string>().starts_with("from:"));
+}
+
+TEST_CASE("TileJSON gives absolute tile URLs that keep the query, the layer's fields and the data's bounds") {
+    auto res = get("/tiles/crimes.json?from=2024-08&category=burglary");
+    REQUIRE(res.result() == http::status::ok);
+    auto doc = nlohmann::json::parse(res.body());
+    CHECK(doc["tilejson"] == "3.0.0");
+    CHECK(doc["tiles"][0] == "http://tiles.example:8080/tiles/crimes/{z}/{x}/{y}.mvt?from=2024-08&category=burglary");
+    CHECK(doc["vector_layers"][0]["id"] == "crimes");
+    CHECK(doc["vector_layers"][0]["fields"].contains("count"));
+    CHECK(doc["vector_layers"][0]["fields"].contains("burglary"));
+    CHECK(doc["attribution"].get<std::string>().find("Open Government Licence") != std::string::npos);
+    const auto& b = state().snapshot->bounds;
+    CHECK(doc["bounds"][0].get<double>() == Approx(b.min_corner().x()));
+    CHECK(doc["bounds"][3].get<double>() == Approx(b.max_corner().y()));
+    CHECK(doc["months"].size() == state().snapshot->months.size());
+    CHECK(get("/tiles/neighbourhoods.json").result() == http::status::ok);
+    CHECK(get("/tiles/watch.json").result() == http::status::ok);
+    CHECK(get("/tiles/crimes.json?category=nonsense").result() == http::status::bad_request);
+    CHECK(get("/tiles/roads.json").result() == http::status::not_found);
 }
 
 TEST_CASE("an unknown path is a JSON 404 and a POST a JSON 405") {
@@ -36,5 +145,5 @@ TEST_CASE("an unknown path is a JSON 404 and a POST a JSON 405") {
     auto body = nlohmann::json::parse(missing.body());
     CHECK(body["error"] == "not-found");
     CHECK(body["message"].get<std::string>().find("/nothing") != std::string::npos);
-    CHECK(get("/", http::verb::post).result() == http::status::method_not_allowed);
+    CHECK(get("/", {}, http::verb::post).result() == http::status::method_not_allowed);
 }

@@ -1,0 +1,173 @@
+#include "data/map_snapshot.hpp"
+
+#include "data/detail/wkb.hpp"
+#include "data/outcome_groups.hpp"
+#include "data/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <unordered_map>
+
+namespace crimemap::data {
+
+namespace {
+
+// crime_types.id → category index, and the category list sorted by slug.
+std::vector<std::int32_t> load_categories(Database& db, std::vector<category_info>& categories) {
+    std::map<std::string, std::string> names;  // slug → label (highest id wins: the newest label)
+    std::vector<std::pair<std::int64_t, std::string>> types;
+    Statement select(db, "SELECT id, label, slug FROM crime_types ORDER BY id");
+    while (select.step()) {
+        names[std::string(select.column_text(2))] = std::string(select.column_text(1));
+        types.emplace_back(select.column_int(0), std::string(select.column_text(2)));
+    }
+    if (names.size() > geo::max_categories)
+        throw std::runtime_error("the store has " + std::to_string(names.size()) + " crime categories; at most " +
+                                 std::to_string(geo::max_categories) + " can be mapped");
+    for (auto& [slug, name] : names) categories.push_back({slug, name});
+    std::vector<std::int32_t> by_type;
+    for (const auto& [id, slug] : types) {
+        if (by_type.size() <= static_cast<std::size_t>(id)) by_type.resize(static_cast<std::size_t>(id) + 1, -1);
+        auto it = std::find_if(categories.begin(), categories.end(), [&](const auto& c) { return c.slug == slug; });
+        by_type[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(it - categories.begin());
+    }
+    return by_type;
+}
+
+std::vector<std::uint8_t> load_outcome_groups(Database& db) {
+    std::vector<std::uint8_t> by_type(1, outcome_group_of(""));
+    Statement select(db, "SELECT id, label FROM outcome_types");
+    while (select.step()) {
+        auto id = static_cast<std::size_t>(select.column_int(0));
+        if (by_type.size() <= id) by_type.resize(id + 1, outcome_group_of(""));
+        by_type[id] = outcome_group_of(select.column_text(1));
+    }
+    return by_type;
+}
+
+}  // namespace
+
+std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path) {
+    auto start = std::chrono::steady_clock::now();
+    auto db = open_store_for_reading(store_path);
+    auto snapshot = std::make_shared<map_snapshot>();
+    snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
+
+    auto category_of_type = load_categories(db, snapshot->categories);
+    auto group_of_type = load_outcome_groups(db);
+
+    // All locations by id (ids are dense row ids); only those with crimes are kept.
+    struct location_row {
+        double longitude, latitude;
+        std::uint32_t street;
+        std::int32_t index = -1;  // pyramid location index once a crime uses it
+    };
+    std::vector<location_row> by_id;
+    std::unordered_map<std::string, std::uint32_t> street_index;
+    {
+        Statement select(db, "SELECT id, longitude, latitude, street FROM locations");
+        while (select.step()) {
+            auto id = static_cast<std::size_t>(select.column_int(0));
+            if (by_id.size() <= id) by_id.resize(id + 1, {0, 0, 0, -2});
+            auto street = select.column_text(3);
+            auto [it, inserted] = street_index.try_emplace(std::string(street), 0);
+            if (inserted) {
+                it->second = static_cast<std::uint32_t>(snapshot->streets.size());
+                snapshot->streets.emplace_back(street);
+            }
+            by_id[id] = {select.column_double(1), select.column_double(2), it->second, -1};
+        }
+    }
+
+    std::vector<geo::world_point> points;
+    std::vector<geo::crime_entry> entries;
+    std::vector<std::int32_t> month_slot(12 * 10000, -1);  // YYYYMM → month index, filled below
+    std::vector<int> months_seen;
+    {
+        Statement select(db, "SELECT location, month, crime_type, last_outcome FROM crimes");
+        while (select.step()) {
+            if (select.is_null(0)) {
+                ++snapshot->crimes_without_location;
+                continue;
+            }
+            auto id = static_cast<std::size_t>(select.column_int(0));
+            if (id >= by_id.size() || by_id[id].index == -2) continue;  // a dangling reference: not on the map
+            auto& location = by_id[id];
+            if (location.index < 0) {
+                location.index = static_cast<std::int32_t>(points.size());
+                points.push_back(geo::to_world(location.longitude, location.latitude));
+                snapshot->location_ids.push_back(static_cast<std::int64_t>(id));
+                snapshot->location_streets.push_back(location.street);
+            }
+            auto month = static_cast<int>(select.column_int(1));
+            std::size_t slot = static_cast<std::size_t>(month / 100 * 12 + month % 100 - 1) % month_slot.size();
+            if (month_slot[slot] < 0) {
+                month_slot[slot] = static_cast<std::int32_t>(months_seen.size());
+                months_seen.push_back(month);
+            }
+            auto type = static_cast<std::size_t>(select.column_int(2));
+            auto outcome = select.is_null(3) ? 0u : static_cast<std::size_t>(select.column_int(3));
+            entries.push_back({static_cast<std::uint32_t>(location.index),
+                               static_cast<std::uint16_t>(month_slot[slot]),
+                               static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0),
+                               outcome < group_of_type.size() ? group_of_type[outcome] : outcome_group_of("?")});
+        }
+    }
+    // Month indexes in ascending month order.
+    std::vector<int> sorted = months_seen;
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::uint16_t> remap(months_seen.size());
+    for (std::size_t i = 0; i < months_seen.size(); ++i)
+        remap[i] = static_cast<std::uint16_t>(std::lower_bound(sorted.begin(), sorted.end(), months_seen[i]) - sorted.begin());
+    for (auto& e : entries) e.month = remap[e.month];
+    snapshot->months = std::move(sorted);
+    snapshot->crimes = entries.size();
+
+    if (!points.empty()) {
+        double west = 180, south = 90, east = -180, north = -90;
+        for (const auto& row : by_id) {
+            if (row.index < 0) continue;
+            west = std::min(west, row.longitude);
+            east = std::max(east, row.longitude);
+            south = std::min(south, row.latitude);
+            north = std::max(north, row.latitude);
+        }
+        snapshot->bounds = geo::box(geo::lonlat(west, south), geo::lonlat(east, north));
+    }
+    by_id = {};
+    snapshot->crime_tiles = geo::crime_pyramid(points, std::move(entries));
+
+    {
+        std::vector<geo::multi_polygon> shapes;
+        Statement select(db, "SELECT force, id, coalesce(name, id), AsBinary(boundary) FROM neighbourhoods "
+                             "WHERE boundary IS NOT NULL ORDER BY force, id");
+        while (select.step()) {
+            snapshot->neighbourhoods.push_back({std::string(select.column_text(0)), std::string(select.column_text(1)),
+                                                std::string(select.column_text(2))});
+            shapes.push_back(detail::multi_polygon_from_wkb(select.column_blob(3)));
+        }
+        snapshot->neighbourhood_tiles = geo::polygon_tiles(shapes);
+    }
+    {
+        std::vector<geo::multi_polygon> areas;
+        Statement select(db, "SELECT id, name, status, AsBinary(area) FROM watch_schemes WHERE area IS NOT NULL ORDER BY id");
+        while (select.step()) {
+            auto index = static_cast<std::uint32_t>(snapshot->schemes.size());
+            snapshot->schemes.push_back({std::string(select.column_text(0)), std::string(select.column_text(1)),
+                                         std::string(select.column_text(2))});
+            auto wkb = select.column_blob(3);
+            if (auto point = detail::point_from_wkb(wkb)) {
+                snapshot->scheme_points.emplace_back(geo::to_world(point->x(), point->y()), index);
+            } else {
+                areas.push_back(detail::multi_polygon_from_wkb(wkb));
+                snapshot->scheme_area_owner.push_back(index);
+            }
+        }
+        snapshot->scheme_areas = geo::polygon_tiles(areas);
+    }
+    snapshot->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return snapshot;
+}
+
+}  // namespace crimemap::data

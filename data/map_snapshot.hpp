@@ -1,0 +1,56 @@
+#pragma once
+// Everything the server answers tile requests from, loaded from the store once and
+// shared read-only by every request.
+
+#include "geo/crime_pyramid.hpp"
+#include "geo/polygon_tiles.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace crimemap::data {
+
+struct category_info {
+    std::string slug;  ///< API slug, e.g. violent-crime
+    std::string name;  ///< the newest CSV label seen for it
+};
+
+struct neighbourhood_info {
+    std::string force, id, name;
+};
+
+struct scheme_info {
+    std::string id, name, status;
+};
+
+struct map_snapshot {
+    std::int64_t data_version = 0;
+    std::vector<int> months;                 ///< YYYYMM ascending; a tally's month is an index here
+    std::vector<category_info> categories;   ///< by slug; a tally's category is an index here
+    std::uint64_t crimes = 0;                ///< crimes with a location (the map's)
+    std::uint64_t crimes_without_location = 0;
+
+    geo::crime_pyramid crime_tiles;
+    std::vector<std::int64_t> location_ids;       ///< store location id by pyramid location index
+    std::vector<std::uint32_t> location_streets;  ///< index into streets
+    std::vector<std::string> streets;
+    geo::box bounds{geo::lonlat(0, 0), geo::lonlat(0, 0)};  ///< of the crime locations, WGS84
+
+    std::vector<neighbourhood_info> neighbourhoods;
+    geo::polygon_tiles neighbourhood_tiles;  ///< ids index neighbourhoods
+
+    std::vector<scheme_info> schemes;
+    geo::polygon_tiles scheme_areas;             ///< ids index scheme_area_owner
+    std::vector<std::uint32_t> scheme_area_owner;   ///< scheme index by area id
+    std::vector<std::pair<geo::world_point, std::uint32_t>> scheme_points;  ///< point schemes
+
+    double load_seconds = 0;
+};
+
+/// Reads the store and builds every index. Linear in crimes plus O(n log n) sorting.
+/// Throws std::runtime_error or sqlite_error when the store cannot be read.
+std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path);
+
+}  // namespace crimemap::data

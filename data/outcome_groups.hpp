@@ -1,0 +1,23 @@
+#pragma once
+// Outcome status groups: the "Last outcome category" labels of data.police.uk, put
+// into the handful of groups a resident filters by.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace crimemap::data {
+
+struct outcome_group {
+    std::string_view slug;  ///< as in ?outcome=no-suspect
+    std::string_view name;
+};
+
+/// Every group, in a fixed order (a group's index is its position).
+std::span<const outcome_group> outcome_groups();
+
+/// The group index of a label; the empty label (anti-social behaviour) is `no-outcome`,
+/// an unknown label is `other`.
+std::uint8_t outcome_group_of(std::string_view label);
+
+}  // namespace crimemap::data

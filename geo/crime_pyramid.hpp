@@ -1,0 +1,110 @@
+#pragma once
+// Crimes by map location, ordered along the Morton curve, with a pyramid of grid
+// cells above them so a tile at any zoom is answered from one contiguous range.
+//
+// Each location (and each cell) holds a sorted list of tallies: how many crimes of one
+// category and outcome group it had in one month. A filter (month range, category set,
+// outcome group set) is answered by scanning those tallies, so no crime is visited per
+// request and every crime is counted in exactly one location and one cell per level.
+
+#include "geo/web_mercator.hpp"
+
+#include <boost/geometry/geometries/box.hpp>
+#include <boost/geometry/geometries/point.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace crimemap::geo {
+
+/// How many crimes of one (month, category, outcome group) a location or cell has.
+struct crime_tally {
+    std::uint16_t month = 0;     ///< index into the caller's list of months
+    std::uint8_t category = 0;   ///< index into the caller's list of categories, < 64
+    std::uint8_t group = 0;      ///< outcome group index, < 32
+    std::uint32_t count = 0;
+};
+
+/// One crime as given to the builder.
+struct crime_entry {
+    std::uint32_t location = 0;  ///< index into the locations given to the builder
+    std::uint16_t month = 0;
+    std::uint8_t category = 0;
+    std::uint8_t group = 0;
+};
+
+/// Which crimes a request wants. Month indexes are inclusive.
+struct crime_filter {
+    std::uint16_t from = 0, to = 0xffff;
+    std::uint64_t categories = ~std::uint64_t{0};  ///< bit i: category i
+    std::uint32_t groups = ~std::uint32_t{0};      ///< bit i: outcome group i
+};
+
+inline constexpr std::size_t max_categories = 64;
+
+/// A feature of a crimes tile: where, how many, and how many per category.
+struct crime_feature {
+    world_point where;
+    std::uint32_t location;  ///< the builder's location index (detail zooms), or no_location
+    std::uint32_t total;
+    const std::array<std::uint32_t, max_categories>* per_category;
+    std::uint64_t categories;  ///< bits of the categories with a count
+};
+inline constexpr std::uint32_t no_location = 0xffffffffu;
+
+class crime_pyramid {
+public:
+    /// Zooms at and above this show single locations; below it, cells of 1/32 tile.
+    static constexpr std::uint32_t detail_zoom = 14;
+    /// Cells per tile side at aggregated zooms (2^cell_bits).
+    static constexpr std::uint32_t cell_bits = 5;
+
+    crime_pyramid() = default;
+    /// Sorts, tallies and builds every level. O(n log n) in crimes; `crimes` is consumed.
+    crime_pyramid(std::span<const world_point> locations, std::vector<crime_entry> crimes);
+
+    /// Calls `emit` for each location (zoom >= detail_zoom) or cell (below) inside the tile
+    /// with at least one crime matching the filter. Positions are cell centroids weighted by
+    /// all crimes, so they lie inside the cell and the tile. @pre is_valid(tile)
+    void query(const tile_id& tile, const crime_filter& filter, const std::function<void(const crime_feature&)>& emit) const;
+
+    /// Locations (detail zooms only) outside the tile but within `margin` world units of it.
+    void query_margin(const tile_id& tile, std::uint64_t margin, const crime_filter& filter,
+                      const std::function<void(const crime_feature&)>& emit) const;
+
+    [[nodiscard]] std::size_t location_count() const { return location_codes_.size(); }
+    [[nodiscard]] std::size_t tally_count() const;
+    [[nodiscard]] std::size_t memory_bytes() const;
+    /// Location index given to the builder, for the n-th location in Morton order.
+    [[nodiscard]] std::uint32_t original_location(std::size_t sorted_index) const { return location_ids_[sorted_index]; }
+
+private:
+    struct level {
+        std::vector<std::uint64_t> codes;     // cell code: Morton code >> (64 - 2 * level)
+        std::vector<std::uint32_t> first;     // tally offsets, size codes.size() + 1
+        std::vector<world_point> centres;
+        std::vector<crime_tally> tallies;
+    };
+    using rtree_point = boost::geometry::model::point<double, 2, boost::geometry::cs::cartesian>;
+    using rtree_entry = std::pair<rtree_point, std::uint32_t>;  // sorted location index
+
+    bool tally_cell(std::span<const crime_tally> tallies, const crime_filter& filter,
+                    std::array<std::uint32_t, max_categories>& per_category, std::uint32_t& total,
+                    std::uint64_t& categories) const;
+
+    // Locations in Morton order: level "32" of the pyramid.
+    std::vector<std::uint64_t> location_codes_;
+    std::vector<world_point> location_points_;
+    std::vector<std::uint32_t> location_ids_;
+    std::vector<std::uint32_t> location_first_;
+    std::vector<crime_tally> location_tallies_;
+    // levels_[i] holds cells for zoom i (cell level i + cell_bits), i < detail_zoom.
+    std::vector<level> levels_;
+    boost::geometry::index::rtree<rtree_entry, boost::geometry::index::rstar<16>> rtree_;
+};
+
+}  // namespace crimemap::geo

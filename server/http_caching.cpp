@@ -1,0 +1,124 @@
+#include "server/http_caching.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <libdeflate.h>
+
+#include <cctype>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+
+namespace crimemap::server {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 1099511628211ull;
+    }
+    return hash;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::string make_etag(std::int64_t data_version, std::string_view identity) {
+    char text[64];
+    std::snprintf(text, sizeof text, "\"%lld-%016llx\"", static_cast<long long>(data_version),
+                  static_cast<unsigned long long>(fnv1a(identity)));
+    return text;
+}
+
+bool etag_matches(const request& req, std::string_view etag) {
+    auto header = req[http::field::if_none_match];
+    std::string_view list(header.data(), header.size());
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        auto item = trim(list.substr(0, comma));
+        if (item == "*") return true;
+        if (item.starts_with("W/")) item.remove_prefix(2);  // If-None-Match compares weakly
+        if (item == etag) return true;
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+bool accepts_gzip(const request& req) {
+    auto header = req[http::field::accept_encoding];
+    std::string_view list(header.data(), header.size());
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        auto item = trim(list.substr(0, comma));
+        auto semicolon = item.find(';');
+        auto coding = trim(item.substr(0, semicolon));
+        bool zero_q = false;
+        if (semicolon != std::string_view::npos) {
+            auto params = trim(item.substr(semicolon + 1));
+            if (params.starts_with("q=") || params.starts_with("Q=")) {
+                auto q = params.substr(2);
+                zero_q = !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+            }
+        }
+        if ((coding == "gzip" || coding == "x-gzip" || coding == "*") && !zero_q) return true;
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+std::string gzip(std::string_view bytes) {
+    struct compressor_deleter {
+        void operator()(libdeflate_compressor* c) const noexcept { libdeflate_free_compressor(c); }
+    };
+    // Level 1: tiles are small and latency matters more than the last few percent.
+    thread_local std::unique_ptr<libdeflate_compressor, compressor_deleter> compressor(libdeflate_alloc_compressor(1));
+    if (!compressor) throw std::runtime_error("cannot allocate a gzip compressor");
+    std::string out(libdeflate_gzip_compress_bound(compressor.get(), bytes.size()), '\0');
+    auto size = libdeflate_gzip_compress(compressor.get(), bytes.data(), bytes.size(), out.data(), out.size());
+    if (size == 0) throw std::runtime_error("gzip compression failed");
+    out.resize(size);
+    return out;
+}
+
+response cacheable_response(const request& req, std::string body, std::string_view content_type,
+                            std::int64_t data_version, std::string_view identity, int max_age_seconds) {
+    const bool compress = accepts_gzip(req) && !body.empty();
+    std::string etag = make_etag(data_version, std::string(identity) + (compress ? "|gzip" : "|identity"));
+    response res{http::status::ok, req.version()};
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::etag, etag);
+    res.set(http::field::cache_control, "public, max-age=" + std::to_string(max_age_seconds));
+    res.set(http::field::access_control_allow_origin, "*");
+    res.set(http::field::vary, "Accept-Encoding");
+    if (etag_matches(req, etag)) {
+        res.result(http::status::not_modified);
+        res.prepare_payload();
+        return res;
+    }
+    if (body.empty()) {
+        res.result(http::status::no_content);
+        res.prepare_payload();
+        return res;
+    }
+    res.set(http::field::content_type, std::string(content_type));
+    if (compress) {
+        res.set(http::field::content_encoding, "gzip");
+        res.body() = gzip(body);
+    } else {
+        res.body() = std::move(body);
+    }
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace crimemap::server

@@ -1,0 +1,30 @@
+#pragma once
+// What tile clients expect of HTTP: strong ETags with 304s, gzip when accepted, CORS.
+
+#include "server/http.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace crimemap::server {
+
+/// A strong entity tag from the data version and what identifies the representation.
+std::string make_etag(std::int64_t data_version, std::string_view identity);
+
+/// True when the request's If-None-Match names `etag` (or is `*`).
+bool etag_matches(const request& req, std::string_view etag);
+
+/// True when Accept-Encoding allows gzip (q > 0).
+bool accepts_gzip(const request& req);
+
+/// gzip-compresses `bytes` (libdeflate; one compressor per thread).
+std::string gzip(std::string_view bytes);
+
+/// A cacheable public response: body (gzipped when the client accepts it), its ETag
+/// (distinct for the gzipped form), Cache-Control, CORS and Vary headers, or a 304 when
+/// the client has it already.
+response cacheable_response(const request& req, std::string body, std::string_view content_type,
+                            std::int64_t data_version, std::string_view identity, int max_age_seconds);
+
+}  // namespace crimemap::server

@@ -1,0 +1,33 @@
+#pragma once
+// The web app's files, read once at start and served from memory.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace crimemap::server {
+
+struct static_file {
+    std::string content;
+    std::string content_type;
+    std::string version;  ///< changes with the content; part of its ETag
+};
+
+class static_files {
+public:
+    static_files() = default;
+    /// Reads `web_root`'s own files (index.html at "/", the others at "/static/<name>")
+    /// and MapLibre GL's build from web_root/node_modules (at "/vendor/maplibre-gl/<name>").
+    /// Missing files are simply not served.
+    explicit static_files(const std::filesystem::path& web_root);
+
+    /// The file for a URL path, or nullptr.
+    [[nodiscard]] const static_file* find(std::string_view url_path) const;
+    [[nodiscard]] std::size_t size() const { return files_.size(); }
+
+private:
+    std::unordered_map<std::string, static_file> files_;
+};
+
+}  // namespace crimemap::server

@@ -1,0 +1,301 @@
+#include "server/tile_handlers.hpp"
+
+#include "data/outcome_groups.hpp"
+#include "geo/mvt_writer.hpp"
+#include "server/errors.hpp"
+#include "server/http_caching.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+namespace crimemap::server {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr int tile_max_age = 3600;
+constexpr const char* attribution =
+    "Contains data from <a href=\"https://data.police.uk/\">data.police.uk</a>, Open Government Licence v3.0";
+
+std::vector<std::string_view> split_list(std::string_view text) {
+    std::vector<std::string_view> items;
+    while (true) {
+        auto comma = text.find(',');
+        auto item = text.substr(0, comma);
+        if (!item.empty()) items.push_back(item);
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    return items;
+}
+
+int parse_month_parameter(const std::string& text, const char* name) {
+    auto bad = [&] {
+        return http_error(error_kind::bad_request,
+                          std::string(name) + ": '" + text.substr(0, 40) + "' is not a month; want YYYY-MM");
+    };
+    if (text.size() != 7 || text[4] != '-') throw bad();
+    int year = 0, month = 0;
+    if (std::from_chars(text.data(), text.data() + 4, year).ptr != text.data() + 4 ||
+        std::from_chars(text.data() + 5, text.data() + 7, month).ptr != text.data() + 7 || month < 1 || month > 12)
+        throw bad();
+    return year * 100 + month;
+}
+
+std::string month_text(int yyyymm) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d", yyyymm / 100 % 10000, yyyymm % 100);
+    return text;
+}
+
+// Tile coordinate of a world coordinate, also outside the tile (buffer).
+std::int32_t to_tile_units(std::uint32_t world, std::uint32_t origin, std::uint32_t z) {
+    std::int64_t delta = static_cast<std::int64_t>(world) - static_cast<std::int64_t>(origin);
+    int shift = 32 - static_cast<int>(z) - 12;  // 4096 = 2^12 units a tile
+    return static_cast<std::int32_t>(delta >> shift);
+}
+
+// The identity of a tile request for its ETag.
+std::string tile_identity(std::string_view layer, const geo::tile_id& tile, const geo::crime_filter* filter) {
+    std::string id = std::string(layer) + "/" + std::to_string(tile.z) + "/" + std::to_string(tile.x) + "/" +
+                     std::to_string(tile.y);
+    if (filter)
+        id += "?" + std::to_string(filter->from) + "-" + std::to_string(filter->to) + "-" +
+              std::to_string(filter->categories) + "-" + std::to_string(filter->groups);
+    return id;
+}
+
+bool parse_number(std::string_view text, std::uint32_t& value) {
+    if (text.empty() || text.size() > 10) return false;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+geo::crime_filter parse_crime_filter(const query_parameters& query, const data::map_snapshot& snapshot) {
+    geo::crime_filter filter;
+    const auto& months = snapshot.months;
+    int latest = months.empty() ? 0 : months.back();
+    int from = latest, to = latest;
+    if (auto value = query.get("from")) from = parse_month_parameter(*value, "from");
+    if (auto value = query.get("to")) to = parse_month_parameter(*value, "to");
+    if (from > to)
+        throw http_error(error_kind::bad_request,
+                         "from: " + month_text(from) + " is after to: " + month_text(to));
+    auto first = std::lower_bound(months.begin(), months.end(), from);
+    auto last = std::upper_bound(months.begin(), months.end(), to);
+    if (first == last) {
+        filter.from = 1;  // a range without data: nothing matches
+        filter.to = 0;
+    } else {
+        filter.from = static_cast<std::uint16_t>(first - months.begin());
+        filter.to = static_cast<std::uint16_t>(last - months.begin() - 1);
+    }
+    if (auto value = query.get("category"); value && !value->empty() && *value != "all-crime") {
+        filter.categories = 0;
+        for (auto slug : split_list(*value)) {
+            auto it = std::find_if(snapshot.categories.begin(), snapshot.categories.end(),
+                                   [&](const auto& c) { return c.slug == slug; });
+            if (slug == "all-crime") {
+                filter.categories = ~std::uint64_t{0};
+            } else if (it == snapshot.categories.end()) {
+                std::string known;
+                for (const auto& c : snapshot.categories) known += (known.empty() ? "" : ", ") + c.slug;
+                throw http_error(error_kind::bad_request, "category: unknown category '" + std::string(slug.substr(0, 60)) +
+                                                              "'; known: all-crime, " + known);
+            } else {
+                filter.categories |= std::uint64_t{1} << (it - snapshot.categories.begin());
+            }
+        }
+    }
+    if (auto value = query.get("outcome"); value && !value->empty()) {
+        filter.groups = 0;
+        auto groups = data::outcome_groups();
+        for (auto slug : split_list(*value)) {
+            auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.slug == slug; });
+            if (it == groups.end()) {
+                std::string known;
+                for (const auto& g : groups) known += (known.empty() ? "" : ", ") + std::string(g.slug);
+                throw http_error(error_kind::bad_request,
+                                 "outcome: unknown outcome group '" + std::string(slug.substr(0, 60)) + "'; known: " + known);
+            }
+            filter.groups |= std::uint32_t{1} << (it - groups.begin());
+        }
+    }
+    return filter;
+}
+
+std::string crimes_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile, const geo::crime_filter& filter) {
+    geo::mvt_layer layer("crimes", tile_extent);
+    const std::uint32_t k_count = layer.key("count"), k_kind = layer.key("kind");
+    const bool detail = tile.z >= geo::crime_pyramid::detail_zoom;
+    const std::uint32_t k_location = detail ? layer.key("location_id") : 0;
+    const std::uint32_t k_street = detail ? layer.key("street") : 0;
+    const std::uint32_t v_kind = layer.value(detail ? std::string_view("location") : std::string_view("cluster"));
+    std::vector<std::uint32_t> category_keys;  // resolved on first use, so only used slugs enter the key table
+    category_keys.assign(snapshot.categories.size(), ~0u);
+    std::vector<std::uint32_t> tags;
+    const auto origin = geo::tile_origin(tile);
+
+    auto add = [&](const geo::crime_feature& f) {
+        tags.clear();
+        tags.insert(tags.end(), {k_count, layer.value(std::uint64_t{f.total}), k_kind, v_kind});
+        std::uint64_t id = 0;
+        if (detail) {
+            auto location_id = static_cast<std::uint64_t>(snapshot.location_ids[f.location]);
+            id = location_id;
+            tags.insert(tags.end(), {k_location, layer.value(location_id), k_street,
+                                     layer.value(std::string_view(snapshot.streets[snapshot.location_streets[f.location]]))});
+        }
+        for (std::uint64_t bits = f.categories; bits; bits &= bits - 1) {
+            auto c = static_cast<std::size_t>(std::countr_zero(bits));
+            if (category_keys[c] == ~0u) category_keys[c] = layer.key(snapshot.categories[c].slug);
+            tags.push_back(category_keys[c]);
+            tags.push_back(layer.value(std::uint64_t{(*f.per_category)[c]}));
+        }
+        layer.add_point(tags,
+                        {to_tile_units(f.where.x, origin.x, tile.z), to_tile_units(f.where.y, origin.y, tile.z)}, id);
+    };
+    snapshot.crime_tiles.query(tile, filter, add);
+    if (detail) snapshot.crime_tiles.query_margin(tile, geo::tile_size(tile) * tile_buffer / tile_extent, filter, add);
+    std::string out;
+    if (!layer.empty()) layer.finish_into(out);
+    return out;
+}
+
+std::string neighbourhoods_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile) {
+    geo::mvt_layer layer("neighbourhoods", tile_extent);
+    const std::uint32_t k_force = layer.key("force"), k_id = layer.key("id"), k_name = layer.key("name");
+    std::vector<std::uint32_t> tags;
+    snapshot.neighbourhood_tiles.query(tile, tile_extent, tile_buffer, [&](std::uint32_t id, auto rings) {
+        const auto& n = snapshot.neighbourhoods[id];
+        tags = {k_force, layer.value(std::string_view(n.force)), k_id, layer.value(std::string_view(n.id)), k_name,
+                layer.value(std::string_view(n.name))};
+        layer.add_polygon(tags, rings, id + 1);
+    });
+    std::string out;
+    if (!layer.empty()) layer.finish_into(out);
+    return out;
+}
+
+std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile) {
+    geo::mvt_layer layer("watch", tile_extent);
+    const std::uint32_t k_id = layer.key("id"), k_name = layer.key("name"), k_status = layer.key("status");
+    std::vector<std::uint32_t> tags;
+    auto tags_for = [&](std::uint32_t scheme) {
+        const auto& s = snapshot.schemes[scheme];
+        tags = {k_id, layer.value(std::string_view(s.id)), k_name, layer.value(std::string_view(s.name)), k_status,
+                layer.value(std::string_view(s.status))};
+    };
+    snapshot.scheme_areas.query(tile, tile_extent, tile_buffer, [&](std::uint32_t area, auto rings) {
+        tags_for(snapshot.scheme_area_owner[area]);
+        layer.add_polygon(tags, rings, snapshot.scheme_area_owner[area] + 1);
+    });
+    const auto origin = geo::tile_origin(tile);
+    const auto size = static_cast<std::int64_t>(geo::tile_size(tile));
+    const std::int64_t margin = size * tile_buffer / tile_extent;
+    for (const auto& [where, scheme] : snapshot.scheme_points) {
+        std::int64_t dx = static_cast<std::int64_t>(where.x) - origin.x;
+        std::int64_t dy = static_cast<std::int64_t>(where.y) - origin.y;
+        if (dx < -margin || dy < -margin || dx >= size + margin || dy >= size + margin) continue;
+        tags_for(scheme);
+        layer.add_point(tags, {to_tile_units(where.x, origin.x, tile.z), to_tile_units(where.y, origin.y, tile.z)},
+                        scheme + 1);
+    }
+    std::string out;
+    if (!layer.empty()) layer.finish_into(out);
+    return out;
+}
+
+response handle_tile(const request& req, std::string_view path, const query_parameters& query,
+                     const data::map_snapshot& snapshot) {
+    // /tiles/{layer}/{z}/{x}/{y}.mvt
+    auto rest = path.substr(std::string_view("/tiles/").size());
+    std::vector<std::string_view> parts;
+    while (!rest.empty()) {
+        auto slash = rest.find('/');
+        parts.push_back(rest.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        rest.remove_prefix(slash + 1);
+    }
+    if (parts.size() != 4 || !parts[3].ends_with(".mvt"))
+        throw http_error(error_kind::bad_request, "tile paths look like /tiles/{layer}/{z}/{x}/{y}.mvt");
+    auto layer = parts[0];
+    if (layer != "crimes" && layer != "neighbourhoods" && layer != "watch")
+        throw http_error(error_kind::not_found,
+                         "no tile layer '" + std::string(layer.substr(0, 40)) + "'; layers: crimes, neighbourhoods, watch");
+    geo::tile_id tile;
+    parts[3].remove_suffix(4);
+    if (!parse_number(parts[1], tile.z) || !parse_number(parts[2], tile.x) || !parse_number(parts[3], tile.y))
+        throw http_error(error_kind::bad_request, "z, x and y must be whole numbers in /tiles/{layer}/{z}/{x}/{y}.mvt");
+    if (!geo::is_valid(tile))
+        throw http_error(error_kind::not_found, "no tile " + std::to_string(tile.z) + "/" + std::to_string(tile.x) + "/" +
+                                                    std::to_string(tile.y) + ": zoom goes up to " +
+                                                    std::to_string(geo::max_tile_zoom) + " and x, y below 2^zoom");
+    std::string body, identity;
+    if (layer == "crimes") {
+        auto filter = parse_crime_filter(query, snapshot);
+        body = crimes_tile(snapshot, tile, filter);
+        identity = tile_identity(layer, tile, &filter);
+    } else if (layer == "neighbourhoods") {
+        body = neighbourhoods_tile(snapshot, tile);
+        identity = tile_identity(layer, tile, nullptr);
+    } else {
+        body = watch_tile(snapshot, tile);
+        identity = tile_identity(layer, tile, nullptr);
+    }
+    return cacheable_response(req, std::move(body), "application/vnd.mapbox-vector-tile", snapshot.data_version,
+                              identity, tile_max_age);
+}
+
+response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,
+                         const query_parameters& query, const data::map_snapshot& snapshot,
+                         const std::string& base_url) {
+    if (layer != "crimes" && layer != "neighbourhoods" && layer != "watch")
+        throw http_error(error_kind::not_found,
+                         "no tile layer '" + std::string(layer.substr(0, 40)) + "'; layers: crimes, neighbourhoods, watch");
+    std::string suffix = raw_query.empty() ? std::string() : "?" + std::string(raw_query);
+    nlohmann::ordered_json fields;
+    if (layer == "crimes") {
+        parse_crime_filter(query, snapshot);  // refuse a bad filter here rather than in every tile
+        fields = {{"count", "Number"}, {"kind", "String"}, {"location_id", "Number"}, {"street", "String"}};
+        for (const auto& c : snapshot.categories) fields[c.slug] = "Number";
+    } else if (layer == "neighbourhoods") {
+        fields = {{"force", "String"}, {"id", "String"}, {"name", "String"}};
+    } else {
+        fields = {{"id", "String"}, {"name", "String"}, {"status", "String"}};
+    }
+    const auto& b = snapshot.bounds;
+    nlohmann::ordered_json doc = {
+        {"tilejson", "3.0.0"},
+        {"name", "crimemap " + std::string(layer)},
+        {"tiles", {base_url + "/tiles/" + std::string(layer) + "/{z}/{x}/{y}.mvt" + suffix}},
+        {"vector_layers", {{{"id", layer}, {"fields", fields}, {"minzoom", 0}, {"maxzoom", tilejson_max_zoom}}}},
+        {"minzoom", 0},
+        {"maxzoom", tilejson_max_zoom},
+        {"bounds", {b.min_corner().x(), b.min_corner().y(), b.max_corner().x(), b.max_corner().y()}},
+        {"center", {(b.min_corner().x() + b.max_corner().x()) / 2, (b.min_corner().y() + b.max_corner().y()) / 2, 8}},
+        {"attribution", attribution},
+    };
+    if (layer == "crimes") {
+        doc["detail_zoom"] = geo::crime_pyramid::detail_zoom;
+        nlohmann::ordered_json months = nlohmann::ordered_json::array(), categories = nlohmann::ordered_json::array(),
+                               outcomes = nlohmann::ordered_json::array();
+        for (int m : snapshot.months) months.push_back(month_text(m));
+        for (const auto& c : snapshot.categories) categories.push_back({{"slug", c.slug}, {"name", c.name}});
+        for (const auto& g : data::outcome_groups()) outcomes.push_back({{"slug", g.slug}, {"name", g.name}});
+        doc["months"] = months;
+        doc["categories"] = categories;
+        doc["outcomes"] = outcomes;
+    }
+    return cacheable_response(req, doc.dump(), "application/json", snapshot.data_version,
+                              std::string(layer) + ".json|" + base_url + suffix, 60);
+}
+
+}  // namespace crimemap::server

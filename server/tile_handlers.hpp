@@ -1,0 +1,37 @@
+#pragma once
+// Vector tiles and TileJSON for the crimes, neighbourhoods and watch layers.
+
+#include "data/map_snapshot.hpp"
+#include "geo/crime_pyramid.hpp"
+#include "server/http.hpp"
+#include "server/query_string.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace crimemap::server {
+
+/// Buffer around each tile, in tile units of a 4096 extent; features there are render copies.
+inline constexpr std::uint32_t tile_extent = 4096;
+inline constexpr std::uint32_t tile_buffer = 64;
+inline constexpr std::uint32_t tilejson_max_zoom = 16;
+
+/// The crimes filter from ?from=&to=&category=&outcome=; throws http_error(bad_request)
+/// naming the parameter for an unknown or malformed value.
+geo::crime_filter parse_crime_filter(const query_parameters& query, const data::map_snapshot& snapshot);
+
+/// The MVT bytes of one tile; empty when it has no features. @pre geo::is_valid(tile)
+std::string crimes_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile, const geo::crime_filter& filter);
+std::string neighbourhoods_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile);
+std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile);
+
+/// GET /tiles/{layer}/{z}/{x}/{y}.mvt. `path` is the request path.
+response handle_tile(const request& req, std::string_view path, const query_parameters& query,
+                     const data::map_snapshot& snapshot);
+
+/// GET /tiles/{layer}.json. `base_url` is e.g. http://127.0.0.1:8080 (no trailing slash).
+response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,
+                         const query_parameters& query, const data::map_snapshot& snapshot,
+                         const std::string& base_url);
+
+}  // namespace crimemap::server

@@ -1,0 +1,265 @@
+// Static checks of the web preview (web/), run with `node --test tests/web/`
+// from the repository root. No browser and no network: the files are read as
+// text, and the modules without DOM code are imported and exercised directly.
+// When web/node_modules is installed, the built style is also validated with
+// MapLibre's own style-spec validator.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+const read = (name) => readFileSync(join(webDir, name), 'utf8');
+const ownFiles = readdirSync(webDir).filter((name) => /\.(html|js|css)$/.test(name));
+const importWeb = (name) => import(pathToFileURL(join(webDir, name)).href);
+
+const styleSpecPath = join(webDir, 'node_modules', '@maplibre', 'maplibre-gl-style-spec', 'dist', 'index.mjs');
+const noStyleSpec = existsSync(styleSpecPath) ? false : 'web/node_modules is not installed (cd web && npm ci)';
+
+/** Every src= and href= value in an HTML document. */
+function linkedUrls(html) {
+  return [...html.matchAll(/\s(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)]
+    .map((match) => match[1] ?? match[2] ?? match[3]);
+}
+
+const TILEJSON = {
+  months: ['2024-07', '2024-08', '2024-09'],
+  categories: [
+    { slug: 'burglary', name: 'Burglary' },
+    { slug: 'robbery', name: 'Robbery' },
+    { slug: 'violent-crime', name: 'Violence and sexual offences' },
+  ],
+  outcomes: [
+    { slug: 'no-suspect', name: 'No suspect identified' },
+    { slug: 'charged', name: 'Charged' },
+  ],
+  bounds: [-1.72, 53.71, -1.38, 53.89],
+  detail_zoom: 14,
+};
+
+test('index.html links only to this server, by absolute path', () => {
+  const html = read('index.html');
+  const urls = linkedUrls(html);
+  assert.ok(urls.length > 0);
+  for (const url of urls) {
+    const local = (url.startsWith('/') && !url.startsWith('//')) || url.startsWith('data:');
+    assert.ok(local, `index.html links to ${url}, which is not a path on this server`);
+  }
+  assert.doesNotMatch(html, /https?:\/\//i, 'index.html names another host');
+});
+
+test('index.html loads MapLibre from /vendor and the page from /static', () => {
+  const urls = linkedUrls(read('index.html'));
+  for (const expected of [
+    '/vendor/maplibre-gl/maplibre-gl.js',
+    '/vendor/maplibre-gl/maplibre-gl.css',
+    '/static/app.js',
+    '/static/style.css',
+  ]) {
+    assert.ok(urls.includes(expected), `index.html does not reference ${expected}`);
+  }
+  for (const url of urls.filter((u) => u.startsWith('/static/'))) {
+    const name = url.slice('/static/'.length);
+    assert.ok(existsSync(join(webDir, name)), `${url} has no file web/${name}`);
+  }
+});
+
+test('no page file asks another host for anything at run time', () => {
+  for (const name of ownFiles) {
+    const text = read(name);
+    assert.doesNotMatch(text, /(?:https?:)?\/\/[a-z0-9-]+\.[a-z0-9.-]+/i, `web/${name} names another host`);
+    assert.doesNotMatch(text, /@import/i, `web/${name} imports a stylesheet`);
+  }
+});
+
+test('every module a page script imports is a file beside it in web/', () => {
+  for (const name of ownFiles.filter((n) => n.endsWith('.js'))) {
+    for (const match of read(name).matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+      const target = match[1];
+      assert.match(target, /^\.\/[\w.-]+\.js$/, `web/${name} imports ${target}: only ./name.js is served`);
+      assert.ok(existsSync(join(webDir, target)), `web/${name} imports ${target}, which is missing`);
+    }
+  }
+});
+
+test('app.js reads the three TileJSON endpoints, never a tile URL of its own', () => {
+  const app = read('app.js');
+  for (const endpoint of ['/tiles/crimes.json', '/tiles/neighbourhoods.json', '/tiles/watch.json']) {
+    assert.ok(app.includes(`'${endpoint}'`), `app.js does not use ${endpoint}`);
+  }
+  assert.doesNotMatch(app, /\{z\}/, 'app.js builds tile URLs itself instead of taking them from the TileJSON');
+  assert.match(app, /setUrl\(/, 'app.js does not re-point the crimes source when the filter changes');
+});
+
+test('every form control in index.html has a label', () => {
+  const html = read('index.html');
+  for (const match of html.matchAll(/<(select|input)\b[^>]*\bid="([^"]+)"[^>]*>/g)) {
+    const [tag, element, id] = match;
+    const wrapped = new RegExp(`<label>\\s*${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(html);
+    assert.ok(html.includes(`<label for="${id}">`) || wrapped, `<${element} id="${id}"> has no label`);
+  }
+});
+
+test('package.json pins maplibre-gl exactly and fetches nothing when run', () => {
+  const pkg = JSON.parse(read('package.json'));
+  assert.equal(pkg.private, true);
+  const version = pkg.dependencies?.['maplibre-gl'];
+  assert.match(version ?? '', /^\d+\.\d+\.\d+$/, `maplibre-gl is "${version}", not an exact version`);
+  for (const hook of ['preinstall', 'install', 'postinstall', 'prepare', 'prestart', 'start']) {
+    assert.equal(pkg.scripts?.[hook], undefined, `package.json has a ${hook} script`);
+  }
+});
+
+test('package-lock.json is committed and locks the pinned maplibre-gl', () => {
+  const pkg = JSON.parse(read('package.json'));
+  const lock = JSON.parse(read('package-lock.json'));
+  assert.ok(lock.lockfileVersion >= 2);
+  assert.equal(lock.packages[''].dependencies['maplibre-gl'], pkg.dependencies['maplibre-gl']);
+  assert.equal(lock.packages['node_modules/maplibre-gl'].version, pkg.dependencies['maplibre-gl']);
+});
+
+test('the installed maplibre-gl ships the two files the server serves', { skip: noStyleSpec }, () => {
+  const dist = join(webDir, 'node_modules', 'maplibre-gl', 'dist');
+  for (const name of ['maplibre-gl.js', 'maplibre-gl.css']) {
+    assert.ok(existsSync(join(dist, name)), `web/node_modules/maplibre-gl/dist/${name} is missing`);
+  }
+});
+
+test('the default filter asks for the bare TileJSON URL', async () => {
+  const { crimesTileJsonUrl, defaultFilter } = await importWeb('crime-filters.js');
+  const filter = defaultFilter(TILEJSON);
+  assert.deepEqual(filter, {
+    from: '2024-09', to: '2024-09', categories: ['burglary', 'robbery', 'violent-crime'], outcomes: ['no-suspect', 'charged'],
+  });
+  assert.equal(crimesTileJsonUrl('/tiles/crimes.json', filter, TILEJSON), '/tiles/crimes.json');
+});
+
+test('a narrowed filter becomes the query the server documents', async () => {
+  const { crimesTileJsonUrl } = await importWeb('crime-filters.js');
+  const filter = { from: '2024-07', to: '2024-08', categories: ['burglary', 'robbery'], outcomes: ['no-suspect'] };
+  assert.equal(
+    crimesTileJsonUrl('/tiles/crimes.json', filter, TILEJSON),
+    '/tiles/crimes.json?from=2024-07&to=2024-08&category=burglary,robbery&outcome=no-suspect',
+  );
+  const allCategories = { ...filter, categories: ['violent-crime', 'robbery', 'burglary'], outcomes: ['charged', 'no-suspect'] };
+  assert.equal(crimesTileJsonUrl('/tiles/crimes.json', allCategories, TILEJSON), '/tiles/crimes.json?from=2024-07&to=2024-08');
+});
+
+test('a filter with nothing checked matches nothing', async () => {
+  const { filterCanMatch, describeFilter } = await importWeb('crime-filters.js');
+  const none = { from: '2024-09', to: '2024-09', categories: [], outcomes: ['charged'] };
+  assert.equal(filterCanMatch(none), false);
+  assert.equal(filterCanMatch({ ...none, categories: ['burglary'] }), true);
+  assert.equal(describeFilter({ ...none, from: '2024-07', categories: ['burglary'] }, TILEJSON),
+    'Jul 2024 – Sep 2024 · 1 of 3 categories · 1 of 2 outcomes');
+});
+
+test('crimes TileJSON metadata is read defensively', async () => {
+  const { readCrimesMetadata, monthLabel } = await importWeb('crime-filters.js');
+  const read1 = readCrimesMetadata({
+    ...TILEJSON,
+    months: ['2024-09', 'not a month', '2024-07', 7],
+    categories: [{ slug: 'burglary' }, { name: 'no slug' }, null],
+    bounds: [10, 50, 5, 55],
+    attribution: 'Contains data from data.police.uk, Open Government Licence v3.0',
+  });
+  assert.deepEqual(read1.months, ['2024-07', '2024-09']);
+  assert.deepEqual(read1.categories, [{ slug: 'burglary', name: 'burglary' }]);
+  assert.equal(read1.bounds, null, 'west > east is no box');
+  assert.equal(read1.detailZoom, 14);
+  assert.match(read1.attribution, /Open Government Licence v3\.0/);
+  const empty = readCrimesMetadata(null);
+  assert.deepEqual([empty.months, empty.categories, empty.outcomes, empty.bounds], [[], [], [], null]);
+  assert.equal(monthLabel('2024-01'), 'Jan 2024');
+  assert.equal(monthLabel('2024-13'), '2024-13');
+});
+
+test('a popup lists a location\'s crimes by category name, largest first', async () => {
+  const { describeCrimes, crimesHoverText } = await importWeb('feature-rows.js');
+  const properties = {
+    count: 6, kind: 'location', location_id: 812, street: 'On or near High Street',
+    burglary: 1, 'violent-crime': 4, 'new-kind': 1,
+  };
+  assert.deepEqual(describeCrimes(properties, TILEJSON.categories), {
+    heading: 'Crimes',
+    title: 'On or near High Street',
+    rows: [
+      ['Crimes', '6'],
+      ['Location id', '812'],
+      ['Violence and sexual offences', '4'],
+      ['Burglary', '1'],
+      ['New kind', '1'],
+    ],
+  });
+  assert.equal(crimesHoverText(properties), '6 crimes · On or near High Street');
+  assert.equal(crimesHoverText({ count: 1, kind: 'cluster' }), '1 crime');
+  assert.equal(describeCrimes({ count: 90, kind: 'cluster', robbery: 90 }, TILEJSON.categories).title,
+    'Several map locations');
+});
+
+test('neighbourhood and Watch popups name the feature and its details', async () => {
+  const { describeNeighbourhood, describeWatchScheme } = await importWeb('feature-rows.js');
+  assert.deepEqual(describeNeighbourhood({ force: 'leicestershire', id: 'NC04', name: 'City Centre' }), {
+    heading: 'Neighbourhood', title: 'City Centre', rows: [['Force', 'leicestershire'], ['Neighbourhood id', 'NC04']],
+  });
+  assert.deepEqual(describeWatchScheme({ id: 7, name: 'Elm Road', status: 'active' }), {
+    heading: 'Neighbourhood Watch scheme', title: 'Elm Road', rows: [['Status', 'active'], ['Scheme id', '7']],
+  });
+});
+
+test('the style needs no glyphs, sprite or basemap and reads only our TileJSONs', async () => {
+  const { buildStyle, LAYERS } = await importWeb('map-style.js');
+  const style = buildStyle({
+    neighbourhoodsUrl: '/tiles/neighbourhoods.json', watchUrl: '/tiles/watch.json',
+    crimesUrl: '/tiles/crimes.json', categories: TILEJSON.categories,
+  });
+  assert.equal(style.glyphs, undefined);
+  assert.equal(style.sprite, undefined);
+  assert.deepEqual(Object.fromEntries(Object.entries(style.sources).map(([id, s]) => [id, s.url])), {
+    neighbourhoods: '/tiles/neighbourhoods.json', watch: '/tiles/watch.json', crimes: '/tiles/crimes.json',
+  });
+  for (const layer of style.layers) {
+    assert.notEqual(layer.type, 'symbol', `${layer.id} would need glyphs`);
+    if (layer.source) assert.equal(layer['source-layer'], layer.source, `${layer.id} reads the wrong tile layer`);
+  }
+  const ids = style.layers.map((l) => l.id);
+  for (const id of Object.values(LAYERS).flat()) assert.ok(ids.includes(id), `no layer ${id}`);
+
+  const withoutCrimes = buildStyle({ neighbourhoodsUrl: '/n.json', watchUrl: '/w.json', crimesUrl: null });
+  assert.equal(withoutCrimes.sources.crimes, undefined);
+  assert.ok(withoutCrimes.layers.every((l) => l.source !== 'crimes'));
+});
+
+test('the style is valid MapLibre style JSON', { skip: noStyleSpec }, async () => {
+  const { validateStyleMin } = await import(pathToFileURL(styleSpecPath).href);
+  const { buildStyle } = await importWeb('map-style.js');
+  const style = buildStyle({
+    neighbourhoodsUrl: '/tiles/neighbourhoods.json', watchUrl: '/tiles/watch.json',
+    crimesUrl: '/tiles/crimes.json?from=2024-07', categories: [...TILEJSON.categories, { slug: 'unheard-of', name: 'New' }],
+  });
+  assert.deepEqual(validateStyleMin(style).map((e) => e.message), []);
+});
+
+test('a location is coloured by its most common group of crimes', { skip: noStyleSpec }, async () => {
+  const { createExpression, Color, latest } = await import(pathToFileURL(styleSpecPath).href);
+  const { dominantGroupColour, CATEGORY_GROUPS, COLOURS } = await importWeb('map-style.js');
+  const categories = [...TILEJSON.categories, { slug: 'unheard-of', name: 'New' }];
+  const parsed = createExpression(dominantGroupColour(categories), latest.paint_circle['circle-color']);
+  assert.equal(parsed.result, 'success', JSON.stringify(parsed.value));
+  const colourOf = (properties) => {
+    const c = parsed.value.evaluate({ zoom: 15 }, { type: 1, properties });
+    return [c.r, c.g, c.b].map((v) => Math.round(v * 255)).join(',');
+  };
+  const expect = (hex) => {
+    const c = Color.parse(hex);
+    return [c.r, c.g, c.b].map((v) => Math.round(v * 255)).join(',');
+  };
+  const [violence, theft, , other] = CATEGORY_GROUPS.map((g) => g.colour);
+  assert.equal(colourOf({ burglary: 3, robbery: 1, 'violent-crime': 1 }), expect(theft));
+  assert.equal(colourOf({ burglary: 1, robbery: 1, 'violent-crime': 1 }), expect(violence));
+  assert.equal(colourOf({ burglary: 2, robbery: 2 }), expect(violence), 'a tie goes to the first group');
+  assert.equal(colourOf({ 'unheard-of': 5, burglary: 1 }), expect(other), 'an unknown category counts as other');
+  assert.equal(colourOf({ count: 4 }), expect(COLOURS.noCategory));
+});

@@ -1,0 +1,153 @@
+// The crimes filter: the query string the crimes TileJSON and its tiles take,
+// and how to describe a filter to a person. Pure functions, no DOM.
+
+/**
+ * @typedef {object} CrimeFilter
+ * @property {string} from first month, "YYYY-MM"
+ * @property {string} to last month, "YYYY-MM", not before `from`
+ * @property {string[]} categories checked category slugs
+ * @property {string[]} outcomes checked outcome group slugs
+ */
+
+/**
+ * @typedef {object} CrimesMetadata the parts of /tiles/crimes.json the filter uses
+ * @property {string[]} months every month in the data, ascending
+ * @property {{slug: string, name: string}[]} categories
+ * @property {{slug: string, name: string}[]} outcomes
+ */
+
+function sameSet(chosen, all) {
+  const wanted = new Set(chosen);
+  return wanted.size === all.length && all.every((item) => wanted.has(item.slug));
+}
+
+/**
+ * The query string for a filter, without the leading "?"; empty when the
+ * filter is the server's default (latest month, every category, every
+ * outcome), so the default view shares its cache entries with a bare URL.
+ * A list that names every choice is left out, since that is no filter.
+ * Slugs keep their commas unescaped, as the server's contract writes them.
+ * @param {CrimeFilter} filter
+ * @param {CrimesMetadata} metadata
+ * @returns {string}
+ */
+export function crimesQuery(filter, metadata) {
+  const latest = metadata.months[metadata.months.length - 1];
+  const parts = [];
+  if (filter.from !== latest || filter.to !== latest) {
+    parts.push(`from=${encodeURIComponent(filter.from)}`, `to=${encodeURIComponent(filter.to)}`);
+  }
+  if (!sameSet(filter.categories, metadata.categories)) {
+    parts.push(`category=${filter.categories.map(encodeURIComponent).join(',')}`);
+  }
+  if (!sameSet(filter.outcomes, metadata.outcomes)) {
+    parts.push(`outcome=${filter.outcomes.map(encodeURIComponent).join(',')}`);
+  }
+  return parts.join('&');
+}
+
+/**
+ * The TileJSON URL for a filter: `base` with the filter's query, if any.
+ * @param {string} base the TileJSON path, e.g. "/tiles/crimes.json"
+ * @param {CrimeFilter} filter
+ * @param {CrimesMetadata} metadata
+ */
+export function crimesTileJsonUrl(base, filter, metadata) {
+  const query = crimesQuery(filter, metadata);
+  return query === '' ? base : `${base}?${query}`;
+}
+
+/** The filter the page opens with: the latest month, everything checked. */
+export function defaultFilter(metadata) {
+  const latest = metadata.months[metadata.months.length - 1] ?? '';
+  return {
+    from: latest,
+    to: latest,
+    categories: metadata.categories.map((c) => c.slug),
+    outcomes: metadata.outcomes.map((o) => o.slug),
+  };
+}
+
+/**
+ * Whether a filter can match anything: with no category or no outcome group
+ * checked it cannot, and the page shows no crimes rather than asking.
+ */
+export function filterCanMatch(filter) {
+  return filter.categories.length > 0 && filter.outcomes.length > 0;
+}
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2024-09" → "Sep 2024"; anything else is returned unchanged. */
+export function monthLabel(month) {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  const index = match ? Number(match[2]) - 1 : -1;
+  return index >= 0 && index < 12 ? `${MONTH_NAMES[index]} ${match[1]}` : month;
+}
+
+/**
+ * One line saying what a filter shows, e.g.
+ * "Jan 2024 – Sep 2024 · 2 of 14 categories · all outcomes".
+ * @param {CrimeFilter} filter
+ * @param {CrimesMetadata} metadata
+ */
+export function describeFilter(filter, metadata) {
+  const period = filter.from === filter.to
+    ? monthLabel(filter.from)
+    : `${monthLabel(filter.from)} – ${monthLabel(filter.to)}`;
+  const part = (chosen, all, noun, plural) => {
+    if (chosen.length === all.length) return `all ${plural}`;
+    if (chosen.length === 0) return `no ${plural}`;
+    return `${chosen.length} of ${all.length} ${all.length === 1 ? noun : plural}`;
+  };
+  return [
+    period,
+    part(filter.categories, metadata.categories, 'category', 'categories'),
+    part(filter.outcomes, metadata.outcomes, 'outcome', 'outcomes'),
+  ].join(' · ');
+}
+
+function isLonLat(lon, lat) {
+  return Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
+}
+
+/**
+ * A TileJSON `bounds` value as [west, south, east, north] in WGS84 degrees,
+ * or null when it is missing or not a box with west < east and south < north.
+ */
+export function validBounds(bounds) {
+  if (!Array.isArray(bounds) || bounds.length !== 4) return null;
+  const [west, south, east, north] = bounds;
+  if (!isLonLat(west, south) || !isLonLat(east, north)) return null;
+  return west < east && south < north ? [west, south, east, north] : null;
+}
+
+function slugNameList(value) {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((item) => item && typeof item.slug === 'string' && item.slug !== '')
+    .map((item) => ({ slug: item.slug, name: typeof item.name === 'string' ? item.name : item.slug }));
+}
+
+/**
+ * The parts of the crimes TileJSON the page uses, with anything malformed
+ * dropped rather than trusted: months that are not "YYYY-MM" strings
+ * (the rest are sorted, oldest first),
+ * categories or outcomes without a slug, a bounds box that is not one.
+ * @param {unknown} tileJson the parsed body of /tiles/crimes.json
+ * @returns {CrimesMetadata & {bounds: number[]|null, detailZoom: number, attribution: string|null}}
+ */
+export function readCrimesMetadata(tileJson) {
+  const json = tileJson && typeof tileJson === 'object' ? tileJson : {};
+  const months = Array.isArray(json.months)
+    ? json.months.filter((m) => typeof m === 'string' && /^\d{4}-\d{2}$/.test(m)).sort()
+    : [];
+  return {
+    months,
+    categories: slugNameList(json.categories),
+    outcomes: slugNameList(json.outcomes),
+    bounds: validBounds(json.bounds),
+    detailZoom: Number.isInteger(json.detail_zoom) ? json.detail_zoom : 14,
+    attribution: typeof json.attribution === 'string' && json.attribution.trim() !== '' ? json.attribution : null,
+  };
+}

@@ -1,0 +1,189 @@
+// The MapLibre style of the preview, built in code: a plain background and our
+// own three vector sources, with no basemap, sprite or glyphs (so no text
+// layers: counts are shown in popups instead). Pure functions, no DOM, so the
+// tests can import this module under Node.
+
+/** Layer ids grouped by the toggle or source they belong to. */
+export const LAYERS = Object.freeze({
+  neighbourhoods: ['neighbourhoods-fill', 'neighbourhoods-line'],
+  watch: ['watch-fill', 'watch-line', 'watch-point'],
+  crimes: ['crimes-cluster', 'crimes-location'],
+});
+
+/** Colours shared by the style and the legend. */
+export const COLOURS = Object.freeze({
+  background: '#f4f1ea',
+  neighbourhoodFill: '#c9d6e3',
+  neighbourhoodLine: '#4f6780',
+  watch: '#009e73',
+  cluster: '#4b4b8f',
+  noCategory: '#767676',
+});
+
+/**
+ * Groups of data.police.uk category slugs that share a colour when a map
+ * location is coloured by its most common kind of crime. Fourteen colours
+ * would not be told apart on a map; four can be. A slug the server reports
+ * that is in no group here counts towards the last group.
+ */
+export const CATEGORY_GROUPS = Object.freeze([
+  {
+    id: 'violence',
+    name: 'Violence, robbery and public order',
+    colour: '#d55e00',
+    slugs: ['violent-crime', 'robbery', 'possession-of-weapons', 'public-order'],
+  },
+  {
+    id: 'theft',
+    name: 'Burglary, theft and vehicle crime',
+    colour: '#0072b2',
+    slugs: ['burglary', 'bicycle-theft', 'other-theft', 'shoplifting',
+      'theft-from-the-person', 'vehicle-crime'],
+  },
+  {
+    id: 'nuisance',
+    name: 'Anti-social behaviour and damage',
+    colour: '#cc79a7',
+    slugs: ['anti-social-behaviour', 'criminal-damage-arson'],
+  },
+  {
+    id: 'other',
+    name: 'Drugs and other crime',
+    colour: '#e69f00',
+    slugs: ['drugs', 'other-crime'],
+  },
+]);
+
+/**
+ * The slugs of each group, with every category the server lists but no group
+ * names added to the last group.
+ * @param {{slug: string}[]} categories from the crimes TileJSON
+ * @returns {string[][]} one array of slugs per entry of CATEGORY_GROUPS
+ */
+export function groupSlugs(categories) {
+  const groups = CATEGORY_GROUPS.map((group) => [...group.slugs]);
+  const known = new Set(groups.flat());
+  for (const { slug } of categories) {
+    if (!known.has(slug)) groups[groups.length - 1].push(slug);
+  }
+  return groups;
+}
+
+function sumOf(slugs) {
+  const terms = slugs.map((slug) => ['to-number', ['get', slug], 0]);
+  if (terms.length === 0) return 0;
+  if (terms.length === 1) return terms[0];
+  return ['+', ...terms];
+}
+
+/**
+ * A colour expression: the colour of the group with the most crimes at a
+ * feature (the first group wins a tie), or grey when the feature carries no
+ * per-category counts at all.
+ * @param {{slug: string}[]} categories from the crimes TileJSON
+ */
+export function dominantGroupColour(categories) {
+  const groups = groupSlugs(categories);
+  const names = groups.map((_, i) => `group${i}`);
+  const bindings = groups.flatMap((slugs, i) => [names[i], sumOf(slugs)]);
+  const variable = (i) => ['var', names[i]];
+  const total = ['+', ...names.map((_, i) => variable(i))];
+  const cases = ['case', ['==', total, 0], COLOURS.noCategory];
+  for (let i = 0; i < groups.length - 1; i++) {
+    const beatsTheRest = ['all', ...names.slice(i + 1).map((_, k) => ['>=', variable(i), variable(i + 1 + k)])];
+    cases.push(beatsTheRest, CATEGORY_GROUPS[i].colour);
+  }
+  cases.push(CATEGORY_GROUPS[groups.length - 1].colour);
+  return ['let', ...bindings, cases];
+}
+
+const count = ['to-number', ['get', 'count'], 0];
+
+/**
+ * Circle radius in pixels growing with the square root of `count`, so that a
+ * circle's area, not its width, is proportional to the number of crimes.
+ */
+function radiusByCount(smallest, largest, largestCount) {
+  return ['interpolate', ['linear'], ['sqrt', count],
+    1, smallest,
+    Math.sqrt(largestCount), largest];
+}
+
+const isPolygon = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+const isPoint = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
+
+/**
+ * The whole style.
+ * @param {object} options
+ * @param {string} options.neighbourhoodsUrl TileJSON URL of the neighbourhood boundaries
+ * @param {string} options.watchUrl TileJSON URL of the Neighbourhood Watch schemes
+ * @param {string|null} options.crimesUrl TileJSON URL of the crimes, with its filter
+ *   query; null leaves the crimes source and layers out (no metadata was loaded)
+ * @param {{slug: string}[]} options.categories from the crimes TileJSON
+ */
+export function buildStyle({ neighbourhoodsUrl, watchUrl, crimesUrl, categories = [] }) {
+  const sources = {
+    neighbourhoods: { type: 'vector', url: neighbourhoodsUrl },
+    watch: { type: 'vector', url: watchUrl },
+  };
+  const layers = [
+    { id: 'background', type: 'background', paint: { 'background-color': COLOURS.background } },
+    {
+      id: 'neighbourhoods-fill', type: 'fill', source: 'neighbourhoods', 'source-layer': 'neighbourhoods',
+      paint: { 'fill-color': COLOURS.neighbourhoodFill, 'fill-opacity': 0.35 },
+    },
+    {
+      id: 'neighbourhoods-line', type: 'line', source: 'neighbourhoods', 'source-layer': 'neighbourhoods',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': COLOURS.neighbourhoodLine,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 6, 0.4, 14, 1.5],
+      },
+    },
+    {
+      id: 'watch-fill', type: 'fill', source: 'watch', 'source-layer': 'watch', filter: isPolygon,
+      paint: { 'fill-color': COLOURS.watch, 'fill-opacity': 0.25 },
+    },
+    {
+      id: 'watch-line', type: 'line', source: 'watch', 'source-layer': 'watch', filter: isPolygon,
+      paint: { 'line-color': COLOURS.watch, 'line-width': 1.5, 'line-dasharray': [3, 2] },
+    },
+    {
+      id: 'watch-point', type: 'circle', source: 'watch', 'source-layer': 'watch', filter: isPoint,
+      paint: {
+        'circle-color': COLOURS.watch,
+        'circle-radius': 5,
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+      },
+    },
+  ];
+  if (crimesUrl !== null) {
+    sources.crimes = { type: 'vector', url: crimesUrl };
+    layers.push(
+      {
+        id: 'crimes-cluster', type: 'circle', source: 'crimes', 'source-layer': 'crimes',
+        filter: ['==', ['get', 'kind'], 'cluster'],
+        paint: {
+          'circle-color': COLOURS.cluster,
+          'circle-opacity': 0.55,
+          'circle-radius': radiusByCount(4, 40, 10000),
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1,
+        },
+      },
+      {
+        id: 'crimes-location', type: 'circle', source: 'crimes', 'source-layer': 'crimes',
+        filter: ['==', ['get', 'kind'], 'location'],
+        paint: {
+          'circle-color': dominantGroupColour(categories),
+          'circle-opacity': 0.85,
+          'circle-radius': radiusByCount(4, 12, 100),
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 1,
+        },
+      },
+    );
+  }
+  return { version: 8, name: 'crimemap preview', sources, layers };
+}
