@@ -23,12 +23,14 @@ int serve_command(const arguments& args) {
     po::options_description options("serve options");
     std::string db, listen = "127.0.0.1:8080", public_url, web_root = CRIMEMAP_WEB_ROOT;
     int threads = 2;
+    std::size_t cache_mb = 256;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
         ("threads", po::value(&threads)->default_value(threads), "worker threads")  //
         ("public-url", po::value(&public_url), "base URL for absolute links (TileJSON); default: from the Host header")  //
-        ("web", po::value(&web_root)->default_value(web_root), "folder of the web app");
+        ("web", po::value(&web_root)->default_value(web_root), "folder of the web app")  //
+        ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off");
     po::variables_map values;
     if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL]",
                        options, values))
@@ -54,6 +56,7 @@ int serve_command(const arguments& args) {
     state.snapshot = data::load_snapshot(db);
     state.public_url = public_url;
     state.web = server::static_files(web_root);
+    state.tiles = std::make_shared<server::tile_cache>(cache_mb << 20);
     const auto& s = *state.snapshot;
     std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
               << s.crimes_without_location << " without a location), " << s.months.size() << " months, "

@@ -60,7 +60,7 @@ response handle_request(const request& req, const app_state& state) {
                 auto layer = path.substr(7, path.size() - 7 - 5);
                 return handle_tilejson(req, layer, raw_query, query, snapshot, base_url(req, state));
             }
-            return handle_tile(req, path, query, snapshot);
+            return handle_tile(req, path, query, snapshot, state.tiles.get());
         }
         if (const auto* file = state.web.find(path))
             return cacheable_response(req, file->content, file->content_type, 0, std::string(path) + file->version, 300);

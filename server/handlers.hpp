@@ -4,6 +4,7 @@
 #include "data/map_snapshot.hpp"
 #include "server/http.hpp"
 #include "server/static_files.hpp"
+#include "server/tile_cache.hpp"
 
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@ struct app_state {
     std::shared_ptr<const data::map_snapshot> snapshot;
     std::string public_url;  ///< base of absolute URLs; empty: taken from the Host header
     static_files web;
+    std::shared_ptr<tile_cache> tiles;  ///< may be null: no cache
 };
 
 /// Routes one request. Never throws: failures become JSON error responses by the error table.

@@ -90,35 +90,50 @@ std::string gzip(std::string_view bytes) {
     return out;
 }
 
-response cacheable_response(const request& req, std::string body, std::string_view content_type,
-                            std::int64_t data_version, std::string_view identity, int max_age_seconds) {
-    const bool compress = accepts_gzip(req) && !body.empty();
-    std::string etag = make_etag(data_version, std::string(identity) + (compress ? "|gzip" : "|identity"));
-    response res{http::status::ok, req.version()};
-    res.keep_alive(req.keep_alive());
+namespace {
+
+void set_cache_headers(response& res, const std::string& etag, int max_age_seconds) {
     res.set(http::field::etag, etag);
     res.set(http::field::cache_control, "public, max-age=" + std::to_string(max_age_seconds));
     res.set(http::field::access_control_allow_origin, "*");
     res.set(http::field::vary, "Accept-Encoding");
-    if (etag_matches(req, etag)) {
-        res.result(http::status::not_modified);
-        res.prepare_payload();
-        return res;
-    }
-    if (body.empty()) {
-        res.result(http::status::no_content);
-        res.prepare_payload();
-        return res;
-    }
-    res.set(http::field::content_type, std::string(content_type));
-    if (compress) {
-        res.set(http::field::content_encoding, "gzip");
-        res.body() = gzip(body);
-    } else {
+}
+
+}  // namespace
+
+std::string representation_etag(std::int64_t data_version, std::string_view identity, bool gzipped) {
+    return make_etag(data_version, std::string(identity) + (gzipped ? "|gzip" : "|identity"));
+}
+
+response not_modified_response(const request& req, const std::string& etag, int max_age_seconds) {
+    response res{http::status::not_modified, req.version()};
+    res.keep_alive(req.keep_alive());
+    set_cache_headers(res, etag, max_age_seconds);
+    res.prepare_payload();
+    return res;
+}
+
+response encoded_response(const request& req, std::string body, bool gzipped, std::string_view content_type,
+                          const std::string& etag, int max_age_seconds) {
+    response res{body.empty() ? http::status::no_content : http::status::ok, req.version()};
+    res.keep_alive(req.keep_alive());
+    set_cache_headers(res, etag, max_age_seconds);
+    if (!body.empty()) {
+        res.set(http::field::content_type, std::string(content_type));
+        if (gzipped) res.set(http::field::content_encoding, "gzip");
         res.body() = std::move(body);
     }
     res.prepare_payload();
     return res;
+}
+
+response cacheable_response(const request& req, std::string body, std::string_view content_type,
+                            std::int64_t data_version, std::string_view identity, int max_age_seconds) {
+    const bool compress = accepts_gzip(req) && !body.empty();
+    std::string etag = representation_etag(data_version, identity, compress);
+    if (etag_matches(req, etag)) return not_modified_response(req, etag, max_age_seconds);
+    if (compress) body = gzip(body);
+    return encoded_response(req, std::move(body), compress, content_type, etag, max_age_seconds);
 }
 
 }  // namespace crimemap::server

@@ -21,6 +21,16 @@ bool accepts_gzip(const request& req);
 /// gzip-compresses `bytes` (libdeflate; one compressor per thread).
 std::string gzip(std::string_view bytes);
 
+/// The ETag of one representation (gzipped or not) of what `identity` names.
+std::string representation_etag(std::int64_t data_version, std::string_view identity, bool gzipped);
+
+/// 304 with the caching headers.
+response not_modified_response(const request& req, const std::string& etag, int max_age_seconds);
+
+/// 200 with an already encoded body (gzip when `gzipped`), or 204 when it is empty.
+response encoded_response(const request& req, std::string body, bool gzipped, std::string_view content_type,
+                          const std::string& etag, int max_age_seconds);
+
 /// A cacheable public response: body (gzipped when the client accepts it), its ETag
 /// (distinct for the gzipped form), Cache-Control, CORS and Vary headers, or a 304 when
 /// the client has it already.

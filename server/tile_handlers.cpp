@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <cstdio>
 
 namespace crimemap::server {
@@ -214,7 +215,7 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
 }
 
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
-                     const data::map_snapshot& snapshot) {
+                     const data::map_snapshot& snapshot, tile_cache* cache) {
     // /tiles/{layer}/{z}/{x}/{y}.mvt
     auto rest = path.substr(std::string_view("/tiles/").size());
     std::vector<std::string_view> parts;
@@ -238,20 +239,23 @@ response handle_tile(const request& req, std::string_view path, const query_para
         throw http_error(error_kind::not_found, "no tile " + std::to_string(tile.z) + "/" + std::to_string(tile.x) + "/" +
                                                     std::to_string(tile.y) + ": zoom goes up to " +
                                                     std::to_string(geo::max_tile_zoom) + " and x, y below 2^zoom");
-    std::string body, identity;
-    if (layer == "crimes") {
-        auto filter = parse_crime_filter(query, snapshot);
-        body = crimes_tile(snapshot, tile, filter);
-        identity = tile_identity(layer, tile, &filter);
-    } else if (layer == "neighbourhoods") {
-        body = neighbourhoods_tile(snapshot, tile);
-        identity = tile_identity(layer, tile, nullptr);
-    } else {
-        body = watch_tile(snapshot, tile);
-        identity = tile_identity(layer, tile, nullptr);
-    }
-    return cacheable_response(req, std::move(body), "application/vnd.mapbox-vector-tile", snapshot.data_version,
-                              identity, tile_max_age);
+    std::optional<geo::crime_filter> filter;
+    if (layer == "crimes") filter = parse_crime_filter(query, snapshot);
+    const std::string identity = tile_identity(layer, tile, filter ? &*filter : nullptr);
+    const bool gzipped = accepts_gzip(req);
+    const std::string etag = representation_etag(snapshot.data_version, identity, gzipped);
+    if (etag_matches(req, etag)) return not_modified_response(req, etag, tile_max_age);
+
+    const std::string cache_key = std::to_string(snapshot.data_version) + "|" + etag;
+    if (cache)
+        if (auto cached = cache->find(cache_key))
+            return encoded_response(req, *cached, gzipped, "application/vnd.mapbox-vector-tile", etag, tile_max_age);
+    std::string body = layer == "crimes"           ? crimes_tile(snapshot, tile, *filter)
+                       : layer == "neighbourhoods" ? neighbourhoods_tile(snapshot, tile)
+                                                   : watch_tile(snapshot, tile);
+    if (gzipped && !body.empty()) body = gzip(body);
+    if (cache) cache->insert(cache_key, std::make_shared<const std::string>(body));
+    return encoded_response(req, std::move(body), gzipped, "application/vnd.mapbox-vector-tile", etag, tile_max_age);
 }
 
 response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,

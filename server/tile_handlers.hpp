@@ -5,6 +5,7 @@
 #include "geo/crime_pyramid.hpp"
 #include "server/http.hpp"
 #include "server/query_string.hpp"
+#include "server/tile_cache.hpp"
 
 #include <string>
 #include <string_view>
@@ -25,9 +26,11 @@ std::string crimes_tile(const data::map_snapshot& snapshot, const geo::tile_id& 
 std::string neighbourhoods_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile);
 std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile);
 
-/// GET /tiles/{layer}/{z}/{x}/{y}.mvt. `path` is the request path.
+/// GET /tiles/{layer}/{z}/{x}/{y}.mvt. `path` is the request path. A matching
+/// If-None-Match is answered before any tile is built; `cache` (may be null) keeps
+/// encoded tiles per data version.
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
-                     const data::map_snapshot& snapshot);
+                     const data::map_snapshot& snapshot, tile_cache* cache);
 
 /// GET /tiles/{layer}.json. `base_url` is e.g. http://127.0.0.1:8080 (no trailing slash).
 response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,
