@@ -34,7 +34,8 @@ public:
         if (!file) throw std::runtime_error("cannot map the tile into /vsimem");
         VSIFCloseL(file);
         GDALAllRegister();
-        dataset_.reset(GDALDataset::Open(path_.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        const char* options[] = {"CLIP=NO", nullptr};  // show what the tile holds, buffer included
+        dataset_.reset(GDALDataset::Open(path_.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options));
         if (!dataset_) throw std::runtime_error("GDAL cannot decode the tile: " + std::string(CPLGetLastErrorMsg()));
         for (auto* layer : dataset_->GetLayers()) {
             for (auto& feature : *layer) {
