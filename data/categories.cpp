@@ -27,11 +27,9 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 16> known_la
 }};
 }  // namespace
 
-std::string category_slug(std::string_view label) {
-    for (const auto& [known, slug] : known_labels)
-        if (known == label) return std::string(slug);
+std::string slugify(std::string_view text) {
     std::string slug;
-    for (char c : label) {
+    for (char c : text) {
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
             slug += c;
         } else if (c >= 'A' && c <= 'Z') {
@@ -41,6 +39,13 @@ std::string category_slug(std::string_view label) {
         }
     }
     while (!slug.empty() && slug.back() == '-') slug.pop_back();
+    return slug;
+}
+
+std::string category_slug(std::string_view label) {
+    for (const auto& [known, slug] : known_labels)
+        if (known == label) return std::string(slug);
+    auto slug = slugify(label);
     return slug.empty() ? std::string("other-crime") : slug;
 }
 

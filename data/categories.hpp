@@ -12,4 +12,8 @@ namespace crimemap::data {
 /// "fraud-and-forgery"), so no row is lost to a new label.
 std::string category_slug(std::string_view label);
 
+/// Lower-case words joined by single hyphens: "Fraud and Forgery" → "fraud-and-forgery".
+/// Empty when the text has no letters or digits.
+std::string slugify(std::string_view text);
+
 }  // namespace crimemap::data

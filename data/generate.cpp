@@ -1,5 +1,7 @@
 #include "data/generate.hpp"
 
+#include "data/categories.hpp"
+
 #include "data/detail/british_national_grid.hpp"
 #include "data/detail/text_file.hpp"
 
@@ -729,22 +731,7 @@ std::string zero_padded(std::uint64_t value, int width) {
     return digits;
 }
 
-std::string slug_of(std::string_view text) {
-    std::string slug;
-    for (const char c : text) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            slug += c;
-        } else if (c >= 'A' && c <= 'Z') {
-            slug += static_cast<char>(c - 'A' + 'a');
-        } else if (!slug.empty() && slug.back() != '-') {
-            slug += '-';
-        }
-    }
-    while (!slug.empty() && slug.back() == '-') {
-        slug.pop_back();
-    }
-    return slug;
-}
+std::string slug_of(std::string_view text) { return slugify(text); }
 
 /// Builds one force's towns, streets, map points, LSOAs, neighbourhoods and postcodes.
 class force_builder {

@@ -20,12 +20,6 @@ void collect_polygons(const OGRGeometry& geometry, OGRMultiPolygon& out) {
     }
 }
 
-std::string wkb_of(OGRMultiPolygon& geometry) {
-    geometry.flattenTo2D();
-    std::string wkb(static_cast<std::size_t>(geometry.WkbSize()), '\0');
-    geometry.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
-    return wkb;
-}
 
 }  // namespace
 
@@ -71,13 +65,13 @@ file_result import_boundaries(Database& db, const import_source& source, import_
                 ++skipped;
                 continue;
             }
-            b.wkb = wkb_of(polygons);
+            b.wkb = to_wkb(polygons);
             boundaries.push_back(std::move(b));
         }
     }
     if (one_per_file) {
         if (whole_file.IsEmpty()) throw input_error(source.display_path + ": holds no polygon");
-        boundaries.push_back({source.force, source.neighbourhood, {}, wkb_of(whole_file)});
+        boundaries.push_back({source.force, source.neighbourhood, {}, to_wkb(whole_file)});
     }
 
     if (strict && skipped > 0) throw input_error(source.display_path + ": malformed features (--strict)");

@@ -55,4 +55,12 @@ inline std::string field_text(const OGRFeature& feature, const char* name) {
     return feature.GetFieldAsString(index);
 }
 
+/// The geometry as 2D ISO well-known binary, as SpatiaLite's GeomFromWKB reads it.
+inline std::string to_wkb(OGRGeometry& geometry) {
+    geometry.flattenTo2D();
+    std::string wkb(static_cast<std::size_t>(geometry.WkbSize()), '\0');
+    geometry.exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
+    return wkb;
+}
+
 }  // namespace crimemap::data::detail

@@ -62,9 +62,7 @@ file_result import_watch_schemes(Database& db, const import_source& source, impo
                 reject("scheme '" + s.id + "' has coordinates that cannot be converted to WGS84");
                 continue;
             }
-            geometry->flattenTo2D();
-            s.wkb.resize(static_cast<std::size_t>(geometry->WkbSize()));
-            geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(s.wkb.data()), wkbVariantIso);
+            s.wkb = to_wkb(*geometry);
             schemes.push_back(std::move(s));
         }
     }
