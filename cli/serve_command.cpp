@@ -3,6 +3,8 @@
 #include "server/handlers.hpp"
 #include "server/http_server.hpp"
 
+#include <malloc.h>
+
 #include <fstream>
 
 namespace crimemap::cli {
@@ -54,6 +56,7 @@ int serve_command(const arguments& args) {
 
     server::app_state state;
     state.snapshot = data::load_snapshot(db);
+    malloc_trim(0);  // hand the loader's temporary arrays back to the system
     state.public_url = public_url;
     state.web = server::static_files(web_root);
     state.tiles = std::make_shared<server::tile_cache>(cache_mb << 20);

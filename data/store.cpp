@@ -153,7 +153,8 @@ Database open_store_for_reading(const std::string& path) {
     if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such store (run crimemap import first)");
     Database db(path, Database::mode::read_only);
     db.load_spatialite();
-    db.exec("PRAGMA cache_size=-262144");
+    // Readers scan tables once (the server's load) or look up a few rows: a small cache will do.
+    db.exec("PRAGMA cache_size=-16384");
     auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
     if (version != schema_version)
         throw std::runtime_error(path + ": store has schema version " + std::to_string(version) + ", this build uses " +

@@ -1,6 +1,6 @@
--- One crimes tile for a filtered map, as postgis-tile.sql plus the filter that
--- tools/bench/tiles puts in the crimemap URL: months :from to :to (YYYYMM) and
--- the categories below (keep them the same as the script's filter_categories).
+-- One crimes tile for a filtered map, as postgis-tile.sql but with the filter
+-- that tools/bench/tiles puts in the crimemap URL: months :from to :to (YYYYMM)
+-- and the categories below (keep them the same as the script's filter_categories).
 SELECT ST_AsMVT(q, 'crimes', 4096, 'geom') AS tile
 FROM (
   SELECT ST_AsMVTGeom(geom, ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom, category, month
