@@ -122,6 +122,8 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         remap[i] = static_cast<std::uint16_t>(std::lower_bound(sorted.begin(), sorted.end(), months_seen[i]) - sorted.begin());
     for (auto& e : entries) e.month = remap[e.month];
     snapshot->months = std::move(sorted);
+    snapshot->categories_by_month.assign(snapshot->months.size(), 0);
+    for (const auto& e : entries) snapshot->categories_by_month[e.month] |= std::uint64_t{1} << e.category;
     snapshot->crimes = entries.size();
 
     if (!points.empty()) {
@@ -140,14 +142,46 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
 
     {
         std::vector<geo::multi_polygon> shapes;
-        Statement select(db, "SELECT force, id, coalesce(name, id), AsBinary(boundary) FROM neighbourhoods "
-                             "WHERE boundary IS NOT NULL ORDER BY force, id");
+        Statement select(db, "SELECT force, id, coalesce(name, id), details, AsBinary(boundary) FROM neighbourhoods "
+                             "ORDER BY force, id");
         while (select.step()) {
-            snapshot->neighbourhoods.push_back({std::string(select.column_text(0)), std::string(select.column_text(1)),
-                                                std::string(select.column_text(2))});
-            shapes.push_back(detail::multi_polygon_from_wkb(select.column_blob(3)));
+            neighbourhood_info n{std::string(select.column_text(0)), std::string(select.column_text(1)),
+                                 std::string(select.column_text(2)), nullptr, {}};
+            if (!select.is_null(3)) n.details = nlohmann::json::parse(select.column_text(3), nullptr, false);
+            if (n.details.is_discarded()) n.details = nullptr;
+            geo::multi_polygon shape;
+            if (!select.is_null(4)) shape = detail::multi_polygon_from_wkb(select.column_blob(4));
+            if (!shape.empty()) n.outer.assign(shape.front().outer().begin(), shape.front().outer().end());
+            snapshot->neighbourhoods.push_back(std::move(n));
+            shapes.push_back(std::move(shape));
         }
         snapshot->neighbourhood_tiles = geo::polygon_tiles(shapes);
+        snapshot->neighbourhood_index = geo::polygon_index(std::move(shapes));
+    }
+    {
+        Statement select(db, "SELECT id, name, details FROM forces ORDER BY id");
+        while (select.step()) {
+            force_info f{std::string(select.column_text(0)), std::string(select.column_text(1)),
+                         nlohmann::json::parse(select.column_text(2), nullptr, false)};
+            if (f.details.is_discarded()) f.details = nlohmann::json{{"id", f.id}, {"name", f.name}};
+            snapshot->forces.push_back(std::move(f));
+        }
+        // Months of street data, newest first, each with the forces that published stops.
+        Statement months(db, "SELECT month, group_concat(CASE WHEN kind = 'stop-and-search' THEN force END, ',') "
+                             "FROM (SELECT DISTINCT month, kind, force FROM import_files ORDER BY force) "
+                             "GROUP BY month HAVING sum(kind = 'street') > 0 ORDER BY month DESC");
+        while (months.step()) {
+            dataset_month m{static_cast<int>(months.column_int(0)), {}};
+            auto list = months.column_text(1);
+            while (!list.empty()) {
+                auto comma = list.find(',');
+                m.stop_and_search_forces.emplace_back(list.substr(0, comma));
+                if (comma == std::string_view::npos) break;
+                list.remove_prefix(comma + 1);
+            }
+            snapshot->dataset_months.push_back(std::move(m));
+        }
+        snapshot->last_updated = snapshot->dataset_months.empty() ? 0 : snapshot->dataset_months.front().month;
     }
     {
         std::vector<geo::multi_polygon> areas;

@@ -3,7 +3,10 @@
 // shared read-only by every request.
 
 #include "geo/crime_pyramid.hpp"
+#include "geo/polygon_index.hpp"
 #include "geo/polygon_tiles.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -19,6 +22,19 @@ struct category_info {
 
 struct neighbourhood_info {
     std::string force, id, name;
+    nlohmann::json details;         ///< the /{force}/{id} object as imported (null when none)
+    std::vector<geo::lonlat> outer;  ///< the boundary's first outer ring, for /boundary
+};
+
+struct force_info {
+    std::string id, name;
+    nlohmann::json details;  ///< the /forces/{id} object as imported
+};
+
+/// Months with data and, for each, the forces that published stop and search.
+struct dataset_month {
+    int month;  ///< YYYYMM
+    std::vector<std::string> stop_and_search_forces;
 };
 
 struct scheme_info {
@@ -29,6 +45,7 @@ struct map_snapshot {
     std::int64_t data_version = 0;
     std::vector<int> months;                 ///< YYYYMM ascending; a tally's month is an index here
     std::vector<category_info> categories;   ///< by slug; a tally's category is an index here
+    std::vector<std::uint64_t> categories_by_month;  ///< per month index: bits of the categories with crimes
     std::uint64_t crimes = 0;                ///< crimes with a location (the map's)
     std::uint64_t crimes_without_location = 0;
 
@@ -38,8 +55,13 @@ struct map_snapshot {
     std::vector<std::string> streets;
     geo::box bounds{geo::lonlat(0, 0), geo::lonlat(0, 0)};  ///< of the crime locations, WGS84
 
-    std::vector<neighbourhood_info> neighbourhoods;
+    std::vector<force_info> forces;              ///< by id
+    std::vector<dataset_month> dataset_months;   ///< newest first, as crimes-street-dates lists them
+    int last_updated = 0;                        ///< YYYYMM of the newest street file
+
+    std::vector<neighbourhood_info> neighbourhoods;  ///< by force, then id; with or without a boundary
     geo::polygon_tiles neighbourhood_tiles;  ///< ids index neighbourhoods
+    geo::polygon_index neighbourhood_index;  ///< ids index neighbourhoods; point → neighbourhood
 
     std::vector<scheme_info> schemes;
     geo::polygon_tiles scheme_areas;             ///< ids index scheme_area_owner

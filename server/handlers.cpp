@@ -1,5 +1,6 @@
 #include "server/handlers.hpp"
 
+#include "server/api_handlers.hpp"
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
 #include "server/query_string.hpp"
@@ -54,6 +55,12 @@ response handle_request(const request& req, const app_state& state) {
             throw http_error(error_kind::method_not_allowed, "only GET and HEAD are served here");
         const auto& snapshot = *state.snapshot;
         if (path == "/healthz") return text(http::status::ok, "ok\n", "text/plain; charset=utf-8", req);
+        if (path.starts_with("/api/")) {
+            // As data.police.uk: long polygons go in a POST body, not the URL.
+            if (req.target().size() > 4094)
+                throw http_error(error_kind::bad_request, "the URL is longer than 4,094 characters; POST the parameters instead");
+            return handle_api(req, path, query_parameters(raw_query), snapshot);
+        }
         if (path.starts_with("/tiles/")) {
             query_parameters query(raw_query);
             if (path.ends_with(".json") && path.find('/', 7) == std::string_view::npos) {

@@ -1,0 +1,194 @@
+#include "server/api_handlers.hpp"
+
+#include "server/errors.hpp"
+#include "server/http_caching.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace crimemap::server {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+constexpr int api_max_age = 300;
+
+std::vector<std::string_view> path_segments(std::string_view path) {
+    std::vector<std::string_view> parts;
+    while (!path.empty()) {
+        auto slash = path.find('/');
+        auto part = path.substr(0, slash);
+        if (!part.empty()) parts.push_back(part);
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return parts;
+}
+
+std::string month_text(int yyyymm) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d", yyyymm / 100 % 10000, yyyymm % 100);
+    return text;
+}
+
+// Shortest text that reads back as the same double, as the API writes coordinates (strings).
+std::string coordinate_text(double value) {
+    char text[32];
+    auto [end, error] = std::to_chars(text, text + sizeof text, value);
+    return error == std::errc() ? std::string(text, end) : std::string("0");
+}
+
+// ?date=YYYY-MM, defaulting to the latest month; 400 naming the parameter when malformed.
+int date_parameter(const query_parameters& query, const data::map_snapshot& snapshot) {
+    auto value = query.get("date");
+    if (!value || value->empty()) return snapshot.last_updated;
+    const std::string& text = *value;
+    int year = 0, month = 0;
+    if (text.size() != 7 || text[4] != '-' ||
+        std::from_chars(text.data(), text.data() + 4, year).ptr != text.data() + 4 ||
+        std::from_chars(text.data() + 5, text.data() + 7, month).ptr != text.data() + 7 || month < 1 || month > 12)
+        throw http_error(error_kind::bad_request, "date: '" + text.substr(0, 40) + "' is not a month; want YYYY-MM");
+    return year * 100 + month;
+}
+
+bool parse_degrees(std::string_view text, double& value) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    if (text.empty()) return false;
+    if (text.front() == '+') text.remove_prefix(1);
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
+response json_response(const request& req, const json& body, const data::map_snapshot& snapshot,
+                       std::string_view identity) {
+    return cacheable_response(req, body.dump(), "application/json", snapshot.data_version, identity, api_max_age);
+}
+
+const data::force_info* find_force(const data::map_snapshot& snapshot, std::string_view id) {
+    auto it = std::lower_bound(snapshot.forces.begin(), snapshot.forces.end(), id,
+                               [](const auto& f, std::string_view key) { return f.id < key; });
+    return it != snapshot.forces.end() && it->id == id ? &*it : nullptr;
+}
+
+bool force_known(const data::map_snapshot& snapshot, std::string_view force) {
+    if (find_force(snapshot, force)) return true;
+    return std::any_of(snapshot.neighbourhoods.begin(), snapshot.neighbourhoods.end(),
+                       [&](const auto& n) { return n.force == force; });
+}
+
+const data::neighbourhood_info& find_neighbourhood(const data::map_snapshot& snapshot, std::string_view force,
+                                                   std::string_view id) {
+    auto it = std::lower_bound(snapshot.neighbourhoods.begin(), snapshot.neighbourhoods.end(),
+                               std::pair{force, id}, [](const auto& n, const auto& key) {
+                                   return std::pair<std::string_view, std::string_view>{n.force, n.id} < key;
+                               });
+    if (it == snapshot.neighbourhoods.end() || it->force != force || it->id != id) {
+        if (!force_known(snapshot, force))
+            throw http_error(error_kind::not_found, "no force '" + std::string(force.substr(0, 60)) + "'");
+        throw http_error(error_kind::not_found, "force '" + std::string(force.substr(0, 60)) +
+                                                    "' has no neighbourhood '" + std::string(id.substr(0, 60)) + "'");
+    }
+    return *it;
+}
+
+// A list member of the details object, or an empty array.
+json detail_list(const nlohmann::json& details, const char* key) {
+    if (details.is_object()) {
+        auto it = details.find(key);
+        if (it != details.end() && it->is_array()) return json::parse(it->dump());
+    }
+    return json::array();
+}
+
+json neighbourhood_object(const data::neighbourhood_info& n) {
+    json out = n.details.is_object() ? json::parse(n.details.dump()) : json::object();
+    for (const char* internal : {"people", "priorities", "events"}) out.erase(internal);  // their own endpoints
+    out["id"] = n.id;
+    if (!out.contains("name")) out["name"] = n.name;
+    return out;
+}
+
+}  // namespace
+
+response handle_api(const request& req, std::string_view path, const query_parameters& query,
+                    const data::map_snapshot& snapshot) {
+    auto parts = path_segments(path.substr(5));  // after "/api/"
+    if (parts.empty()) throw http_error(error_kind::not_found, "no API method at /api/");
+    std::string identity(path);
+    const auto method = parts[0];
+
+    if (method == "forces") {
+        if (parts.size() == 1) {
+            json list = json::array();
+            for (const auto& f : snapshot.forces) list.push_back({{"id", f.id}, {"name", f.name}});
+            return json_response(req, list, snapshot, identity);
+        }
+        const auto* force = find_force(snapshot, parts[1]);
+        if (!force) throw http_error(error_kind::not_found, "no force '" + std::string(parts[1].substr(0, 60)) + "'");
+        if (parts.size() == 2) return json_response(req, json::parse(force->details.dump()), snapshot, identity);
+        if (parts.size() == 3 && parts[2] == "people")
+            return json_response(req, detail_list(force->details, "people"), snapshot, identity);
+        throw http_error(error_kind::not_found, "no API method at " + std::string(path.substr(0, 200)));
+    }
+    if (method == "crime-categories" && parts.size() == 1) {
+        int date = date_parameter(query, snapshot);
+        auto month = std::lower_bound(snapshot.months.begin(), snapshot.months.end(), date);
+        std::uint64_t present = ~std::uint64_t{0};  // a month without data: every category known
+        if (month != snapshot.months.end() && *month == date)
+            present = snapshot.categories_by_month[static_cast<std::size_t>(month - snapshot.months.begin())];
+        json list = json::array({{{"url", "all-crime"}, {"name", "All crime"}}});
+        for (std::size_t i = 0; i < snapshot.categories.size(); ++i)
+            if ((present >> i) & 1u) list.push_back({{"url", snapshot.categories[i].slug}, {"name", snapshot.categories[i].name}});
+        return json_response(req, list, snapshot, identity + "?" + std::to_string(date));
+    }
+    if (method == "crime-last-updated" && parts.size() == 1) {
+        json body = {{"date", snapshot.last_updated ? month_text(snapshot.last_updated) + "-01" : ""}};
+        return json_response(req, body, snapshot, identity);
+    }
+    if (method == "crimes-street-dates" && parts.size() == 1) {
+        json list = json::array();
+        for (const auto& m : snapshot.dataset_months)
+            list.push_back({{"date", month_text(m.month)}, {"stop-and-search", m.stop_and_search_forces}});
+        return json_response(req, list, snapshot, identity);
+    }
+    if (method == "locate-neighbourhood" && parts.size() == 1) {
+        auto q = query.get("q");
+        double lat = 0, lng = 0;
+        auto comma = q ? q->find(',') : std::string::npos;
+        if (!q || comma == std::string::npos || !parse_degrees(std::string_view(*q).substr(0, comma), lat) ||
+            !parse_degrees(std::string_view(*q).substr(comma + 1), lng) || lat < -90 || lat > 90 || lng < -180 ||
+            lng > 180)
+            throw http_error(error_kind::bad_request, "q: want latitude,longitude in degrees, e.g. q=52.629729,-1.131592");
+        auto found = snapshot.neighbourhood_index.find(geo::lonlat(lng, lat));
+        if (!found) throw http_error(error_kind::not_found, "no neighbourhood covers " + *q);
+        const auto& n = snapshot.neighbourhoods[*found];
+        return json_response(req, json{{"force", n.force}, {"neighbourhood", n.id}}, snapshot, identity + "?" + *q);
+    }
+    // /{force}/neighbourhoods and /{force}/{id}[/boundary|/people|/events|/priorities]
+    if (parts.size() == 2 && parts[1] == "neighbourhoods") {
+        if (!force_known(snapshot, parts[0]))
+            throw http_error(error_kind::not_found, "no force '" + std::string(parts[0].substr(0, 60)) + "'");
+        json list = json::array();
+        for (const auto& n : snapshot.neighbourhoods)
+            if (n.force == parts[0]) list.push_back({{"id", n.id}, {"name", n.name}});
+        return json_response(req, list, snapshot, identity);
+    }
+    if (parts.size() == 2 || parts.size() == 3) {
+        const auto& n = find_neighbourhood(snapshot, parts[0], parts[1]);
+        if (parts.size() == 2) return json_response(req, neighbourhood_object(n), snapshot, identity);
+        if (parts[2] == "boundary") {
+            json list = json::array();
+            for (const auto& p : n.outer)
+                list.push_back({{"latitude", coordinate_text(p.y())}, {"longitude", coordinate_text(p.x())}});
+            return json_response(req, list, snapshot, identity);
+        }
+        if (parts[2] == "people" || parts[2] == "events" || parts[2] == "priorities")
+            return json_response(req, detail_list(n.details, std::string(parts[2]).c_str()), snapshot, identity);
+    }
+    throw http_error(error_kind::not_found, "no API method at " + std::string(path.substr(0, 200)));
+}
+
+}  // namespace crimemap::server
