@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
+#include <numeric>
 #include <map>
 #include <unordered_map>
 
@@ -46,16 +48,73 @@ std::vector<std::uint8_t> load_outcome_groups(Database& db) {
     return by_type;
 }
 
+// 64 hex digits → 32 bytes; false for any other text.
+bool decode_hex_id(std::string_view text, std::array<std::uint8_t, 32>& out) {
+    if (text.size() != 64) return false;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < 32; ++i) {
+        int high = nibble(text[2 * i]), low = nibble(text[2 * i + 1]);
+        if (high < 0 || low < 0) return false;
+        out[i] = static_cast<std::uint8_t>(high << 4 | low);
+    }
+    return true;
+}
+
+std::uint64_t leading_key(const std::array<std::uint8_t, 32>& bytes) {
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < 8; ++i) key = key << 8 | bytes[i];
+    return key;
+}
+
+// The key outcomes and crimes are matched by: the Crime ID's first 8 bytes (they are
+// SHA-256 digests, so these are uniform), or a string hash for other IDs.
+std::uint64_t crime_id_key(std::string_view text) {
+    std::array<std::uint8_t, 32> bytes{};
+    if (decode_hex_id(text, bytes)) return leading_key(bytes);
+    return std::hash<std::string_view>{}(text);
+}
+
+// (Crime ID key, latest outcome month), sorted by key: read on its own connection and
+// thread while the crimes load.
+std::vector<std::pair<std::uint64_t, std::int32_t>> load_outcome_months(const std::string& store_path) {
+    auto db = open_store_for_reading(store_path, false);
+    std::vector<std::pair<std::uint64_t, std::int32_t>> months;
+    Statement select(db, "SELECT persistent_id, month FROM outcomes WHERE persistent_id IS NOT NULL");
+    while (select.step())
+        months.emplace_back(crime_id_key(select.column_text(0)), static_cast<std::int32_t>(select.column_int(1)));
+    std::sort(months.begin(), months.end());
+    // Keep the last (latest month) entry of each key.
+    std::vector<std::pair<std::uint64_t, std::int32_t>> latest;
+    for (std::size_t i = 0; i < months.size(); ++i)
+        if (i + 1 == months.size() || months[i + 1].first != months[i].first) latest.push_back(months[i]);
+    return latest;
+}
+
 }  // namespace
 
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path) {
     auto start = std::chrono::steady_clock::now();
     auto db = open_store_for_reading(store_path);
+    auto outcome_months = std::async(std::launch::async, load_outcome_months, store_path);
     auto snapshot = std::make_shared<map_snapshot>();
     snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
 
     auto category_of_type = load_categories(db, snapshot->categories);
     auto group_of_type = load_outcome_groups(db);
+    snapshot->outcome_labels.assign(1, std::string());
+    {
+        Statement select(db, "SELECT id, label FROM outcome_types");
+        while (select.step()) {
+            auto id = static_cast<std::size_t>(select.column_int(0));
+            if (snapshot->outcome_labels.size() <= id) snapshot->outcome_labels.resize(id + 1);
+            snapshot->outcome_labels[id] = std::string(select.column_text(1));
+        }
+    }
 
     // All locations by id (ids are dense row ids); only those with crimes are kept.
     struct location_row {
@@ -82,10 +141,13 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
 
     std::vector<geo::world_point> points;
     std::vector<geo::crime_entry> entries;
+    std::vector<crime_record> records;  // parallel to entries until sorted by location
+    std::vector<std::array<std::uint8_t, 32>> pids;
+    std::vector<std::pair<std::uint32_t, std::string>> other_pids, contexts;  // by entry index
     std::vector<std::int32_t> month_slot(12 * 10000, -1);  // YYYYMM → month index, filled below
     std::vector<int> months_seen;
     {
-        Statement select(db, "SELECT location, month, crime_type, last_outcome FROM crimes");
+        Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context FROM crimes");
         while (select.step()) {
             if (select.is_null(0)) {
                 ++snapshot->crimes_without_location;
@@ -99,6 +161,7 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
                 points.push_back(geo::to_world(location.longitude, location.latitude));
                 snapshot->location_ids.push_back(static_cast<std::int64_t>(id));
                 snapshot->location_streets.push_back(location.street);
+                snapshot->location_positions.emplace_back(location.longitude, location.latitude);
             }
             auto month = static_cast<int>(select.column_int(1));
             std::size_t slot = static_cast<std::size_t>(month / 100 * 12 + month % 100 - 1) % month_slot.size();
@@ -108,10 +171,29 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
             }
             auto type = static_cast<std::size_t>(select.column_int(2));
             auto outcome = select.is_null(3) ? 0u : static_cast<std::size_t>(select.column_int(3));
-            entries.push_back({static_cast<std::uint32_t>(location.index),
-                               static_cast<std::uint16_t>(month_slot[slot]),
-                               static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0),
+            auto category = static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0);
+            entries.push_back({static_cast<std::uint32_t>(location.index), static_cast<std::uint16_t>(month_slot[slot]),
+                               category,
                                outcome < group_of_type.size() ? group_of_type[outcome] : outcome_group_of("?")});
+            crime_record record;
+            record.id = select.column_int(4);
+            record.month = static_cast<std::uint16_t>(month_slot[slot]);
+            record.category = category;
+            record.outcome = static_cast<std::uint16_t>(outcome);
+            auto index = static_cast<std::uint32_t>(records.size());
+            pids.emplace_back();
+            if (!select.is_null(5)) {
+                auto pid = select.column_text(5);
+                if (decode_hex_id(pid, pids.back())) {
+                    record.pid_kind = 1;
+                } else {
+                    record.pid_kind = 2;
+                    other_pids.emplace_back(index, std::string(pid));
+                }
+            }
+            if (!select.is_null(6) && !select.column_text(6).empty())
+                contexts.emplace_back(index, std::string(select.column_text(6)));
+            records.push_back(record);
         }
     }
     // Month indexes in ascending month order.
@@ -121,6 +203,7 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     for (std::size_t i = 0; i < months_seen.size(); ++i)
         remap[i] = static_cast<std::uint16_t>(std::lower_bound(sorted.begin(), sorted.end(), months_seen[i]) - sorted.begin());
     for (auto& e : entries) e.month = remap[e.month];
+    for (auto& r : records) r.month = remap[r.month];
     snapshot->months = std::move(sorted);
     snapshot->categories_by_month.assign(snapshot->months.size(), 0);
     for (const auto& e : entries) snapshot->categories_by_month[e.month] |= std::uint64_t{1} << e.category;
@@ -138,7 +221,49 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         snapshot->bounds = geo::box(geo::lonlat(west, south), geo::lonlat(east, north));
     }
     by_id = {};
+
+    // Crimes grouped by location, then by month and id: a counting sort on location.
+    {
+        const std::size_t n = points.size();
+        std::vector<std::uint32_t> first(n + 1, 0);
+        for (const auto& e : entries) ++first[e.location + 1];
+        std::partial_sum(first.begin(), first.end(), first.begin());
+        std::vector<std::uint32_t> order(records.size()), cursor(first.begin(), first.end() - 1);
+        for (std::uint32_t i = 0; i < records.size(); ++i) order[cursor[entries[i].location]++] = i;
+        for (std::size_t l = 0; l < n; ++l)
+            std::sort(order.begin() + first[l], order.begin() + first[l + 1], [&](std::uint32_t a, std::uint32_t b) {
+                return records[a].month != records[b].month ? records[a].month < records[b].month
+                                                            : records[a].id < records[b].id;
+            });
+        std::vector<std::uint32_t> position(records.size());
+        snapshot->crimes_by_location.reserve(records.size());
+        snapshot->crime_pids.reserve(records.size());
+        for (std::uint32_t k = 0; k < order.size(); ++k) {
+            position[order[k]] = k;
+            snapshot->crimes_by_location.push_back(records[order[k]]);
+            snapshot->crime_pids.push_back(pids[order[k]]);
+        }
+        for (auto& [index, text] : other_pids) snapshot->other_pids.emplace(position[index], std::move(text));
+        for (auto& [index, text] : contexts) snapshot->contexts.emplace(position[index], std::move(text));
+        snapshot->crime_first = std::move(first);
+    }
+    records = {};
+    pids = {};
     snapshot->crime_tiles = geo::crime_pyramid(points, std::move(entries));
+
+    // Each crime's outcome date: the month of its latest row in the outcomes files.
+    auto latest = outcome_months.get();
+    if (!latest.empty()) {
+        for (std::size_t i = 0; i < snapshot->crimes_by_location.size(); ++i) {
+            auto& record = snapshot->crimes_by_location[i];
+            if (record.pid_kind == 0) continue;
+            std::uint64_t key = record.pid_kind == 1
+                                    ? leading_key(snapshot->crime_pids[i])
+                                    : std::hash<std::string_view>{}(snapshot->other_pids.at(static_cast<std::uint32_t>(i)));
+            auto it = std::lower_bound(latest.begin(), latest.end(), std::pair<std::uint64_t, std::int32_t>{key, 0});
+            if (it != latest.end() && it->first == key) record.outcome_month = it->second;
+        }
+    }
 
     {
         std::vector<geo::multi_polygon> shapes;

@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <array>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,16 @@ struct scheme_info {
     std::string id, name, status;
 };
 
+/// One crime with a location, as the API shows it.
+struct crime_record {
+    std::int64_t id = 0;             ///< crimes.id: the API's "id"
+    std::int32_t outcome_month = 0;  ///< YYYYMM of its latest outcomes-file row; 0 when none was imported
+    std::uint16_t month = 0;         ///< index into map_snapshot::months
+    std::uint8_t category = 0;       ///< index into map_snapshot::categories
+    std::uint8_t pid_kind = 0;       ///< 0: no Crime ID, 1: 64 hex digits in crime_pids, 2: other text in other_pids
+    std::uint16_t outcome = 0;       ///< index into map_snapshot::outcome_labels; 0: none
+};
+
 struct map_snapshot {
     std::int64_t data_version = 0;
     std::vector<int> months;                 ///< YYYYMM ascending; a tally's month is an index here
@@ -54,6 +66,16 @@ struct map_snapshot {
     std::vector<std::uint32_t> location_streets;  ///< index into streets
     std::vector<std::string> streets;
     geo::box bounds{geo::lonlat(0, 0), geo::lonlat(0, 0)};  ///< of the crime locations, WGS84
+    std::vector<geo::lonlat> location_positions;  ///< as published, by pyramid location index
+
+    /// Crimes grouped by pyramid location index, then by month: location i's are
+    /// crimes[crime_first[i] .. crime_first[i + 1]).
+    std::vector<crime_record> crimes_by_location;
+    std::vector<std::uint32_t> crime_first;
+    std::vector<std::array<std::uint8_t, 32>> crime_pids;  ///< binary Crime IDs, parallel to crimes_by_location
+    std::unordered_map<std::uint32_t, std::string> other_pids;  ///< Crime IDs that are not 64 hex digits
+    std::unordered_map<std::uint32_t, std::string> contexts;    ///< non-empty Context by crime index
+    std::vector<std::string> outcome_labels;                    ///< [0] is "" (no outcome)
 
     std::vector<force_info> forces;              ///< by id
     std::vector<dataset_month> dataset_months;   ///< newest first, as crimes-street-dates lists them

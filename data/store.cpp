@@ -149,10 +149,10 @@ Database open_store_for_writing(const std::string& path) {
     return db;
 }
 
-Database open_store_for_reading(const std::string& path) {
+Database open_store_for_reading(const std::string& path, bool spatialite) {
     if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such store (run crimemap import first)");
     Database db(path, Database::mode::read_only);
-    db.load_spatialite();
+    if (spatialite) db.load_spatialite();
     // Readers scan tables once (the server's load) or look up a few rows: a small cache will do.
     db.exec("PRAGMA cache_size=-16384");
     auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);

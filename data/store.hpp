@@ -17,7 +17,9 @@ inline constexpr int schema_version = 1;
 Database open_store_for_writing(const std::string& path);
 
 /// Opens an existing store read-only. Throws std::runtime_error when the file is absent.
-Database open_store_for_reading(const std::string& path);
+/// Without `spatialite`, geometry functions are unavailable; such a connection may be opened
+/// and closed on any thread (SpatiaLite's own clean-up is not thread-safe).
+Database open_store_for_reading(const std::string& path, bool spatialite = true);
 
 /// Increments meta('data_version'): every committed change to served data bumps it.
 void bump_data_version(Database& db);

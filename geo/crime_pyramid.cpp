@@ -234,6 +234,13 @@ void crime_pyramid::query_margin(const tile_id& tile, std::uint64_t margin, cons
     }
 }
 
+void crime_pyramid::locations_in(world_point min, world_point max,
+                                 const std::function<void(std::uint32_t)>& emit) const {
+    boost::geometry::model::box<rtree_point> area(rtree_point(double(min.x), double(min.y)),
+                                                  rtree_point(double(max.x), double(max.y)));
+    for (auto it = rtree_.qbegin(bgi::intersects(area)); it != rtree_.qend(); ++it) emit(location_ids_[it->second]);
+}
+
 std::size_t crime_pyramid::tally_count() const {
     std::size_t total = location_tallies_.size();
     for (const auto& l : levels_) total += l.tallies.size();

@@ -76,6 +76,9 @@ public:
     void query_margin(const tile_id& tile, std::uint64_t margin, const crime_filter& filter,
                       const std::function<void(const crime_feature&)>& emit) const;
 
+    /// Builder location indexes of the locations inside a world-grid box (edges included).
+    void locations_in(world_point min, world_point max, const std::function<void(std::uint32_t location)>& emit) const;
+
     [[nodiscard]] std::size_t location_count() const { return location_codes_.size(); }
     [[nodiscard]] std::size_t tally_count() const;
     [[nodiscard]] std::size_t memory_bytes() const;

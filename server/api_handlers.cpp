@@ -3,10 +3,15 @@
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
 
+#include <boost/geometry/algorithms/correct.hpp>
+#include <boost/geometry/algorithms/covered_by.hpp>
+#include <boost/geometry/strategies/strategies.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 namespace crimemap::server {
 
@@ -62,6 +67,13 @@ bool parse_degrees(std::string_view text, double& value) {
     return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
 }
 
+// The parameters that shape an answer, for its ETag.
+std::string query_identity(const query_parameters& query) {
+    std::string out;
+    for (const auto& [key, value] : query.items()) out += key + "=" + value + "&";
+    return out;
+}
+
 response json_response(const request& req, const json& body, const data::map_snapshot& snapshot,
                        std::string_view identity) {
     return cacheable_response(req, body.dump(), "application/json", snapshot.data_version, identity, api_max_age);
@@ -111,6 +123,115 @@ json neighbourhood_object(const data::neighbourhood_info& n) {
     return out;
 }
 
+constexpr double earth_radius_m = 6371008.8;  // mean radius: distances are on this sphere
+constexpr double one_mile_m = 1609.344;
+constexpr std::size_t max_results = 10000;
+
+double radians(double degrees) { return degrees * 3.14159265358979323846 / 180.0; }
+
+// Great-circle distance in metres (haversine).
+double distance_m(double lat1, double lng1, double lat2, double lng2) {
+    double dlat = radians(lat2 - lat1), dlng = radians(lng2 - lng1);
+    double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+               std::cos(radians(lat1)) * std::cos(radians(lat2)) * std::sin(dlng / 2) * std::sin(dlng / 2);
+    return 2 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+std::string six_decimals(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6f", value);
+    return text;
+}
+
+std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(64, '0');
+    for (std::size_t i = 0; i < 32; ++i) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    return out;
+}
+
+// One crime in the shape of data.police.uk's crimes-street (api-examples/crime.json).
+json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32_t index) {
+    const auto& c = s.crimes_by_location[index];
+    const auto& where = s.location_positions[location];
+    std::string pid;
+    if (c.pid_kind == 1) pid = hex_id(s.crime_pids[index]);
+    if (c.pid_kind == 2) pid = s.other_pids.at(index);
+    auto context = s.contexts.find(index);
+    json outcome = nullptr;
+    if (c.outcome != 0) {
+        int month = c.outcome_month ? c.outcome_month : s.months[c.month];
+        outcome = {{"category", s.outcome_labels[c.outcome]}, {"date", month_text(month)}};
+    }
+    return {{"category", s.categories[c.category].slug},
+            {"location_type", "Force"},
+            {"location",
+             {{"latitude", six_decimals(where.y())},
+              {"street", {{"id", s.location_ids[location]}, {"name", s.streets[s.location_streets[location]]}}},
+              {"longitude", six_decimals(where.x())}}},
+            {"context", context == s.contexts.end() ? std::string() : context->second},
+            {"outcome_status", outcome},
+            {"persistent_id", pid},
+            {"id", c.id},
+            {"location_subtype", ""},
+            {"month", month_text(s.months[c.month])}};
+}
+
+// The locations a crimes-street query covers: 1 mile around lat/lng, or inside poly.
+std::vector<std::uint32_t> street_locations(const query_parameters& query, const data::map_snapshot& s) {
+    std::vector<std::uint32_t> found;
+    if (auto poly = query.get("poly")) {
+        geo::polygon area;
+        std::string_view rest = *poly;
+        while (!rest.empty()) {
+            auto colon = rest.find(':');
+            auto pair = rest.substr(0, colon);
+            auto comma = pair.find(',');
+            double lat = 0, lng = 0;
+            if (comma == std::string_view::npos || !parse_degrees(pair.substr(0, comma), lat) ||
+                !parse_degrees(pair.substr(comma + 1), lng) || lat < -90 || lat > 90 || lng < -180 || lng > 180)
+                throw http_error(error_kind::bad_request, "poly: '" + std::string(pair.substr(0, 60)) +
+                                                              "' is not lat,lng; want lat,lng:lat,lng:lat,lng...");
+            area.outer().emplace_back(lng, lat);
+            if (colon == std::string_view::npos) break;
+            rest.remove_prefix(colon + 1);
+        }
+        if (area.outer().size() < 3) throw http_error(error_kind::bad_request, "poly: needs at least 3 points");
+        boost::geometry::correct(area);
+        double west = 180, east = -180, south = 90, north = -90;
+        for (const auto& p : area.outer()) {
+            west = std::min(west, p.x());
+            east = std::max(east, p.x());
+            south = std::min(south, p.y());
+            north = std::max(north, p.y());
+        }
+        auto min = geo::to_world(west, north), max = geo::to_world(east, south);
+        s.crime_tiles.locations_in(min, max, [&](std::uint32_t l) {
+            if (boost::geometry::covered_by(s.location_positions[l], area)) found.push_back(l);
+        });
+        return found;
+    }
+    auto lat_text = query.get("lat"), lng_text = query.get("lng");
+    double lat = 0, lng = 0;
+    if (!lat_text || !parse_degrees(*lat_text, lat) || lat < -90 || lat > 90)
+        throw http_error(error_kind::bad_request, "lat: want a latitude in degrees (or give poly)");
+    if (!lng_text || !parse_degrees(*lng_text, lng) || lng < -180 || lng > 180)
+        throw http_error(error_kind::bad_request, "lng: want a longitude in degrees (or give poly)");
+    // A box that holds the circle, then the exact distance; a point at exactly one mile is in.
+    double dlat = one_mile_m / earth_radius_m * 180.0 / 3.14159265358979323846;
+    double dlng = dlat / std::max(0.01, std::cos(radians(lat)));
+    auto min = geo::to_world(lng - dlng, std::min(90.0, lat + dlat));
+    auto max = geo::to_world(lng + dlng, std::max(-90.0, lat - dlat));
+    s.crime_tiles.locations_in(min, max, [&](std::uint32_t l) {
+        const auto& p = s.location_positions[l];
+        if (distance_m(lat, lng, p.y(), p.x()) <= one_mile_m) found.push_back(l);
+    });
+    return found;
+}
+
 }  // namespace
 
 response handle_api(const request& req, std::string_view path, const query_parameters& query,
@@ -153,6 +274,37 @@ response handle_api(const request& req, std::string_view path, const query_param
         for (const auto& m : snapshot.dataset_months)
             list.push_back({{"date", month_text(m.month)}, {"stop-and-search", m.stop_and_search_forces}});
         return json_response(req, list, snapshot, identity);
+    }
+    if (method == "crimes-street" && parts.size() == 2) {
+        int date = date_parameter(query, snapshot);
+        // An unknown slug means all crime, as the original's (clients rely on it).
+        std::optional<std::uint8_t> category;
+        for (std::size_t i = 0; i < snapshot.categories.size(); ++i)
+            if (snapshot.categories[i].slug == parts[1]) category = static_cast<std::uint8_t>(i);
+        auto locations = street_locations(query, snapshot);
+        json list = json::array();
+        auto month = std::lower_bound(snapshot.months.begin(), snapshot.months.end(), date);
+        if (month != snapshot.months.end() && *month == date) {
+            auto m = static_cast<std::uint16_t>(month - snapshot.months.begin());
+            std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // location, crime index
+            for (auto l : locations) {
+                auto begin = snapshot.crimes_by_location.begin() + snapshot.crime_first[l];
+                auto end = snapshot.crimes_by_location.begin() + snapshot.crime_first[l + 1];
+                auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < m; });
+                for (; it != end && it->month == m; ++it)
+                    if (!category || it->category == *category)
+                        hits.emplace_back(l, static_cast<std::uint32_t>(it - snapshot.crimes_by_location.begin()));
+                if (hits.size() > max_results)
+                    throw http_error(error_kind::too_many_results,
+                                     "more than 10,000 crimes match: ask for a smaller area or one category");
+            }
+            std::sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
+                return snapshot.crimes_by_location[a.second].id < snapshot.crimes_by_location[b.second].id;
+            });
+            for (const auto& [l, i] : hits) list.push_back(crime_json(snapshot, l, i));
+        }
+        return cacheable_response(req, list.dump(), "application/json", snapshot.data_version,
+                                  identity + "?" + std::string(query_identity(query)), api_max_age);
     }
     if (method == "locate-neighbourhood" && parts.size() == 1) {
         auto q = query.get("q");

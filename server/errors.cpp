@@ -16,11 +16,13 @@ struct error_entry {
     std::string_view code;
 };
 
-constexpr std::array<error_entry, 5> error_table{{
+constexpr std::array<error_entry, 6> error_table{{
     {error_kind::bad_request, http::status::bad_request, "bad-request"},
     {error_kind::not_found, http::status::not_found, "not-found"},
     {error_kind::method_not_allowed, http::status::method_not_allowed, "method-not-allowed"},
     {error_kind::payload_too_large, http::status::payload_too_large, "payload-too-large"},
+    // data.police.uk answers 503 when an area holds more than 10,000 crimes.
+    {error_kind::too_many_results, http::status::service_unavailable, "too-many-results"},
     {error_kind::internal, http::status::internal_server_error, "internal-error"},
 }};
 

@@ -8,7 +8,7 @@
 
 namespace crimemap::server {
 
-enum class error_kind { bad_request, not_found, method_not_allowed, payload_too_large, internal };
+enum class error_kind { bad_request, not_found, method_not_allowed, payload_too_large, too_many_results, internal };
 
 /// Thrown by handlers for an answer that is the caller's fault (or ours, for internal).
 class http_error : public std::runtime_error {

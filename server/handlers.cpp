@@ -51,7 +51,8 @@ std::string base_url(const request& req, const app_state& state) {
 response handle_request(const request& req, const app_state& state) {
     try {
         auto [path, raw_query] = split_request_target(std::string_view(req.target().data(), req.target().size()));
-        if (req.method() != http::verb::get && req.method() != http::verb::head)
+        const bool post_form = req.method() == http::verb::post && path.starts_with("/api/crimes-street/");
+        if (req.method() != http::verb::get && req.method() != http::verb::head && !post_form)
             throw http_error(error_kind::method_not_allowed, "only GET and HEAD are served here");
         const auto& snapshot = *state.snapshot;
         if (path == "/healthz") return text(http::status::ok, "ok\n", "text/plain; charset=utf-8", req);
@@ -59,6 +60,8 @@ response handle_request(const request& req, const app_state& state) {
             // As data.police.uk: long polygons go in a POST body, not the URL.
             if (req.target().size() > 4094)
                 throw http_error(error_kind::bad_request, "the URL is longer than 4,094 characters; POST the parameters instead");
+            // A POSTed form (long polygons) counts as the query string.
+            if (post_form) return handle_api(req, path, query_parameters(req.body()), snapshot);
             return handle_api(req, path, query_parameters(raw_query), snapshot);
         }
         if (path.starts_with("/tiles/")) {

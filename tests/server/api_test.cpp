@@ -8,7 +8,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
+#include <set>
 
 using namespace crimemap;
 using namespace crimemap::server;
@@ -62,6 +64,11 @@ struct api_data {
                    "<?xml version=\"1.0\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><Placemark>"
                    "<Polygon><outerBoundaryIs><LinearRing><coordinates>-1.15,52.62 -1.12,52.62 -1.12,52.65 -1.15,52.65 "
                    "-1.15,52.62</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>\n");
+        // 10,001 crimes at one point, far from the others: more than a crimes-street answer may hold.
+        std::string crowd = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+                            "Crime type,Last outcome category,Context\n";
+        for (int i = 0; i < 10001; ++i) crowd += ",2016-06,T,T,-2.000000,54.000000,On or near Crowd Lane,E1,X,Anti-social behaviour,,\n";
+        write_file(dir.path() / "data" / "2016-06-crowdshire-street.csv", crowd);
         import_paths(dir.file("store.sqlite"),
                      {(dir.path() / "data").string(), shared_data("police-uk/city-of-london/2016-06"),
                       shared_data("police-uk/city-of-london/2016-07"),
@@ -169,4 +176,117 @@ TEST_CASE("a query string may start with an empty parameter") {
 TEST_CASE("a GET URL longer than 4,094 characters is a 400") {
     std::string target = "/api/crime-categories?date=2016-06&pad=" + std::string(4100, 'x');
     CHECK(get_json(target, http::status::bad_request)["message"].get<std::string>().find("4,094") != std::string::npos);
+}
+
+namespace {
+
+struct street_crime {
+    std::int64_t id;
+    double lat, lng;
+    std::string slug;
+};
+
+std::vector<street_crime> crimes_of_month(int month) {
+    auto store = data::open_store_for_reading(shared_api_data().dir.file("store.sqlite"));
+    data::Statement s(store, "SELECT c.id, l.latitude, l.longitude, t.slug FROM crimes c JOIN locations l ON l.id = c.location "
+                             "JOIN crime_types t ON t.id = c.crime_type WHERE c.month = ?");
+    s.bind(1, static_cast<std::int64_t>(month));
+    std::vector<street_crime> out;
+    while (s.step()) out.push_back({s.column_int(0), s.column_double(1), s.column_double(2), std::string(s.column_text(3))});
+    return out;
+}
+
+// Haversine on a sphere of the mean Earth radius, as docs/api.md says the server measures.
+double metres_between(double lat1, double lng1, double lat2, double lng2) {
+    const double r = 6371008.8, rad = 3.14159265358979323846 / 180;
+    double a = std::pow(std::sin((lat2 - lat1) * rad / 2), 2) +
+               std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lng2 - lng1) * rad / 2), 2);
+    return 2 * r * std::asin(std::sqrt(a));
+}
+
+std::set<std::int64_t> ids_of(const json& list) {
+    std::set<std::int64_t> ids;
+    for (const auto& c : list) ids.insert(c["id"].get<std::int64_t>());
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("crimes-street answers with the API's crime shape: ASB without an ID and outcome") {
+    auto list = get_json("/api/crimes-street/all-crime?lat=51.5155&lng=-0.0922&date=2016-06");
+    REQUIRE_FALSE(list.empty());
+    auto example_crime = example("crime.json");
+    bool saw_asb = false;
+    for (const auto& c : list) {
+        if (c["category"] == "anti-social-behaviour") {
+            saw_asb = true;
+            CHECK(c["persistent_id"] == "");
+            CHECK(c["outcome_status"].is_null());
+        } else {
+            check_same_shape(example_crime, c, "crime");
+        }
+        CHECK(c["month"] == "2016-06");
+        CHECK(c["location"]["latitude"].is_string());
+    }
+    CHECK(saw_asb);
+}
+
+TEST_CASE("crimes-street by point returns exactly the crimes within one mile, by brute force") {
+    auto month = crimes_of_month(201606);
+    for (auto [lat, lng] : {std::pair{51.5155, -0.0922}, std::pair{51.52, -0.11}, std::pair{51.505, -0.075}}) {
+        std::set<std::int64_t> expected, expected_burglary;
+        for (const auto& c : month)
+            if (metres_between(lat, lng, c.lat, c.lng) <= 1609.344) {
+                expected.insert(c.id);
+                if (c.slug == "burglary") expected_burglary.insert(c.id);
+            }
+        auto at = "lat=" + std::to_string(lat) + "&lng=" + std::to_string(lng) + "&date=2016-06";
+        INFO(at);
+        REQUIRE_FALSE(expected.empty());
+        CHECK(ids_of(get_json("/api/crimes-street/all-crime?" + at)) == expected);
+        CHECK(ids_of(get_json("/api/crimes-street/burglary?" + at)) == expected_burglary);
+        // An unknown category is all crime, as the original's.
+        CHECK(ids_of(get_json("/api/crimes-street/outcomes-at-location?" + at)) == expected);
+    }
+}
+
+TEST_CASE("crimes-street by polygon returns exactly the crimes inside it, by GET and by POSTed form") {
+    auto month = crimes_of_month(201606);
+    // A quadrilateral over the middle of the City.
+    const std::vector<std::pair<double, double>> corners{{51.510, -0.100}, {51.510, -0.080}, {51.520, -0.078}, {51.521, -0.098}};
+    auto inside = [&](double lat, double lng) {  // ray casting, independent of the server's geometry
+        bool in = false;
+        for (std::size_t i = 0, j = corners.size() - 1; i < corners.size(); j = i++) {
+            auto [yi, xi] = corners[i];
+            auto [yj, xj] = corners[j];
+            if ((yi > lat) != (yj > lat) && lng < (xj - xi) * (lat - yi) / (yj - yi) + xi) in = !in;
+        }
+        return in;
+    };
+    std::set<std::int64_t> expected;
+    for (const auto& c : month)
+        if (inside(c.lat, c.lng)) expected.insert(c.id);
+    REQUIRE(expected.size() > 20);
+    std::string poly;
+    for (auto [lat, lng] : corners) poly += (poly.empty() ? "" : ":") + std::to_string(lat) + "," + std::to_string(lng);
+    CHECK(ids_of(get_json("/api/crimes-street/all-crime?poly=" + poly + "&date=2016-06")) == expected);
+
+    request post{http::verb::post, "/api/crimes-street/all-crime", 11};
+    post.set(http::field::content_type, "application/x-www-form-urlencoded");
+    post.body() = "poly=" + poly + "&date=2016-06";
+    post.prepare_payload();
+    auto res = handle_request(post, shared_api_data().state);
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(ids_of(json::parse(res.body())) == expected);
+}
+
+TEST_CASE("crimes-street refuses bad lat, lng and poly by name, and more than 10,000 crimes with a 503") {
+    CHECK(get_json("/api/crimes-street/all-crime?lng=-0.09", http::status::bad_request)["message"].get<std::string>().starts_with("lat:"));
+    CHECK(get_json("/api/crimes-street/all-crime?lat=51.5&lng=east", http::status::bad_request)["message"].get<std::string>().starts_with("lng:"));
+    CHECK(get_json("/api/crimes-street/all-crime?poly=51.5,-0.1:51.6", http::status::bad_request)["message"].get<std::string>().starts_with("poly:"));
+    CHECK(get_json("/api/crimes-street/all-crime?poly=51.5,-0.1:51.6,-0.1", http::status::bad_request)["message"].get<std::string>().starts_with("poly:"));
+    CHECK(get_json("/api/crimes-street/all-crime?lat=51.5&lng=-0.1&date=2016-6", http::status::bad_request)["message"].get<std::string>().starts_with("date:"));
+    auto crowded = get_json("/api/crimes-street/all-crime?lat=54&lng=-2&date=2016-06", http::status::service_unavailable);
+    CHECK(crowded["error"] == "too-many-results");
+    CHECK(get_json("/api/crimes-street/all-crime?lat=51.5155&lng=-0.0922&date=2001-01").empty());
 }
