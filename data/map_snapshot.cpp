@@ -48,21 +48,27 @@ std::vector<std::uint8_t> load_outcome_groups(Database& db) {
     return by_type;
 }
 
+// Hex digit values, -1 for any other byte: decoding runs once per crime and outcome at load.
+constexpr std::array<std::int8_t, 256> hex_values = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(-1);
+    for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+    return table;
+}();
+
 // 64 hex digits → 32 bytes; false for any other text.
 bool decode_hex_id(std::string_view text, std::array<std::uint8_t, 32>& out) {
     if (text.size() != 64) return false;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
+    int bad = 0;
     for (std::size_t i = 0; i < 32; ++i) {
-        int high = nibble(text[2 * i]), low = nibble(text[2 * i + 1]);
-        if (high < 0 || low < 0) return false;
+        int high = hex_values[static_cast<unsigned char>(text[2 * i])];
+        int low = hex_values[static_cast<unsigned char>(text[2 * i + 1])];
+        bad |= high | low;  // any -1 sets the sign bit
         out[i] = static_cast<std::uint8_t>(high << 4 | low);
     }
-    return true;
+    return bad >= 0;
 }
 
 std::uint64_t leading_key(const std::array<std::uint8_t, 32>& bytes) {
@@ -79,19 +85,32 @@ std::uint64_t crime_id_key(std::string_view text) {
     return std::hash<std::string_view>{}(text);
 }
 
-// (Crime ID key, latest outcome month), sorted by key: read on its own connection and
-// thread while the crimes load.
-std::vector<std::pair<std::uint64_t, std::int32_t>> load_outcome_months(const std::string& store_path) {
+// Crime ID keys and the month of each one's latest outcomes-file row, sorted by key.
+struct outcome_months {
+    std::vector<std::uint64_t> keys;
+    std::vector<std::int32_t> months;
+};
+
+// Read on its own connection and thread while the crimes load.
+outcome_months load_outcome_months(const std::string& store_path) {
     auto db = open_store_for_reading(store_path, false);
-    std::vector<std::pair<std::uint64_t, std::int32_t>> months;
+    struct row {
+        std::uint64_t key;
+        std::int32_t month;
+    };
+    std::vector<row> rows;
     Statement select(db, "SELECT persistent_id, month FROM outcomes WHERE persistent_id IS NOT NULL");
     while (select.step())
-        months.emplace_back(crime_id_key(select.column_text(0)), static_cast<std::int32_t>(select.column_int(1)));
-    std::sort(months.begin(), months.end());
-    // Keep the last (latest month) entry of each key.
-    std::vector<std::pair<std::uint64_t, std::int32_t>> latest;
-    for (std::size_t i = 0; i < months.size(); ++i)
-        if (i + 1 == months.size() || months[i + 1].first != months[i].first) latest.push_back(months[i]);
+        rows.push_back({crime_id_key(select.column_text(0)), static_cast<std::int32_t>(select.column_int(1))});
+    std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
+        return a.key != b.key ? a.key < b.key : a.month < b.month;
+    });
+    outcome_months latest;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (i + 1 == rows.size() || rows[i + 1].key != rows[i].key) {  // the last of a key is its latest month
+            latest.keys.push_back(rows[i].key);
+            latest.months.push_back(rows[i].month);
+        }
     return latest;
 }
 
@@ -100,7 +119,7 @@ std::vector<std::pair<std::uint64_t, std::int32_t>> load_outcome_months(const st
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path) {
     auto start = std::chrono::steady_clock::now();
     auto db = open_store_for_reading(store_path);
-    auto outcome_months = std::async(std::launch::async, load_outcome_months, store_path);
+    auto outcome_months_future = std::async(std::launch::async, load_outcome_months, store_path);
     auto snapshot = std::make_shared<map_snapshot>();
     snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
 
@@ -251,20 +270,10 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     pids = {};
     snapshot->crime_tiles = geo::crime_pyramid(points, std::move(entries));
 
-    // Each crime's outcome date: the month of its latest row in the outcomes files.
-    auto latest = outcome_months.get();
-    if (!latest.empty()) {
-        for (std::size_t i = 0; i < snapshot->crimes_by_location.size(); ++i) {
-            auto& record = snapshot->crimes_by_location[i];
-            if (record.pid_kind == 0) continue;
-            std::uint64_t key = record.pid_kind == 1
-                                    ? leading_key(snapshot->crime_pids[i])
-                                    : std::hash<std::string_view>{}(snapshot->other_pids.at(static_cast<std::uint32_t>(i)));
-            auto it = std::lower_bound(latest.begin(), latest.end(), std::pair<std::uint64_t, std::int32_t>{key, 0});
-            if (it != latest.end() && it->first == key) record.outcome_month = it->second;
-        }
-    }
-
+    // Each crime's outcome date comes from the outcomes files, looked up when it is shown.
+    auto latest = outcome_months_future.get();
+    snapshot->outcome_keys = std::move(latest.keys);
+    snapshot->outcome_months = std::move(latest.months);
     {
         std::vector<geo::multi_polygon> shapes;
         Statement select(db, "SELECT force, id, coalesce(name, id), details, AsBinary(boundary) FROM neighbourhoods "
@@ -327,6 +336,16 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     }
     snapshot->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return snapshot;
+}
+
+std::int32_t map_snapshot::outcome_month(std::uint32_t index) const {
+    const auto& record = crimes_by_location[index];
+    if (record.pid_kind == 0 || outcome_keys.empty()) return 0;
+    std::uint64_t key = record.pid_kind == 1 ? leading_key(crime_pids[index])
+                                             : std::hash<std::string_view>{}(other_pids.at(index));
+    auto it = std::lower_bound(outcome_keys.begin(), outcome_keys.end(), key);
+    if (it == outcome_keys.end() || *it != key) return 0;
+    return outcome_months[static_cast<std::size_t>(it - outcome_keys.begin())];
 }
 
 }  // namespace crimemap::data

@@ -46,7 +46,6 @@ struct scheme_info {
 /// One crime with a location, as the API shows it.
 struct crime_record {
     std::int64_t id = 0;             ///< crimes.id: the API's "id"
-    std::int32_t outcome_month = 0;  ///< YYYYMM of its latest outcomes-file row; 0 when none was imported
     std::uint16_t month = 0;         ///< index into map_snapshot::months
     std::uint8_t category = 0;       ///< index into map_snapshot::categories
     std::uint8_t pid_kind = 0;       ///< 0: no Crime ID, 1: 64 hex digits in crime_pids, 2: other text in other_pids
@@ -76,6 +75,13 @@ struct map_snapshot {
     std::unordered_map<std::uint32_t, std::string> other_pids;  ///< Crime IDs that are not 64 hex digits
     std::unordered_map<std::uint32_t, std::string> contexts;    ///< non-empty Context by crime index
     std::vector<std::string> outcome_labels;                    ///< [0] is "" (no outcome)
+    /// Crime ID keys (crime_id_key) with the month (YYYYMM) of each one's latest outcomes-file
+    /// row, sorted by key; looked up per answer rather than per crime at start.
+    std::vector<std::uint64_t> outcome_keys;
+    std::vector<std::int32_t> outcome_months;
+
+    /// YYYYMM of the latest outcome of crimes_by_location[index]; 0 when none was imported.
+    [[nodiscard]] std::int32_t outcome_month(std::uint32_t index) const;
 
     std::vector<force_info> forces;              ///< by id
     std::vector<dataset_month> dataset_months;   ///< newest first, as crimes-street-dates lists them

@@ -163,7 +163,9 @@ json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32
     auto context = s.contexts.find(index);
     json outcome = nullptr;
     if (c.outcome != 0) {
-        int month = c.outcome_month ? c.outcome_month : s.months[c.month];
+        // The month of its latest outcomes-file row; its own month when no outcomes were imported.
+        int outcome_month = s.outcome_month(index);
+        int month = outcome_month ? outcome_month : s.months[c.month];
         outcome = {{"category", s.outcome_labels[c.outcome]}, {"date", month_text(month)}};
     }
     return {{"category", s.categories[c.category].slug},

@@ -47,6 +47,7 @@ void check_same_shape(const json& expected, const json& actual, const std::strin
 struct api_data {
     temp_dir dir;
     app_state state;
+    std::string outcome_crime_id;
     api_data() {
         json forces = json::array({example("police-force.json")});
         forces[0]["id"] = "leicestershire";
@@ -69,6 +70,16 @@ struct api_data {
                             "Crime type,Last outcome category,Context\n";
         for (int i = 0; i < 10001; ++i) crowd += ",2016-06,T,T,-2.000000,54.000000,On or near Crowd Lane,E1,X,Anti-social behaviour,,\n";
         write_file(dir.path() / "data" / "2016-06-crowdshire-street.csv", crowd);
+        // A later outcome for the first City of London crime of 2016-06 that has a Crime ID.
+        std::ifstream street(shared_data("police-uk/city-of-london/2016-06/2016-06-city-of-london-street.csv"));
+        std::string line;
+        std::getline(street, line);
+        while (std::getline(street, line) && line.front() == ',') {
+        }
+        outcome_crime_id = line.substr(0, line.find(','));
+        write_file(dir.path() / "data" / "2016-09-city-of-london-outcomes.csv",
+                   "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n" +
+                       outcome_crime_id + ",2016-09,C,C,,,No Location,,,Offender given a caution\n");
         import_paths(dir.file("store.sqlite"),
                      {(dir.path() / "data").string(), shared_data("police-uk/city-of-london/2016-06"),
                       shared_data("police-uk/city-of-london/2016-07"),
@@ -289,4 +300,20 @@ TEST_CASE("crimes-street refuses bad lat, lng and poly by name, and more than 10
     auto crowded = get_json("/api/crimes-street/all-crime?lat=54&lng=-2&date=2016-06", http::status::service_unavailable);
     CHECK(crowded["error"] == "too-many-results");
     CHECK(get_json("/api/crimes-street/all-crime?lat=51.5155&lng=-0.0922&date=2001-01").empty());
+}
+
+TEST_CASE("a crime's outcome date is the month of its latest outcomes-file row") {
+    const auto& id = shared_api_data().outcome_crime_id;
+    REQUIRE(id.size() == 64);
+    auto list = get_json("/api/crimes-street/all-crime?poly=51.49,-0.14:51.49,-0.06:51.54,-0.06:51.54,-0.14&date=2016-06");
+    int with_outcome_file = 0;
+    for (const auto& c : list) {
+        if (c["persistent_id"] == id) {
+            ++with_outcome_file;
+            CHECK(c["outcome_status"]["date"] == "2016-09");
+        } else if (!c["outcome_status"].is_null()) {
+            CHECK(c["outcome_status"]["date"] == "2016-06");  // no outcomes row: its own month
+        }
+    }
+    CHECK(with_outcome_file == 1);
 }
