@@ -239,6 +239,9 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         }
         snapshot->bounds = geo::box(geo::lonlat(west, south), geo::lonlat(east, north));
     }
+    snapshot->location_index_by_id.assign(by_id.size(), -1);
+    for (std::size_t id = 0; id < by_id.size(); ++id)
+        if (by_id[id].index >= 0) snapshot->location_index_by_id[id] = by_id[id].index;
     by_id = {};
 
     // Crimes grouped by location, then by month and id: a counting sort on location.

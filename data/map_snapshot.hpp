@@ -66,6 +66,7 @@ struct map_snapshot {
     std::vector<std::string> streets;
     geo::box bounds{geo::lonlat(0, 0), geo::lonlat(0, 0)};  ///< of the crime locations, WGS84
     std::vector<geo::lonlat> location_positions;  ///< as published, by pyramid location index
+    std::vector<std::int32_t> location_index_by_id;  ///< store location id → pyramid location index, -1: none
 
     /// Crimes grouped by pyramid location index, then by month: location i's are
     /// crimes[crime_first[i] .. crime_first[i + 1]).

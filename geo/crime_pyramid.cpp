@@ -1,6 +1,8 @@
 #include "geo/crime_pyramid.hpp"
 
 #include <boost/geometry/algorithms/disjoint.hpp>
+#include <boost/geometry/algorithms/comparable_distance.hpp>
+#include <boost/geometry/strategies/strategies.hpp>
 #include <boost/geometry/algorithms/intersects.hpp>
 
 #include <algorithm>
@@ -239,6 +241,12 @@ void crime_pyramid::locations_in(world_point min, world_point max,
     boost::geometry::model::box<rtree_point> area(rtree_point(double(min.x), double(min.y)),
                                                   rtree_point(double(max.x), double(max.y)));
     for (auto it = rtree_.qbegin(bgi::intersects(area)); it != rtree_.qend(); ++it) emit(location_ids_[it->second]);
+}
+
+std::optional<std::uint32_t> crime_pyramid::nearest_location(world_point p) const {
+    auto it = rtree_.qbegin(bgi::nearest(rtree_point(double(p.x), double(p.y)), 1));
+    if (it == rtree_.qend()) return std::nullopt;
+    return location_ids_[it->second];
 }
 
 std::size_t crime_pyramid::tally_count() const {

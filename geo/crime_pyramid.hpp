@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -78,6 +79,9 @@ public:
 
     /// Builder location indexes of the locations inside a world-grid box (edges included).
     void locations_in(world_point min, world_point max, const std::function<void(std::uint32_t location)>& emit) const;
+
+    /// Builder location index of the location nearest to `p` on the world grid; nullopt when empty.
+    [[nodiscard]] std::optional<std::uint32_t> nearest_location(world_point p) const;
 
     [[nodiscard]] std::size_t location_count() const { return location_codes_.size(); }
     [[nodiscard]] std::size_t tally_count() const;

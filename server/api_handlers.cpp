@@ -234,6 +234,32 @@ std::vector<std::uint32_t> street_locations(const query_parameters& query, const
     return found;
 }
 
+// The crimes of one month (and category, if given) at the locations, ordered by id;
+// 503 past 10,000.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
+                                                                     const std::vector<std::uint32_t>& locations,
+                                                                     int date, std::optional<std::uint8_t> category) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // location, crime index
+    auto month = std::lower_bound(s.months.begin(), s.months.end(), date);
+    if (month == s.months.end() || *month != date) return hits;
+    auto m = static_cast<std::uint16_t>(month - s.months.begin());
+    for (auto l : locations) {
+        auto begin = s.crimes_by_location.begin() + s.crime_first[l];
+        auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
+        auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < m; });
+        for (; it != end && it->month == m; ++it)
+            if (!category || it->category == *category)
+                hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
+        if (hits.size() > max_results)
+            throw http_error(error_kind::too_many_results,
+                             "more than 10,000 crimes match: ask for a smaller area or one category");
+    }
+    std::sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
+        return s.crimes_by_location[a.second].id < s.crimes_by_location[b.second].id;
+    });
+    return hits;
+}
+
 }  // namespace
 
 response handle_api(const request& req, std::string_view path, const query_parameters& query,
@@ -283,30 +309,40 @@ response handle_api(const request& req, std::string_view path, const query_param
         std::optional<std::uint8_t> category;
         for (std::size_t i = 0; i < snapshot.categories.size(); ++i)
             if (snapshot.categories[i].slug == parts[1]) category = static_cast<std::uint8_t>(i);
-        auto locations = street_locations(query, snapshot);
         json list = json::array();
-        auto month = std::lower_bound(snapshot.months.begin(), snapshot.months.end(), date);
-        if (month != snapshot.months.end() && *month == date) {
-            auto m = static_cast<std::uint16_t>(month - snapshot.months.begin());
-            std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // location, crime index
-            for (auto l : locations) {
-                auto begin = snapshot.crimes_by_location.begin() + snapshot.crime_first[l];
-                auto end = snapshot.crimes_by_location.begin() + snapshot.crime_first[l + 1];
-                auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < m; });
-                for (; it != end && it->month == m; ++it)
-                    if (!category || it->category == *category)
-                        hits.emplace_back(l, static_cast<std::uint32_t>(it - snapshot.crimes_by_location.begin()));
-                if (hits.size() > max_results)
-                    throw http_error(error_kind::too_many_results,
-                                     "more than 10,000 crimes match: ask for a smaller area or one category");
-            }
-            std::sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
-                return snapshot.crimes_by_location[a.second].id < snapshot.crimes_by_location[b.second].id;
-            });
-            for (const auto& [l, i] : hits) list.push_back(crime_json(snapshot, l, i));
-        }
+        for (const auto& [l, i] : crimes_in_month(snapshot, street_locations(query, snapshot), date, category))
+            list.push_back(crime_json(snapshot, l, i));
         return cacheable_response(req, list.dump(), "application/json", snapshot.data_version,
                                   identity + "?" + std::string(query_identity(query)), api_max_age);
+    }
+    if (method == "crimes-at-location" && parts.size() == 1) {
+        int date = date_parameter(query, snapshot);
+        std::uint32_t location = 0;
+        if (auto id_text = query.get("location_id")) {
+            std::int64_t id = -1;
+            auto [end, error] = std::from_chars(id_text->data(), id_text->data() + id_text->size(), id);
+            if (error != std::errc() || end != id_text->data() + id_text->size() || id < 0)
+                throw http_error(error_kind::bad_request, "location_id: want a whole number");
+            if (static_cast<std::size_t>(id) >= snapshot.location_index_by_id.size() ||
+                snapshot.location_index_by_id[static_cast<std::size_t>(id)] < 0)
+                throw http_error(error_kind::not_found, "no map location " + *id_text);
+            location = static_cast<std::uint32_t>(snapshot.location_index_by_id[static_cast<std::size_t>(id)]);
+        } else {
+            double lat = 0, lng = 0;
+            auto lat_text = query.get("lat"), lng_text = query.get("lng");
+            if (!lat_text || !parse_degrees(*lat_text, lat) || lat < -90 || lat > 90)
+                throw http_error(error_kind::bad_request, "lat: want a latitude in degrees (or give location_id)");
+            if (!lng_text || !parse_degrees(*lng_text, lng) || lng < -180 || lng > 180)
+                throw http_error(error_kind::bad_request, "lng: want a longitude in degrees (or give location_id)");
+            auto nearest = snapshot.crime_tiles.nearest_location(geo::to_world(lng, lat));
+            if (!nearest) throw http_error(error_kind::not_found, "there are no map locations");
+            location = *nearest;
+        }
+        json list = json::array();
+        for (const auto& [l, i] : crimes_in_month(snapshot, {location}, date, std::nullopt))
+            list.push_back(crime_json(snapshot, l, i));
+        return cacheable_response(req, list.dump(), "application/json", snapshot.data_version,
+                                  identity + "?" + query_identity(query), api_max_age);
     }
     if (method == "locate-neighbourhood" && parts.size() == 1) {
         auto q = query.get("q");

@@ -317,3 +317,24 @@ TEST_CASE("a crime's outcome date is the month of its latest outcomes-file row")
     }
     CHECK(with_outcome_file == 1);
 }
+
+TEST_CASE("crimes-at-location gives the month's crimes at a location id, or at the location nearest a point") {
+    auto store = data::open_store_for_reading(shared_api_data().dir.file("store.sqlite"));
+    data::Statement busiest(store, "SELECT l.id, l.latitude, l.longitude, count(*) FROM crimes c JOIN locations l "
+                                   "ON l.id = c.location WHERE c.month = 201606 AND l.street <> 'On or near Crowd Lane' "
+                                   "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1");
+    REQUIRE(busiest.step());
+    auto id = busiest.column_int(0);
+    auto lat = busiest.column_double(1), lng = busiest.column_double(2);
+    auto n = static_cast<std::size_t>(busiest.column_int(3));
+    auto by_id = get_json("/api/crimes-at-location?date=2016-06&location_id=" + std::to_string(id));
+    CHECK(by_id.size() == n);
+    for (const auto& c : by_id) CHECK(c["location"]["street"]["id"] == id);
+    char point[96];
+    std::snprintf(point, sizeof point, "lat=%.6f&lng=%.6f", lat, lng);
+    CHECK(get_json(std::string("/api/crimes-at-location?date=2016-06&") + point) == by_id);
+    CHECK(get_json("/api/crimes-at-location?date=2016-06&location_id=999999999", http::status::not_found)["error"] ==
+          "not-found");
+    CHECK(get_json("/api/crimes-at-location?location_id=x1", http::status::bad_request)["message"].get<std::string>().starts_with(
+        "location_id:"));
+}
