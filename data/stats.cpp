@@ -1,5 +1,7 @@
 #include "data/stats.hpp"
 
+#include "data/months.hpp"
+
 #include <cstdio>
 
 namespace crimemap::data {
@@ -12,11 +14,7 @@ nlohmann::ordered_json count_map(Database& db, const char* sql, bool month_keys)
     while (select.step()) {
         std::string key;
         if (month_keys) {
-            auto month = select.column_int(0);
-            char text[48];
-            std::snprintf(text, sizeof text, "%04lld-%02lld", static_cast<long long>(month / 100),
-                          static_cast<long long>(month % 100));
-            key = text;
+            key = month_text(static_cast<int>(select.column_int(0)));
         } else {
             key = std::string(select.column_text(0));
         }

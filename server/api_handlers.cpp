@@ -1,5 +1,6 @@
 #include "server/api_handlers.hpp"
 
+#include "data/months.hpp"
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
 
@@ -32,12 +33,6 @@ std::vector<std::string_view> path_segments(std::string_view path) {
     return parts;
 }
 
-std::string month_text(int yyyymm) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02d", yyyymm / 100 % 10000, yyyymm % 100);
-    return text;
-}
-
 // Shortest text that reads back as the same double, as the API writes coordinates (strings).
 std::string coordinate_text(double value) {
     char text[32];
@@ -49,13 +44,9 @@ std::string coordinate_text(double value) {
 int date_parameter(const query_parameters& query, const data::map_snapshot& snapshot) {
     auto value = query.get("date");
     if (!value || value->empty()) return snapshot.last_updated;
-    const std::string& text = *value;
-    int year = 0, month = 0;
-    if (text.size() != 7 || text[4] != '-' ||
-        std::from_chars(text.data(), text.data() + 4, year).ptr != text.data() + 4 ||
-        std::from_chars(text.data() + 5, text.data() + 7, month).ptr != text.data() + 7 || month < 1 || month > 12)
-        throw http_error(error_kind::bad_request, "date: '" + text.substr(0, 40) + "' is not a month; want YYYY-MM");
-    return year * 100 + month;
+    auto month = data::parse_month(*value);
+    if (!month) throw http_error(error_kind::bad_request, "date: '" + value->substr(0, 40) + "' is not a month; want YYYY-MM");
+    return *month;
 }
 
 bool parse_degrees(std::string_view text, double& value) {
@@ -166,7 +157,7 @@ json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32
         // The month of its latest outcomes-file row; its own month when no outcomes were imported.
         int outcome_month = s.outcome_month(index);
         int month = outcome_month ? outcome_month : s.months[c.month];
-        outcome = {{"category", s.outcome_labels[c.outcome]}, {"date", month_text(month)}};
+        outcome = {{"category", s.outcome_labels[c.outcome]}, {"date", data::month_text(month)}};
     }
     return {{"category", s.categories[c.category].slug},
             {"location_type", "Force"},
@@ -179,7 +170,7 @@ json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32
             {"persistent_id", pid},
             {"id", c.id},
             {"location_subtype", ""},
-            {"month", month_text(s.months[c.month])}};
+            {"month", data::month_text(s.months[c.month])}};
 }
 
 // The locations a crimes-street query covers: 1 mile around lat/lng, or inside poly.
@@ -294,13 +285,13 @@ response handle_api(const request& req, std::string_view path, const query_param
         return json_response(req, list, snapshot, identity + "?" + std::to_string(date));
     }
     if (method == "crime-last-updated" && parts.size() == 1) {
-        json body = {{"date", snapshot.last_updated ? month_text(snapshot.last_updated) + "-01" : ""}};
+        json body = {{"date", snapshot.last_updated ? data::month_text(snapshot.last_updated) + "-01" : ""}};
         return json_response(req, body, snapshot, identity);
     }
     if (method == "crimes-street-dates" && parts.size() == 1) {
         json list = json::array();
         for (const auto& m : snapshot.dataset_months)
-            list.push_back({{"date", month_text(m.month)}, {"stop-and-search", m.stop_and_search_forces}});
+            list.push_back({{"date", data::month_text(m.month)}, {"stop-and-search", m.stop_and_search_forces}});
         return json_response(req, list, snapshot, identity);
     }
     if (method == "crimes-street" && parts.size() == 2) {

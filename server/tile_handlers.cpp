@@ -1,5 +1,6 @@
 #include "server/tile_handlers.hpp"
 
+#include "data/months.hpp"
 #include "data/outcome_groups.hpp"
 #include "geo/mvt_writer.hpp"
 #include "server/errors.hpp"
@@ -40,22 +41,11 @@ std::vector<std::string_view> split_list(std::string_view text) {
 }
 
 int parse_month_parameter(const std::string& text, const char* name) {
-    auto bad = [&] {
-        return http_error(error_kind::bad_request,
-                          std::string(name) + ": '" + text.substr(0, 40) + "' is not a month; want YYYY-MM");
-    };
-    if (text.size() != 7 || text[4] != '-') throw bad();
-    int year = 0, month = 0;
-    if (std::from_chars(text.data(), text.data() + 4, year).ptr != text.data() + 4 ||
-        std::from_chars(text.data() + 5, text.data() + 7, month).ptr != text.data() + 7 || month < 1 || month > 12)
-        throw bad();
-    return year * 100 + month;
-}
-
-std::string month_text(int yyyymm) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02d", yyyymm / 100 % 10000, yyyymm % 100);
-    return text;
+    auto month = data::parse_month(text);
+    if (!month)
+        throw http_error(error_kind::bad_request,
+                         std::string(name) + ": '" + text.substr(0, 40) + "' is not a month; want YYYY-MM");
+    return *month;
 }
 
 // Tile coordinate of a world coordinate, also outside the tile (buffer).
@@ -92,7 +82,7 @@ geo::crime_filter parse_crime_filter(const query_parameters& query, const data::
     if (auto value = query.get("to")) to = parse_month_parameter(*value, "to");
     if (from > to)
         throw http_error(error_kind::bad_request,
-                         "from: " + month_text(from) + " is after to: " + month_text(to));
+                         "from: " + data::month_text(from) + " is after to: " + data::month_text(to));
     auto first = std::lower_bound(months.begin(), months.end(), from);
     auto last = std::upper_bound(months.begin(), months.end(), to);
     if (first == last) {
@@ -299,7 +289,7 @@ response handle_tilejson(const request& req, std::string_view layer, std::string
         doc["detail_zoom"] = geo::crime_pyramid::detail_zoom;
         nlohmann::ordered_json months = nlohmann::ordered_json::array(), categories = nlohmann::ordered_json::array(),
                                outcomes = nlohmann::ordered_json::array();
-        for (int m : snapshot.months) months.push_back(month_text(m));
+        for (int m : snapshot.months) months.push_back(data::month_text(m));
         for (const auto& c : snapshot.categories) categories.push_back({{"slug", c.slug}, {"name", c.name}});
         for (const auto& g : data::outcome_groups()) outcomes.push_back({{"slug", g.slug}, {"name", g.name}});
         doc["months"] = months;

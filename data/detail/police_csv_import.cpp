@@ -2,6 +2,7 @@
 
 #include "data/categories.hpp"
 #include "data/csv_reader.hpp"
+#include "data/months.hpp"
 #include "data/store.hpp"
 
 #include <charconv>
@@ -207,22 +208,6 @@ struct dictionaries {
         return key;
     }
 };
-
-bool parse_month(std::string_view text, std::int32_t& month) {
-    if (text.size() != 7 || text[4] != '-') return false;
-    int year = 0, mm = 0;
-    for (int i = 0; i < 4; ++i) {
-        if (text[i] < '0' || text[i] > '9') return false;
-        year = year * 10 + (text[i] - '0');
-    }
-    for (int i = 5; i < 7; ++i) {
-        if (text[i] < '0' || text[i] > '9') return false;
-        mm = mm * 10 + (text[i] - '0');
-    }
-    if (mm < 1 || mm > 12 || year < 1900) return false;
-    month = year * 100 + mm;
-    return true;
-}
 
 bool parse_number(std::string_view text, double& value) {
     if (text.empty()) return false;
@@ -435,9 +420,9 @@ private:
     }
 
     static std::int32_t month(std::string_view text) {
-        std::int32_t value = 0;
-        if (!parse_month(text, value)) throw malformed_row("bad month", "bad Month " + quoted(text) + " (want YYYY-MM)");
-        return value;
+        auto value = parse_month(text);
+        if (!value) throw malformed_row("bad month", "bad Month " + quoted(text) + " (want YYYY-MM)");
+        return *value;
     }
 
     void add_crime(batch& out, const std::vector<std::string_view>& f) {
