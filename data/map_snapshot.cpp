@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <numeric>
+#include <tuple>
 #include <map>
 #include <unordered_map>
 
@@ -166,10 +167,34 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     std::vector<std::int32_t> month_slot(12 * 10000, -1);  // YYYYMM → month index, filled below
     std::vector<int> months_seen;
     {
-        Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context FROM crimes");
+        std::unordered_map<std::int64_t, std::string> force_of_file;
+        {
+            Statement files(db, "SELECT id, force FROM import_files WHERE kind = 'street'");
+            while (files.step()) force_of_file.emplace(files.column_int(0), std::string(files.column_text(1)));
+        }
+        Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context, file FROM crimes");
         while (select.step()) {
+            auto month = static_cast<int>(select.column_int(1));
+            std::size_t slot = static_cast<std::size_t>(month / 100 * 12 + month % 100 - 1) % month_slot.size();
+            if (month_slot[slot] < 0) {
+                month_slot[slot] = static_cast<std::int32_t>(months_seen.size());
+                months_seen.push_back(month);
+            }
             if (select.is_null(0)) {
                 ++snapshot->crimes_without_location;
+                unlocated_crime crime;
+                crime.record.id = select.column_int(4);
+                crime.record.month = static_cast<std::uint16_t>(month_slot[slot]);
+                auto type = static_cast<std::size_t>(select.column_int(2));
+                crime.record.category =
+                    static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0);
+                crime.record.outcome = select.is_null(3) ? 0 : static_cast<std::uint16_t>(select.column_int(3));
+                crime.record.pid_kind = select.is_null(5) ? 0 : 2;
+                crime.persistent_id = select.is_null(5) ? std::string() : std::string(select.column_text(5));
+                crime.context = select.is_null(6) ? std::string() : std::string(select.column_text(6));
+                auto file = force_of_file.find(select.column_int(7));
+                crime.force = file == force_of_file.end() ? std::string() : file->second;
+                snapshot->unlocated.push_back(std::move(crime));
                 continue;
             }
             auto id = static_cast<std::size_t>(select.column_int(0));
@@ -181,12 +206,6 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
                 snapshot->location_ids.push_back(static_cast<std::int64_t>(id));
                 snapshot->location_streets.push_back(location.street);
                 snapshot->location_positions.emplace_back(location.longitude, location.latitude);
-            }
-            auto month = static_cast<int>(select.column_int(1));
-            std::size_t slot = static_cast<std::size_t>(month / 100 * 12 + month % 100 - 1) % month_slot.size();
-            if (month_slot[slot] < 0) {
-                month_slot[slot] = static_cast<std::int32_t>(months_seen.size());
-                months_seen.push_back(month);
             }
             auto type = static_cast<std::size_t>(select.column_int(2));
             auto outcome = select.is_null(3) ? 0u : static_cast<std::size_t>(select.column_int(3));
@@ -223,6 +242,10 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         remap[i] = static_cast<std::uint16_t>(std::lower_bound(sorted.begin(), sorted.end(), months_seen[i]) - sorted.begin());
     for (auto& e : entries) e.month = remap[e.month];
     for (auto& r : records) r.month = remap[r.month];
+    for (auto& u : snapshot->unlocated) u.record.month = remap[u.record.month];
+    std::sort(snapshot->unlocated.begin(), snapshot->unlocated.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.force, a.record.month, a.record.id) < std::tie(b.force, b.record.month, b.record.id);
+    });
     snapshot->months = std::move(sorted);
     snapshot->categories_by_month.assign(snapshot->months.size(), 0);
     for (const auto& e : entries) snapshot->categories_by_month[e.month] |= std::uint64_t{1} << e.category;
@@ -341,14 +364,26 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     return snapshot;
 }
 
+namespace {
+std::int32_t latest_month(const std::vector<std::uint64_t>& keys, const std::vector<std::int32_t>& months,
+                          std::uint64_t key) {
+    auto it = std::lower_bound(keys.begin(), keys.end(), key);
+    if (it == keys.end() || *it != key) return 0;
+    return months[static_cast<std::size_t>(it - keys.begin())];
+}
+}  // namespace
+
+std::int32_t map_snapshot::outcome_month_of(std::string_view crime_id) const {
+    if (crime_id.empty() || outcome_keys.empty()) return 0;
+    return latest_month(outcome_keys, outcome_months, crime_id_key(crime_id));
+}
+
 std::int32_t map_snapshot::outcome_month(std::uint32_t index) const {
     const auto& record = crimes_by_location[index];
     if (record.pid_kind == 0 || outcome_keys.empty()) return 0;
     std::uint64_t key = record.pid_kind == 1 ? leading_key(crime_pids[index])
                                              : std::hash<std::string_view>{}(other_pids.at(index));
-    auto it = std::lower_bound(outcome_keys.begin(), outcome_keys.end(), key);
-    if (it == outcome_keys.end() || *it != key) return 0;
-    return outcome_months[static_cast<std::size_t>(it - outcome_keys.begin())];
+    return latest_month(outcome_keys, outcome_months, key);
 }
 
 }  // namespace crimemap::data

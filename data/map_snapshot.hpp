@@ -52,6 +52,13 @@ struct crime_record {
     std::uint16_t outcome = 0;       ///< index into map_snapshot::outcome_labels; 0: none
 };
 
+/// A crime published without a location ("No Location"), as crimes-no-location shows it.
+struct unlocated_crime {
+    crime_record record;
+    std::string force;  ///< the force whose file it came from
+    std::string persistent_id, context;
+};
+
 struct map_snapshot {
     std::int64_t data_version = 0;
     std::vector<int> months;                 ///< YYYYMM ascending; a tally's month is an index here
@@ -59,6 +66,7 @@ struct map_snapshot {
     std::vector<std::uint64_t> categories_by_month;  ///< per month index: bits of the categories with crimes
     std::uint64_t crimes = 0;                ///< crimes with a location (the map's)
     std::uint64_t crimes_without_location = 0;
+    std::vector<unlocated_crime> unlocated;  ///< by force, month, id
 
     geo::crime_pyramid crime_tiles;
     std::vector<std::int64_t> location_ids;       ///< store location id by pyramid location index
@@ -83,6 +91,8 @@ struct map_snapshot {
 
     /// YYYYMM of the latest outcome of crimes_by_location[index]; 0 when none was imported.
     [[nodiscard]] std::int32_t outcome_month(std::uint32_t index) const;
+    /// The same for a Crime ID given as text.
+    [[nodiscard]] std::int32_t outcome_month_of(std::string_view crime_id) const;
 
     std::vector<force_info> forces;              ///< by id
     std::vector<dataset_month> dataset_months;   ///< newest first, as crimes-street-dates lists them

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <tuple>
 
 namespace crimemap::server {
 
@@ -144,6 +145,26 @@ std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
     return out;
 }
 
+json outcome_status(const data::map_snapshot& s, const data::crime_record& c, std::int32_t outcome_month) {
+    if (c.outcome == 0) return nullptr;
+    // The month of its latest outcomes-file row; its own month when no outcomes were imported.
+    int month = outcome_month ? outcome_month : s.months[c.month];
+    return {{"category", s.outcome_labels[c.outcome]}, {"date", data::month_text(month)}};
+}
+
+// A crime without a location, as crimes-no-location shows it.
+json unlocated_json(const data::map_snapshot& s, const data::unlocated_crime& u) {
+    return {{"category", s.categories[u.record.category].slug},
+            {"location_type", nullptr},
+            {"location", nullptr},
+            {"context", u.context},
+            {"outcome_status", outcome_status(s, u.record, s.outcome_month_of(u.persistent_id))},
+            {"persistent_id", u.persistent_id},
+            {"id", u.record.id},
+            {"location_subtype", ""},
+            {"month", data::month_text(s.months[u.record.month])}};
+}
+
 // One crime in the shape of data.police.uk's crimes-street (api-examples/crime.json).
 json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32_t index) {
     const auto& c = s.crimes_by_location[index];
@@ -152,13 +173,7 @@ json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32
     if (c.pid_kind == 1) pid = hex_id(s.crime_pids[index]);
     if (c.pid_kind == 2) pid = s.other_pids.at(index);
     auto context = s.contexts.find(index);
-    json outcome = nullptr;
-    if (c.outcome != 0) {
-        // The month of its latest outcomes-file row; its own month when no outcomes were imported.
-        int outcome_month = s.outcome_month(index);
-        int month = outcome_month ? outcome_month : s.months[c.month];
-        outcome = {{"category", s.outcome_labels[c.outcome]}, {"date", data::month_text(month)}};
-    }
+    json outcome = outcome_status(s, c, c.outcome ? s.outcome_month(index) : 0);
     return {{"category", s.categories[c.category].slug},
             {"location_type", "Force"},
             {"location",
@@ -305,6 +320,33 @@ response handle_api(const request& req, std::string_view path, const query_param
             list.push_back(crime_json(snapshot, l, i));
         return cacheable_response(req, list.dump(), "application/json", snapshot.data_version,
                                   identity + "?" + std::string(query_identity(query)), api_max_age);
+    }
+    if (method == "crimes-no-location" && parts.size() == 1) {
+        int date = date_parameter(query, snapshot);
+        auto force = query.get("force");
+        if (!force || force->empty()) throw http_error(error_kind::bad_request, "force: required, e.g. force=leicestershire");
+        if (!force_known(snapshot, *force) &&
+            std::none_of(snapshot.unlocated.begin(), snapshot.unlocated.end(), [&](const auto& u) { return u.force == *force; }))
+            throw http_error(error_kind::not_found, "no force '" + force->substr(0, 60) + "'");
+        std::optional<std::uint8_t> category;
+        if (auto slug = query.get("category"))
+            for (std::size_t i = 0; i < snapshot.categories.size(); ++i)
+                if (snapshot.categories[i].slug == *slug) category = static_cast<std::uint8_t>(i);
+        json list = json::array();
+        auto month = std::lower_bound(snapshot.months.begin(), snapshot.months.end(), date);
+        if (month != snapshot.months.end() && *month == date) {
+            auto m = static_cast<std::uint16_t>(month - snapshot.months.begin());
+            auto key = [](const data::unlocated_crime& u) { return std::tie(u.force, u.record.month); };
+            auto wanted = std::tie(*force, m);
+            auto first = std::partition_point(snapshot.unlocated.begin(), snapshot.unlocated.end(),
+                                              [&](const auto& u) { return key(u) < wanted; });
+            auto last = std::partition_point(first, snapshot.unlocated.end(),
+                                             [&](const auto& u) { return key(u) == wanted; });
+            for (auto it = first; it != last; ++it)
+                if (!category || it->record.category == *category) list.push_back(unlocated_json(snapshot, *it));
+        }
+        return cacheable_response(req, list.dump(), "application/json", snapshot.data_version,
+                                  identity + "?" + query_identity(query), api_max_age);
     }
     if (method == "crimes-at-location" && parts.size() == 1) {
         int date = date_parameter(query, snapshot);

@@ -338,3 +338,33 @@ TEST_CASE("crimes-at-location gives the month's crimes at a location id, or at t
     CHECK(get_json("/api/crimes-at-location?location_id=x1", http::status::bad_request)["message"].get<std::string>().starts_with(
         "location_id:"));
 }
+
+TEST_CASE("crimes-no-location gives a force's crimes without a location for a month and category") {
+    // City of London 2016-06 has no such rows; Essex 2022-12 does, in its own store.
+    temp_dir dir;
+    import_paths(dir.file("store.sqlite"), {shared_data("police-uk/essex")});
+    app_state state;
+    state.snapshot = data::load_snapshot(dir.file("store.sqlite"));
+    auto call = [&](const std::string& target, http::status expected = http::status::ok) {
+        request req{http::verb::get, target, 11};
+        auto res = handle_request(req, state);
+        INFO(target << " → " << res.body().substr(0, 300));
+        REQUIRE(res.result() == expected);
+        return json::parse(res.body());
+    };
+    auto all = call("/api/crimes-no-location?category=all-crime&force=essex&date=2022-12");
+    CHECK(all.size() == 107);
+    std::size_t bicycles = 0;
+    for (const auto& c : all) {
+        CHECK(c["location"].is_null());
+        CHECK(c["location_type"].is_null());
+        CHECK(c["month"] == "2022-12");
+        bicycles += c["category"] == "bicycle-theft";
+    }
+    CHECK(bicycles > 0);
+    CHECK(call("/api/crimes-no-location?category=bicycle-theft&force=essex&date=2022-12").size() == bicycles);
+    CHECK(call("/api/crimes-no-location?category=all-crime&force=essex").size() == 107);  // latest month
+    CHECK(call("/api/crimes-no-location?category=all-crime", http::status::bad_request)["message"].get<std::string>().starts_with(
+        "force:"));
+    call("/api/crimes-no-location?category=all-crime&force=atlantis", http::status::not_found);
+}
