@@ -22,18 +22,6 @@ namespace {
 using json = nlohmann::ordered_json;
 constexpr int api_max_age = 300;
 
-std::vector<std::string_view> path_segments(std::string_view path) {
-    std::vector<std::string_view> parts;
-    while (!path.empty()) {
-        auto slash = path.find('/');
-        auto part = path.substr(0, slash);
-        if (!part.empty()) parts.push_back(part);
-        if (slash == std::string_view::npos) break;
-        path.remove_prefix(slash + 1);
-    }
-    return parts;
-}
-
 // Shortest text that reads back as the same double, as the API writes coordinates (strings).
 std::string coordinate_text(double value) {
     char text[32];
@@ -270,7 +258,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data:
 
 response handle_api(const request& req, std::string_view path, const query_parameters& query,
                     const data::map_snapshot& snapshot) {
-    auto parts = path_segments(path.substr(5));  // after "/api/"
+    auto parts = split_nonempty(path.substr(5), '/');  // after "/api/"
     if (parts.empty()) throw http_error(error_kind::not_found, "no API method at /api/");
     std::string identity(path);
     const auto method = parts[0];

@@ -28,6 +28,18 @@ std::optional<std::string> query_parameters::get(std::string_view name) const {
     return std::nullopt;
 }
 
+std::vector<std::string_view> split_nonempty(std::string_view text, char separator) {
+    std::vector<std::string_view> pieces;
+    while (!text.empty()) {
+        auto at = text.find(separator);
+        auto piece = text.substr(0, at);
+        if (!piece.empty()) pieces.push_back(piece);
+        if (at == std::string_view::npos) break;
+        text.remove_prefix(at + 1);
+    }
+    return pieces;
+}
+
 split_target split_request_target(std::string_view target) {
     if (target.empty() || target.front() != '/')
         throw http_error(error_kind::bad_request, "the request target must be a path starting with '/'");

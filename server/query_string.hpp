@@ -27,6 +27,10 @@ struct split_target {
     std::string_view query;  ///< without the '?'
 };
 
+/// The non-empty pieces of `text` between `separator`s: path segments, comma lists.
+/// Views into `text`; copies nothing.
+std::vector<std::string_view> split_nonempty(std::string_view text, char separator);
+
 /// Splits a request target at the first '?'. Throws http_error(bad_request) for a
 /// target that is not an origin-form path ("/...").
 split_target split_request_target(std::string_view target);

@@ -28,18 +28,6 @@ bool is_gzip(const std::string& body) { return body.size() >= 2 && body[0] == '\
 constexpr const char* attribution =
     "Contains data from <a href=\"https://data.police.uk/\">data.police.uk</a>, Open Government Licence v3.0";
 
-std::vector<std::string_view> split_list(std::string_view text) {
-    std::vector<std::string_view> items;
-    while (true) {
-        auto comma = text.find(',');
-        auto item = text.substr(0, comma);
-        if (!item.empty()) items.push_back(item);
-        if (comma == std::string_view::npos) break;
-        text.remove_prefix(comma + 1);
-    }
-    return items;
-}
-
 int parse_month_parameter(const std::string& text, const char* name) {
     auto month = data::parse_month(text);
     if (!month)
@@ -94,7 +82,7 @@ geo::crime_filter parse_crime_filter(const query_parameters& query, const data::
     }
     if (auto value = query.get("category"); value && !value->empty() && *value != "all-crime") {
         filter.categories = 0;
-        for (auto slug : split_list(*value)) {
+        for (auto slug : split_nonempty(*value, ',')) {
             auto it = std::find_if(snapshot.categories.begin(), snapshot.categories.end(),
                                    [&](const auto& c) { return c.slug == slug; });
             if (slug == "all-crime") {
@@ -112,7 +100,7 @@ geo::crime_filter parse_crime_filter(const query_parameters& query, const data::
     if (auto value = query.get("outcome"); value && !value->empty()) {
         filter.groups = 0;
         auto groups = data::outcome_groups();
-        for (auto slug : split_list(*value)) {
+        for (auto slug : split_nonempty(*value, ',')) {
             auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.slug == slug; });
             if (it == groups.end()) {
                 std::string known;
@@ -211,14 +199,7 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
                      const data::map_snapshot& snapshot, tile_cache* cache) {
     // /tiles/{layer}/{z}/{x}/{y}.mvt
-    auto rest = path.substr(std::string_view("/tiles/").size());
-    std::vector<std::string_view> parts;
-    while (!rest.empty()) {
-        auto slash = rest.find('/');
-        parts.push_back(rest.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        rest.remove_prefix(slash + 1);
-    }
+    auto parts = split_nonempty(path.substr(std::string_view("/tiles/").size()), '/');
     if (parts.size() != 4 || !parts[3].ends_with(".mvt"))
         throw http_error(error_kind::bad_request, "tile paths look like /tiles/{layer}/{z}/{x}/{y}.mvt");
     auto layer = parts[0];
