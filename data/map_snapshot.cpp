@@ -38,17 +38,6 @@ std::vector<std::int32_t> load_categories(Database& db, std::vector<category_inf
     return by_type;
 }
 
-std::vector<std::uint8_t> load_outcome_groups(Database& db) {
-    std::vector<std::uint8_t> by_type(1, outcome_group_of(""));
-    Statement select(db, "SELECT id, label FROM outcome_types");
-    while (select.step()) {
-        auto id = static_cast<std::size_t>(select.column_int(0));
-        if (by_type.size() <= id) by_type.resize(id + 1, outcome_group_of(""));
-        by_type[id] = outcome_group_of(select.column_text(1));
-    }
-    return by_type;
-}
-
 // Hex digit values, -1 for any other byte: decoding runs once per crime and outcome at load.
 constexpr std::array<std::int8_t, 256> hex_values = [] {
     std::array<std::int8_t, 256> table{};
@@ -125,7 +114,6 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
 
     auto category_of_type = load_categories(db, snapshot->categories);
-    auto group_of_type = load_outcome_groups(db);
     snapshot->outcome_labels.assign(1, std::string());
     {
         Statement select(db, "SELECT id, label FROM outcome_types");
@@ -135,6 +123,8 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
             snapshot->outcome_labels[id] = std::string(select.column_text(1));
         }
     }
+    std::vector<std::uint8_t> group_of_type;  // outcome_types.id → outcome group; 0 (no outcome) too
+    for (const auto& label : snapshot->outcome_labels) group_of_type.push_back(outcome_group_of(label));
 
     // All locations by id (ids are dense row ids); only those with crimes are kept.
     struct location_row {

@@ -10,6 +10,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <cctype>
+#include <iostream>
 
 namespace crimemap::server {
 
@@ -80,6 +81,11 @@ response handle_request(const request& req, const app_state& state) {
     } catch (const http_error& error) {
         return error_response(error.kind(), error.what(), req.version(), req.keep_alive());
     } catch (const std::exception& error) {
+        // The caller sees only "internal error"; the operator needs the cause.
+        // The path only: a query string may hold what a resident typed (a postcode).
+        std::string_view target(req.target().data(), req.target().size());
+        std::cerr << "crimemap: internal error answering " << target.substr(0, target.find('?')) << ": "
+                  << error.what() << '\n';
         return error_response(error_kind::internal, "internal error", req.version(), false);
     }
 }
