@@ -56,6 +56,7 @@ int serve_command(const arguments& args) {
 
     server::app_state state;
     state.snapshot = data::load_snapshot(db);
+    state.store = std::make_shared<data::store_readers>(db);
     malloc_trim(0);  // hand the loader's temporary arrays back to the system
     state.public_url = public_url;
     state.web = server::static_files(web_root);

@@ -1,5 +1,6 @@
 #include "data/map_snapshot.hpp"
 
+#include "data/detail/snapshot_parts.hpp"
 #include "data/detail/wkb.hpp"
 #include "data/outcome_groups.hpp"
 #include "data/store.hpp"
@@ -75,33 +76,46 @@ std::uint64_t crime_id_key(std::string_view text) {
     return std::hash<std::string_view>{}(text);
 }
 
-// Crime ID keys and the month of each one's latest outcomes-file row, sorted by key.
-struct outcome_months {
+// Every outcomes-file row with a Crime ID, sorted by key and month.
+struct outcome_rows {
     std::vector<std::uint64_t> keys;
     std::vector<std::int32_t> months;
+    std::vector<std::uint16_t> types;
+    std::vector<std::int64_t> locations;  // locations.id, -1: none
 };
 
 // Read on its own connection and thread while the crimes load.
-outcome_months load_outcome_months(const std::string& store_path) {
+outcome_rows load_outcome_rows(const std::string& store_path) {
     auto db = open_store_for_reading(store_path, false);
     struct row {
         std::uint64_t key;
         std::int32_t month;
+        std::uint16_t type;
+        std::int64_t location;
     };
     std::vector<row> rows;
-    Statement select(db, "SELECT persistent_id, month FROM outcomes WHERE persistent_id IS NOT NULL");
+    Statement select(db, "SELECT persistent_id, month, outcome_type, location FROM outcomes "
+                         "WHERE persistent_id IS NOT NULL");
     while (select.step())
-        rows.push_back({crime_id_key(select.column_text(0)), static_cast<std::int32_t>(select.column_int(1))});
-    std::sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
+        rows.push_back({crime_id_key(select.column_text(0)), static_cast<std::int32_t>(select.column_int(1)),
+                        static_cast<std::uint16_t>(select.is_null(2) ? 0 : select.column_int(2)),
+                        select.is_null(3) ? -1 : select.column_int(3)});
+    // Stable: rows of one crime in one month keep the order they were published in.
+    std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
         return a.key != b.key ? a.key < b.key : a.month < b.month;
     });
-    outcome_months latest;
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        if (i + 1 == rows.size() || rows[i + 1].key != rows[i].key) {  // the last of a key is its latest month
-            latest.keys.push_back(rows[i].key);
-            latest.months.push_back(rows[i].month);
-        }
-    return latest;
+    outcome_rows out;
+    out.keys.reserve(rows.size());
+    out.months.reserve(rows.size());
+    out.types.reserve(rows.size());
+    out.locations.reserve(rows.size());
+    for (const auto& r : rows) {
+        out.keys.push_back(r.key);
+        out.months.push_back(r.month);
+        out.types.push_back(r.type);
+        out.locations.push_back(r.location);
+    }
+    return out;
 }
 
 }  // namespace
@@ -109,7 +123,7 @@ outcome_months load_outcome_months(const std::string& store_path) {
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path) {
     auto start = std::chrono::steady_clock::now();
     auto db = open_store_for_reading(store_path);
-    auto outcome_months_future = std::async(std::launch::async, load_outcome_months, store_path);
+    auto outcome_rows_future = std::async(std::launch::async, load_outcome_rows, store_path);
     auto snapshot = std::make_shared<map_snapshot>();
     snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
 
@@ -125,17 +139,19 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     }
     std::vector<std::uint8_t> group_of_type;  // outcome_types.id → outcome group; 0 (no outcome) too
     for (const auto& label : snapshot->outcome_labels) group_of_type.push_back(outcome_group_of(label));
+    snapshot->outcome_label_groups = group_of_type;
 
     // All locations by id (ids are dense row ids); only those with crimes are kept.
     struct location_row {
         double longitude, latitude;
         std::uint32_t street;
         std::int32_t index = -1;  // pyramid location index once a crime uses it
+        std::int64_t neighbourhood = -1;  // neighbourhoods.key
     };
     std::vector<location_row> by_id;
     std::unordered_map<std::string, std::uint32_t> street_index;
     {
-        Statement select(db, "SELECT id, longitude, latitude, street FROM locations");
+        Statement select(db, "SELECT id, longitude, latitude, street, neighbourhood FROM locations");
         while (select.step()) {
             auto id = static_cast<std::size_t>(select.column_int(0));
             if (by_id.size() <= id) by_id.resize(id + 1, {0, 0, 0, -2});
@@ -145,7 +161,8 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
                 it->second = static_cast<std::uint32_t>(snapshot->streets.size());
                 snapshot->streets.emplace_back(street);
             }
-            by_id[id] = {select.column_double(1), select.column_double(2), it->second, -1};
+            by_id[id] = {select.column_double(1), select.column_double(2), it->second, -1,
+                         select.is_null(4) ? -1 : select.column_int(4)};
         }
     }
 
@@ -154,6 +171,7 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     std::vector<crime_record> records;  // parallel to entries until sorted by location
     std::vector<std::array<std::uint8_t, 32>> pids;
     std::vector<std::pair<std::uint32_t, std::string>> other_pids, contexts;  // by entry index
+    std::vector<std::int64_t> location_lsoa, location_neighbourhood_key;  // by pyramid location index
     std::vector<std::int32_t> month_slot(12 * 10000, -1);  // YYYYMM → month index, filled below
     std::vector<int> months_seen;
     {
@@ -162,7 +180,8 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
             Statement files(db, "SELECT id, force FROM import_files WHERE kind = 'street'");
             while (files.step()) force_of_file.emplace(files.column_int(0), std::string(files.column_text(1)));
         }
-        Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context, file FROM crimes");
+        Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context, file, lsoa "
+                             "FROM crimes");
         while (select.step()) {
             auto month = static_cast<int>(select.column_int(1));
             std::size_t slot = static_cast<std::size_t>(month / 100 * 12 + month % 100 - 1) % month_slot.size();
@@ -196,7 +215,11 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
                 snapshot->location_ids.push_back(static_cast<std::int64_t>(id));
                 snapshot->location_streets.push_back(location.street);
                 snapshot->location_positions.emplace_back(location.longitude, location.latitude);
+                location_lsoa.push_back(-1);
+                location_neighbourhood_key.push_back(location.neighbourhood);
             }
+            if (location_lsoa[static_cast<std::size_t>(location.index)] < 0 && !select.is_null(8))
+                location_lsoa[static_cast<std::size_t>(location.index)] = select.column_int(8);
             auto type = static_cast<std::size_t>(select.column_int(2));
             auto outcome = select.is_null(3) ? 0u : static_cast<std::size_t>(select.column_int(3));
             auto category = static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0);
@@ -284,17 +307,23 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     }
     records = {};
     pids = {};
+    auto pid_index = std::async(std::launch::async, [&] { detail::index_crime_ids(*snapshot); });
     snapshot->crime_tiles = geo::crime_pyramid(points, std::move(entries));
+    pid_index.get();
 
-    // Each crime's outcome date comes from the outcomes files, looked up when it is shown.
-    auto latest = outcome_months_future.get();
-    snapshot->outcome_keys = std::move(latest.keys);
-    snapshot->outcome_months = std::move(latest.months);
+    // Each crime's outcomes come from the outcomes files, looked up when it is shown.
+    auto outcomes = outcome_rows_future.get();
+    snapshot->outcome_keys = std::move(outcomes.keys);
+    snapshot->outcome_months = std::move(outcomes.months);
+    snapshot->outcome_types = std::move(outcomes.types);
+    detail::index_outcome_places(*snapshot, outcomes.locations);
+    std::unordered_map<std::int64_t, std::int32_t> neighbourhood_of_key;
     {
         std::vector<geo::multi_polygon> shapes;
-        Statement select(db, "SELECT force, id, coalesce(name, id), details, AsBinary(boundary) FROM neighbourhoods "
-                             "ORDER BY force, id");
+        Statement select(db, "SELECT force, id, coalesce(name, id), details, AsBinary(boundary), key "
+                             "FROM neighbourhoods ORDER BY force, id");
         while (select.step()) {
+            neighbourhood_of_key.emplace(select.column_int(5), static_cast<std::int32_t>(snapshot->neighbourhoods.size()));
             neighbourhood_info n{std::string(select.column_text(0)), std::string(select.column_text(1)),
                                  std::string(select.column_text(2)), nullptr, {}};
             if (!select.is_null(3)) n.details = nlohmann::json::parse(select.column_text(3), nullptr, false);
@@ -333,6 +362,14 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         }
         snapshot->last_updated = snapshot->dataset_months.empty() ? 0 : snapshot->dataset_months.front().month;
     }
+    snapshot->location_neighbourhood.reserve(location_neighbourhood_key.size());
+    for (auto key : location_neighbourhood_key) {
+        auto found = neighbourhood_of_key.find(key);
+        snapshot->location_neighbourhood.push_back(found == neighbourhood_of_key.end() ? -1 : found->second);
+    }
+    detail::tally_neighbourhoods(*snapshot);
+    detail::load_stop_entries(db, *snapshot);
+    detail::build_places(db, *snapshot, location_lsoa);
     {
         std::vector<geo::multi_polygon> areas;
         Statement select(db, "SELECT id, name, status, AsBinary(area) FROM watch_schemes WHERE area IS NOT NULL ORDER BY id");
@@ -355,17 +392,16 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
 }
 
 namespace {
-std::int32_t latest_month(const std::vector<std::uint64_t>& keys, const std::vector<std::int32_t>& months,
-                          std::uint64_t key) {
-    auto it = std::lower_bound(keys.begin(), keys.end(), key);
-    if (it == keys.end() || *it != key) return 0;
-    return months[static_cast<std::size_t>(it - keys.begin())];
+std::int32_t latest_month(const map_snapshot& s, std::uint64_t key) {
+    auto it = std::upper_bound(s.outcome_keys.begin(), s.outcome_keys.end(), key);
+    if (it == s.outcome_keys.begin() || *(it - 1) != key) return 0;
+    return s.outcome_months[static_cast<std::size_t>(it - s.outcome_keys.begin()) - 1];
 }
 }  // namespace
 
 std::int32_t map_snapshot::outcome_month_of(std::string_view crime_id) const {
     if (crime_id.empty() || outcome_keys.empty()) return 0;
-    return latest_month(outcome_keys, outcome_months, crime_id_key(crime_id));
+    return latest_month(*this, crime_id_key(crime_id));
 }
 
 std::int32_t map_snapshot::outcome_month(std::uint32_t index) const {
@@ -373,7 +409,41 @@ std::int32_t map_snapshot::outcome_month(std::uint32_t index) const {
     if (record.pid_kind == 0 || outcome_keys.empty()) return 0;
     std::uint64_t key = record.pid_kind == 1 ? leading_key(crime_pids[index])
                                              : std::hash<std::string_view>{}(other_pids.at(index));
-    return latest_month(outcome_keys, outcome_months, key);
+    return latest_month(*this, key);
+}
+
+std::pair<std::size_t, std::size_t> map_snapshot::outcomes_of(std::string_view crime_id) const {
+    if (crime_id.empty()) return {0, 0};
+    auto range = std::equal_range(outcome_keys.begin(), outcome_keys.end(), crime_id_key(crime_id));
+    return {static_cast<std::size_t>(range.first - outcome_keys.begin()),
+            static_cast<std::size_t>(range.second - outcome_keys.begin())};
+}
+
+std::optional<std::uint32_t> map_snapshot::find_crime(std::string_view crime_id) const {
+    std::array<std::uint8_t, 32> bytes{};
+    if (decode_hex_id(crime_id, bytes)) {
+        auto it = std::lower_bound(crimes_by_pid.begin(), crimes_by_pid.end(), bytes,
+                                   [&](std::uint32_t index, const auto& key) { return crime_pids[index] < key; });
+        if (it != crimes_by_pid.end() && crime_pids[*it] == bytes) return *it;
+        return std::nullopt;
+    }
+    for (const auto& [index, text] : other_pids)
+        if (text == crime_id) return index;
+    return std::nullopt;
+}
+
+std::optional<std::uint32_t> map_snapshot::crime_with_key(std::uint64_t key) const {
+    auto it = std::lower_bound(crimes_by_pid.begin(), crimes_by_pid.end(), key,
+                               [&](std::uint32_t index, std::uint64_t k) { return leading_key(crime_pids[index]) < k; });
+    if (it != crimes_by_pid.end() && leading_key(crime_pids[*it]) == key) return *it;
+    for (const auto& [index, text] : other_pids)
+        if (std::hash<std::string_view>{}(text) == key) return index;
+    return std::nullopt;
+}
+
+std::uint32_t map_snapshot::location_of_crime(std::uint32_t index) const {
+    auto it = std::upper_bound(crime_first.begin(), crime_first.end(), index);
+    return static_cast<std::uint32_t>(it - crime_first.begin()) - 1;
 }
 
 }  // namespace crimemap::data

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <array>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <string>
 #include <vector>
@@ -52,6 +53,26 @@ struct crime_record {
     std::uint16_t outcome = 0;       ///< index into map_snapshot::outcome_labels; 0: none
 };
 
+/// A stop and search with a location: enough to find it by month and place; the rest of
+/// its row is read from the store when it is shown.
+struct stop_entry {
+    std::int64_t row = 0;          ///< stops.id
+    std::int64_t location_id = 0;  ///< the map location it is shown at (a crime location's when at the same point)
+    geo::lonlat where;
+    std::int32_t month = 0;        ///< YYYYMM of its file
+};
+
+/// A place the search box finds: a town, a neighbourhood or a street.
+struct place {
+    enum class kind : std::uint8_t { town, neighbourhood, street };
+    kind type = kind::street;
+    std::string name;   ///< what is matched, lower case
+    std::string label;  ///< what is shown, e.g. "Christow Street, Leicester"
+    geo::lonlat where;
+    std::int32_t neighbourhood = -1;  ///< index into map_snapshot::neighbourhoods, -1: none
+    std::uint32_t crimes = 0;         ///< how many crimes it holds: busier places rank first
+};
+
 /// A crime published without a location ("No Location"), as crimes-no-location shows it.
 struct unlocated_crime {
     crime_record record;
@@ -84,10 +105,27 @@ struct map_snapshot {
     std::unordered_map<std::uint32_t, std::string> other_pids;  ///< Crime IDs that are not 64 hex digits
     std::unordered_map<std::uint32_t, std::string> contexts;    ///< non-empty Context by crime index
     std::vector<std::string> outcome_labels;                    ///< [0] is "" (no outcome)
-    /// Crime ID keys (crime_id_key) with the month (YYYYMM) of each one's latest outcomes-file
-    /// row, sorted by key; looked up per answer rather than per crime at start.
+    std::vector<std::uint8_t> outcome_label_groups;             ///< outcome group of each label
+    /// Every outcomes-file row with a Crime ID, as parallel arrays sorted by Crime ID key
+    /// (crime_id_key), then month: the key, the month (YYYYMM) and the outcome label index.
     std::vector<std::uint64_t> outcome_keys;
     std::vector<std::int32_t> outcome_months;
+    std::vector<std::uint16_t> outcome_types;
+    /// Outcome row indexes of the rows at a crime map location, by month then pyramid location
+    /// index; outcome_place_locations holds the location of each, in the same order.
+    std::vector<std::uint32_t> outcomes_by_place;
+    std::vector<std::uint32_t> outcome_place_locations;
+    /// Indexes into crimes_by_location of the crimes with a 64-hex-digit Crime ID, by Crime ID.
+    std::vector<std::uint32_t> crimes_by_pid;
+
+    /// The outcomes-file rows of a Crime ID: [first, last) into the outcome arrays.
+    [[nodiscard]] std::pair<std::size_t, std::size_t> outcomes_of(std::string_view crime_id) const;
+    /// Index into crimes_by_location of the crime with this Crime ID; nullopt when none has it.
+    [[nodiscard]] std::optional<std::uint32_t> find_crime(std::string_view crime_id) const;
+    /// The crime whose Crime ID has this key (crime_id_key); nullopt when none has it.
+    [[nodiscard]] std::optional<std::uint32_t> crime_with_key(std::uint64_t key) const;
+    /// The pyramid location index of crimes_by_location[index].
+    [[nodiscard]] std::uint32_t location_of_crime(std::uint32_t index) const;
 
     /// YYYYMM of the latest outcome of crimes_by_location[index]; 0 when none was imported.
     [[nodiscard]] std::int32_t outcome_month(std::uint32_t index) const;
@@ -101,6 +139,17 @@ struct map_snapshot {
     std::vector<neighbourhood_info> neighbourhoods;  ///< by force, then id; with or without a boundary
     geo::polygon_tiles neighbourhood_tiles;  ///< ids index neighbourhoods
     geo::polygon_index neighbourhood_index;  ///< ids index neighbourhoods; point → neighbourhood
+
+    std::vector<std::int32_t> location_neighbourhood;  ///< by pyramid location index; -1: outside every boundary
+    /// Pyramid location indexes by neighbourhood: neighbourhood n's are
+    /// neighbourhood_locations[neighbourhood_location_first[n] .. neighbourhood_location_first[n + 1]).
+    std::vector<std::uint32_t> neighbourhood_location_first, neighbourhood_locations;
+    std::vector<std::uint32_t> neighbourhood_month_crimes;  ///< [n * months.size() + month index]
+    std::vector<std::int64_t> neighbourhood_population;     ///< residents as published; -1: not published
+
+    std::vector<stop_entry> stops;  ///< stops with a location, by month, then location id, then row
+
+    std::vector<place> places;  ///< towns, neighbourhoods and streets for search, by name
 
     std::vector<scheme_info> schemes;
     geo::polygon_tiles scheme_areas;             ///< ids index scheme_area_owner

@@ -62,8 +62,8 @@ response handle_request(const request& req, const app_state& state) {
             if (req.target().size() > 4094)
                 throw http_error(error_kind::bad_request, "the URL is longer than 4,094 characters; POST the parameters instead");
             // A POSTed form (long polygons) counts as the query string.
-            if (post_form) return handle_api(req, path, query_parameters(req.body()), snapshot);
-            return handle_api(req, path, query_parameters(raw_query), snapshot);
+            if (post_form) return handle_api(req, path, query_parameters(req.body()), snapshot, *state.store);
+            return handle_api(req, path, query_parameters(raw_query), snapshot, *state.store);
         }
         if (path.starts_with("/tiles/")) {
             query_parameters query(raw_query);

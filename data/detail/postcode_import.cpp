@@ -1,5 +1,6 @@
 #include "data/csv_reader.hpp"
 #include "data/detail/source_imports.hpp"
+#include "data/search.hpp"
 #include "data/store.hpp"
 #include "geo/projection.hpp"
 
@@ -16,22 +17,6 @@ std::string lower(std::string_view text) {
     std::string out(text);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-// "so231aa", "SO23 1AA" → "SO231AA"; empty when it is not shaped like a postcode.
-std::string normalise_postcode(std::string_view text) {
-    std::string compact;
-    for (char c : text) {
-        if (c == ' ') continue;
-        if (!std::isalnum(static_cast<unsigned char>(c))) return {};
-        compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    if (compact.size() < 5 || compact.size() > 7) return {};
-    auto inward = std::string_view(compact).substr(compact.size() - 3);
-    if (!std::isalpha(static_cast<unsigned char>(compact[0])) || !std::isdigit(static_cast<unsigned char>(inward[0])) ||
-        !std::isalpha(static_cast<unsigned char>(inward[1])) || !std::isalpha(static_cast<unsigned char>(inward[2])))
-        return {};
-    return compact;
 }
 
 bool parse_metres(std::string_view text, double& value) {

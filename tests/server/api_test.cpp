@@ -85,6 +85,7 @@ struct api_data {
                       shared_data("police-uk/city-of-london/2016-07"),
                       shared_data("police-uk/metropolitan/2016-06/2016-06-metropolitan-stop-and-search.csv")});
         state.snapshot = data::load_snapshot(dir.file("store.sqlite"));
+        state.store = std::make_shared<data::store_readers>(dir.file("store.sqlite"));
     }
 };
 
@@ -345,6 +346,7 @@ TEST_CASE("crimes-no-location gives a force's crimes without a location for a mo
     import_paths(dir.file("store.sqlite"), {shared_data("police-uk/essex")});
     app_state state;
     state.snapshot = data::load_snapshot(dir.file("store.sqlite"));
+    state.store = std::make_shared<data::store_readers>(dir.file("store.sqlite"));
     auto call = [&](const std::string& target, http::status expected = http::status::ok) {
         request req{http::verb::get, target, 11};
         auto res = handle_request(req, state);

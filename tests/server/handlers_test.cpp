@@ -19,6 +19,7 @@ const app_state& state() {
     static app_state s = [] {
         app_state made;
         made.snapshot = shared_generated_data().snapshot;
+        made.store = std::make_shared<data::store_readers>(shared_generated_data().db);
         return made;
     }();
     return s;

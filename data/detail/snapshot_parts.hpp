@@ -1,0 +1,32 @@
+#pragma once
+// Parts of load_snapshot that build the API's secondary indexes: Crime IDs, neighbourhood
+// tallies, stop and search positions and the search box's places.
+
+#include "data/map_snapshot.hpp"
+#include "data/sqlite.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace crimemap::data::detail {
+
+/// Fills crimes_by_pid from crimes_by_location and crime_pids.
+void index_crime_ids(map_snapshot& snapshot);
+
+/// Fills outcomes_by_place and outcome_place_locations from each outcome row's locations.id
+/// (-1: none). Needs location_index_by_id.
+void index_outcome_places(map_snapshot& snapshot, const std::vector<std::int64_t>& row_locations);
+
+/// Fills neighbourhood_location_first/_locations, neighbourhood_month_crimes and
+/// neighbourhood_population. Needs location_neighbourhood, crimes_by_location and neighbourhoods.
+void tally_neighbourhoods(map_snapshot& snapshot);
+
+/// Fills stops: every stop with a location, shown at the crime location at the same point when
+/// there is one.
+void load_stop_entries(Database& db, map_snapshot& snapshot);
+
+/// Fills places: towns (from LSOA names, "Colchester 012B" → Colchester), neighbourhoods and
+/// streets. `location_lsoa` holds the lsoas.id of each pyramid location's first crime, -1: none.
+void build_places(Database& db, map_snapshot& snapshot, const std::vector<std::int64_t>& location_lsoa);
+
+}  // namespace crimemap::data::detail

@@ -1,0 +1,283 @@
+#include "server/api_common.hpp"
+
+#include "data/months.hpp"
+#include "server/errors.hpp"
+#include "server/http_caching.hpp"
+
+#include <boost/geometry/algorithms/correct.hpp>
+#include <boost/geometry/algorithms/covered_by.hpp>
+#include <boost/geometry/strategies/strategies.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+
+namespace crimemap::server::api {
+
+std::string call::identity() const {
+    std::string out(path);
+    out += '?';
+    for (const auto& [key, value] : query.items()) out += key + "=" + value + "&";
+    return out;
+}
+
+response call::reply(const json& body) const {
+    return cacheable_response(req, body.dump(), "application/json", snapshot.data_version, identity(), max_age);
+}
+
+std::string clip(std::string_view text, std::size_t n) { return std::string(text.substr(0, n)); }
+
+int date_parameter(const call& c) {
+    auto value = c.query.get("date");
+    if (!value || value->empty()) return c.snapshot.last_updated;
+    auto month = data::parse_month(*value);
+    if (!month) throw http_error(error_kind::bad_request, "date: '" + clip(*value, 40) + "' is not a month; want YYYY-MM");
+    return *month;
+}
+
+std::optional<std::uint16_t> month_index(const data::map_snapshot& s, int yyyymm) {
+    auto it = std::lower_bound(s.months.begin(), s.months.end(), yyyymm);
+    if (it == s.months.end() || *it != yyyymm) return std::nullopt;
+    return static_cast<std::uint16_t>(it - s.months.begin());
+}
+
+std::optional<std::uint8_t> category_index(const data::map_snapshot& s, std::string_view slug) {
+    for (std::size_t i = 0; i < s.categories.size(); ++i)
+        if (s.categories[i].slug == slug) return static_cast<std::uint8_t>(i);
+    return std::nullopt;
+}
+
+bool parse_degrees(std::string_view text, double& value) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    if (text.empty()) return false;
+    if (text.front() == '+') text.remove_prefix(1);
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
+std::pair<double, double> lat_lng_parameters(const call& c, std::string_view alternative) {
+    auto lat_text = c.query.get("lat"), lng_text = c.query.get("lng");
+    double lat = 0, lng = 0;
+    if (!lat_text || !parse_degrees(*lat_text, lat) || lat < -90 || lat > 90)
+        throw http_error(error_kind::bad_request,
+                         "lat: want a latitude in degrees (or give " + std::string(alternative) + ")");
+    if (!lng_text || !parse_degrees(*lng_text, lng) || lng < -180 || lng > 180)
+        throw http_error(error_kind::bad_request,
+                         "lng: want a longitude in degrees (or give " + std::string(alternative) + ")");
+    return {lat, lng};
+}
+
+namespace {
+double radians(double degrees) { return degrees * std::numbers::pi / 180.0; }
+}  // namespace
+
+double distance_m(double lat1, double lng1, double lat2, double lng2) {
+    double dlat = radians(lat2 - lat1), dlng = radians(lng2 - lng1);
+    double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+               std::cos(radians(lat1)) * std::cos(radians(lat2)) * std::sin(dlng / 2) * std::sin(dlng / 2);
+    return 2 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+area::area(const call& c) {
+    if (auto poly = c.query.get("poly")) {
+        std::string_view rest = *poly;
+        while (!rest.empty()) {
+            auto colon = rest.find(':');
+            auto pair = rest.substr(0, colon);
+            auto comma = pair.find(',');
+            double lat = 0, lng = 0;
+            if (comma == std::string_view::npos || !parse_degrees(pair.substr(0, comma), lat) ||
+                !parse_degrees(pair.substr(comma + 1), lng) || lat < -90 || lat > 90 || lng < -180 || lng > 180)
+                throw http_error(error_kind::bad_request,
+                                 "poly: '" + clip(pair) + "' is not lat,lng; want lat,lng:lat,lng:lat,lng...");
+            polygon_.outer().emplace_back(lng, lat);
+            if (colon == std::string_view::npos) break;
+            rest.remove_prefix(colon + 1);
+        }
+        if (polygon_.outer().size() < 3) throw http_error(error_kind::bad_request, "poly: needs at least 3 points");
+        boost::geometry::correct(polygon_);
+        double west = 180, east = -180, south = 90, north = -90;
+        for (const auto& p : polygon_.outer()) {
+            west = std::min(west, p.x());
+            east = std::max(east, p.x());
+            south = std::min(south, p.y());
+            north = std::max(north, p.y());
+        }
+        bounds_ = geo::box(geo::lonlat(west, south), geo::lonlat(east, north));
+        return;
+    }
+    std::tie(lat_, lng_) = lat_lng_parameters(c, "poly");
+    // A box that holds the circle; contains() then measures the distance.
+    double dlat = one_mile_m / earth_radius_m * 180.0 / std::numbers::pi;
+    double dlng = dlat / std::max(0.01, std::cos(radians(lat_)));
+    bounds_ = geo::box(geo::lonlat(lng_ - dlng, std::max(-90.0, lat_ - dlat)),
+                       geo::lonlat(lng_ + dlng, std::min(90.0, lat_ + dlat)));
+}
+
+bool area::contains(const geo::lonlat& p) const {
+    if (is_polygon()) return boost::geometry::covered_by(p, polygon_);
+    // A point at exactly one mile is inside.
+    return distance_m(lat_, lng_, p.y(), p.x()) <= one_mile_m;
+}
+
+std::vector<std::uint32_t> area::locations(const data::map_snapshot& s) const {
+    std::vector<std::uint32_t> found;
+    auto min = geo::to_world(bounds_.min_corner().x(), bounds_.max_corner().y());
+    auto max = geo::to_world(bounds_.max_corner().x(), bounds_.min_corner().y());
+    s.crime_tiles.locations_in(min, max, [&](std::uint32_t l) {
+        if (contains(s.location_positions[l])) found.push_back(l);
+    });
+    return found;
+}
+
+std::uint32_t location_parameter(const call& c) {
+    const auto& s = c.snapshot;
+    if (auto id_text = c.query.get("location_id")) {
+        std::int64_t id = -1;
+        auto [end, error] = std::from_chars(id_text->data(), id_text->data() + id_text->size(), id);
+        if (error != std::errc() || end != id_text->data() + id_text->size() || id < 0)
+            throw http_error(error_kind::bad_request, "location_id: want a whole number");
+        if (static_cast<std::size_t>(id) >= s.location_index_by_id.size() ||
+            s.location_index_by_id[static_cast<std::size_t>(id)] < 0)
+            throw http_error(error_kind::not_found, "no map location " + clip(*id_text));
+        return static_cast<std::uint32_t>(s.location_index_by_id[static_cast<std::size_t>(id)]);
+    }
+    auto [lat, lng] = lat_lng_parameters(c, "location_id");
+    auto nearest = s.crime_tiles.nearest_location(geo::to_world(lng, lat));
+    if (!nearest) throw http_error(error_kind::not_found, "there are no map locations");
+    return *nearest;
+}
+
+std::string six_decimals(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6f", value);
+    return text;
+}
+
+std::string coordinate_text(double value) {
+    char text[32];
+    auto [end, error] = std::to_chars(text, text + sizeof text, value);
+    return error == std::errc() ? std::string(text, end) : std::string("0");
+}
+
+std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(64, '0');
+    for (std::size_t i = 0; i < 32; ++i) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    return out;
+}
+
+std::string crime_id_text(const data::map_snapshot& s, std::uint32_t index) {
+    const auto& c = s.crimes_by_location[index];
+    if (c.pid_kind == 1) return hex_id(s.crime_pids[index]);
+    if (c.pid_kind == 2) return s.other_pids.at(index);
+    return {};
+}
+
+namespace {
+
+json outcome_status(const data::map_snapshot& s, const data::crime_record& c, std::int32_t outcome_month) {
+    if (c.outcome == 0) return nullptr;
+    // The month of its latest outcomes-file row; its own month when no outcomes were imported.
+    int month = outcome_month ? outcome_month : s.months[c.month];
+    return {{"category", s.outcome_labels[c.outcome]}, {"date", data::month_text(month)}};
+}
+
+}  // namespace
+
+json location_json(const data::map_snapshot& s, std::uint32_t location) {
+    const auto& where = s.location_positions[location];
+    return {{"latitude", six_decimals(where.y())},
+            {"street", {{"id", s.location_ids[location]}, {"name", s.streets[s.location_streets[location]]}}},
+            {"longitude", six_decimals(where.x())}};
+}
+
+json unlocated_json(const data::map_snapshot& s, const data::unlocated_crime& u) {
+    return {{"category", s.categories[u.record.category].slug},
+            {"location_type", nullptr},
+            {"location", nullptr},
+            {"context", u.context},
+            {"outcome_status", outcome_status(s, u.record, s.outcome_month_of(u.persistent_id))},
+            {"persistent_id", u.persistent_id},
+            {"id", u.record.id},
+            {"location_subtype", ""},
+            {"month", data::month_text(s.months[u.record.month])}};
+}
+
+json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32_t index) {
+    const auto& c = s.crimes_by_location[index];
+    auto context = s.contexts.find(index);
+    return {{"category", s.categories[c.category].slug},
+            {"location_type", "Force"},
+            {"location", location_json(s, location)},
+            {"context", context == s.contexts.end() ? std::string() : context->second},
+            {"outcome_status", outcome_status(s, c, c.outcome ? s.outcome_month(index) : 0)},
+            {"persistent_id", crime_id_text(s, index)},
+            {"id", c.id},
+            {"location_subtype", ""},
+            {"month", data::month_text(s.months[c.month])}};
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
+                                                                     const std::vector<std::uint32_t>& locations,
+                                                                     int date, std::optional<std::uint8_t> category) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // location, crime index
+    auto month = month_index(s, date);
+    if (!month) return hits;
+    for (auto l : locations) {
+        auto begin = s.crimes_by_location.begin() + s.crime_first[l];
+        auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
+        auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < *month; });
+        for (; it != end && it->month == *month; ++it)
+            if (!category || it->category == *category)
+                hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
+        if (hits.size() > max_results)
+            throw http_error(error_kind::too_many_results,
+                             "more than 10,000 crimes match: ask for a smaller area or one category");
+    }
+    std::sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
+        return s.crimes_by_location[a.second].id < s.crimes_by_location[b.second].id;
+    });
+    return hits;
+}
+
+const data::force_info* find_force(const data::map_snapshot& s, std::string_view id) {
+    auto it = std::lower_bound(s.forces.begin(), s.forces.end(), id,
+                               [](const auto& f, std::string_view key) { return f.id < key; });
+    return it != s.forces.end() && it->id == id ? &*it : nullptr;
+}
+
+bool force_known(const data::map_snapshot& s, std::string_view force) {
+    if (find_force(s, force)) return true;
+    auto same = [&](const auto& x) { return x.force == force; };
+    if (std::any_of(s.neighbourhoods.begin(), s.neighbourhoods.end(), same)) return true;
+    if (std::any_of(s.unlocated.begin(), s.unlocated.end(), same)) return true;
+    return std::any_of(s.dataset_months.begin(), s.dataset_months.end(), [&](const auto& m) {
+        return std::find(m.stop_and_search_forces.begin(), m.stop_and_search_forces.end(), force) !=
+               m.stop_and_search_forces.end();
+    });
+}
+
+void require_force(const data::map_snapshot& s, std::string_view force) {
+    if (!force_known(s, force)) throw http_error(error_kind::not_found, "no force '" + clip(force) + "'");
+}
+
+std::size_t find_neighbourhood(const data::map_snapshot& s, std::string_view force, std::string_view id) {
+    auto it = std::lower_bound(s.neighbourhoods.begin(), s.neighbourhoods.end(), std::pair{force, id},
+                               [](const auto& n, const auto& key) {
+                                   return std::pair<std::string_view, std::string_view>{n.force, n.id} < key;
+                               });
+    if (it == s.neighbourhoods.end() || it->force != force || it->id != id) {
+        require_force(s, force);
+        throw http_error(error_kind::not_found, "force '" + clip(force) + "' has no neighbourhood '" + clip(id) + "'");
+    }
+    return static_cast<std::size_t>(it - s.neighbourhoods.begin());
+}
+
+}  // namespace crimemap::server::api
