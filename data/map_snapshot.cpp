@@ -81,7 +81,7 @@ struct outcome_rows {
     std::vector<std::uint64_t> keys;
     std::vector<std::int32_t> months;
     std::vector<std::uint16_t> types;
-    std::vector<std::int64_t> locations;  // locations.id, -1: none
+    std::vector<std::uint32_t> by_place, place_locations;
 };
 
 // Read on its own connection and thread while the crimes load.
@@ -108,13 +108,16 @@ outcome_rows load_outcome_rows(const std::string& store_path) {
     out.keys.reserve(rows.size());
     out.months.reserve(rows.size());
     out.types.reserve(rows.size());
-    out.locations.reserve(rows.size());
+    std::vector<std::int64_t> locations;
+    locations.reserve(rows.size());
     for (const auto& r : rows) {
         out.keys.push_back(r.key);
         out.months.push_back(r.month);
         out.types.push_back(r.type);
-        out.locations.push_back(r.location);
+        locations.push_back(r.location);
     }
+    rows = {};
+    detail::index_outcome_places(out.months, locations, out.by_place, out.place_locations);
     return out;
 }
 
@@ -280,19 +283,26 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         if (by_id[id].index >= 0) snapshot->location_index_by_id[id] = by_id[id].index;
     by_id = {};
 
-    // Crimes grouped by location, then by month and id: a counting sort on location.
+    // Stop and search positions, on their own connection while the crimes are indexed.
+    auto stops = std::async(std::launch::async, [&] {
+        auto stops_db = open_store_for_reading(store_path, false);
+        detail::load_stop_entries(stops_db, *snapshot);
+    });
+    // Crimes grouped by location, then by month: two stable counting sorts, by month and then
+    // by location. They were read in id order, so each month's crimes stay in id order too.
     {
         const std::size_t n = points.size();
+        std::vector<std::uint32_t> month_first(snapshot->months.size() + 1, 0);
+        for (const auto& r : records) ++month_first[r.month + 1u];
+        std::partial_sum(month_first.begin(), month_first.end(), month_first.begin());
+        std::vector<std::uint32_t> by_month(records.size());
+        for (std::uint32_t i = 0; i < records.size(); ++i) by_month[month_first[records[i].month]++] = i;
         std::vector<std::uint32_t> first(n + 1, 0);
         for (const auto& e : entries) ++first[e.location + 1];
         std::partial_sum(first.begin(), first.end(), first.begin());
         std::vector<std::uint32_t> order(records.size()), cursor(first.begin(), first.end() - 1);
-        for (std::uint32_t i = 0; i < records.size(); ++i) order[cursor[entries[i].location]++] = i;
-        for (std::size_t l = 0; l < n; ++l)
-            std::sort(order.begin() + first[l], order.begin() + first[l + 1], [&](std::uint32_t a, std::uint32_t b) {
-                return records[a].month != records[b].month ? records[a].month < records[b].month
-                                                            : records[a].id < records[b].id;
-            });
+        for (auto i : by_month) order[cursor[entries[i].location]++] = i;
+        by_month = {};
         std::vector<std::uint32_t> position(records.size());
         snapshot->crimes_by_location.reserve(records.size());
         snapshot->crime_pids.reserve(records.size());
@@ -316,7 +326,8 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     snapshot->outcome_keys = std::move(outcomes.keys);
     snapshot->outcome_months = std::move(outcomes.months);
     snapshot->outcome_types = std::move(outcomes.types);
-    detail::index_outcome_places(*snapshot, outcomes.locations);
+    snapshot->outcomes_by_place = std::move(outcomes.by_place);
+    snapshot->outcome_place_locations = std::move(outcomes.place_locations);
     std::unordered_map<std::int64_t, std::int32_t> neighbourhood_of_key;
     {
         std::vector<geo::multi_polygon> shapes;
@@ -368,7 +379,7 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         snapshot->location_neighbourhood.push_back(found == neighbourhood_of_key.end() ? -1 : found->second);
     }
     detail::tally_neighbourhoods(*snapshot);
-    detail::load_stop_entries(db, *snapshot);
+    stops.get();
     detail::build_places(db, *snapshot, location_lsoa);
     {
         std::vector<geo::multi_polygon> areas;

@@ -111,8 +111,8 @@ struct map_snapshot {
     std::vector<std::uint64_t> outcome_keys;
     std::vector<std::int32_t> outcome_months;
     std::vector<std::uint16_t> outcome_types;
-    /// Outcome row indexes of the rows at a crime map location, by month then pyramid location
-    /// index; outcome_place_locations holds the location of each, in the same order.
+    /// Outcome row indexes of the rows with a location, by month then locations.id;
+    /// outcome_place_locations holds the locations.id of each, in the same order.
     std::vector<std::uint32_t> outcomes_by_place;
     std::vector<std::uint32_t> outcome_place_locations;
     /// Indexes into crimes_by_location of the crimes with a 64-hex-digit Crime ID, by Crime ID.

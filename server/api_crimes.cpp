@@ -87,7 +87,10 @@ response outcomes_at_location(const call& c) {
     } else {
         locations = area(c).locations(s);
     }
-    std::sort(locations.begin(), locations.end());
+    // Outcome rows are indexed by store location id.
+    std::vector<std::uint32_t> ids;
+    for (auto l : locations) ids.push_back(static_cast<std::uint32_t>(s.location_ids[l]));
+    std::sort(ids.begin(), ids.end());
     // The month's rows, then each location's run within them (both sorted).
     const auto& rows = s.outcomes_by_place;
     const auto& places = s.outcome_place_locations;
@@ -102,7 +105,7 @@ response outcomes_at_location(const call& c) {
         hi = a;
     }
     std::vector<std::uint32_t> hits;
-    for (auto l : locations) {
+    for (auto l : ids) {
         auto first = std::lower_bound(places.begin() + static_cast<std::ptrdiff_t>(lo),
                                       places.begin() + static_cast<std::ptrdiff_t>(hi), l);
         for (auto i = static_cast<std::size_t>(first - places.begin()); i < hi && places[i] == l; ++i) hits.push_back(rows[i]);

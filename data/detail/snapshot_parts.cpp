@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -30,7 +31,8 @@ void index_crime_ids(map_snapshot& s) {
                   [&](std::uint32_t a, std::uint32_t c) { return s.crime_pids[a] < s.crime_pids[c]; });
 }
 
-void index_outcome_places(map_snapshot& s, const std::vector<std::int64_t>& row_locations) {
+void index_outcome_places(const std::vector<std::int32_t>& months, const std::vector<std::int64_t>& row_locations,
+                          std::vector<std::uint32_t>& by_place, std::vector<std::uint32_t>& place_locations) {
     struct entry {
         std::int32_t month;
         std::uint32_t location, row;
@@ -38,18 +40,17 @@ void index_outcome_places(map_snapshot& s, const std::vector<std::int64_t>& row_
     std::vector<entry> entries;
     for (std::uint32_t row = 0; row < row_locations.size(); ++row) {
         auto id = row_locations[row];
-        if (id < 0 || static_cast<std::uint64_t>(id) >= s.location_index_by_id.size()) continue;
-        auto index = s.location_index_by_id[static_cast<std::size_t>(id)];
-        if (index >= 0) entries.push_back({s.outcome_months[row], static_cast<std::uint32_t>(index), row});
+        if (id >= 0 && id <= std::numeric_limits<std::uint32_t>::max())
+            entries.push_back({months[row], static_cast<std::uint32_t>(id), row});
     }
     std::sort(entries.begin(), entries.end(), [](const entry& a, const entry& b) {
         return std::tie(a.month, a.location, a.row) < std::tie(b.month, b.location, b.row);
     });
-    s.outcomes_by_place.reserve(entries.size());
-    s.outcome_place_locations.reserve(entries.size());
+    by_place.reserve(entries.size());
+    place_locations.reserve(entries.size());
     for (const auto& e : entries) {
-        s.outcomes_by_place.push_back(e.row);
-        s.outcome_place_locations.push_back(e.location);
+        by_place.push_back(e.row);
+        place_locations.push_back(e.location);
     }
 }
 

@@ -13,9 +13,10 @@ namespace crimemap::data::detail {
 /// Fills crimes_by_pid from crimes_by_location and crime_pids.
 void index_crime_ids(map_snapshot& snapshot);
 
-/// Fills outcomes_by_place and outcome_place_locations from each outcome row's locations.id
-/// (-1: none). Needs location_index_by_id.
-void index_outcome_places(map_snapshot& snapshot, const std::vector<std::int64_t>& row_locations);
+/// Outcome rows by month and location: row indexes and their locations.id, from each row's
+/// month and locations.id (-1: none).
+void index_outcome_places(const std::vector<std::int32_t>& months, const std::vector<std::int64_t>& row_locations,
+                          std::vector<std::uint32_t>& by_place, std::vector<std::uint32_t>& place_locations);
 
 /// Fills neighbourhood_location_first/_locations, neighbourhood_month_crimes and
 /// neighbourhood_population. Needs location_neighbourhood, crimes_by_location and neighbourhoods.
