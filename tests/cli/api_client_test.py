@@ -86,6 +86,23 @@ def main(binary):
                                                 "date": dates[0]["date"]})
                 check(at and all(c["location"]["street"]["id"] == crimes[0]["location"]["street"]["id"] for c in at),
                       "crimes-at-location")
+            with_id = [c for c in crimes if c["persistent_id"]]
+            if with_id:
+                history = get("outcomes-for-crime/" + with_id[0]["persistent_id"])
+                check(set(history) == {"outcomes", "crime"} and history["crime"]["id"] == with_id[0]["id"],
+                      "outcomes-for-crime")
+            outcomes = get("outcomes-at-location", {"lat": lat, "lng": lng, "date": dates[0]["date"]})
+            check(isinstance(outcomes, list) and all(set(o) >= {"category", "date", "person_id", "crime"}
+                                                     for o in outcomes), "outcomes-at-location")
+            stops = get("stops-street", {"lat": lat, "lng": lng, "date": dates[0]["date"]})
+            check(isinstance(stops, list) and all("outcome_object" in s and "involved_person" in s for s in stops),
+                  "stops-street")
+            by_force = get("stops-force", {"force": forces[0]["id"], "date": dates[0]["date"]})
+            check(isinstance(by_force, list), "stops-force")
+            summary = get("summary/%s/%s" % (forces[0]["id"], hood))
+            check(summary["area"]["neighbourhood"] == hood and len(summary["trend"]["months"]) == 12, "summary")
+            found = get("search", {"q": neighbourhoods[0]["name"]})
+            check(found and found[0]["label"] == neighbourhoods[0]["name"], "search by neighbourhood name")
             try:
                 get("crimes-street/all-crime", {"lat": "north", "lng": 0})
                 check(False, "a bad lat is refused")
