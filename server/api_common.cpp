@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numbers>
+#include <unordered_map>
 
 namespace crimemap::server::api {
 
@@ -25,6 +26,10 @@ std::string call::identity() const {
 
 response call::reply(const json& body) const {
     return cacheable_response(req, body.dump(), "application/json", snapshot.data_version, identity(), max_age);
+}
+
+response call::reply_text(std::string body) const {
+    return cacheable_response(req, std::move(body), "application/json", snapshot.data_version, identity(), max_age);
 }
 
 std::string clip(std::string_view text, std::size_t n) { return std::string(text.substr(0, n)); }
@@ -222,6 +227,61 @@ json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32
             {"id", c.id},
             {"location_subtype", ""},
             {"month", data::month_text(s.months[c.month])}};
+}
+
+std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& crimes) {
+    auto quoted = [](std::string_view text) { return json(text).dump(); };
+    std::vector<std::string> slugs, labels;
+    for (const auto& c : s.categories) slugs.push_back(quoted(c.slug));
+    std::vector<std::string> months;
+    for (int m : s.months) months.push_back(data::month_text(m));
+    std::unordered_map<std::uint32_t, std::string> places;  // location → its object, once per answer
+    std::string out;
+    out.reserve(crimes.size() * 360 + 2);
+    out += '[';
+    char digits[24];
+    for (const auto& [location, index] : crimes) {
+        const auto& c = s.crimes_by_location[index];
+        if (out.size() > 1) out += ',';
+        out += "{\"category\":";
+        out += slugs[c.category];
+        out += ",\"location_type\":\"Force\",\"location\":";
+        auto place = places.find(location);
+        if (place == places.end()) place = places.emplace(location, location_json(s, location).dump()).first;
+        out += place->second;
+        out += ",\"context\":";
+        auto context = s.contexts.find(index);
+        out += context == s.contexts.end() ? std::string("\"\"") : quoted(context->second);
+        out += ",\"outcome_status\":";
+        if (c.outcome == 0) {
+            out += "null";
+        } else {
+            if (labels.empty()) labels.resize(s.outcome_labels.size());
+            if (labels[c.outcome].empty()) labels[c.outcome] = quoted(s.outcome_labels[c.outcome]);
+            int month = s.outcome_month(index);
+            out += "{\"category\":";
+            out += labels[c.outcome];
+            out += ",\"date\":\"";
+            out += month ? data::month_text(month) : months[c.month];
+            out += "\"}";
+        }
+        out += ",\"persistent_id\":";
+        if (c.pid_kind == 1) {
+            out += '"';
+            out += hex_id(s.crime_pids[index]);
+            out += '"';
+        } else {
+            out += quoted(c.pid_kind == 2 ? std::string_view(s.other_pids.at(index)) : std::string_view());
+        }
+        out += ",\"id\":";
+        auto [end, error] = std::to_chars(digits, digits + sizeof digits, c.id);
+        out.append(digits, end);
+        out += ",\"location_subtype\":\"\",\"month\":\"";
+        out += months[c.month];
+        out += "\"}";
+    }
+    out += ']';
+    return out;
 }
 
 std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,

@@ -37,6 +37,8 @@ struct call {
     [[nodiscard]] std::string identity() const;
     /// A cacheable JSON answer.
     [[nodiscard]] response reply(const json& body) const;
+    /// The same for JSON text already written.
+    [[nodiscard]] response reply_text(std::string body) const;
 };
 
 /// ?date=YYYY-MM as YYYYMM; the latest month when absent or empty; 400 naming it when malformed.
@@ -90,6 +92,10 @@ std::string crime_id_text(const data::map_snapshot& s, std::uint32_t index);
 json location_json(const data::map_snapshot& s, std::uint32_t location);
 /// One crime on the map in the API's shape (api-examples/crime.json).
 json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32_t index);
+/// The crimes (location, crime index) as a JSON array of crime_json objects, written from
+/// fragments: each location's object and each label are serialised once per answer, not per
+/// crime. The same text crime_json would give, at a fraction of the cost for big answers.
+std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& crimes);
 /// A crime without a location, in the same shape with null location.
 json unlocated_json(const data::map_snapshot& s, const data::unlocated_crime& u);
 

@@ -14,19 +14,13 @@ response crimes_street(const call& c) {
     int date = date_parameter(c);
     // An unknown slug means all crime, as the original's (clients rely on it).
     auto category = category_index(c.snapshot, c.parts[1]);
-    json list = json::array();
-    for (const auto& [l, i] : crimes_in_month(c.snapshot, area(c).locations(c.snapshot), date, category))
-        list.push_back(crime_json(c.snapshot, l, i));
-    return c.reply(list);
+    return c.reply_text(crimes_json_text(c.snapshot, crimes_in_month(c.snapshot, area(c).locations(c.snapshot), date, category)));
 }
 
 response crimes_at_location(const call& c) {
     int date = date_parameter(c);
     auto location = location_parameter(c);
-    json list = json::array();
-    for (const auto& [l, i] : crimes_in_month(c.snapshot, {location}, date, std::nullopt))
-        list.push_back(crime_json(c.snapshot, l, i));
-    return c.reply(list);
+    return c.reply_text(crimes_json_text(c.snapshot, crimes_in_month(c.snapshot, {location}, date, std::nullopt)));
 }
 
 response crimes_no_location(const call& c) {
