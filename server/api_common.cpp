@@ -28,6 +28,10 @@ response call::reply(const json& body) const {
     return cacheable_response(req, body.dump(), "application/json", snapshot.data_version, identity(), max_age);
 }
 
+response call::reply_live(const json& body, std::int64_t data_version) const {
+    return cacheable_response(req, body.dump(), "application/json", data_version, identity(), max_age);
+}
+
 response call::reply_text(std::string body) const {
     return cacheable_response(req, std::move(body), "application/json", snapshot.data_version, identity(), max_age);
 }

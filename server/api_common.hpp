@@ -37,6 +37,8 @@ struct call {
     [[nodiscard]] std::string identity() const;
     /// A cacheable JSON answer.
     [[nodiscard]] response reply(const json& body) const;
+    /// A JSON answer read from the store, whose ETag uses the store's data version then.
+    [[nodiscard]] response reply_live(const json& body, std::int64_t data_version) const;
     /// The same for JSON text already written.
     [[nodiscard]] response reply_text(std::string body) const;
 };

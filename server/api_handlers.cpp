@@ -1,6 +1,7 @@
 #include "server/api_handlers.hpp"
 
 #include "data/months.hpp"
+#include "data/published_details.hpp"
 #include "server/api_methods.hpp"
 #include "server/errors.hpp"
 
@@ -19,10 +20,10 @@ json detail_list(const nlohmann::json& details, const char* key) {
     return json::array();
 }
 
-json neighbourhood_object(const data::neighbourhood_info& n) {
-    json out = n.details.is_object() ? json::parse(n.details.dump()) : json::object();
+json neighbourhood_object(const std::string& id, const data::published_details& n) {
+    json out = json::parse(n.details.dump());
     for (const char* internal : {"people", "priorities", "events"}) out.erase(internal);  // their own endpoints
-    out["id"] = n.id;
+    out["id"] = id;
     if (!out.contains("name")) out["name"] = n.name;
     return out;
 }
@@ -57,10 +58,18 @@ response handle_api(const request& req, std::string_view path, const query_param
             for (const auto& f : snapshot.forces) list.push_back({{"id", f.id}, {"name", f.name}});
             return c.reply(list);
         }
-        const auto* force = find_force(snapshot, parts[1]);
+        // Read from the store: an edit shows at once.
+        auto db = store.acquire();
+        auto force = data::read_force_details(*db, parts[1]);
         if (!force) throw http_error(error_kind::not_found, "no force '" + clip(parts[1]) + "'");
-        if (size == 2) return c.reply(json::parse(force->details.dump()));
-        if (size == 3 && parts[2] == "people") return c.reply(detail_list(force->details, "people"));
+        if (size == 2) {
+            json out = json::parse(force->details.dump());
+            out.erase("people");  // its own endpoint
+            if (!out.contains("id")) out["id"] = std::string(parts[1]);
+            if (!out.contains("name")) out["name"] = force->name;
+            return c.reply_live(out, force->data_version);
+        }
+        if (size == 3 && parts[2] == "people") return c.reply_live(detail_list(force->details, "people"), force->data_version);
         throw http_error(error_kind::not_found, "no API method at " + clip(path, 200));
     }
     if (method == "crime-categories" && size == 1) {
@@ -101,17 +110,24 @@ response handle_api(const request& req, std::string_view path, const query_param
             if (n.force == parts[0]) list.push_back({{"id", n.id}, {"name", n.name}});
         return c.reply(list);
     }
-    if (size == 2 || size == 3) {
-        const auto& n = snapshot.neighbourhoods[find_neighbourhood(snapshot, parts[0], parts[1])];
-        if (size == 2) return c.reply(neighbourhood_object(n));
-        if (parts[2] == "boundary") {
-            json list = json::array();
-            for (const auto& p : n.outer)
-                list.push_back({{"latitude", coordinate_text(p.y())}, {"longitude", coordinate_text(p.x())}});
-            return c.reply(list);
+    if (size == 2 || (size == 3 && parts[2] != "boundary")) {
+        // Read from the store: a team's edit shows at once.
+        auto db = store.acquire();
+        auto n = data::read_neighbourhood_details(*db, parts[0], parts[1]);
+        if (!n) {
+            find_neighbourhood(snapshot, parts[0], parts[1]);  // 404 naming the force or the neighbourhood
+            throw http_error(error_kind::not_found, "force '" + clip(parts[0]) + "' has no neighbourhood '" + clip(parts[1]) + "'");
         }
+        if (size == 2) return c.reply_live(neighbourhood_object(std::string(parts[1]), *n), n->data_version);
         if (parts[2] == "people" || parts[2] == "events" || parts[2] == "priorities")
-            return c.reply(detail_list(n.details, std::string(parts[2]).c_str()));
+            return c.reply_live(detail_list(n->details, std::string(parts[2]).c_str()), n->data_version);
+    }
+    if (size == 3 && parts[2] == "boundary") {
+        const auto& n = snapshot.neighbourhoods[find_neighbourhood(snapshot, parts[0], parts[1])];
+        json list = json::array();
+        for (const auto& p : n.outer)
+            list.push_back({{"latitude", coordinate_text(p.y())}, {"longitude", coordinate_text(p.x())}});
+        return c.reply(list);
     }
     throw http_error(error_kind::not_found, "no API method at " + clip(path, 200));
 }

@@ -1,6 +1,7 @@
 // The data.police.uk-compatible API: shapes against the real responses in
 // ../shared/data/police-uk/api-examples, and each edge behaviour on its own.
 
+#include "data/store.hpp"
 #include "server/api_fixtures.hpp"
 
 #include <boost/beast/http.hpp>
@@ -277,4 +278,43 @@ TEST_CASE("crimes-no-location gives a force's crimes without a location for a mo
     CHECK(call("/api/crimes-no-location?category=all-crime", http::status::bad_request)["message"].get<std::string>().starts_with(
         "force:"));
     call("/api/crimes-no-location?category=all-crime&force=atlantis", http::status::not_found);
+}
+
+TEST_CASE("a change to a force's or neighbourhood's details in the store shows at once, under a new ETag") {
+    temp_dir dir;
+    auto details = example("neighbourhood.json");
+    details["id"] = "NC04";
+    details["people"] = json::array({example("police-officer.json")});
+    write_file(dir.path() / "data" / "neighbourhoods" / "leicestershire" / "NC04.json", details.dump());
+    json forces = json::array({example("police-force.json")});
+    forces[0]["id"] = "leicestershire";
+    write_file(dir.path() / "data" / "forces.json", forces.dump());
+    import_paths(dir.file("store.sqlite"), {(dir.path() / "data").string()});
+    app_state state;
+    state.snapshot = data::load_snapshot(dir.file("store.sqlite"));
+    state.store = std::make_shared<data::store_readers>(dir.file("store.sqlite"));
+    auto call = [&](const std::string& target, const std::string& etag = "") {
+        request req{http::verb::get, target, 11};
+        if (!etag.empty()) req.set(http::field::if_none_match, etag);
+        return handle_request(req, state);
+    };
+    auto before = call("/api/leicestershire/NC04");
+    REQUIRE(before.result() == http::status::ok);
+    std::string etag(before[http::field::etag]);
+    CHECK(call("/api/leicestershire/NC04", etag).result() == http::status::not_modified);
+    CHECK(json::parse(call("/api/leicestershire/NC04/people").body()).size() == 1);
+    {
+        auto db = data::open_store_for_writing(dir.file("store.sqlite"));
+        data::Transaction change(db);
+        db.exec("UPDATE neighbourhoods SET details = json_set(details, '$.contact_details.telephone', '0300 123 4567', "
+                "'$.people', json('[]'))");
+        db.exec("UPDATE forces SET details = json_set(details, '$.telephone', '999 0000')");
+        data::bump_data_version(db);
+        change.commit();
+    }
+    auto after = call("/api/leicestershire/NC04", etag);
+    REQUIRE(after.result() == http::status::ok);  // not 304: the old ETag no longer matches
+    CHECK(json::parse(after.body())["contact_details"]["telephone"] == "0300 123 4567");
+    CHECK(json::parse(call("/api/leicestershire/NC04/people").body()).empty());
+    CHECK(json::parse(call("/api/forces/leicestershire").body())["telephone"] == "999 0000");
 }

@@ -1,0 +1,41 @@
+#include "data/published_details.hpp"
+
+namespace crimemap::data {
+
+namespace {
+
+std::int64_t data_version(Database& db) {
+    return db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
+}
+
+nlohmann::json parse_or_empty(const Statement& row, int column) {
+    if (row.is_null(column)) return nlohmann::json::object();
+    auto parsed = nlohmann::json::parse(row.column_text(column), nullptr, false);
+    return parsed.is_object() ? parsed : nlohmann::json::object();
+}
+
+}  // namespace
+
+std::optional<published_details> read_force_details(Database& db, std::string_view force) {
+    published_details out;
+    out.data_version = data_version(db);
+    Statement select(db, "SELECT name, details FROM forces WHERE id = ?");
+    select.bind(1, force);
+    if (!select.step()) return std::nullopt;
+    out.name = std::string(select.column_text(0));
+    out.details = parse_or_empty(select, 1);
+    return out;
+}
+
+std::optional<published_details> read_neighbourhood_details(Database& db, std::string_view force, std::string_view id) {
+    published_details out;
+    out.data_version = data_version(db);
+    Statement select(db, "SELECT coalesce(name, id), details FROM neighbourhoods WHERE force = ? AND id = ?");
+    select.bind(1, force).bind(2, id);
+    if (!select.step()) return std::nullopt;
+    out.name = std::string(select.column_text(0));
+    out.details = parse_or_empty(select, 1);
+    return out;
+}
+
+}  // namespace crimemap::data
