@@ -92,6 +92,20 @@ TEST_CASE("crimes-street-dates lists months newest first with the forces that pu
 
 TEST_CASE("a query string may start with an empty parameter") {
     CHECK(get_json("/api/crime-categories?&date=2016-06").size() > 1);
+    auto with_empty = get_json("/api/crimes-street/all-crime?&lat=51.5155&lng=-0.0922&date=2016-06");
+    CHECK_FALSE(with_empty.empty());
+    CHECK(with_empty == get_json("/api/crimes-street/all-crime?lat=51.5155&lng=-0.0922&date=2016-06"));
+}
+
+TEST_CASE("a missing or empty date means the latest month, for every dated method") {
+    const std::string at = "lat=51.5155&lng=-0.0922";
+    auto latest = get_json("/api/crimes-street/all-crime?" + at + "&date=2016-07");
+    REQUIRE_FALSE(latest.empty());
+    CHECK(get_json("/api/crimes-street/all-crime?" + at) == latest);
+    CHECK(get_json("/api/crimes-street/all-crime?" + at + "&date=") == latest);
+    CHECK(get_json("/api/crimes-at-location?" + at) == get_json("/api/crimes-at-location?" + at + "&date=2016-07"));
+    CHECK(get_json("/api/stops-force?force=metropolitan").empty());  // its only month is not the latest
+    CHECK(get_json("/api/summary?" + at)["month"] == "2016-07");
 }
 
 TEST_CASE("a GET URL longer than 4,094 characters is a 400") {
