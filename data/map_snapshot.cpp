@@ -2,6 +2,7 @@
 
 #include "data/detail/snapshot_parts.hpp"
 #include "data/detail/wkb.hpp"
+#include "data/months.hpp"
 #include "data/outcome_groups.hpp"
 #include "data/store.hpp"
 
@@ -119,6 +120,31 @@ outcome_rows load_outcome_rows(const std::string& store_path) {
     rows = {};
     detail::index_outcome_places(out.months, locations, out.by_place, out.place_locations);
     return out;
+}
+
+std::int32_t latest_month(const map_snapshot& s, std::uint64_t key) {
+    auto it = std::upper_bound(s.outcome_keys.begin(), s.outcome_keys.end(), key);
+    if (it == s.outcome_keys.begin() || *(it - 1) != key) return 0;
+    return s.outcome_months[static_cast<std::size_t>(it - s.outcome_keys.begin()) - 1];
+}
+
+// Sets each crime's outcome_month: a merge of the crimes in Crime ID order with the outcome
+// rows in key order, so no crime needs a search.
+void mark_outcome_months(map_snapshot& s) {
+    const auto& keys = s.outcome_keys;
+    std::size_t row = 0;
+    for (auto index : s.crimes_by_pid) {
+        auto key = leading_key(s.crime_pids[index]);
+        while (row < keys.size() && keys[row] < key) ++row;
+        if (row == keys.size()) break;
+        if (keys[row] != key) continue;
+        auto last = row;
+        while (last + 1 < keys.size() && keys[last + 1] == key) ++last;
+        s.crimes_by_location[index].outcome_month = month_number(s.outcome_months[last]);
+    }
+    for (const auto& [index, text] : s.other_pids)
+        if (auto month = latest_month(s, std::hash<std::string_view>{}(text)))
+            s.crimes_by_location[index].outcome_month = month_number(month);
 }
 
 }  // namespace
@@ -317,17 +343,20 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     }
     records = {};
     pids = {};
-    auto pid_index = std::async(std::launch::async, [&] { detail::index_crime_ids(*snapshot); });
+    // Beside the pyramid build: the Crime ID index, then each crime's latest outcome month.
+    auto pid_index = std::async(std::launch::async, [&] {
+        detail::index_crime_ids(*snapshot);
+        auto outcomes = outcome_rows_future.get();
+        snapshot->outcome_keys = std::move(outcomes.keys);
+        snapshot->outcome_months = std::move(outcomes.months);
+        snapshot->outcome_types = std::move(outcomes.types);
+        snapshot->outcomes_by_place = std::move(outcomes.by_place);
+        snapshot->outcome_place_locations = std::move(outcomes.place_locations);
+        mark_outcome_months(*snapshot);
+    });
     snapshot->crime_tiles = geo::crime_pyramid(points, std::move(entries));
     pid_index.get();
 
-    // Each crime's outcomes come from the outcomes files, looked up when it is shown.
-    auto outcomes = outcome_rows_future.get();
-    snapshot->outcome_keys = std::move(outcomes.keys);
-    snapshot->outcome_months = std::move(outcomes.months);
-    snapshot->outcome_types = std::move(outcomes.types);
-    snapshot->outcomes_by_place = std::move(outcomes.by_place);
-    snapshot->outcome_place_locations = std::move(outcomes.place_locations);
     std::unordered_map<std::int64_t, std::int32_t> neighbourhood_of_key;
     {
         std::vector<geo::multi_polygon> shapes;
@@ -402,25 +431,14 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     return snapshot;
 }
 
-namespace {
-std::int32_t latest_month(const map_snapshot& s, std::uint64_t key) {
-    auto it = std::upper_bound(s.outcome_keys.begin(), s.outcome_keys.end(), key);
-    if (it == s.outcome_keys.begin() || *(it - 1) != key) return 0;
-    return s.outcome_months[static_cast<std::size_t>(it - s.outcome_keys.begin()) - 1];
-}
-}  // namespace
-
 std::int32_t map_snapshot::outcome_month_of(std::string_view crime_id) const {
     if (crime_id.empty() || outcome_keys.empty()) return 0;
     return latest_month(*this, crime_id_key(crime_id));
 }
 
 std::int32_t map_snapshot::outcome_month(std::uint32_t index) const {
-    const auto& record = crimes_by_location[index];
-    if (record.pid_kind == 0 || outcome_keys.empty()) return 0;
-    std::uint64_t key = record.pid_kind == 1 ? leading_key(crime_pids[index])
-                                             : std::hash<std::string_view>{}(other_pids.at(index));
-    return latest_month(*this, key);
+    auto number = crimes_by_location[index].outcome_month;
+    return number ? month_of_number(number) : 0;
 }
 
 std::pair<std::size_t, std::size_t> map_snapshot::outcomes_of(std::string_view crime_id) const {

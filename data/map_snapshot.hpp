@@ -51,6 +51,9 @@ struct crime_record {
     std::uint8_t category = 0;       ///< index into map_snapshot::categories
     std::uint8_t pid_kind = 0;       ///< 0: no Crime ID, 1: 64 hex digits in crime_pids, 2: other text in other_pids
     std::uint16_t outcome = 0;       ///< index into map_snapshot::outcome_labels; 0: none
+    /// Month of the crime's latest outcomes-file row as months since 1900-01 plus one
+    /// (month_number); 0: none imported. Set at load, so answers need no lookup per crime.
+    std::uint16_t outcome_month = 0;
 };
 
 /// A stop and search with a location: enough to find it by month and place; the rest of
