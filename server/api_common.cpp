@@ -266,14 +266,27 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
             out += "{\"category\":";
             out += labels[c.outcome];
             out += ",\"date\":\"";
-            out += month ? data::month_text(month) : months[c.month];
+            if (month) {
+                char text[7] = {static_cast<char>('0' + month / 100000 % 10), static_cast<char>('0' + month / 10000 % 10),
+                                static_cast<char>('0' + month / 1000 % 10), static_cast<char>('0' + month / 100 % 10), '-',
+                                static_cast<char>('0' + month / 10 % 10), static_cast<char>('0' + month % 10)};
+                out.append(text, sizeof text);
+            } else {
+                out += months[c.month];
+            }
             out += "\"}";
         }
         out += ",\"persistent_id\":";
         if (c.pid_kind == 1) {
-            out += '"';
-            out += hex_id(s.crime_pids[index]);
-            out += '"';
+            static constexpr char hex[] = "0123456789abcdef";
+            auto at = out.size();
+            out.resize(at + 66);
+            out[at] = '"';
+            for (std::size_t b = 0; b < 32; ++b) {
+                out[at + 1 + 2 * b] = hex[s.crime_pids[index][b] >> 4];
+                out[at + 2 + 2 * b] = hex[s.crime_pids[index][b] & 15];
+            }
+            out[at + 65] = '"';
         } else {
             out += quoted(c.pid_kind == 2 ? std::string_view(s.other_pids.at(index)) : std::string_view());
         }
@@ -305,9 +318,16 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data:
             throw http_error(error_kind::too_many_results,
                              "more than 10,000 crimes match: ask for a smaller area or one category");
     }
-    std::sort(hits.begin(), hits.end(), [&](const auto& a, const auto& b) {
-        return s.crimes_by_location[a.second].id < s.crimes_by_location[b.second].id;
-    });
+    // By id: sorted with the ids beside them, not looked up per comparison.
+    struct keyed {
+        std::int64_t id;
+        std::pair<std::uint32_t, std::uint32_t> hit;
+    };
+    std::vector<keyed> by_id;
+    by_id.reserve(hits.size());
+    for (const auto& h : hits) by_id.push_back({s.crimes_by_location[h.second].id, h});
+    std::sort(by_id.begin(), by_id.end(), [](const keyed& a, const keyed& b) { return a.id < b.id; });
+    for (std::size_t i = 0; i < hits.size(); ++i) hits[i] = by_id[i].hit;
     return hits;
 }
 
