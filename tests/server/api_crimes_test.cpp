@@ -12,13 +12,6 @@ using namespace crimemap::test;
 
 namespace {
 
-double metres(double lat1, double lng1, double lat2, double lng2) {
-    const double r = 6371008.8, rad = 3.14159265358979323846 / 180;
-    double a = std::pow(std::sin((lat2 - lat1) * rad / 2), 2) +
-               std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lng2 - lng1) * rad / 2), 2);
-    return 2 * r * std::asin(std::sqrt(a));
-}
-
 std::multiset<std::string> crime_ids_of(const json& outcomes) {
     std::multiset<std::string> ids;
     for (const auto& o : outcomes) ids.insert(o["crime"]["persistent_id"].get<std::string>());
@@ -49,7 +42,7 @@ TEST_CASE("outcomes-at-location by point, polygon and location id returns exactl
     for (auto [lat, lng] : {std::pair{51.5155, -0.0922}, std::pair{51.52, -0.11}}) {
         std::multiset<std::string> expected;
         for (const auto& o : made)
-            if (metres(lat, lng, o.lat, o.lng) <= 1609.344) expected.insert(o.crime_id);
+            if (metres_between(lat, lng, o.lat, o.lng) <= 1609.344) expected.insert(o.crime_id);
         REQUIRE_FALSE(expected.empty());
         char at[96];
         std::snprintf(at, sizeof at, "lat=%.6f&lng=%.6f", lat, lng);

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -138,5 +139,13 @@ inline json get_json(const std::string& target, http::status expected = http::st
     return json::parse(res.body());
 }
 
+
+inline // Haversine on a sphere of the mean Earth radius, as docs/api.md says the server measures.
+double metres_between(double lat1, double lng1, double lat2, double lng2) {
+    const double r = 6371008.8, rad = 3.14159265358979323846 / 180;
+    double a = std::pow(std::sin((lat2 - lat1) * rad / 2), 2) +
+               std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lng2 - lng1) * rad / 2), 2);
+    return 2 * r * std::asin(std::sqrt(a));
+}
 
 }  // namespace crimemap::test

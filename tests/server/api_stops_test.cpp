@@ -27,13 +27,6 @@ std::vector<stop_row> located_stops() {
     return out;
 }
 
-double metres(double lat1, double lng1, double lat2, double lng2) {
-    const double r = 6371008.8, rad = 3.14159265358979323846 / 180;
-    double a = std::pow(std::sin((lat2 - lat1) * rad / 2), 2) +
-               std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lng2 - lng1) * rad / 2), 2);
-    return 2 * r * std::asin(std::sqrt(a));
-}
-
 std::size_t csv_rows(bool without_location_only) {
     std::ifstream in(shared_data("police-uk/metropolitan/2016-06/2016-06-metropolitan-stop-and-search.csv"));
     std::string line;
@@ -90,7 +83,7 @@ TEST_CASE("stops-street by point and polygon returns exactly the month's stops t
     for (const auto& centre : {stops[0], stops[stops.size() / 2]}) {
         std::set<std::string> expected;
         for (const auto& s : stops)
-            if (metres(centre.lat, centre.lng, s.lat, s.lng) <= 1609.344) expected.insert(std::to_string(s.id));
+            if (metres_between(centre.lat, centre.lng, s.lat, s.lng) <= 1609.344) expected.insert(std::to_string(s.id));
         char at[96];
         std::snprintf(at, sizeof at, "lat=%.7f&lng=%.7f", centre.lat, centre.lng);
         auto list = get_json(std::string("/api/stops-street?date=2016-06&") + at);
@@ -98,7 +91,7 @@ TEST_CASE("stops-street by point and polygon returns exactly the month's stops t
         for (const auto& s : list) {
             auto lat = std::stod(s["location"]["latitude"].get<std::string>());
             auto lng = std::stod(s["location"]["longitude"].get<std::string>());
-            CHECK(metres(centre.lat, centre.lng, lat, lng) <= 1609.344 + 0.2);  // shown to six decimals
+            CHECK(metres_between(centre.lat, centre.lng, lat, lng) <= 1609.344 + 0.2);  // shown to six decimals
         }
     }
     std::size_t in_box = 0;

@@ -20,15 +20,7 @@ using json = nlohmann::json;
 
 namespace {
 
-const app_state& state() {
-    static app_state s = [] {
-        app_state made;
-        made.snapshot = shared_generated_data().snapshot;
-        made.store = std::make_shared<data::store_readers>(shared_generated_data().db);
-        return made;
-    }();
-    return s;
-}
+const app_state& state() { return generated_app_state(); }
 
 json call(const std::string& target, http::status expected = http::status::ok) {
     request req{http::verb::get, target, 11};

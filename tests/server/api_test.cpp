@@ -131,14 +131,6 @@ std::vector<street_crime> crimes_of_month(int month) {
     return out;
 }
 
-// Haversine on a sphere of the mean Earth radius, as docs/api.md says the server measures.
-double metres_between(double lat1, double lng1, double lat2, double lng2) {
-    const double r = 6371008.8, rad = 3.14159265358979323846 / 180;
-    double a = std::pow(std::sin((lat2 - lat1) * rad / 2), 2) +
-               std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::pow(std::sin((lng2 - lng1) * rad / 2), 2);
-    return 2 * r * std::asin(std::sqrt(a));
-}
-
 std::set<std::int64_t> ids_of(const json& list) {
     std::set<std::int64_t> ids;
     for (const auto& c : list) ids.insert(c["id"].get<std::int64_t>());

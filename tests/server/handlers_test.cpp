@@ -15,15 +15,7 @@ namespace http = boost::beast::http;
 
 namespace {
 
-const app_state& state() {
-    static app_state s = [] {
-        app_state made;
-        made.snapshot = shared_generated_data().snapshot;
-        made.store = std::make_shared<data::store_readers>(shared_generated_data().db);
-        return made;
-    }();
-    return s;
-}
+const app_state& state() { return generated_app_state(); }
 
 response get(const std::string& target, std::initializer_list<std::pair<http::field, std::string>> headers = {},
              http::verb verb = http::verb::get) {

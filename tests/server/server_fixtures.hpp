@@ -4,6 +4,7 @@
 
 #include "data/generate.hpp"
 #include "data/map_snapshot.hpp"
+#include "server/handlers.hpp"
 #include "test_support.hpp"
 
 #include <sstream>
@@ -30,6 +31,17 @@ struct generated_data {
 inline generated_data& shared_generated_data() {
     static generated_data data;
     return data;
+}
+
+/// The server's state over the shared generated data.
+inline const server::app_state& generated_app_state() {
+    static server::app_state state = [] {
+        server::app_state made;
+        made.snapshot = shared_generated_data().snapshot;
+        made.store = std::make_shared<data::store_readers>(shared_generated_data().db);
+        return made;
+    }();
+    return state;
 }
 
 }  // namespace crimemap::test
