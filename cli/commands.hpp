@@ -12,5 +12,6 @@ int import_command(const arguments& args);
 int stats_command(const arguments& args);
 int generate_command(const arguments& args);
 int serve_command(const arguments& args);
+int user_command(const arguments& args);
 
 }  // namespace crimemap::cli

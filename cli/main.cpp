@@ -16,6 +16,7 @@ commands:
   stats     print what the store holds, as JSON
   generate  write synthetic data in data.police.uk's layouts
   serve     serve the map, tiles and API over HTTP
+  user      add, list or disable the accounts of admins, teams and Watch coordinators
 
 'crimemap <command> --help' describes a command's options.
 )";
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
         if (command == "stats") return crimemap::cli::stats_command(args);
         if (command == "generate") return crimemap::cli::generate_command(args);
         if (command == "serve") return crimemap::cli::serve_command(args);
+        if (command == "user") return crimemap::cli::user_command(args);
         std::cerr << "crimemap: unknown command '" << command << "'\n" << usage;
         return 2;
     } catch (const boost::program_options::error& error) {

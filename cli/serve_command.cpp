@@ -1,11 +1,17 @@
 #include "cli/options.hpp"
+#include "data/accounts.hpp"
 #include "data/map_snapshot.hpp"
+#include "data/store_writer.hpp"
+#include "data/watch.hpp"
 #include "server/handlers.hpp"
 #include "server/http_server.hpp"
 
 #include <malloc.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 namespace crimemap::cli {
 
@@ -26,15 +32,25 @@ int serve_command(const arguments& args) {
     std::string db, listen = "127.0.0.1:8080", public_url, web_root = CRIMEMAP_WEB_ROOT;
     int threads = 2;
     std::size_t cache_mb = 256;
+    bool insecure_cookies = false;
+    int retention_days = 365;
+    int session_idle = 30 * 60, session_max = 8 * 60 * 60;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
         ("threads", po::value(&threads)->default_value(threads), "worker threads")  //
         ("public-url", po::value(&public_url), "base URL for absolute links (TileJSON); default: from the Host header")  //
         ("web", po::value(&web_root)->default_value(web_root), "folder of the web app")  //
-        ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off");
+        ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off")  //
+        ("insecure-cookies", po::bool_switch(&insecure_cookies),
+         "send the session cookie without Secure, for plain http on localhost only")  //
+        ("retention-days", po::value(&retention_days)->default_value(retention_days),
+         "delete Watch messages older than this many days")  //
+        ("session-idle-seconds", po::value(&session_idle)->default_value(session_idle),
+         "a session ends after this long without a request")  //
+        ("session-max-seconds", po::value(&session_max)->default_value(session_max), "a session ends this long after sign-in");
     po::variables_map values;
-    if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL]",
+    if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL] [--insecure-cookies]",
                        options, values))
         return 0;
     auto colon = listen.rfind(':');
@@ -54,13 +70,55 @@ int serve_command(const arguments& args) {
     if (!public_url.empty() && !public_url.starts_with("http://") && !public_url.starts_with("https://"))
         throw po::error("--public-url must start with http:// or https://");
 
+    if (retention_days < 1) throw po::error("--retention-days must be at least 1");
+    if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
+
     server::app_state state;
+    // The write connection first: it brings a store of an older schema up to date.
+    state.writer = std::make_shared<data::store_writer>(db);
     state.snapshot = data::load_snapshot(db);
     state.store = std::make_shared<data::store_readers>(db);
     malloc_trim(0);  // hand the loader's temporary arrays back to the system
     state.public_url = public_url;
     state.web = server::static_files(web_root);
     state.tiles = std::make_shared<server::tile_cache>(cache_mb << 20);
+    state.sessions = std::make_shared<server::session_store>(
+        server::session_limits{std::chrono::seconds(session_idle), std::chrono::seconds(session_max)});
+    state.limits = std::make_shared<server::rate_limits>();
+    state.secure_cookies = !insecure_cookies;
+    state.form_secret = data::random_token();
+    // Watch messages past the retention period go at start and then every hour.
+    const auto retention = std::chrono::hours(24) * retention_days;
+    std::mutex purge_mutex;
+    std::condition_variable purge_wake;
+    bool stopping = false;
+    auto purge = [&] {
+        try {
+            auto removed = state.writer->run([&](data::Database& d) { return data::purge_watch_messages(d, retention); });
+            if (removed > 0) std::cerr << "deleted " << removed << " Watch messages older than " << retention_days << " days\n";
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: deleting old Watch messages failed: " << error.what() << '\n';
+        }
+    };
+    purge();  // before the first request
+    std::thread purger([&] {
+        std::unique_lock lock(purge_mutex);
+        while (!purge_wake.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) purge();
+    });
+    struct stop_purger {
+        std::mutex& mutex;
+        std::condition_variable& wake;
+        bool& stopping;
+        std::thread& thread;
+        ~stop_purger() {
+            {
+                std::lock_guard lock(mutex);
+                stopping = true;
+            }
+            wake.notify_all();
+            thread.join();
+        }
+    } stop_on_exit{purge_mutex, purge_wake, stopping, purger};
     const auto& s = *state.snapshot;
     std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
               << s.crimes_without_location << " without a location), " << s.months.size() << " months, "
@@ -68,7 +126,7 @@ int serve_command(const arguments& args) {
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
               << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state.web.size() << " web files\n";
     server::run_server(
-        config, [&state](const server::request& req) { return server::handle_request(req, state); },
+        config, [&state](const server::request& req, const std::string& client) { return server::handle_request(req, state, client); },
         [&](unsigned short port) {
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         });

@@ -412,20 +412,39 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     detail::build_places(db, *snapshot, location_lsoa);
     {
         std::vector<geo::multi_polygon> areas;
-        Statement select(db, "SELECT id, name, status, AsBinary(area) FROM watch_schemes WHERE area IS NOT NULL ORDER BY id");
+        std::vector<std::pair<geo::box, std::uint32_t>> boxes;
+        Statement select(db, "SELECT id, name, status, AsBinary(area), visibility FROM watch_schemes "
+                             "WHERE area IS NOT NULL ORDER BY id");
         while (select.step()) {
             auto index = static_cast<std::uint32_t>(snapshot->schemes.size());
-            snapshot->schemes.push_back({std::string(select.column_text(0)), std::string(select.column_text(1)),
-                                         std::string(select.column_text(2))});
+            scheme_info scheme{std::string(select.column_text(0)), std::string(select.column_text(1)),
+                               std::string(select.column_text(2)), {}, geo::lonlat(0, 0), std::string(select.column_text(4))};
             auto wkb = select.column_blob(3);
             if (auto point = detail::point_from_wkb(wkb)) {
                 snapshot->scheme_points.emplace_back(geo::to_world(point->x(), point->y()), index);
+                scheme.point = *point;
+                boxes.emplace_back(geo::box(*point, *point), index);
             } else {
-                areas.push_back(detail::multi_polygon_from_wkb(wkb));
+                scheme.area = detail::multi_polygon_from_wkb(wkb);
+                areas.push_back(scheme.area);
                 snapshot->scheme_area_owner.push_back(index);
+                double west = 180, south = 90, east = -180, north = -90;
+                for (const auto& polygon : scheme.area)
+                    for (const auto& p : polygon.outer()) {
+                        west = std::min(west, p.x());
+                        east = std::max(east, p.x());
+                        south = std::min(south, p.y());
+                        north = std::max(north, p.y());
+                    }
+                geo::box box(geo::lonlat(west, south), geo::lonlat(east, north));
+                scheme.point = geo::lonlat((box.min_corner().x() + box.max_corner().x()) / 2,
+                                           (box.min_corner().y() + box.max_corner().y()) / 2);
+                boxes.emplace_back(box, index);
             }
+            snapshot->schemes.push_back(std::move(scheme));
         }
         snapshot->scheme_areas = geo::polygon_tiles(areas);
+        snapshot->scheme_index = decltype(snapshot->scheme_index)(boxes.begin(), boxes.end());
     }
     snapshot->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return snapshot;

@@ -42,6 +42,9 @@ struct dataset_month {
 
 struct scheme_info {
     std::string id, name, status;
+    geo::multi_polygon area;  ///< WGS84; empty for a scheme drawn as a point
+    geo::lonlat point;        ///< a point scheme's place; for an area, its box's centre
+    std::string visibility;   ///< public or hidden
 };
 
 /// One crime with a location, as the API shows it.
@@ -158,6 +161,8 @@ struct map_snapshot {
     geo::polygon_tiles scheme_areas;             ///< ids index scheme_area_owner
     std::vector<std::uint32_t> scheme_area_owner;   ///< scheme index by area id
     std::vector<std::pair<geo::world_point, std::uint32_t>> scheme_points;  ///< point schemes
+    /// Every scheme's WGS84 box, for "which schemes cover or are near this point".
+    boost::geometry::index::rtree<std::pair<geo::box, std::uint32_t>, boost::geometry::index::rstar<16>> scheme_index;
 
     double load_seconds = 0;
 };

@@ -115,6 +115,52 @@ SELECT AddGeometryColumn('watch_schemes', 'area', 4326, 'GEOMETRY', 'XY');
 INSERT INTO meta VALUES ('data_version', '0');
 )sql";
 
+// Version 2: accounts, the audit log and Watch messages. Applied to a new store after the
+// first version's tables, and to a version 1 store when it is opened for writing.
+constexpr const char* schema_v2_sql = R"sql(
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'team', 'coordinator')),
+  force TEXT,                      -- a team's scope
+  neighbourhood TEXT,
+  password_hash TEXT,              -- argon2id PHC string; NULL until the owner sets one
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE user_schemes(user_id INTEGER NOT NULL, scheme_id TEXT NOT NULL, PRIMARY KEY (user_id, scheme_id)) WITHOUT ROWID;
+CREATE TABLE password_tokens(
+  token_hash TEXT PRIMARY KEY,     -- BLAKE2b of the one-time set-password token; the token itself is never kept
+  user_id INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL      -- Unix seconds
+) WITHOUT ROWID;
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,                -- UTC, ISO 8601
+  user_id INTEGER,
+  email TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  before TEXT,                     -- JSON
+  after TEXT,
+  outcome TEXT NOT NULL            -- allowed, denied, failed
+);
+CREATE TABLE watch_messages(
+  id INTEGER PRIMARY KEY,
+  scheme_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('join', 'message')),
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL,     -- Unix seconds
+  read_at INTEGER,
+  delete_token_hash TEXT NOT NULL  -- BLAKE2b of the applicant's own delete token
+);
+CREATE INDEX watch_messages_by_scheme ON watch_messages(scheme_id, created_at);
+ALTER TABLE watch_schemes ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'hidden'));
+)sql";
+
 void apply_connection_settings(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     // NORMAL keeps WAL commits atomic when the process dies; FULL is for messages (issue 5).
@@ -136,12 +182,20 @@ Database open_store_for_writing(const std::string& path) {
         if (db.query_int("SELECT InitSpatialMetadata(0, 'WGS84')") != 1)
             throw sqlite_error(path + ": SpatiaLite could not create its metadata tables");
         db.exec(schema_sql);
+        db.exec(schema_v2_sql);
         if (db.query_int("SELECT count(*) FROM geometry_columns") != 2)
             throw sqlite_error(path + ": SpatiaLite could not add the geometry columns");
         db.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(schema_version) + "')");
         tx.commit();
     } else {
         auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
+        if (version == 1) {  // everything kept; the new tables added in one transaction
+            Transaction tx(db);
+            db.exec(schema_v2_sql);
+            db.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+            tx.commit();
+            version = 2;
+        }
         if (version != schema_version)
             throw std::runtime_error(path + ": store has schema version " + std::to_string(version) +
                                      ", this build uses " + std::to_string(schema_version));

@@ -8,9 +8,10 @@
 namespace crimemap::data {
 
 /// The schema this build reads and writes; stored in meta('schema_version').
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 
-/// Opens the store for writing, creating the file and its schema when absent.
+/// Opens the store for writing, creating the file and its schema when absent, and bringing a
+/// store of an older schema up to this one (adding tables; nothing stored is changed).
 /// Loads SpatiaLite, turns on WAL and foreign-key-free fast settings for bulk work.
 /// Throws sqlite_error (cannot open, SpatiaLite missing) or std::runtime_error
 /// (the file holds a schema of another version).

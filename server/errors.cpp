@@ -16,8 +16,11 @@ struct error_entry {
     std::string_view code;
 };
 
-constexpr std::array<error_entry, 6> error_table{{
+constexpr std::array<error_entry, 9> error_table{{
     {error_kind::bad_request, http::status::bad_request, "bad-request"},
+    {error_kind::unauthorized, http::status::unauthorized, "unauthorized"},
+    {error_kind::forbidden, http::status::forbidden, "forbidden"},
+    {error_kind::too_many_requests, http::status::too_many_requests, "too-many-requests"},
     {error_kind::not_found, http::status::not_found, "not-found"},
     {error_kind::method_not_allowed, http::status::method_not_allowed, "method-not-allowed"},
     {error_kind::payload_too_large, http::status::payload_too_large, "payload-too-large"},
@@ -28,14 +31,17 @@ constexpr std::array<error_entry, 6> error_table{{
 
 }  // namespace
 
-response error_response(error_kind kind, std::string_view message, unsigned version, bool keep_alive) {
+response error_response(error_kind kind, std::string_view message, unsigned version, bool keep_alive,
+                        const field_errors& fields) {
     const error_entry* entry = &error_table.back();
     for (const auto& e : error_table)
         if (e.kind == kind) entry = &e;
     response res{entry->status, version};
     res.set(http::field::content_type, "application/json");
     res.keep_alive(keep_alive);
-    res.body() = nlohmann::json{{"error", entry->code}, {"message", message}}.dump();
+    nlohmann::json body{{"error", entry->code}, {"message", message}};
+    if (!fields.empty()) body["fields"] = fields;
+    res.body() = body.dump();
     res.prepare_payload();
     return res;
 }

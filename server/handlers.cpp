@@ -1,6 +1,9 @@
 #include "server/handlers.hpp"
 
 #include "server/api_handlers.hpp"
+#include "server/auth.hpp"
+#include "server/team_handlers.hpp"
+#include "server/watch_handlers.hpp"
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
 #include "server/query_string.hpp"
@@ -35,7 +38,8 @@ std::string placeholder_page(const data::map_snapshot& snapshot) {
            " neighbourhoods.</p>\n<p>Tiles: <a href=\"/tiles/crimes.json\">/tiles/crimes.json</a></p>\n</body>\n</html>\n";
 }
 
-// Host header → base URL, refusing anything that is not a plain host[:port].
+}  // namespace
+
 std::string base_url(const request& req, const app_state& state) {
     if (!state.public_url.empty()) return state.public_url;
     auto host = req[http::field::host];
@@ -47,14 +51,22 @@ std::string base_url(const request& req, const app_state& state) {
     return "http://" + std::string(h);
 }
 
-}  // namespace
-
-response handle_request(const request& req, const app_state& state) {
+response handle_request(const request& req, const app_state& state, const std::string& client) {
     try {
         auto [path, raw_query] = split_request_target(std::string_view(req.target().data(), req.target().size()));
-        const bool post_form = req.method() == http::verb::post && path.starts_with("/api/crimes-street/");
-        if (req.method() != http::verb::get && req.method() != http::verb::head && !post_form)
-            throw http_error(error_kind::method_not_allowed, "only GET and HEAD are served here");
+        const auto verb = req.method();
+        const bool read = verb == http::verb::get || verb == http::verb::head;
+        if (path.starts_with("/auth/")) return handle_auth(req, path, state, client);
+        if (path.starts_with("/api/watch/")) return handle_watch(req, path, query_parameters(raw_query), state, client);
+        if (verb == http::verb::put && path.starts_with("/api/")) {
+            // PUT /api/{force}/{neighbourhood}/{contact_details|people|priorities|events}
+            auto parts = split_nonempty(path.substr(5), '/');
+            if (parts.size() == 3 && (parts[2] == "contact_details" || parts[2] == "people" || parts[2] == "priorities" ||
+                                      parts[2] == "events"))
+                return handle_team_edit(req, parts[0], parts[1], parts[2], state);
+        }
+        const bool post_form = verb == http::verb::post && path.starts_with("/api/crimes-street/");
+        if (!read && !post_form) throw http_error(error_kind::method_not_allowed, "only GET and HEAD are served here");
         const auto& snapshot = *state.snapshot;
         if (path == "/healthz") return text(http::status::ok, "ok\n", "text/plain; charset=utf-8", req);
         if (path.starts_with("/api/")) {
@@ -79,7 +91,7 @@ response handle_request(const request& req, const app_state& state) {
             return text(http::status::ok, placeholder_page(snapshot), "text/html; charset=utf-8", req);
         throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 200)));
     } catch (const http_error& error) {
-        return error_response(error.kind(), error.what(), req.version(), req.keep_alive());
+        return error_response(error.kind(), error.what(), req.version(), req.keep_alive(), error.fields());
     } catch (const std::exception& error) {
         // The caller sees only "internal error"; the operator needs the cause.
         // The path only: a query string may hold what a resident typed (a postcode).

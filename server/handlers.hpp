@@ -3,7 +3,10 @@
 
 #include "data/map_snapshot.hpp"
 #include "data/store_readers.hpp"
+#include "data/store_writer.hpp"
 #include "server/http.hpp"
+#include "server/rate_limits.hpp"
+#include "server/sessions.hpp"
 #include "server/static_files.hpp"
 #include "server/tile_cache.hpp"
 
@@ -19,9 +22,19 @@ struct app_state {
     std::string public_url;  ///< base of absolute URLs; empty: taken from the Host header
     static_files web;
     std::shared_ptr<tile_cache> tiles;  ///< may be null: no cache
+    std::shared_ptr<data::store_writer> writer;  ///< the one write connection (sign-in, edits, messages)
+    std::shared_ptr<session_store> sessions;
+    std::shared_ptr<rate_limits> limits;
+    bool secure_cookies = true;  ///< false only for plain-http use on localhost (--insecure-cookies)
+    std::string form_secret;     ///< random at start: keys the public forms' tokens
 };
 
-/// Routes one request. Never throws: failures become JSON error responses by the error table.
-response handle_request(const request& req, const app_state& state);
+/// The server's own origin ("http://host:port"): --public-url, else from the Host header.
+/// 400 for a Host header that is not a plain host[:port].
+std::string base_url(const request& req, const app_state& state);
+
+/// Routes one request from `client` (an IP address, "" when unknown). Never throws: failures
+/// become JSON error responses by the error table.
+response handle_request(const request& req, const app_state& state, const std::string& client = "");
 
 }  // namespace crimemap::server

@@ -27,7 +27,11 @@ namespace {
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket socket, const server_config& config, const handler& handle, std::atomic<std::size_t>& open)
-        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open) {}
+        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open) {
+        beast::error_code ec;
+        auto peer = stream_.socket().remote_endpoint(ec);
+        if (!ec) client_ = peer.address().to_string();
+    }
     ~session() { --open_; }
 
     void start() {
@@ -61,7 +65,7 @@ private:
         request req = parser_->release();
         response res;
         try {
-            res = handle_(req);
+            res = handle_(req, client_);
         } catch (const std::exception& error) {
             std::cerr << "crimemap: internal error: " << error.what() << '\n';
             res = error_response(error_kind::internal, "internal error", req.version(), false);
@@ -95,6 +99,7 @@ private:
     const server_config& config_;
     const handler& handle_;
     std::atomic<std::size_t>& open_;
+    std::string client_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<response> response_;

@@ -20,7 +20,8 @@ struct server_config {
     int read_timeout_seconds = 30;         ///< per request, including an idle keep-alive wait
 };
 
-using handler = std::function<response(const request&)>;
+/// Answers one request; `client` is the peer's IP address as text.
+using handler = std::function<response(const request&, const std::string& client)>;
 
 /// Serves until SIGINT or SIGTERM, then returns after in-flight responses are written.
 /// `on_listening` is called once the socket accepts (with the bound port).

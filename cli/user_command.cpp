@@ -1,0 +1,123 @@
+#include "cli/options.hpp"
+#include "data/accounts.hpp"
+#include "data/store.hpp"
+
+#include <iostream>
+#include <iterator>
+
+namespace crimemap::cli {
+
+namespace {
+
+constexpr auto link_lifetime = std::chrono::hours(72);
+
+std::string scope_text(const data::user& u) {
+    if (u.kind == data::role::team) return u.force + "/" + u.neighbourhood;
+    if (u.kind == data::role::coordinator) {
+        std::string out;
+        for (const auto& s : u.schemes) out += (out.empty() ? "" : ",") + s;
+        return out;
+    }
+    return "-";
+}
+
+int add(const arguments& args) {
+    po::options_description options("user add options");
+    std::string db, email, role_text, force, neighbourhood, base_url = "http://127.0.0.1:8080";
+    std::vector<std::string> schemes;
+    bool password_stdin = false;
+    options.add_options()                                                                    //
+        ("db", po::value(&db)->required(), "the store (SQLite file)")                        //
+        ("email", po::value(&email)->required(), "the person's email address; they sign in with it")  //
+        ("role", po::value(&role_text)->required(), "admin, team or coordinator")            //
+        ("force", po::value(&force), "a team's force id")                                    //
+        ("neighbourhood", po::value(&neighbourhood), "a team's neighbourhood id")            //
+        ("scheme", po::value(&schemes)->composing(), "a coordinator's Watch scheme id (repeat for more)")  //
+        ("password-stdin", po::bool_switch(&password_stdin), "read the password from standard input instead of printing a link")  //
+        ("public-url", po::value(&base_url)->default_value(base_url), "where the server is reached, for the link");
+    po::variables_map values;
+    if (!parse_options(args,
+                       "crimemap user add --db FILE --email E --role admin|team|coordinator "
+                       "[--force F --neighbourhood N | --scheme ID...] [--password-stdin]",
+                       options, values))
+        return 0;
+    auto role = data::parse_role(role_text);
+    if (!role) throw po::error("--role wants admin, team or coordinator, not '" + role_text + "'");
+    std::string password;
+    if (password_stdin) {
+        password.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+        if (auto problem = data::password_problem(password); !problem.empty())
+            throw po::error("the password from standard input " + problem);
+    }
+    auto store = data::open_store_for_writing(db);
+    data::user u;
+    u.email = email;
+    u.kind = *role;
+    u.force = force;
+    u.neighbourhood = neighbourhood;
+    u.schemes = schemes;
+    std::int64_t id = 0;
+    try {
+        id = data::add_user(store, u);
+    } catch (const data::account_error& error) {
+        throw po::error(error.what());
+    }
+    data::audit(store, {std::nullopt, "operator", "user add", email, "", std::string(data::role_name(*role)) + " " + scope_text(u), "allowed"});
+    if (password_stdin) {
+        data::set_password_hash(store, id, data::hash_password(password));
+        std::cout << "added " << email << " (" << data::role_name(*role) << ") with the password given\n";
+        return 0;
+    }
+    while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+    auto token = data::create_password_token(store, id, link_lifetime);
+    std::cout << "added " << email << " (" << data::role_name(*role) << "); they set their password within 72 hours at\n"
+              << base_url << "/auth/set-password?token=" << token << '\n';
+    return 0;
+}
+
+int list(const arguments& args) {
+    po::options_description options("user list options");
+    std::string db;
+    options.add_options()("db", po::value(&db)->required(), "the store (SQLite file)");
+    po::variables_map values;
+    if (!parse_options(args, "crimemap user list --db FILE", options, values)) return 0;
+    auto store = data::open_store_for_writing(db);
+    for (const auto& u : data::list_users(store))
+        std::cout << u.email << '\t' << data::role_name(u.kind) << '\t' << scope_text(u) << '\t'
+                  << (u.disabled ? "disabled" : u.has_password ? "active" : "no password yet") << '\n';
+    return 0;
+}
+
+int disable(const arguments& args) {
+    po::options_description options("user disable options");
+    std::string db, email;
+    options.add_options()("db", po::value(&db)->required(), "the store (SQLite file)")  //
+        ("email", po::value(&email)->required(), "the account's email address");
+    po::variables_map values;
+    if (!parse_options(args, "crimemap user disable --db FILE --email E", options, values)) return 0;
+    auto store = data::open_store_for_writing(db);
+    if (!data::disable_user(store, email)) throw po::error("--email: no account " + email);
+    data::audit(store, {std::nullopt, "operator", "user disable", email, "", "", "allowed"});
+    std::cout << "disabled " << email << "; their sessions end at their next request\n";
+    return 0;
+}
+
+}  // namespace
+
+int user_command(const arguments& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << "usage: crimemap user add|list|disable --db FILE ...\n\n"
+                     "  add      create an account and print its one-time set-password link\n"
+                     "  list     list the accounts\n"
+                     "  disable  stop an account from signing in\n";
+        return args.empty() ? 2 : 0;
+    }
+    arguments rest(args.begin() + 1, args.end());
+    if (args[0] == "add") return add(rest);
+    if (args[0] == "list") return list(rest);
+    if (args[0] == "disable") return disable(rest);
+    throw po::error("unknown user command '" + args[0] + "'; want add, list or disable");
+}
+
+}  // namespace crimemap::cli

@@ -1,0 +1,225 @@
+#include "server/auth.hpp"
+
+#include "data/accounts.hpp"
+#include "server/errors.hpp"
+#include "server/forms.hpp"
+#include "server/query_string.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <cctype>
+
+namespace crimemap::server {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string header(const request& req, http::field field) {
+    auto value = req[field];
+    return std::string(value.data(), value.size());
+}
+
+// The session token from the Cookie header; "" when absent.
+std::string cookie_token(const request& req) {
+    auto cookie_header = req[http::field::cookie];
+    std::string_view cookies(cookie_header.data(), cookie_header.size());
+    for (auto part : split_nonempty(cookies, ';')) {
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        if (part.starts_with(session_cookie) && part.size() > session_cookie.size() && part[session_cookie.size()] == '=')
+            return std::string(part.substr(session_cookie.size() + 1));
+    }
+    return {};
+}
+
+std::string cookie_value(const app_state& state, const std::string& token, bool clear) {
+    std::string out = std::string(session_cookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+    if (clear) out += "; Max-Age=0";
+    if (state.secure_cookies) out += "; Secure";
+    return out;
+}
+
+response json_answer(const request& req, http::status status, const nlohmann::json& body) {
+    response res{status, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.body() = body.dump();
+    res.prepare_payload();
+    return res;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+nlohmann::json me_json(const signed_in& who) {
+    return {{"email", who.user.email},
+            {"role", data::role_name(who.user.kind)},
+            {"scope", scope_json(who.user)},
+            {"csrf_token", who.csrf_token}};
+}
+
+constexpr const char* login_failed = "the email address or password is not right";
+
+response login(const request& req, const app_state& state, const std::string& client) {
+    require_same_origin(req, state);
+    auto fields = read_body_fields(req);
+    auto email = fields["email"], password = fields["password"];
+    if (email.empty() || password.empty())
+        throw http_error(error_kind::bad_request, "give email and password",
+                         {{"email", email.empty() ? "Enter your email address" : ""},
+                          {"password", password.empty() ? "Enter your password" : ""}});
+    const auto account_key = lower(email);
+    if (!state.limits->login_per_address.allows(client) || !state.limits->login_per_account.allows(account_key))
+        throw http_error(error_kind::too_many_requests, "too many failed sign-in attempts: try again in 15 minutes");
+    auto found = state.writer->run([&](data::Database& db) { return data::find_user_by_email(db, email); });
+    bool ok = false;
+    if (found && !found->first.disabled && !found->second.empty()) {
+        ok = data::verify_password(found->second, password);
+    } else {
+        data::verify_nothing(password);  // the same time as a wrong password
+    }
+    if (!ok) {
+        state.limits->login_per_address.record(client);
+        state.limits->login_per_account.record(account_key);
+        state.writer->run([&](data::Database& db) {
+            data::audit(db, {found ? std::optional(found->first.id) : std::nullopt, email, "login", "", "", "", "failed"});
+        });
+        throw http_error(error_kind::unauthorized, login_failed);
+    }
+    state.limits->login_per_account.clear(account_key);
+    auto [token, s] = state.sessions->create(found->first.id);
+    state.writer->run([&](data::Database& db) {
+        data::audit(db, {found->first.id, found->first.email, "login", "", "", "", "allowed"});
+    });
+    signed_in who{found->first, s.csrf_token};
+    auto res = json_answer(req, http::status::ok,
+                           {{"role", data::role_name(who.user.kind)}, {"scope", scope_json(who.user)}, {"csrf_token", s.csrf_token}});
+    res.set(http::field::set_cookie, cookie_value(state, token, false));
+    return res;
+}
+
+response logout(const request& req, const app_state& state) {
+    auto who = find_session(req, state);
+    if (who) {
+        require_csrf(req, state, *who);
+        state.sessions->end(cookie_token(req));
+    }
+    response res{http::status::no_content, req.version()};
+    res.set(http::field::set_cookie, cookie_value(state, "", true));
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
+// The page a set-password link opens: a plain form that works with password managers.
+response set_password_page(const request& req, const query_parameters& query) {
+    std::string token;
+    for (char c : query.get("token").value_or(""))
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') token += c;  // base64url only
+    response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "text/html; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.set("Referrer-Policy", "no-referrer");  // the token stays out of other sites' logs
+    res.keep_alive(req.keep_alive());
+    res.body() =
+        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+        "content=\"width=device-width, initial-scale=1\"><title>Set your password - crimemap</title></head>\n<body>\n"
+        "<main>\n<h1>Set your password</h1>\n<p>Use at least 12 characters. A long phrase is good; a password "
+        "manager is better.</p>\n<form method=\"post\" action=\"/auth/set-password\">\n"
+        "<input type=\"hidden\" name=\"token\" value=\"" + token + "\">\n"
+        "<label for=\"password\">New password</label>\n"
+        "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"12\" "
+        "maxlength=\"128\" required>\n<button type=\"submit\">Set password</button>\n</form>\n</main>\n</body>\n</html>\n";
+    res.prepare_payload();
+    return res;
+}
+
+response set_password(const request& req, const app_state& state) {
+    require_same_origin(req, state);
+    auto fields = read_body_fields(req);
+    if (auto problem = data::password_problem(fields["password"]); !problem.empty())
+        throw http_error(error_kind::bad_request, "the password cannot be used", {{"password", "Password " + problem}});
+    auto hash = data::hash_password(fields["password"]);
+    auto user_id = state.writer->run([&](data::Database& db) -> std::optional<std::int64_t> {
+        auto id = data::use_password_token(db, fields["token"]);
+        if (!id) return std::nullopt;
+        auto u = data::find_user(db, *id);
+        if (!u || u->disabled) return std::nullopt;
+        data::set_password_hash(db, *id, hash);
+        data::audit(db, {*id, u->email, "set password", "", "", "", "allowed"});
+        return id;
+    });
+    if (!user_id)
+        throw http_error(error_kind::bad_request, "this link is not valid or has expired: ask for a new one",
+                         {{"token", "This link is not valid or has expired"}});
+    state.sessions->end_all(*user_id);
+    return json_answer(req, http::status::ok, {{"password_set", true}});
+}
+
+}  // namespace
+
+nlohmann::json scope_json(const data::user& u) {
+    switch (u.kind) {
+        case data::role::team: return {{"force", u.force}, {"neighbourhood", u.neighbourhood}};
+        case data::role::coordinator: return {{"schemes", u.schemes}};
+        case data::role::admin: break;
+    }
+    return nlohmann::json::object();
+}
+
+std::optional<signed_in> find_session(const request& req, const app_state& state) {
+    auto token = cookie_token(req);
+    if (token.empty() || !state.sessions) return std::nullopt;
+    auto s = state.sessions->find(token);
+    if (!s) return std::nullopt;
+    auto u = state.writer->run([&](data::Database& db) { return data::find_user(db, s->user_id); });
+    if (!u || u->disabled) return std::nullopt;
+    return signed_in{*u, s->csrf_token};
+}
+
+signed_in require_session(const request& req, const app_state& state) {
+    auto who = find_session(req, state);
+    if (!who) throw http_error(error_kind::unauthorized, "sign in first");
+    return *who;
+}
+
+void require_same_origin(const request& req, const app_state& state) {
+    auto origin = header(req, http::field::origin);
+    std::string own = base_url(req, state);
+    // Behind a TLS proxy without --public-url the browser's origin is https://host.
+    bool same = !origin.empty() && (origin == own || (state.public_url.empty() && own.starts_with("http://") &&
+                                                        origin == "https://" + own.substr(7)));
+    if (!same) throw http_error(error_kind::forbidden, "this request must come from this site (Origin " +
+                                                           (origin.empty() ? std::string("missing") : origin.substr(0, 80)) + ")");
+}
+
+void require_csrf(const request& req, const app_state& state, const signed_in& who, std::string_view form_token) {
+    require_same_origin(req, state);
+    auto csrf_header = req["X-CSRF-Token"];
+    std::string token(csrf_header.data(), csrf_header.size());
+    if (token.empty()) token = std::string(form_token);
+    if (token.empty() || token != who.csrf_token)
+        throw http_error(error_kind::forbidden, "the CSRF token is missing or wrong: reload the page");
+}
+
+response handle_auth(const request& req, std::string_view path, const app_state& state, const std::string& client) {
+    const auto verb = req.method();
+    if (path == "/auth/login" && verb == http::verb::post) return login(req, state, client);
+    if (path == "/auth/logout" && verb == http::verb::post) return logout(req, state);
+    if (path == "/auth/me" && (verb == http::verb::get || verb == http::verb::head))
+        return json_answer(req, http::status::ok, me_json(require_session(req, state)));
+    if (path == "/auth/set-password" && (verb == http::verb::get || verb == http::verb::head))
+        return set_password_page(req, query_parameters(split_request_target(std::string_view(req.target().data(), req.target().size())).query));
+    if (path == "/auth/set-password" && verb == http::verb::post) return set_password(req, state);
+    if (path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path == "/auth/set-password")
+        throw http_error(error_kind::method_not_allowed, "not a method this path answers");
+    throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 100)));
+}
+
+}  // namespace crimemap::server

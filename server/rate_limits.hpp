@@ -1,0 +1,42 @@
+#pragma once
+// Counting limits in memory: at most `limit` events per key in a sliding window. Used for
+// failed logins (per account and per address) and Watch messages (per address and per scheme).
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace crimemap::server {
+
+class rate_limit {
+public:
+    using clock = std::chrono::steady_clock;
+    rate_limit(std::size_t limit, std::chrono::seconds window) : limit_(limit), window_(window) {}
+
+    /// True while the key has had fewer than `limit` events in the window.
+    bool allows(const std::string& key);
+    /// Counts one event for the key.
+    void record(const std::string& key);
+    /// Forgets the key's events (a successful login clears its failures).
+    void clear(const std::string& key);
+
+private:
+    void prune(std::deque<clock::time_point>& events, clock::time_point now) const;
+    std::size_t limit_;
+    std::chrono::seconds window_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::deque<clock::time_point>> events_;
+};
+
+/// The server's limits, one place to read them.
+struct rate_limits {
+    rate_limit login_per_account{5, std::chrono::minutes(15)};
+    rate_limit login_per_address{20, std::chrono::minutes(15)};
+    rate_limit messages_per_address{10, std::chrono::minutes(10)};
+    rate_limit messages_per_scheme{30, std::chrono::hours(1)};
+};
+
+}  // namespace crimemap::server

@@ -1,0 +1,49 @@
+#pragma once
+// Signed-in sessions, kept in memory: a session's token is 256 random bits that only the
+// browser holds (the server keeps its hash); it ends on logout, after 30 idle minutes, after
+// 8 hours, or when the server restarts.
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace crimemap::server {
+
+struct session_limits {
+    std::chrono::seconds idle{30 * 60};
+    std::chrono::seconds absolute{8 * 60 * 60};
+};
+
+struct session {
+    std::int64_t user_id = 0;
+    std::string csrf_token;  ///< sent back on every state-changing request
+    std::chrono::steady_clock::time_point created, last_seen;
+};
+
+class session_store {
+public:
+    using clock = std::chrono::steady_clock;
+    explicit session_store(session_limits limits = {}) : limits_(limits) {}
+
+    /// A new session for the account: its token (for the cookie) and the session.
+    std::pair<std::string, session> create(std::int64_t user_id);
+    /// The live session of a token, touched; nullopt when unknown, idle too long or too old.
+    std::optional<session> find(const std::string& token);
+    void end(const std::string& token);
+    /// Ends every session of an account (disabled, or its password changed).
+    void end_all(std::int64_t user_id);
+    /// For tests: moves the store's clock on.
+    void advance(std::chrono::seconds by);
+
+private:
+    [[nodiscard]] clock::time_point now() const { return clock::now() + skew_; }
+    session_limits limits_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, session> sessions_;  // by token hash
+    clock::duration skew_{};
+};
+
+}  // namespace crimemap::server

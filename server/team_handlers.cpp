@@ -1,0 +1,167 @@
+#include "server/team_handlers.hpp"
+
+#include "data/accounts.hpp"
+#include "data/store.hpp"
+#include "server/auth.hpp"
+#include "server/errors.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include <array>
+
+namespace crimemap::server {
+
+namespace http = boost::beast::http;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::array<std::string_view, 16> contact_keys{"email",    "telephone", "mobile",      "fax",
+                                                         "web",      "address",   "facebook",    "twitter",
+                                                         "youtube",  "myspace",   "bebo",        "flickr",
+                                                         "google-plus", "forum",  "e-messaging", "rss"};
+constexpr std::size_t max_items = 200, max_short = 200, max_long = 5000;
+
+[[noreturn]] void bad(const std::string& field, const std::string& message) {
+    throw http_error(error_kind::bad_request, field + ": " + message, {{field, message}});
+}
+
+void check_text(const json& object, const std::string& key, const std::string& where, bool required,
+                std::size_t max_length) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        if (required) bad(where + "." + key, "is required");
+        return;
+    }
+    if (!it->is_string()) bad(where + "." + key, "must be text");
+    const auto& text = it->get_ref<const std::string&>();
+    if (required && text.empty()) bad(where + "." + key, "is required");
+    if (text.size() > max_length) bad(where + "." + key, "must be at most " + std::to_string(max_length) + " characters");
+}
+
+// "2024-09-01T10:00:00" or "2024-09-01", as the API's dates are written.
+void check_date(const json& object, const std::string& key, const std::string& where) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return;
+    if (!it->is_string()) bad(where + "." + key, "must be a date like 2024-09-01T10:00:00");
+    const auto& t = it->get_ref<const std::string&>();
+    auto digits = [&](std::size_t from, std::size_t n) {
+        for (std::size_t i = from; i < from + n; ++i)
+            if (i >= t.size() || t[i] < '0' || t[i] > '9') return false;
+        return true;
+    };
+    bool ok = t.size() >= 10 && digits(0, 4) && t[4] == '-' && digits(5, 2) && t[7] == '-' && digits(8, 2) &&
+              (t.size() == 10 || (t.size() == 19 && t[10] == 'T' && digits(11, 2) && t[13] == ':' && digits(14, 2) &&
+                                  t[16] == ':' && digits(17, 2)));
+    if (!ok) bad(where + "." + key, "must be a date like 2024-09-01T10:00:00");
+}
+
+void check_only(const json& object, std::initializer_list<std::string_view> allowed, const std::string& where) {
+    for (const auto& [key, value] : object.items())
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            bad(where + "." + key, "is not a field here");
+}
+
+void check_contact_details(const json& value, const std::string& where) {
+    if (!value.is_object()) bad(where, "must be an object of contact details");
+    for (const auto& [key, item] : value.items()) {
+        if (!is_contact_key(key)) bad(where + "." + key, "is not a contact detail data.police.uk knows");
+        if (!item.is_string() && !item.is_null()) bad(where + "." + key, "must be text");
+        if (item.is_string() && item.get_ref<const std::string&>().size() > max_short * 2)
+            bad(where + "." + key, "must be at most " + std::to_string(max_short * 2) + " characters");
+    }
+}
+
+void check_list(const json& value, std::string_view part) {
+    if (!value.is_array()) bad(std::string(part), "must be a JSON array");
+    if (value.size() > max_items) bad(std::string(part), "may hold at most " + std::to_string(max_items) + " items");
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto& item = value[i];
+        std::string where = std::string(part) + "[" + std::to_string(i) + "]";
+        if (!item.is_object()) bad(where, "must be an object");
+        if (part == "people") {
+            check_only(item, {"name", "rank", "bio", "contact_details"}, where);
+            check_text(item, "name", where, true, max_short);
+            check_text(item, "rank", where, false, max_short);
+            check_text(item, "bio", where, false, max_long);
+            if (item.contains("contact_details") && !item["contact_details"].is_null())
+                check_contact_details(item["contact_details"], where + ".contact_details");
+        } else if (part == "priorities") {
+            check_only(item, {"issue", "issue-date", "action", "action-date"}, where);
+            check_text(item, "issue", where, true, max_long);
+            check_text(item, "action", where, false, max_long);
+            check_date(item, "issue-date", where);
+            check_date(item, "action-date", where);
+        } else {  // events
+            check_only(item, {"title", "type", "description", "address", "start_date", "end_date", "contact_details"}, where);
+            check_text(item, "title", where, true, max_short);
+            check_text(item, "type", where, false, max_short);
+            check_text(item, "description", where, false, max_long);
+            check_text(item, "address", where, false, max_short * 2);
+            check_date(item, "start_date", where);
+            check_date(item, "end_date", where);
+            if (item.contains("contact_details") && !item["contact_details"].is_null())
+                check_contact_details(item["contact_details"], where + ".contact_details");
+        }
+    }
+}
+
+}  // namespace
+
+bool is_contact_key(std::string_view key) {
+    return std::find(contact_keys.begin(), contact_keys.end(), key) != contact_keys.end();
+}
+
+response handle_team_edit(const request& req, std::string_view force, std::string_view neighbourhood,
+                          std::string_view part, const app_state& state) {
+    auto who = require_session(req, state);
+    require_csrf(req, state, who);
+    const std::string target = std::string(force) + "/" + std::string(neighbourhood);
+    const std::string action = "PUT " + std::string(part);
+    bool allowed = who.user.kind == data::role::admin ||
+                   (who.user.kind == data::role::team && who.user.force == force && who.user.neighbourhood == neighbourhood);
+    if (!allowed) {
+        state.writer->run([&](data::Database& db) { data::audit(db, {who.user.id, who.user.email, action, target, "", "", "denied"}); });
+        throw http_error(error_kind::forbidden, "your account may not change " + target.substr(0, 120));
+    }
+    auto type = req[http::field::content_type];
+    if (!std::string_view(type.data(), type.size()).starts_with("application/json"))
+        throw http_error(error_kind::bad_request, "send the new " + std::string(part) + " as JSON (application/json)");
+    auto value = json::parse(req.body(), nullptr, false);
+    if (value.is_discarded()) throw http_error(error_kind::bad_request, "the body is not JSON");
+    if (part == "contact_details") {
+        check_contact_details(value, "contact_details");
+    } else {
+        check_list(value, part);
+    }
+    bool found = state.writer->run([&](data::Database& db) {
+        data::Transaction tx(db);
+        data::Statement select(db, "SELECT key, details FROM neighbourhoods WHERE force = ? AND id = ?");
+        select.bind(1, force).bind(2, neighbourhood);
+        if (!select.step()) return false;
+        auto key = select.column_int(0);
+        json details = select.is_null(1) ? json::object() : json::parse(select.column_text(1), nullptr, false);
+        select.reset();
+        if (!details.is_object()) details = json::object();
+        json before = details.contains(std::string(part)) ? details[std::string(part)] : json(nullptr);
+        details[std::string(part)] = value;
+        data::Statement update(db, "UPDATE neighbourhoods SET details = ? WHERE key = ?");
+        update.bind(1, details.dump()).bind(2, key);
+        update.run();
+        data::bump_data_version(db);
+        data::audit(db, {who.user.id, who.user.email, action, target, before.dump(), value.dump(), "allowed"});
+        tx.commit();
+        return true;
+    });
+    if (!found) throw http_error(error_kind::not_found, "force '" + std::string(force.substr(0, 60)) +
+                                                            "' has no neighbourhood '" + std::string(neighbourhood.substr(0, 60)) + "'");
+    response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.body() = value.dump();
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace crimemap::server
