@@ -77,10 +77,13 @@ std::uint64_t crime_id_key(std::string_view text) {
     return std::hash<std::string_view>{}(text);
 }
 
+// The load reads whole tables once: mapping the file saves copying every page through read().
+void map_for_scanning(Database& db) { db.exec("PRAGMA mmap_size=68719476736"); }
+
 // Every outcomes-file row with a Crime ID, sorted by key and month.
 struct outcome_rows {
     std::vector<std::uint64_t> keys;
-    std::vector<std::int32_t> months;
+    std::vector<std::uint16_t> months;  // month_number
     std::vector<std::uint16_t> types;
     std::vector<std::uint32_t> by_place, place_locations;
 };
@@ -88,6 +91,7 @@ struct outcome_rows {
 // Read on its own connection and thread while the crimes load.
 outcome_rows load_outcome_rows(const std::string& store_path) {
     auto db = open_store_for_reading(store_path, false);
+    map_for_scanning(db);
     struct row {
         std::uint64_t key;
         std::int32_t month;
@@ -95,6 +99,7 @@ outcome_rows load_outcome_rows(const std::string& store_path) {
         std::int64_t location;
     };
     std::vector<row> rows;
+    rows.reserve(static_cast<std::size_t>(db.query_int("SELECT max(id) FROM outcomes", 0)));  // growing costs page faults
     Statement select(db, "SELECT persistent_id, month, outcome_type, location FROM outcomes "
                          "WHERE persistent_id IS NOT NULL");
     while (select.step())
@@ -113,7 +118,7 @@ outcome_rows load_outcome_rows(const std::string& store_path) {
     locations.reserve(rows.size());
     for (const auto& r : rows) {
         out.keys.push_back(r.key);
-        out.months.push_back(r.month);
+        out.months.push_back(month_number(r.month));
         out.types.push_back(r.type);
         locations.push_back(r.location);
     }
@@ -125,7 +130,7 @@ outcome_rows load_outcome_rows(const std::string& store_path) {
 std::int32_t latest_month(const map_snapshot& s, std::uint64_t key) {
     auto it = std::upper_bound(s.outcome_keys.begin(), s.outcome_keys.end(), key);
     if (it == s.outcome_keys.begin() || *(it - 1) != key) return 0;
-    return s.outcome_months[static_cast<std::size_t>(it - s.outcome_keys.begin()) - 1];
+    return month_of_number(s.outcome_months[static_cast<std::size_t>(it - s.outcome_keys.begin()) - 1]);
 }
 
 // Sets each crime's outcome_month: a merge of the crimes in Crime ID order with the outcome
@@ -140,7 +145,7 @@ void mark_outcome_months(map_snapshot& s) {
         if (keys[row] != key) continue;
         auto last = row;
         while (last + 1 < keys.size() && keys[last + 1] == key) ++last;
-        s.crimes_by_location[index].outcome_month = month_number(s.outcome_months[last]);
+        s.crimes_by_location[index].outcome_month = s.outcome_months[last];
     }
     for (const auto& [index, text] : s.other_pids)
         if (auto month = latest_month(s, std::hash<std::string_view>{}(text)))
@@ -152,6 +157,7 @@ void mark_outcome_months(map_snapshot& s) {
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path) {
     auto start = std::chrono::steady_clock::now();
     auto db = open_store_for_reading(store_path);
+    map_for_scanning(db);
     auto outcome_rows_future = std::async(std::launch::async, load_outcome_rows, store_path);
     auto snapshot = std::make_shared<map_snapshot>();
     snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
@@ -199,6 +205,14 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     std::vector<geo::crime_entry> entries;
     std::vector<crime_record> records;  // parallel to entries until sorted by location
     std::vector<std::array<std::uint8_t, 32>> pids;
+    {
+        // Sized once: growing 18 million-element arrays by doubling costs more in page faults
+        // and copies than the reading itself.
+        auto most = static_cast<std::size_t>(db.query_int("SELECT max(id) FROM crimes", 0));
+        entries.reserve(most);
+        records.reserve(most);
+        pids.reserve(most);
+    }
     std::vector<std::pair<std::uint32_t, std::string>> other_pids, contexts;  // by entry index
     std::vector<std::int64_t> location_lsoa, location_neighbourhood_key;  // by pyramid location index
     std::vector<std::int32_t> month_slot(12 * 10000, -1);  // YYYYMM → month index, filled below

@@ -113,9 +113,9 @@ struct map_snapshot {
     std::vector<std::string> outcome_labels;                    ///< [0] is "" (no outcome)
     std::vector<std::uint8_t> outcome_label_groups;             ///< outcome group of each label
     /// Every outcomes-file row with a Crime ID, as parallel arrays sorted by Crime ID key
-    /// (crime_id_key), then month: the key, the month (YYYYMM) and the outcome label index.
+    /// (crime_id_key), then month: the key, the month (as month_number) and the outcome label index.
     std::vector<std::uint64_t> outcome_keys;
-    std::vector<std::int32_t> outcome_months;
+    std::vector<std::uint16_t> outcome_months;
     std::vector<std::uint16_t> outcome_types;
     /// Outcome row indexes of the rows with a location, by month then locations.id;
     /// outcome_place_locations holds the locations.id of each, in the same order.

@@ -66,7 +66,7 @@ json outcome_json(const data::map_snapshot& s, std::size_t row) {
     const auto& label = s.outcome_types[row] < s.outcome_labels.size() ? s.outcome_labels[s.outcome_types[row]]
                                                                         : s.outcome_labels[0];
     return {{"category", {{"code", outcome_code(label)}, {"name", label}}},
-            {"date", data::month_text(s.outcome_months[row])},
+            {"date", data::month_text(data::month_of_number(s.outcome_months[row]))},
             {"person_id", nullptr}};
 }
 
@@ -88,16 +88,10 @@ response outcomes_at_location(const call& c) {
     // The month's rows, then each location's run within them (both sorted).
     const auto& rows = s.outcomes_by_place;
     const auto& places = s.outcome_place_locations;
-    auto month_of = [&](std::size_t i) { return s.outcome_months[rows[i]]; };
-    std::size_t lo = 0, hi = rows.size();
-    {
-        std::size_t a = 0, b = rows.size();
-        while (a < b) (month_of((a + b) / 2) < date ? a = (a + b) / 2 + 1 : b = (a + b) / 2);
-        lo = a;
-        b = rows.size();
-        while (a < b) (month_of((a + b) / 2) <= date ? a = (a + b) / 2 + 1 : b = (a + b) / 2);
-        hi = a;
-    }
+    const auto wanted = data::month_number(date);
+    auto first_of_month = std::partition_point(rows.begin(), rows.end(), [&](std::uint32_t row) { return s.outcome_months[row] < wanted; });
+    auto end_of_month = std::partition_point(first_of_month, rows.end(), [&](std::uint32_t row) { return s.outcome_months[row] == wanted; });
+    const auto lo = static_cast<std::size_t>(first_of_month - rows.begin()), hi = static_cast<std::size_t>(end_of_month - rows.begin());
     std::vector<std::uint32_t> hits;
     for (auto l : ids) {
         auto first = std::lower_bound(places.begin() + static_cast<std::ptrdiff_t>(lo),

@@ -31,13 +31,14 @@ void index_crime_ids(map_snapshot& s) {
                   [&](std::uint32_t a, std::uint32_t c) { return s.crime_pids[a] < s.crime_pids[c]; });
 }
 
-void index_outcome_places(const std::vector<std::int32_t>& months, const std::vector<std::int64_t>& row_locations,
+void index_outcome_places(const std::vector<std::uint16_t>& months, const std::vector<std::int64_t>& row_locations,
                           std::vector<std::uint32_t>& by_place, std::vector<std::uint32_t>& place_locations) {
     struct entry {
-        std::int32_t month;
+        std::uint16_t month;
         std::uint32_t location, row;
     };
     std::vector<entry> entries;
+    entries.reserve(row_locations.size());
     for (std::uint32_t row = 0; row < row_locations.size(); ++row) {
         auto id = row_locations[row];
         if (id >= 0 && id <= std::numeric_limits<std::uint32_t>::max())

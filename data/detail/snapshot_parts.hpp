@@ -14,8 +14,8 @@ namespace crimemap::data::detail {
 void index_crime_ids(map_snapshot& snapshot);
 
 /// Outcome rows by month and location: row indexes and their locations.id, from each row's
-/// month and locations.id (-1: none).
-void index_outcome_places(const std::vector<std::int32_t>& months, const std::vector<std::int64_t>& row_locations,
+/// month (month_number) and locations.id (-1: none).
+void index_outcome_places(const std::vector<std::uint16_t>& months, const std::vector<std::int64_t>& row_locations,
                           std::vector<std::uint32_t>& by_place, std::vector<std::uint32_t>& place_locations);
 
 /// Fills neighbourhood_location_first/_locations, neighbourhood_month_crimes and
