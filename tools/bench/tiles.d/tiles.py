@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helpers for tools/bench/tiles: tile lists, tile files and latency percentiles.
+"""Helpers for tools/bench/tiles: tile lists and tile files.
 
   tiles.py list ZOOMS PER_ZOOM QUERY LISTS < lon-lat lines
       Turns random crime locations (one "longitude latitude" line each, WGS84
@@ -20,10 +20,6 @@
       Stores tiles rendered by PostGIS (hex bytea) gzip-compressed in OUT_DIR as
       z/x/y.mvt.gz and prints "ok=N mean_bytes=B mean_gzip_bytes=G" over the
       list TILES_FILE ("z x y" lines, repeats counted).
-
-  tiles.py percentiles FILE...
-      Reads pgbench --log files (latency in microseconds in column 3) and
-      prints "count=N p50_us=P p99_us=Q".
 """
 
 import collections
@@ -124,22 +120,6 @@ def write_hex(out_dir, tiles_file):
     print(f"ok={len(raw)} mean_bytes={mean_raw:.0f} mean_gzip_bytes={mean_packed:.0f}")
 
 
-def percentiles(files):
-    latencies = []
-    for name in files:
-        with open(name) as f:
-            latencies += [int(line.split()[2]) for line in f if line.strip()]
-    latencies.sort()
-    if not latencies:
-        print("count=0 p50_us=0 p99_us=0")
-        return
-
-    def at(q):  # nearest rank
-        return latencies[max(math.ceil(q * len(latencies)) - 1, 0)]
-
-    print(f"count={len(latencies)} p50_us={at(0.50)} p99_us={at(0.99)}")
-
-
 def main(argv):
     command, args = (argv[1], argv[2:]) if len(argv) > 1 else ("", [])
     if command == "list" and len(args) == 4:
@@ -148,8 +128,6 @@ def main(argv):
         fetch(*args)
     elif command == "write-hex" and len(args) == 2:
         write_hex(*args)
-    elif command == "percentiles" and args:
-        percentiles(args)
     else:
         sys.exit(__doc__)
 
