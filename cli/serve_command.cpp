@@ -33,6 +33,7 @@ int serve_command(const arguments& args) {
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
+    std::string basemap_style;
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
     options.add_options()                                                             //
@@ -42,6 +43,8 @@ int serve_command(const arguments& args) {
         ("public-url", po::value(&public_url), "base URL for absolute links (TileJSON); default: from the Host header")  //
         ("web", po::value(&web_root)->default_value(web_root), "folder of the web app")  //
         ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off")  //
+        ("basemap-style", po::value(&basemap_style),
+         "a MapLibre style URL for a basemap beneath the map's layers (default: none, no third-party requests)")  //
         ("insecure-cookies", po::bool_switch(&insecure_cookies),
          "send the session cookie without Secure, for plain http on localhost only")  //
         ("retention-days", po::value(&retention_days)->default_value(retention_days),
@@ -71,6 +74,8 @@ int serve_command(const arguments& args) {
         throw po::error("--public-url must start with http:// or https://");
 
     if (retention_days < 1) throw po::error("--retention-days must be at least 1");
+    if (!basemap_style.empty() && !basemap_style.starts_with("https://") && !basemap_style.starts_with("http://"))
+        throw po::error("--basemap-style must be an http:// or https:// URL");
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
 
     server::app_state state;
@@ -86,6 +91,7 @@ int serve_command(const arguments& args) {
         server::session_limits{std::chrono::seconds(session_idle), std::chrono::seconds(session_max)});
     state.limits = std::make_shared<server::rate_limits>();
     state.secure_cookies = !insecure_cookies;
+    state.basemap_style = basemap_style;
     state.form_secret = data::random_token();
     // Watch messages past the retention period go at start and then every hour.
     const auto retention = std::chrono::hours(24) * retention_days;

@@ -2268,6 +2268,31 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
     detail::write_whole_file(options.out / "forces.json", forces.dump(2) + "\n");
     ++summary.files;
 
+    // Victim support services for each force's area, in the shape an operator's support.json
+    // takes (docs/data-formats.md). Invented services at reserved .example addresses and
+    // drama-reserved 01632 numbers.
+    fs::create_directories(options.out / "support");
+    for (const force_world& world : worlds) {
+        const auto& spec = *world.spec;
+        std::string area(spec.name.substr(0, spec.name.find(' ')));
+        json services = json::array({
+            {{"name", area + " Victim Care"},
+             {"helps", "anyone affected by crime in the force area, reported or not"},
+             {"telephone", "01632 960 101"},
+             {"web", join({"https://victimcare.", spec.domain})}},
+            {{"name", area + " Independent Stalking Advocacy Service"},
+             {"helps", "people being stalked or harassed, with an independent advocate"},
+             {"telephone", "01632 960 202"},
+             {"web", join({"https://stalking-advocacy.", spec.domain})}},
+            {{"name", area + " Domestic Abuse Support"},
+             {"helps", "people experiencing domestic abuse, and those worried about someone"},
+             {"telephone", "01632 960 303"},
+             {"web", join({"https://domestic-abuse.", spec.domain})}},
+        });
+        detail::write_whole_file(options.out / "support" / join({spec.id, ".json"}), services.dump(2) + "\n");
+        ++summary.files;
+    }
+
     fs::create_directories(options.out / "watch");
     summary.schemes = write_watch_schemes(worlds, options.seed, options.out / "watch" / "schemes.geojson");
     ++summary.files;

@@ -30,6 +30,7 @@ void import_other(Database& db, const import_source& source, const import_option
         case source_kind::neighbourhood: result = detail::import_neighbourhood_details(db, source); break;
         case source_kind::watch: result = detail::import_watch_schemes(db, source, observer, options.strict); break;
         case source_kind::postcodes: result = detail::import_postcodes(db, source, observer, options.strict); break;
+        case source_kind::support: result = detail::import_support_services(db, source); break;
         default: return;
         }
     } catch (const std::exception& error) {

@@ -14,7 +14,7 @@ namespace crimemap::data {
 
 namespace {
 
-constexpr std::array<std::pair<source_kind, std::string_view>, 8> kind_names{{
+constexpr std::array<std::pair<source_kind, std::string_view>, 9> kind_names{{
     {source_kind::street, "street"},
     {source_kind::outcomes, "outcomes"},
     {source_kind::stop_and_search, "stop-and-search"},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<source_kind, std::string_view>, 8> kind_names{{
     {source_kind::neighbourhood, "neighbourhood"},
     {source_kind::watch, "watch"},
     {source_kind::postcodes, "postcodes"},
+    {source_kind::support, "support"},
 }};
 
 // Order in which kinds are imported: what later kinds refer to comes first.
@@ -33,6 +34,7 @@ int import_rank(source_kind kind) {
     case source_kind::neighbourhood: return 2;
     case source_kind::watch: return 3;
     case source_kind::postcodes: return 4;
+    case source_kind::support: return 4;
     case source_kind::street: return 5;
     case source_kind::outcomes: return 6;
     case source_kind::stop_and_search: return 7;
@@ -208,6 +210,9 @@ std::optional<import_source> recognise(const std::string& vsi_path, const std::s
         source.force = monthly->force;
     } else if (lower(name) == "forces.json") {
         source.kind = source_kind::forces;
+    } else if (ends_with(name, ".json") && parent == "support") {
+        source.kind = source_kind::support;
+        source.force = strip_extension(name);
     } else if (ends_with(name, ".json") && parts.size() >= 3 && parts[parts.size() - 3] == "neighbourhoods") {
         source.kind = source_kind::neighbourhood;
         source.force = parent;

@@ -19,6 +19,7 @@ enum class source_kind {
     neighbourhood,    ///< neighbourhoods/<force>/<id>.json: a /{force}/{id} object
     watch,            ///< watch/*.geojson: Neighbourhood Watch schemes
     postcodes,        ///< CSV with postcode, eastings, northings (header or Code-Point Open layout)
+    support,          ///< support/<force>.json: the victim support services for a force's area
 };
 
 std::string_view to_string(source_kind kind);

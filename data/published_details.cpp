@@ -38,4 +38,12 @@ std::optional<published_details> read_neighbourhood_details(Database& db, std::s
     return out;
 }
 
+nlohmann::json read_support_services(Database& db, std::string_view force) {
+    Statement select(db, "SELECT services FROM force_support WHERE force = ?");
+    select.bind(1, force);
+    if (!select.step()) return nlohmann::json::array();
+    auto parsed = nlohmann::json::parse(select.column_text(0), nullptr, false);
+    return parsed.is_array() ? parsed : nlohmann::json::array();
+}
+
 }  // namespace crimemap::data

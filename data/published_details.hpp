@@ -24,4 +24,8 @@ std::optional<published_details> read_force_details(Database& db, std::string_vi
 /// has no such neighbourhood.
 std::optional<published_details> read_neighbourhood_details(Database& db, std::string_view force, std::string_view id);
 
+/// The victim support services imported for a force's area (support/<force>.json), as a JSON
+/// array; an empty array when none were imported.
+nlohmann::json read_support_services(Database& db, std::string_view force);
+
 }  // namespace crimemap::data

@@ -161,6 +161,14 @@ CREATE INDEX watch_messages_by_scheme ON watch_messages(scheme_id, created_at);
 ALTER TABLE watch_schemes ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'hidden'));
 )sql";
 
+// Version 3: victim support services per force (support/<force>.json).
+constexpr const char* schema_v3_sql = R"sql(
+CREATE TABLE force_support(
+  force TEXT PRIMARY KEY,
+  services TEXT NOT NULL           -- JSON array of {"name", "helps", "telephone", "web"}
+) WITHOUT ROWID;
+)sql";
+
 void apply_connection_settings(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     // NORMAL keeps WAL commits atomic when the process dies; FULL is for messages (issue 5).
@@ -183,18 +191,22 @@ Database open_store_for_writing(const std::string& path) {
             throw sqlite_error(path + ": SpatiaLite could not create its metadata tables");
         db.exec(schema_sql);
         db.exec(schema_v2_sql);
+        db.exec(schema_v3_sql);
         if (db.query_int("SELECT count(*) FROM geometry_columns") != 2)
             throw sqlite_error(path + ": SpatiaLite could not add the geometry columns");
         db.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(schema_version) + "')");
         tx.commit();
     } else {
         auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
-        if (version == 1) {  // everything kept; the new tables added in one transaction
+        // An older store is brought up to date one version at a time, each step in one
+        // transaction; everything stored is kept.
+        for (auto [from, sql] : {std::pair{1, schema_v2_sql}, std::pair{2, schema_v3_sql}}) {
+            if (version != from) continue;
             Transaction tx(db);
-            db.exec(schema_v2_sql);
-            db.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+            db.exec(sql);
+            db.exec("UPDATE meta SET value = '" + std::to_string(from + 1) + "' WHERE key = 'schema_version'");
             tx.commit();
-            version = 2;
+            version = from + 1;
         }
         if (version != schema_version)
             throw std::runtime_error(path + ": store has schema version " + std::to_string(version) +

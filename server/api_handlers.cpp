@@ -60,6 +60,11 @@ response handle_api(const request& req, std::string_view path, const query_param
         }
         // Read from the store: an edit shows at once.
         auto db = store.acquire();
+        if (size == 3 && parts[2] == "support") {  // our extension: victim support services
+            require_force(snapshot, parts[1]);
+            auto version = db->query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
+            return c.reply_live(json::parse(data::read_support_services(*db, parts[1]).dump()), version);
+        }
         auto force = data::read_force_details(*db, parts[1]);
         if (!force) throw http_error(error_kind::not_found, "no force '" + clip(parts[1]) + "'");
         if (size == 2) {

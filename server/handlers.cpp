@@ -2,6 +2,7 @@
 
 #include "server/api_handlers.hpp"
 #include "server/auth.hpp"
+#include "server/list_page.hpp"
 #include "server/team_handlers.hpp"
 #include "server/watch_handlers.hpp"
 #include "server/errors.hpp"
@@ -11,6 +12,8 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <iostream>
@@ -84,6 +87,13 @@ response handle_request(const request& req, const app_state& state, const std::s
                 return handle_tilejson(req, layer, raw_query, query, snapshot, base_url(req, state));
             }
             return handle_tile(req, path, query, snapshot, state.tiles.get());
+        }
+        if (path == "/list") return handle_list_page(req, query_parameters(raw_query), state);
+        if (path == "/config.json") {
+            // What the web app is configured with: a basemap style URL (--basemap-style) or null.
+            nlohmann::json config{{"basemap_style", state.basemap_style.empty() ? nlohmann::json(nullptr)
+                                                                               : nlohmann::json(state.basemap_style)}};
+            return cacheable_response(req, config.dump(), "application/json", 0, "config" + state.basemap_style, 300);
         }
         if (const auto* file = state.web.find(path))
             return cacheable_response(req, file->content, file->content_type, 0, std::string(path) + file->version, 300);

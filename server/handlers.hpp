@@ -27,6 +27,7 @@ struct app_state {
     std::shared_ptr<rate_limits> limits;
     bool secure_cookies = true;  ///< false only for plain-http use on localhost (--insecure-cookies)
     std::string form_secret;     ///< random at start: keys the public forms' tokens
+    std::string basemap_style;   ///< a MapLibre style URL drawn beneath our layers; empty: none
 };
 
 /// The server's own origin ("http://host:port"): --public-url, else from the Host header.

@@ -50,6 +50,8 @@ static_files::static_files(const std::filesystem::path& web_root) {
         static_file file{{}, std::string(type), {}};
         if (!read_file(entry.path(), file.content)) continue;
         file.version = std::to_string(std::hash<std::string>{}(file.content));
+        // A page other than index.html is also served at "/<name without .html>".
+        if (name != "index.html" && name.ends_with(".html")) files_["/" + name.substr(0, name.size() - 5)] = file;
         files_[name == "index.html" ? "/" : "/static/" + name] = std::move(file);
     }
     auto vendor = web_root / "node_modules" / "maplibre-gl" / "dist";

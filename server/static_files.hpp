@@ -17,7 +17,8 @@ struct static_file {
 class static_files {
 public:
     static_files() = default;
-    /// Reads `web_root`'s own files (index.html at "/", the others at "/static/<name>")
+    /// Reads `web_root`'s own files (index.html at "/", the others at "/static/<name>", and
+    /// any other page, <name>.html, at "/<name>" too)
     /// and MapLibre GL's build from web_root/node_modules (at "/vendor/maplibre-gl/<name>").
     /// Missing files are simply not served.
     explicit static_files(const std::filesystem::path& web_root);

@@ -52,6 +52,29 @@ file_result import_forces(Database& db, const import_source& source) {
     return result;
 }
 
+file_result import_support_services(Database& db, const import_source& source) {
+    auto services = parse_json(source);
+    if (!services.is_array())
+        throw input_error(source.display_path + ": expected an array of services, each {\"name\", \"helps\", \"telephone\", \"web\"}");
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        const auto& s = services[i];
+        if (!s.is_object() || text_member(s, "name").empty())
+            throw input_error(source.display_path + ": element " + std::to_string(i) + " has no string 'name'");
+        for (const char* key : {"helps", "telephone", "web"})
+            if (s.contains(key) && !s[key].is_string() && !s[key].is_null())
+                throw input_error(source.display_path + ": element " + std::to_string(i) + ": '" + key + "' must be text");
+    }
+    Transaction tx(db);
+    Statement upsert(db, "INSERT INTO force_support(force, services) VALUES (?, ?) "
+                         "ON CONFLICT(force) DO UPDATE SET services = excluded.services");
+    upsert.bind(1, source.force).bind(2, services.dump()).run();
+    bump_data_version(db);
+    tx.commit();
+    file_result result;
+    result.rows = services.size();
+    return result;
+}
+
 file_result import_neighbourhood_details(Database& db, const import_source& source) {
     auto details = parse_json(source);
     if (!details.is_object()) throw input_error(source.display_path + ": expected a /{force}/{id} object");

@@ -20,6 +20,8 @@ file_result import_forces(Database& db, const import_source& source);
 /// neighbourhoods/<force>/<id>.json: a /{force}/{id} object, optionally with
 /// `people`, `priorities` and `events`.
 file_result import_neighbourhood_details(Database& db, const import_source& source);
+/// support/<force>.json: an array of {"name", "helps", "telephone", "web"} for the force's area.
+file_result import_support_services(Database& db, const import_source& source);
 
 /// Watch schemes: a GeoJSON FeatureCollection, one polygon or point feature per scheme.
 file_result import_watch_schemes(Database& db, const import_source& source, import_observer& observer, bool strict);

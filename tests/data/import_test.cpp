@@ -37,3 +37,24 @@ TEST_CASE("each committed file bumps the data version that caches key on") {
     import_paths(db, {shared_data("police-uk/city-of-london/2014-09"), shared_data("police-uk/city-of-london/2014-10")});
     CHECK(count(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'") == 2);
 }
+
+TEST_CASE("a version 1 store is brought up to date when opened for writing, keeping what it holds") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    import_paths(db, {shared_data("police-uk/city-of-london/2014-09")});
+    const auto crimes = count(db, "SELECT count(*) FROM crimes");
+    REQUIRE(crimes > 0);
+    {  // what a version 1 store lacks
+        auto store = data::open_store_for_writing(db);
+        for (const char* table : {"users", "user_schemes", "password_tokens", "audit_log", "watch_messages", "force_support"})
+            store.exec(std::string("DROP TABLE ") + table);
+        store.exec("ALTER TABLE watch_schemes DROP COLUMN visibility");
+        store.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    }
+    CHECK_THROWS_WITH(data::open_store_for_reading(db), Catch::Contains("schema version 1"));
+    data::open_store_for_writing(db);
+    CHECK(count(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'") == data::schema_version);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == crimes);
+    CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'watch_messages', 'force_support')") == 3);
+    CHECK(count(db, "SELECT count(*) FROM pragma_table_info('watch_schemes') WHERE name = 'visibility'") == 1);
+}

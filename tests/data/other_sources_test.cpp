@@ -143,3 +143,18 @@ TEST_CASE("strict mode rejects a Watch file with a bad scheme without writing an
     CHECK_THROWS_AS(import_paths(db, {dir.path().string()}, true), data::import_error);
     CHECK(count(db, "SELECT count(*) FROM watch_schemes") == 0);
 }
+
+TEST_CASE("victim support services load per force from support/<force>.json; a bad file is refused by name") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    write_file(dir.path() / "support" / "testshire.json",
+               R"([{"name":"Testshire Victim Care","helps":"anyone affected by crime","telephone":"01632 960 101",
+                    "web":"https://victimcare.testshire.example"},
+                   {"name":"Stalking Advocacy","helps":"people being stalked"}])");
+    write_file(dir.path() / "support" / "badshire.json", R"([{"helps":"no name"}])");
+    auto run = import_paths(db, {dir.path().string()});
+    REQUIRE(run.summary.rejected.size() == 1);
+    CHECK(run.summary.rejected[0].find("badshire.json: element 0 has no string 'name'") != std::string::npos);
+    CHECK(count(db, "SELECT json_array_length(services) FROM force_support WHERE force = 'testshire'") == 2);
+    CHECK(count(db, "SELECT count(*) FROM force_support WHERE force = 'badshire'") == 0);
+}

@@ -163,3 +163,20 @@ TEST_CASE("an unknown path is a JSON 404 and a POST a JSON 405") {
     CHECK(body["message"].get<std::string>().find("/nothing") != std::string::npos);
     CHECK(get("/", {}, http::verb::post).result() == http::status::method_not_allowed);
 }
+
+TEST_CASE("config.json names the basemap style, or null by default") {
+    auto res = get("/config.json");
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(nlohmann::json::parse(res.body())["basemap_style"].is_null());
+}
+
+TEST_CASE("a force's victim support services, from its support file") {
+    const auto& force = shared_generated_data().snapshot->forces.front().id;
+    auto res = get("/api/forces/" + force + "/support");
+    REQUIRE(res.result() == http::status::ok);
+    auto services = nlohmann::json::parse(res.body());
+    REQUIRE(services.size() == 3);
+    for (const auto& s : services)
+        for (const char* key : {"name", "helps", "telephone", "web"}) CHECK(s[key].is_string());
+    CHECK(get("/api/forces/atlantis/support").result() == http::status::not_found);
+}
