@@ -5,13 +5,11 @@
 #include "data/watch.hpp"
 #include "server/handlers.hpp"
 #include "server/http_server.hpp"
+#include "server/live_state.hpp"
 
 #include <malloc.h>
 
-#include <condition_variable>
 #include <fstream>
-#include <mutex>
-#include <thread>
 
 namespace crimemap::cli {
 
@@ -78,63 +76,58 @@ int serve_command(const arguments& args) {
         throw po::error("--basemap-style must be an http:// or https:// URL");
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
 
-    server::app_state state;
+    auto state = std::make_shared<server::app_state>();
     // The write connection first: it brings a store of an older schema up to date.
-    state.writer = std::make_shared<data::store_writer>(db);
-    state.snapshot = data::load_snapshot(db);
-    state.store = std::make_shared<data::store_readers>(db);
+    state->writer = std::make_shared<data::store_writer>(db);
+    state->snapshot = data::load_snapshot(db);
+    state->store = std::make_shared<data::store_readers>(db);
     malloc_trim(0);  // hand the loader's temporary arrays back to the system
-    state.public_url = public_url;
-    state.web = server::static_files(web_root);
-    state.tiles = std::make_shared<server::tile_cache>(cache_mb << 20);
-    state.sessions = std::make_shared<server::session_store>(
+    state->public_url = public_url;
+    state->web = server::static_files(web_root);
+    state->tiles = std::make_shared<server::tile_cache>(cache_mb << 20);
+    state->sessions = std::make_shared<server::session_store>(
         server::session_limits{std::chrono::seconds(session_idle), std::chrono::seconds(session_max)});
-    state.limits = std::make_shared<server::rate_limits>();
-    state.secure_cookies = !insecure_cookies;
-    state.basemap_style = basemap_style;
-    state.form_secret = data::random_token();
-    // Watch messages past the retention period go at start and then every hour.
-    const auto retention = std::chrono::hours(24) * retention_days;
-    std::mutex purge_mutex;
-    std::condition_variable purge_wake;
-    bool stopping = false;
-    auto purge = [&] {
-        try {
-            auto removed = state.writer->run([&](data::Database& d) { return data::purge_watch_messages(d, retention); });
-            if (removed > 0) std::cerr << "deleted " << removed << " Watch messages older than " << retention_days << " days\n";
-        } catch (const std::exception& error) {
-            std::cerr << "crimemap: deleting old Watch messages failed: " << error.what() << '\n';
-        }
-    };
-    purge();  // before the first request
-    std::thread purger([&] {
-        std::unique_lock lock(purge_mutex);
-        while (!purge_wake.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) purge();
-    });
-    struct stop_purger {
-        std::mutex& mutex;
-        std::condition_variable& wake;
-        bool& stopping;
-        std::thread& thread;
-        ~stop_purger() {
-            {
-                std::lock_guard lock(mutex);
-                stopping = true;
-            }
-            wake.notify_all();
-            thread.join();
-        }
-    } stop_on_exit{purge_mutex, purge_wake, stopping, purger};
-    const auto& s = *state.snapshot;
+    state->limits = std::make_shared<server::rate_limits>();
+    state->secure_cookies = !insecure_cookies;
+    state->basemap_style = basemap_style;
+    state->form_secret = data::random_token();
+    if (!basemap_style.empty())  // the browser fetches the basemap's style, tiles and fonts from elsewhere
+        config.content_security_policy =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; "
+            "worker-src blob:; child-src blob:; connect-src 'self' https:; font-src 'self' https:; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    const auto& s = *state->snapshot;
     std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
               << s.crimes_without_location << " without a location), " << s.months.size() << " months, "
               << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << db
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
-              << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state.web.size() << " web files\n";
+              << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files\n";
+
+    // Watch messages past the retention period go now and then every hour.
+    const auto retention = std::chrono::hours(24) * retention_days;
+    auto writer = state->writer;
+    server::periodic_task purge(std::chrono::hours(1), [writer, retention, retention_days] {
+        try {
+            auto removed = writer->run([&](data::Database& d) { return data::purge_watch_messages(d, retention); });
+            if (removed > 0) std::cerr << "deleted " << removed << " Watch messages older than " << retention_days << " days\n";
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: deleting old Watch messages failed: " << error.what() << '\n';
+        }
+    });
+
+    server::live_state live(state);
     server::run_server(
-        config, [&state](const server::request& req, const std::string& client) { return server::handle_request(req, state, client); },
+        config,
+        [&live](const server::request& req, const std::string& client) {
+            auto current = live.current();  // held for the request: a reload cannot free it meanwhile
+            return server::handle_request(req, *current, client);
+        },
         [&](unsigned short port) {
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
+        },
+        [&] {
+            std::cerr << "SIGHUP: reloading " << db << '\n';
+            live.reload(db, [](const std::string& message) { std::cerr << message << '\n'; });
         });
     return 0;
 }

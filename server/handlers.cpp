@@ -1,5 +1,7 @@
 #include "server/handlers.hpp"
 
+#include "data/months.hpp"
+
 #include "server/api_handlers.hpp"
 #include "server/auth.hpp"
 #include "server/list_page.hpp"
@@ -72,6 +74,15 @@ response handle_request(const request& req, const app_state& state, const std::s
         if (!read && !post_form) throw http_error(error_kind::method_not_allowed, "only GET and HEAD are served here");
         const auto& snapshot = *state.snapshot;
         if (path == "/healthz") return text(http::status::ok, "ok\n", "text/plain; charset=utf-8", req);
+        if (path == "/readyz") {
+            // The port opens only once the indexes are loaded; this says which data they hold.
+            nlohmann::json ready{{"ready", true},
+                                 {"data_version", snapshot.data_version},
+                                 {"crimes", snapshot.crimes},
+                                 {"latest_month", snapshot.last_updated ? data::month_text(snapshot.last_updated) : ""},
+                                 {"load_seconds", snapshot.load_seconds}};
+            return text(http::status::ok, ready.dump() + "\n", "application/json", req);
+        }
         if (path.starts_with("/api/")) {
             // As data.police.uk: long polygons go in a POST body, not the URL.
             if (req.target().size() > 4094)

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -26,8 +27,9 @@ namespace {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(tcp::socket socket, const server_config& config, const handler& handle, std::atomic<std::size_t>& open)
-        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open) {
+    session(tcp::socket socket, const server_config& config, const handler& handle, std::atomic<std::size_t>& open,
+            std::atomic<std::size_t>& busy, const std::atomic<bool>& draining)
+        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open), busy_(busy), draining_(draining) {
         beast::error_code ec;
         auto peer = stream_.socket().remote_endpoint(ec);
         if (!ec) client_ = peer.address().to_string();
@@ -52,17 +54,18 @@ private:
         if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset)
             return close();
         if (ec == http::error::body_limit) {
-            return write(error_response(error_kind::payload_too_large, "request body too large", 11, false));
+            return write(error_response(error_kind::payload_too_large, "request body too large", 11, false), false);
         }
         if (ec == http::error::header_limit) {
-            return write(error_response(error_kind::bad_request, "request header too large", 11, false));
+            return write(error_response(error_kind::bad_request, "request header too large", 11, false), false);
         }
         if (ec) {
             if (ec.category() == beast::error_code(http::error::bad_target).category())
-                return write(error_response(error_kind::bad_request, "malformed request", 11, false));
+                return write(error_response(error_kind::bad_request, "malformed request", 11, false), false);
             return close();
         }
         request req = parser_->release();
+        ++busy_;  // until its response is written
         response res;
         try {
             res = handle_(req, client_);
@@ -78,11 +81,16 @@ private:
         write(std::move(res));
     }
 
-    void write(response res) {
+    void write(response res, bool counted = true) {
         response_ = std::make_shared<response>(std::move(res));
         response_->set("X-Content-Type-Options", "nosniff");
+        response_->set("Content-Security-Policy", config_.content_security_policy);
+        response_->set("Referrer-Policy", "strict-origin-when-cross-origin");
+        response_->set("X-Frame-Options", "DENY");
+        if (draining_.load()) response_->keep_alive(false);  // shutting down: one answer, then close
         stream_.expires_after(std::chrono::seconds(config_.read_timeout_seconds));
-        http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        http::async_write(stream_, *response_, [self = shared_from_this(), counted](beast::error_code ec, std::size_t) {
+            if (counted) --self->busy_;
             bool keep = self->response_->keep_alive();
             self->response_.reset();
             if (ec || !keep) return self->close();
@@ -99,6 +107,8 @@ private:
     const server_config& config_;
     const handler& handle_;
     std::atomic<std::size_t>& open_;
+    std::atomic<std::size_t>& busy_;
+    const std::atomic<bool>& draining_;
     std::string client_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
@@ -124,16 +134,20 @@ public:
                     s.close(ignored);
                 } else {
                     ++self->open_;
-                    std::make_shared<session>(std::move(s), self->config_, self->handle_, self->open_)->start();
+                    std::make_shared<session>(std::move(s), self->config_, self->handle_, self->open_, self->busy_,
+                                              self->draining_)
+                        ->start();
                 }
             }
             self->accept();
         });
     }
     void stop() {
+        draining_ = true;
         beast::error_code ignored;
         acceptor_.close(ignored);
     }
+    [[nodiscard]] std::size_t busy() const { return busy_.load(); }
 
 private:
     asio::io_context& io_;
@@ -141,20 +155,44 @@ private:
     const server_config& config_;
     const handler& handle_;
     std::atomic<std::size_t> open_{0};
+    std::atomic<std::size_t> busy_{0};  // requests read and not yet answered
+    std::atomic<bool> draining_{false};
 };
 
 }  // namespace
 
-void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening) {
+void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
+                const std::function<void()>& on_reload) {
     asio::io_context io(config.threads);
     auto endpoint = tcp::endpoint(asio::ip::make_address(config.address), config.port);
     auto accepting = std::make_shared<listener>(io, endpoint, config, handle);
     accepting->accept();
+    // SIGTERM/SIGINT: stop accepting, then stop once nothing is in flight or the drain time is up.
     asio::signal_set signals(io, SIGINT, SIGTERM);
+    asio::steady_timer drain(io);
+    auto deadline = std::chrono::steady_clock::now();
+    std::function<void()> wait_for_quiet = [&] {
+        if (accepting->busy() == 0 || std::chrono::steady_clock::now() >= deadline) return io.stop();
+        drain.expires_after(std::chrono::milliseconds(20));
+        drain.async_wait([&](beast::error_code) { wait_for_quiet(); });
+    };
     signals.async_wait([&](beast::error_code, int) {
         accepting->stop();
-        io.stop();
+        deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.drain_seconds);
+        wait_for_quiet();
     });
+    asio::signal_set hangups(io);
+    std::function<void()> wait_for_hangup = [&] {
+        hangups.async_wait([&](beast::error_code ec, int) {
+            if (ec) return;
+            on_reload();
+            wait_for_hangup();
+        });
+    };
+    if (on_reload) {
+        hangups.add(SIGHUP);
+        wait_for_hangup();
+    }
     on_listening(accepting->port());
     std::vector<std::thread> workers;
     for (int i = 1; i < config.threads; ++i) workers.emplace_back([&io] { io.run(); });

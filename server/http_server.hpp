@@ -18,14 +18,23 @@ struct server_config {
     std::size_t header_limit = 8 * 1024;   ///< bytes
     std::size_t body_limit = 64 * 1024;    ///< bytes
     int read_timeout_seconds = 30;         ///< per request, including an idle keep-alive wait
+    int drain_seconds = 10;                ///< on SIGTERM/SIGINT, how long in-flight requests may take to finish
+    /// Sent on every response, with X-Content-Type-Options, Referrer-Policy and X-Frame-Options.
+    std::string content_security_policy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "worker-src blob:; child-src blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 };
 
 /// Answers one request; `client` is the peer's IP address as text.
 using handler = std::function<response(const request&, const std::string& client)>;
 
-/// Serves until SIGINT or SIGTERM, then returns after in-flight responses are written.
-/// `on_listening` is called once the socket accepts (with the bound port).
+/// Serves until SIGINT or SIGTERM; then stops accepting, lets the requests in flight finish
+/// (at most drain_seconds) and returns. `on_listening` is called once the socket accepts (with
+/// the bound port); `on_reload`, when given, on each SIGHUP (on a signal-handling thread: it
+/// should start the work and return).
 /// Throws boost::system::system_error when the address cannot be bound.
-void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening);
+void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
+                const std::function<void()>& on_reload = {});
 
 }  // namespace crimemap::server

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""The server's life: /readyz, SIGHUP reloading the store while requests keep coming (none may
+fail), SIGTERM draining, security headers, and SIGKILL in the middle of a burst of Watch
+messages: every message that got a 201 is in the store afterwards, which passes
+PRAGMA integrity_check, and the server starts again on it.
+
+Usage: lifecycle_test.py CRIMEMAP_BINARY
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+passed = failed = 0
+
+
+def check(condition, what):
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print("FAILED:", what, flush=True)
+
+
+def start(binary, store):
+    server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0", "--insecure-cookies"],
+                              stderr=subprocess.PIPE, text=True)
+    for line in server.stderr:
+        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
+        if match:
+            port = int(match.group(1))
+            lines = []
+            threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True).start()
+            return server, port, lines
+    raise RuntimeError("the server did not start")
+
+
+def get(port, path, source="127.0.0.1"):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    conn.request("GET", path)
+    res = conn.getresponse()
+    body = res.read()
+    headers = dict(res.getheaders())
+    conn.close()
+    return res.status, body, headers
+
+
+def post_json(port, path, body, headers, source="127.0.0.1"):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    h = {"Content-Type": "application/json", "Origin": "http://127.0.0.1:%d" % port}
+    h.update(headers)
+    conn.request("POST", path, body=json.dumps(body), headers=h)
+    res = conn.getresponse()
+    answer = res.read()
+    conn.close()
+    return res.status, answer
+
+
+def main(binary):
+    with tempfile.TemporaryDirectory() as work:
+        data, store = os.path.join(work, "data"), os.path.join(work, "store.sqlite")
+        subprocess.run([binary, "generate", "--out", data, "--rows", "20000", "--months", "2", "--seed", "4"],
+                       check=True, capture_output=True)
+        subprocess.run([binary, "import", "--db", store, data], check=True, capture_output=True)
+
+        server, port, lines = start(binary, store)
+        try:
+            status, body, headers = get(port, "/readyz")
+            ready = json.loads(body)
+            check(status == 200 and ready["ready"] and ready["crimes"] > 0, "/readyz says what is loaded")
+            for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+                check(name in headers, "every answer carries " + name)
+            check("frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""), "the CSP forbids framing")
+            check("Server" not in headers, "no version banner")
+            status, _, headers = get(port, "/api/nowhere")
+            check(status == 404 and "Content-Security-Policy" in headers, "error answers carry the headers too")
+
+            # A new month arrives while requests keep coming; SIGHUP swaps it in.
+            point = json.loads(get(port, "/api/crimes-street-dates")[1])[0]["date"]
+            extra = os.path.join(work, "extra")
+            os.makedirs(extra)
+            with open(os.path.join(extra, "2031-01-testshire-street.csv"), "w") as f:
+                f.write("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+                        "Crime type,Last outcome category,Context\n")
+                f.write(",2031-01,T,T,-1.5,54.0,On or near Test Street,E1,X 001A,Anti-social behaviour,,\n")
+            subprocess.run([binary, "import", "--db", store, extra], check=True, capture_output=True)
+            errors, done = [], threading.Event()
+
+            def hammer():
+                while not done.is_set():
+                    for path in ("/api/crimes-street-dates", "/tiles/crimes/10/510/330.mvt", "/api/forces", "/readyz"):
+                        try:
+                            status = get(port, path)[0]
+                            if status not in (200, 204):
+                                errors.append((path, status))
+                        except Exception as error:  # noqa: BLE001 - any failure counts
+                            errors.append((path, repr(error)))
+
+            workers = [threading.Thread(target=hammer) for _ in range(3)]
+            for w in workers:
+                w.start()
+            time.sleep(0.5)
+            server.send_signal(signal.SIGHUP)
+            deadline = time.time() + 60
+            while time.time() < deadline and json.loads(get(port, "/readyz")[1])["data_version"] == ready["data_version"]:
+                time.sleep(0.1)
+            time.sleep(0.5)
+            done.set()
+            for w in workers:
+                w.join()
+            check(not errors, "no request failed during the reload: %r" % errors[:3])
+            dates = [d["date"] for d in json.loads(get(port, "/api/crimes-street-dates")[1])]
+            check(dates[0] == "2031-01" and point in dates, "after SIGHUP the new month is served")
+            check(any("reloaded" in line for line in lines), "the reload is logged")
+
+            # SIGTERM while requests are in flight: every answer that starts is whole.
+            results = []
+
+            def one():
+                try:
+                    status, body, _ = get(port, "/api/crimes-street-dates")
+                    results.append(("ok", status, len(json.loads(body))))
+                except (ConnectionError, OSError, http.client.HTTPException) as error:
+                    results.append(("refused", type(error).__name__, 0))
+
+            threads = [threading.Thread(target=one) for _ in range(40)]
+            for i, t in enumerate(threads):
+                t.start()
+                if i == 20:
+                    server.send_signal(signal.SIGTERM)
+            for t in threads:
+                t.join()
+            code = server.wait(timeout=30)
+            check(code == 0, "SIGTERM stops the server cleanly (exit %s)" % code)
+            check(all(r[0] == "refused" or (r[1] == 200 and r[2] > 0) for r in results),
+                  "every answer given while draining is whole: %r" % [r for r in results if r[0] != "ok"][:3])
+            check(sum(r[0] == "ok" for r in results) >= 20, "requests before the signal were answered")
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
+
+        # SIGKILL in the middle of a burst of Watch messages.
+        db = sqlite3.connect(store)
+        schemes = [r[0] for r in db.execute("SELECT id FROM watch_schemes ORDER BY id LIMIT 8")]
+        db.close()
+        server, port, _ = start(binary, store)
+        acknowledged, lock = [], threading.Lock()
+        tokens = {s: json.loads(get(port, "/api/watch/schemes/" + s)[1])["csrf_token"] for s in schemes}
+
+        def sender(n):
+            source = "127.0.0.%d" % (10 + n)
+            for i in range(40):
+                scheme = schemes[(n + i) % len(schemes)]
+                try:
+                    status, answer = post_json(port, "/api/watch/schemes/%s/messages" % scheme,
+                                               {"kind": "message", "name": "Sender %d" % n,
+                                                "email": "s%d.%d@example.net" % (n, i), "text": "hello %d" % i},
+                                               {"X-CSRF-Token": tokens[scheme]}, source)
+                except (ConnectionError, OSError, http.client.HTTPException):
+                    return
+                if status == 201:
+                    with lock:
+                        acknowledged.append(json.loads(answer)["id"])
+
+        senders = [threading.Thread(target=sender, args=(n,)) for n in range(8)]
+        for t in senders:
+            t.start()
+        while True:
+            with lock:
+                if len(acknowledged) >= 25:
+                    break
+            time.sleep(0.005)
+        server.kill()
+        server.wait()
+        for t in senders:
+            t.join()
+        db = sqlite3.connect(store)
+        stored = {r[0] for r in db.execute("SELECT id FROM watch_messages")}
+        check(len(acknowledged) >= 25 and set(acknowledged) <= stored,
+              "every message that got a 201 survives SIGKILL (%d acknowledged, %d missing)" %
+              (len(acknowledged), len(set(acknowledged) - stored)))
+        check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the store passes integrity_check after SIGKILL")
+        db.close()
+        server, port, _ = start(binary, store)
+        check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
+        server.terminate()
+        server.wait(timeout=30)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
