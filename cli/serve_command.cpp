@@ -8,6 +8,7 @@
 #include "server/live_state.hpp"
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <fstream>
 
@@ -67,6 +68,16 @@ int serve_command(const arguments& args) {
     }
     if (threads < 1 || threads > 256) throw po::error("--threads must be between 1 and 256");
     config.threads = threads;
+    // Every connection is a file descriptor: take the most the system allows, and keep the
+    // connection cap below it so that the store and the logs can always be opened.
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+        getrlimit(RLIMIT_NOFILE, &files);
+        if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < config.max_connections + 128)
+            config.max_connections = files.rlim_cur > 256 ? files.rlim_cur - 128 : files.rlim_cur / 2;
+    }
     while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
     if (!public_url.empty() && !public_url.starts_with("http://") && !public_url.starts_with("https://"))
         throw po::error("--public-url must start with http:// or https://");

@@ -126,6 +126,11 @@ response handle_api(const request& req, std::string_view path, const query_param
         if (size == 2) return c.reply_live(neighbourhood_object(std::string(parts[1]), *n), n->data_version);
         if (parts[2] == "people" || parts[2] == "events" || parts[2] == "priorities")
             return c.reply_live(detail_list(n->details, std::string(parts[2]).c_str()), n->data_version);
+        if (parts[2] == "contact_details") {  // what a team's PUT replaces, on its own
+            auto it = n->details.find("contact_details");
+            return c.reply_live(it != n->details.end() && it->is_object() ? json::parse(it->dump()) : json::object(),
+                                n->data_version);
+        }
     }
     if (size == 3 && parts[2] == "boundary") {
         const auto& n = snapshot.neighbourhoods[find_neighbourhood(snapshot, parts[0], parts[1])];

@@ -26,6 +26,8 @@ namespace http = boost::beast::http;
 
 namespace {
 
+constexpr std::size_t form_body_limit = 16 * 1024;
+
 response text(http::status status, std::string body, const char* content_type, const request& req) {
     response res{status, req.version()};
     res.set(http::field::content_type, content_type);
@@ -45,6 +47,26 @@ std::string placeholder_page(const data::map_snapshot& snapshot) {
 
 }  // namespace
 
+std::string allowed_methods(std::string_view path) {
+    auto parts = split_nonempty(path, '/');
+    auto is = [&](std::size_t i, std::string_view text) { return parts.size() > i && parts[i] == text; };
+    if (is(0, "auth")) {
+        if (is(1, "me")) return "GET, HEAD";
+        if (is(1, "set-password")) return "GET, HEAD, POST";
+        return "POST";
+    }
+    if (is(0, "api") && is(1, "crimes-street")) return "GET, HEAD, POST";
+    if (is(0, "api") && is(1, "watch")) {
+        if (is(2, "schemes")) return parts.size() == 4 ? "GET, HEAD, PUT" : parts.size() == 5 ? "POST" : "GET, HEAD";
+        if (is(2, "inbox")) return parts.size() == 4 ? "DELETE" : parts.size() == 5 ? "POST" : "GET, HEAD";
+        if (is(2, "messages")) return "DELETE";
+    }
+    if (is(0, "api") && parts.size() == 4 &&
+        (parts[3] == "contact_details" || parts[3] == "people" || parts[3] == "priorities" || parts[3] == "events"))
+        return "GET, HEAD, PUT";
+    return "GET, HEAD";
+}
+
 std::string base_url(const request& req, const app_state& state) {
     if (!state.public_url.empty()) return state.public_url;
     auto host = req[http::field::host];
@@ -61,6 +83,10 @@ response handle_request(const request& req, const app_state& state, const std::s
         auto [path, raw_query] = split_request_target(std::string_view(req.target().data(), req.target().size()));
         const auto verb = req.method();
         const bool read = verb == http::verb::get || verb == http::verb::head;
+        // Forms and edits are small: past 16 KB is a 413 (POSTed polygons may take the parser's 64 KB).
+        if (req.body().size() > form_body_limit && !path.starts_with("/api/crimes-street/") &&
+            !(verb == http::verb::put && path.starts_with("/api/")))
+            throw http_error(error_kind::payload_too_large, "the body is larger than 16 KB");
         if (path.starts_with("/auth/")) return handle_auth(req, path, state, client);
         if (path.starts_with("/api/watch/")) return handle_watch(req, path, query_parameters(raw_query), state, client);
         if (verb == http::verb::put && path.starts_with("/api/")) {
@@ -112,7 +138,12 @@ response handle_request(const request& req, const app_state& state, const std::s
             return text(http::status::ok, placeholder_page(snapshot), "text/html; charset=utf-8", req);
         throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 200)));
     } catch (const http_error& error) {
-        return error_response(error.kind(), error.what(), req.version(), req.keep_alive(), error.fields());
+        auto res = error_response(error.kind(), error.what(), req.version(), req.keep_alive(), error.fields());
+        if (error.kind() == error_kind::method_not_allowed) {
+            std::string_view target(req.target().data(), req.target().size());
+            res.set(http::field::allow, allowed_methods(target.substr(0, target.find('?'))));
+        }
+        return res;
     } catch (const std::exception& error) {
         // The caller sees only "internal error"; the operator needs the cause.
         // The path only: a query string may hold what a resident typed (a postcode).

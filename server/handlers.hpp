@@ -30,6 +30,9 @@ struct app_state {
     std::string basemap_style;   ///< a MapLibre style URL drawn beneath our layers; empty: none
 };
 
+/// The methods a path answers, for a 405's Allow header: "GET, HEAD", "POST", ...
+std::string allowed_methods(std::string_view path);
+
 /// The server's own origin ("http://host:port"): --public-url, else from the Host header.
 /// 400 for a Host header that is not a plain host[:port].
 std::string base_url(const request& req, const app_state& state);
