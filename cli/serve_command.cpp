@@ -5,6 +5,7 @@
 #include "data/watch.hpp"
 #include "server/handlers.hpp"
 #include "server/http_server.hpp"
+#include "server/edge.hpp"
 #include "server/live_state.hpp"
 
 #include <malloc.h>
@@ -32,7 +33,7 @@ int serve_command(const arguments& args) {
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
-    std::string basemap_style;
+    std::string basemap_style, access_log_path;
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
     options.add_options()                                                             //
@@ -44,6 +45,8 @@ int serve_command(const arguments& args) {
         ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off")  //
         ("basemap-style", po::value(&basemap_style),
          "a MapLibre style URL for a basemap beneath the map's layers (default: none, no third-party requests)")  //
+        ("access-log", po::value(&access_log_path),
+         "append a JSON line per request to this file ('-': standard output); no addresses, query strings or bodies")  //
         ("insecure-cookies", po::bool_switch(&insecure_cookies),
          "send the session cookie without Secure, for plain http on localhost only")  //
         ("retention-days", po::value(&retention_days)->default_value(retention_days),
@@ -127,12 +130,11 @@ int serve_command(const arguments& args) {
     });
 
     server::live_state live(state);
+    server::metrics counts;
+    std::unique_ptr<server::access_log> log;
+    if (!access_log_path.empty()) log = std::make_unique<server::access_log>(access_log_path);
     server::run_server(
-        config,
-        [&live](const server::request& req, const std::string& client) {
-            auto current = live.current();  // held for the request: a reload cannot free it meanwhile
-            return server::handle_request(req, *current, client);
-        },
+        config, server::edge{live, counts, log.get(), *config.open_connections},
         [&](unsigned short port) {
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },

@@ -118,7 +118,7 @@ private:
 class listener : public std::enable_shared_from_this<listener> {
 public:
     listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle)
-        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle) {
+        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle), open_(*config.open_connections) {
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind(endpoint);
@@ -154,7 +154,7 @@ private:
     tcp::acceptor acceptor_;
     const server_config& config_;
     const handler& handle_;
-    std::atomic<std::size_t> open_{0};
+    std::atomic<std::size_t>& open_;
     std::atomic<std::size_t> busy_{0};  // requests read and not yet answered
     std::atomic<bool> draining_{false};
 };

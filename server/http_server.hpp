@@ -4,8 +4,10 @@
 
 #include "server/http.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace crimemap::server {
@@ -18,6 +20,8 @@ struct server_config {
     std::size_t header_limit = 8 * 1024;   ///< bytes
     std::size_t body_limit = 64 * 1024;    ///< bytes
     int read_timeout_seconds = 30;         ///< per request, including an idle keep-alive wait
+    /// Connections open now; the server keeps it current, others may read it.
+    std::shared_ptr<std::atomic<std::size_t>> open_connections = std::make_shared<std::atomic<std::size_t>>(0);
     int drain_seconds = 10;                ///< on SIGTERM/SIGINT, how long in-flight requests may take to finish
     /// Sent on every response, with X-Content-Type-Options, Referrer-Policy and X-Frame-Options.
     std::string content_security_policy =

@@ -32,6 +32,7 @@ void live_state::reload(const std::string& store_path, std::function<void(const 
             log("reloaded " + std::to_string(snapshot->crimes) + " crimes (data version " +
                 std::to_string(snapshot->data_version) + ") in " + std::to_string(snapshot->load_seconds) + " s");
         } catch (const std::exception& error) {
+            ++failures_;
             log(std::string("reload failed, still serving the earlier data: ") + error.what());
         }
         running_ = false;

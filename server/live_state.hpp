@@ -31,13 +31,14 @@ public:
     void reload(const std::string& store_path, std::function<void(const std::string&)> log);
 
     [[nodiscard]] std::uint64_t reloads() const { return reloads_.load(); }
+    [[nodiscard]] std::uint64_t reload_failures() const { return failures_.load(); }
 
 private:
     mutable std::mutex mutex_;
     std::shared_ptr<const app_state> active_;
     std::thread worker_;
     std::atomic<bool> running_{false};
-    std::atomic<std::uint64_t> reloads_{0};
+    std::atomic<std::uint64_t> reloads_{0}, failures_{0};
 };
 
 /// Runs a task now and then every `interval` until destroyed (on its own thread).

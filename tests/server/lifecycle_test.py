@@ -32,9 +32,9 @@ def check(condition, what):
         print("FAILED:", what, flush=True)
 
 
-def start(binary, store):
-    server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0", "--insecure-cookies"],
-                              stderr=subprocess.PIPE, text=True)
+def start(binary, store, *options):
+    server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0", "--insecure-cookies"] +
+                              list(options), stderr=subprocess.PIPE, text=True)
     for line in server.stderr:
         match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
         if match:
@@ -73,7 +73,8 @@ def main(binary):
                        check=True, capture_output=True)
         subprocess.run([binary, "import", "--db", store, data], check=True, capture_output=True)
 
-        server, port, lines = start(binary, store)
+        access = os.path.join(work, "access.log")
+        server, port, lines = start(binary, store, "--access-log", access)
         try:
             status, body, headers = get(port, "/readyz")
             ready = json.loads(body)
@@ -144,6 +145,24 @@ def main(binary):
             dates = [d["date"] for d in json.loads(get(port, "/api/crimes-street-dates")[1])]
             check(dates[0] == "2031-01" and point in dates, "after SIGHUP the new month is served")
             check(any("reloaded" in line for line in lines), "the reload is logged")
+
+            # Metrics and the access log.
+            get(port, "/api/search?q=AB1%201CD")
+            status, body, headers = get(port, "/metrics")
+            text = body.decode()
+            check(status == 200 and headers.get("Content-Type", "").startswith("text/plain"), "/metrics is Prometheus text")
+            for needle in ('crimemap_requests_total{route="api_reference",status="200"}',
+                           'crimemap_request_seconds_bucket{route="tiles",le="+Inf"}', "crimemap_tile_bytes_count",
+                           "crimemap_open_connections", "crimemap_reloads_total 1", "crimemap_store_writes_total",
+                           "crimemap_rate_limited_total", "crimemap_response_bytes_total"):
+                check(needle in text, "/metrics has " + needle)
+            with open(access) as f:
+                entries = [json.loads(line) for line in f]
+            check(len(entries) > 20 and all(set(e) == {"time", "method", "path", "route", "status", "bytes", "ms"}
+                                            for e in entries), "the access log is JSON lines of known fields")
+            check(any(e["path"] == "/api/search" for e in entries) and not any("?" in e["path"] or "AB1" in e["path"]
+                                                                               for e in entries),
+                  "the access log keeps no query string (a postcode stays out)")
 
             # SIGTERM while requests are in flight: every answer that starts is whole.
             results = []

@@ -1,0 +1,84 @@
+#include "server/edge.hpp"
+
+#include "server/query_string.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+
+namespace crimemap::server {
+
+namespace http = boost::beast::http;
+
+void access_log::closer::operator()(std::FILE* f) const noexcept {
+    if (f && f != stdout) std::fclose(f);
+}
+
+access_log::access_log(const std::string& path) {
+    if (path == "-") {
+        file_.reset(stdout);
+    } else {
+        file_.reset(std::fopen(path.c_str(), "a"));
+        if (!file_) throw std::runtime_error(path + ": cannot open the access log for appending");
+    }
+}
+
+void access_log::write(const request& req, std::string_view path, unsigned status, std::size_t bytes, double seconds) {
+    auto now = std::chrono::system_clock::now();
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char when[96];
+    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+    nlohmann::json line{{"time", when},
+                        {"method", std::string(req.method_string())},
+                        {"path", std::string(path.substr(0, 300))},
+                        {"route", std::string(route_of(path))},
+                        {"status", status},
+                        {"bytes", bytes},
+                        {"ms", static_cast<double>(static_cast<long>(seconds * 100000)) / 100}};
+    auto text = line.dump() + "\n";
+    std::lock_guard lock(mutex_);
+    std::fwrite(text.data(), 1, text.size(), file_.get());
+    std::fflush(file_.get());
+}
+
+response edge::operator()(const request& req, const std::string& client) const {
+    auto start = std::chrono::steady_clock::now();
+    auto current = live.current();  // held for the request: a reload cannot free it meanwhile
+    std::string_view target(req.target().data(), req.target().size());
+    auto path = target.substr(0, target.find('?'));
+    response res;
+    if (path == "/metrics" && (req.method() == http::verb::get || req.method() == http::verb::head)) {
+        metrics::outside more;
+        more.open_connections = open_connections.load();
+        more.reloads = live.reloads();
+        more.reload_failures = live.reload_failures();
+        if (current->writer) {
+            more.store_writes = current->writer->runs();
+            more.store_write_seconds = current->writer->run_seconds();
+        }
+        more.snapshot_load_seconds = current->snapshot->load_seconds;
+        more.data_version = current->snapshot->data_version;
+        res = response{http::status::ok, req.version()};
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.set(http::field::cache_control, "no-store");
+        res.keep_alive(req.keep_alive());
+        res.body() = counts.prometheus_text(more);
+        res.prepare_payload();
+    } else {
+        res = handle_request(req, *current, client);
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    counts.record(path, res.result_int(), seconds, res.body().size());
+    if (log) log->write(req, path, res.result_int(), res.body().size(), seconds);
+    return res;
+}
+
+}  // namespace crimemap::server
