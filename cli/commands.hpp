@@ -13,5 +13,6 @@ int stats_command(const arguments& args);
 int generate_command(const arguments& args);
 int serve_command(const arguments& args);
 int user_command(const arguments& args);
+int backup_command(const arguments& args);
 
 }  // namespace crimemap::cli

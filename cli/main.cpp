@@ -17,6 +17,7 @@ commands:
   generate  write synthetic data in data.police.uk's layouts
   serve     serve the map, tiles and API over HTTP
   user      add, list or disable the accounts of admins, teams and Watch coordinators
+  backup    copy the store while it is in use, and check the copy
 
 'crimemap <command> --help' describes a command's options.
 )";
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
         if (command == "generate") return crimemap::cli::generate_command(args);
         if (command == "serve") return crimemap::cli::serve_command(args);
         if (command == "user") return crimemap::cli::user_command(args);
+        if (command == "backup") return crimemap::cli::backup_command(args);
         std::cerr << "crimemap: unknown command '" << command << "'\n" << usage;
         return 2;
     } catch (const boost::program_options::error& error) {

@@ -129,6 +129,15 @@ int serve_command(const arguments& args) {
         }
     });
 
+    // integrity_check reads the whole file: on its own thread, reported when done (and in /readyz).
+    state->integrity = std::make_shared<data::integrity_check>(db, [db](const std::string& verdict) {
+        if (verdict == "ok")
+            std::cerr << "integrity_check of " << db << ": ok\n";
+        else
+            std::cerr << "crimemap: integrity_check of " << db << " FAILED: " << verdict
+                      << " (restore the latest backup; see docs/operations.md)\n";
+    });
+
     server::live_state live(state);
     server::metrics counts;
     std::unique_ptr<server::access_log> log;

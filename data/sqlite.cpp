@@ -1,5 +1,7 @@
 #include "data/sqlite.hpp"
 
+#include <filesystem>
+
 #include <sqlite3.h>
 
 namespace crimemap::data {
@@ -44,6 +46,25 @@ std::int64_t Database::query_int(std::string_view sql, std::int64_t fallback) {
     Statement stmt(*this, sql);
     if (!stmt.step() || stmt.is_null(0)) return fallback;
     return stmt.column_int(0);
+}
+
+void Database::interrupt() noexcept { sqlite3_interrupt(db_.get()); }
+
+void Database::backup_to(const std::string& destination) {
+    const std::string temporary = destination + ".partial";
+    std::filesystem::remove(temporary);
+    {
+        Database copy(temporary, mode::create);
+        sqlite3_backup* backup = sqlite3_backup_init(copy.handle(), "main", db_.get(), "main");
+        if (!backup) throw sqlite_error(temporary + ": cannot start the backup: " + sqlite3_errmsg(copy.handle()));
+        int rc = sqlite3_backup_step(backup, -1);  // every page, as of one read transaction
+        sqlite3_backup_finish(backup);
+        if (rc != SQLITE_DONE) throw sqlite_error(path_ + ": backup failed: " + sqlite3_errstr(rc));
+        copy.exec("PRAGMA journal_mode=WAL");  // as the store itself
+    }
+    std::filesystem::remove(temporary + "-wal");
+    std::filesystem::remove(temporary + "-shm");
+    std::filesystem::rename(temporary, destination);
 }
 
 void Database::load_spatialite() {

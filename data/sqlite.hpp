@@ -33,6 +33,12 @@ public:
     [[nodiscard]] std::int64_t query_int(std::string_view sql, std::int64_t fallback = 0);
     /// Loads mod_spatialite into this connection. Throws sqlite_error when it is not installed.
     void load_spatialite();
+    /// Makes a statement running on this connection (on another thread) stop with an error.
+    void interrupt() noexcept;
+    /// Copies the whole database, as of one moment, to `destination` with SQLite's online backup
+    /// API: written to a temporary file beside it and renamed, so `destination` is never half
+    /// written. Writers elsewhere are not blocked. Throws sqlite_error or std::runtime_error.
+    void backup_to(const std::string& destination);
 
     [[nodiscard]] sqlite3* handle() const { return db_.get(); }
     [[nodiscard]] const std::string& path() const { return path_; }

@@ -106,7 +106,8 @@ response handle_request(const request& req, const app_state& state, const std::s
                                  {"data_version", snapshot.data_version},
                                  {"crimes", snapshot.crimes},
                                  {"latest_month", snapshot.last_updated ? data::month_text(snapshot.last_updated) : ""},
-                                 {"load_seconds", snapshot.load_seconds}};
+                                 {"load_seconds", snapshot.load_seconds},
+                                 {"integrity", state.integrity ? state.integrity->verdict() : "not checked"}};
             return text(http::status::ok, ready.dump() + "\n", "application/json", req);
         }
         if (path.starts_with("/api/")) {

@@ -3,6 +3,7 @@
 
 #include "data/map_snapshot.hpp"
 #include "data/store_readers.hpp"
+#include "data/integrity_check.hpp"
 #include "data/store_writer.hpp"
 #include "server/http.hpp"
 #include "server/rate_limits.hpp"
@@ -28,6 +29,7 @@ struct app_state {
     bool secure_cookies = true;  ///< false only for plain-http use on localhost (--insecure-cookies)
     std::string form_secret;     ///< random at start: keys the public forms' tokens
     std::string basemap_style;   ///< a MapLibre style URL drawn beneath our layers; empty: none
+    std::shared_ptr<const data::integrity_check> integrity;  ///< the check run at start; may be null
 };
 
 /// The methods a path answers, for a 405's Allow header: "GET, HEAD", "POST", ...

@@ -79,6 +79,10 @@ def main(binary):
             status, body, headers = get(port, "/readyz")
             ready = json.loads(body)
             check(status == 200 and ready["ready"] and ready["crimes"] > 0, "/readyz says what is loaded")
+            deadline = time.time() + 30
+            while json.loads(get(port, "/readyz")[1])["integrity"] == "checking" and time.time() < deadline:
+                time.sleep(0.1)
+            check(json.loads(get(port, "/readyz")[1])["integrity"] == "ok", "integrity_check runs at start and passes")
             for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
                 check(name in headers, "every answer carries " + name)
             check("frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""), "the CSP forbids framing")
@@ -233,6 +237,18 @@ def main(binary):
               (len(acknowledged), len(set(acknowledged) - stored)))
         check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the store passes integrity_check after SIGKILL")
         db.close()
+        # A backup taken while the server writes is whole, and says so.
+        server, port, _ = start(binary, store)
+        copy = os.path.join(work, "copy.sqlite")
+        backed = subprocess.run([binary, "backup", "--db", store, copy], capture_output=True, text=True)
+        check(backed.returncode == 0 and "integrity_check ok" in backed.stdout, "crimemap backup while serving")
+        db = sqlite3.connect(copy)
+        check(db.execute("SELECT count(*) FROM watch_messages").fetchone()[0] >= len(acknowledged), "the backup holds the messages")
+        db.close()
+        again = subprocess.run([binary, "backup", "--db", store, copy], capture_output=True, text=True)
+        check(again.returncode == 2 and "already exists" in again.stderr, "a backup never overwrites a file")
+        server.terminate()
+        server.wait(timeout=30)
         server, port, _ = start(binary, store)
         check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
         server.terminate()

@@ -1,0 +1,35 @@
+#include "cli/options.hpp"
+#include "data/store.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+namespace crimemap::cli {
+
+int backup_command(const arguments& args) {
+    po::options_description options("backup options");
+    std::string db, out;
+    options.add_options()                                                         //
+        ("db", po::value(&db)->required(), "the store (SQLite file); it may be in use by crimemap serve")  //
+        ("out", po::value(&out)->required(), "the copy to write; must not exist yet");
+    po::positional_options_description positional;
+    positional.add("out", 1);
+    po::variables_map values;
+    if (!parse_options(args, "crimemap backup --db FILE OUT", options, values, &positional)) return 0;
+    if (std::filesystem::exists(out)) throw po::error("OUT: " + out + " already exists; give a new name");
+    auto start = std::chrono::steady_clock::now();
+    auto store = data::open_store_for_reading(db, false);
+    store.backup_to(out);
+    // The copy is checked before it is called good.
+    data::Database copy(out, data::Database::mode::read_only);
+    data::Statement check(copy, "PRAGMA integrity_check");
+    std::string verdict = check.step() ? std::string(check.column_text(0)) : "no answer";
+    if (verdict != "ok") throw std::runtime_error(out + ": the copy fails integrity_check: " + verdict);
+    std::cout << "backed up " << db << " to " << out << " (" << std::filesystem::file_size(out) / (1 << 20) << " MiB) in "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+              << " s; integrity_check ok\n";
+    return 0;
+}
+
+}  // namespace crimemap::cli
