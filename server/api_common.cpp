@@ -3,6 +3,7 @@
 #include "data/months.hpp"
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
+#include "server/request_parsers.hpp"
 
 #include <boost/geometry/algorithms/correct.hpp>
 #include <boost/geometry/algorithms/covered_by.hpp>
@@ -58,15 +59,6 @@ std::optional<std::uint8_t> category_index(const data::map_snapshot& s, std::str
     return std::nullopt;
 }
 
-bool parse_degrees(std::string_view text, double& value) {
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-    if (text.empty()) return false;
-    if (text.front() == '+') text.remove_prefix(1);
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
-}
-
 std::pair<double, double> lat_lng_parameters(const call& c, std::string_view alternative) {
     auto lat_text = c.query.get("lat"), lng_text = c.query.get("lng");
     double lat = 0, lng = 0;
@@ -92,22 +84,7 @@ double distance_m(double lat1, double lng1, double lat2, double lng2) {
 
 area::area(const call& c) {
     if (auto poly = c.query.get("poly")) {
-        std::string_view rest = *poly;
-        while (!rest.empty()) {
-            auto colon = rest.find(':');
-            auto pair = rest.substr(0, colon);
-            auto comma = pair.find(',');
-            double lat = 0, lng = 0;
-            if (comma == std::string_view::npos || !parse_degrees(pair.substr(0, comma), lat) ||
-                !parse_degrees(pair.substr(comma + 1), lng) || lat < -90 || lat > 90 || lng < -180 || lng > 180)
-                throw http_error(error_kind::bad_request,
-                                 "poly: '" + clip(pair) + "' is not lat,lng; want lat,lng:lat,lng:lat,lng...");
-            polygon_.outer().emplace_back(lng, lat);
-            if (colon == std::string_view::npos) break;
-            rest.remove_prefix(colon + 1);
-        }
-        if (polygon_.outer().size() < 3) throw http_error(error_kind::bad_request, "poly: needs at least 3 points");
-        boost::geometry::correct(polygon_);
+        polygon_ = parse_poly(*poly);
         double west = 180, east = -180, south = 90, north = -90;
         for (const auto& p : polygon_.outer()) {
             west = std::min(west, p.x());

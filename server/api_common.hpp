@@ -6,6 +6,7 @@
 #include "data/store_readers.hpp"
 #include "server/http.hpp"
 #include "server/query_string.hpp"
+#include "server/request_parsers.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -50,8 +51,6 @@ std::optional<std::uint16_t> month_index(const data::map_snapshot& s, int yyyymm
 /// A category slug's index; nullopt for all-crime and unknown slugs (which mean all crime).
 std::optional<std::uint8_t> category_index(const data::map_snapshot& s, std::string_view slug);
 
-/// Decimal degrees with optional spaces and '+'; false for anything else or non-finite.
-bool parse_degrees(std::string_view text, double& value);
 /// lat and lng parameters; 400 naming the bad one. `alternative` names what else may be given.
 std::pair<double, double> lat_lng_parameters(const call& c, std::string_view alternative);
 

@@ -5,6 +5,7 @@
 #include "geo/mvt_writer.hpp"
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
+#include "server/request_parsers.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
@@ -53,11 +54,6 @@ std::string tile_identity(std::string_view layer, const geo::tile_id& tile, cons
     return id;
 }
 
-bool parse_number(std::string_view text, std::uint32_t& value) {
-    if (text.empty() || text.size() > 10) return false;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return error == std::errc() && end == text.data() + text.size();
-}
 
 }  // namespace
 
@@ -198,22 +194,7 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
 
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
                      const data::map_snapshot& snapshot, tile_cache* cache) {
-    // /tiles/{layer}/{z}/{x}/{y}.mvt
-    auto parts = split_nonempty(path.substr(std::string_view("/tiles/").size()), '/');
-    if (parts.size() != 4 || !parts[3].ends_with(".mvt"))
-        throw http_error(error_kind::bad_request, "tile paths look like /tiles/{layer}/{z}/{x}/{y}.mvt");
-    auto layer = parts[0];
-    if (layer != "crimes" && layer != "neighbourhoods" && layer != "watch")
-        throw http_error(error_kind::not_found,
-                         "no tile layer '" + std::string(layer.substr(0, 40)) + "'; layers: crimes, neighbourhoods, watch");
-    geo::tile_id tile;
-    parts[3].remove_suffix(4);
-    if (!parse_number(parts[1], tile.z) || !parse_number(parts[2], tile.x) || !parse_number(parts[3], tile.y))
-        throw http_error(error_kind::bad_request, "z, x and y must be whole numbers in /tiles/{layer}/{z}/{x}/{y}.mvt");
-    if (!geo::is_valid(tile))
-        throw http_error(error_kind::not_found, "no tile " + std::to_string(tile.z) + "/" + std::to_string(tile.x) + "/" +
-                                                    std::to_string(tile.y) + ": zoom goes up to " +
-                                                    std::to_string(geo::max_tile_zoom) + " and x, y below 2^zoom");
+    auto [layer, tile] = parse_tile_path(path);
     std::optional<geo::crime_filter> filter;
     if (layer == "crimes") filter = parse_crime_filter(query, snapshot);
     const std::string identity = tile_identity(layer, tile, filter ? &*filter : nullptr);

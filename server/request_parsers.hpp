@@ -1,0 +1,28 @@
+#pragma once
+// Parsers of what a request carries in its path and parameters, kept apart from the handlers
+// so that each can be fuzzed on its own (tests/fuzz/request_fuzz.cpp).
+
+#include "geo/lonlat.hpp"
+#include "geo/web_mercator.hpp"
+
+#include <string_view>
+
+namespace crimemap::server {
+
+struct tile_path {
+    std::string_view layer;  ///< crimes, neighbourhoods or watch
+    geo::tile_id tile;
+};
+
+/// "/tiles/{layer}/{z}/{x}/{y}.mvt" → layer and tile. Throws http_error: 400 for a malformed
+/// path, 404 for an unknown layer or a tile outside the world.
+tile_path parse_tile_path(std::string_view path);
+
+/// Decimal degrees with optional spaces and '+'; false for anything else or non-finite.
+bool parse_degrees(std::string_view text, double& value);
+
+/// poly=lat,lng:lat,lng:... as a closed, correctly oriented polygon (lng as x). Throws
+/// http_error(bad_request) naming `poly` for fewer than 3 points or a malformed pair.
+geo::polygon parse_poly(std::string_view text);
+
+}  // namespace crimemap::server

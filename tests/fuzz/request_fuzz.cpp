@@ -1,0 +1,51 @@
+// libFuzzer target for what a request carries: its target (path and query string, decoded by
+// uriparser), a tile's z/x/y path, a poly= list, and a body read as JSON and as a form. Any
+// bytes must give a value or an http_error, never a crash, a hang or a read out of bounds.
+// Input: the request target, a newline, then the body.
+
+#include "server/errors.hpp"
+#include "server/forms.hpp"
+#include "server/query_string.hpp"
+#include "server/request_parsers.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+using namespace crimemap::server;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view input(reinterpret_cast<const char*>(data), size);
+    auto newline = input.find('\n');
+    auto target = input.substr(0, newline);
+    auto body = newline == std::string_view::npos ? std::string_view() : input.substr(newline + 1);
+    try {
+        auto [path, query_text] = split_request_target(target);
+        if (path.size() > target.size()) std::abort();
+        query_parameters query(query_text);
+        for (const auto& [key, value] : query.items())
+            if (key.size() + value.size() > query_text.size()) std::abort();  // decoding never grows text
+        if (path.starts_with("/tiles/")) {
+            auto tile = parse_tile_path(path);
+            if (tile.tile.z > crimemap::geo::max_tile_zoom) std::abort();
+        }
+        if (auto poly = query.get("poly")) {
+            auto polygon = parse_poly(*poly);
+            if (polygon.outer().size() < 4) std::abort();  // three points at least, closed
+        }
+    } catch (const http_error&) {
+    }
+    for (const char* type : {"application/json", "application/x-www-form-urlencoded"}) {
+        request req{boost::beast::http::verb::post, "/", 11};
+        req.set(boost::beast::http::field::content_type, type);
+        req.body() = std::string(body);
+        try {
+            (void)read_body_fields(req);
+        } catch (const http_error&) {
+        }
+    }
+    return 0;
+}
