@@ -2,7 +2,9 @@
 --
 --   wrk -t2 -c64 -d12s --latency -s urls.lua http://127.0.0.1:PORT -- PATHS_FILE [OPTION...]
 --
--- PATHS_FILE holds one path (with its query string) per line. Options:
+-- PATHS_FILE holds one path (with its query string) per line; a line
+--   POST<TAB>path<TAB>origin<TAB>token<TAB>json body
+-- is a JSON POST with that Origin and X-CSRF-Token (the soak's Watch messages). Options:
 --   gzip          every request carries "Accept-Encoding: gzip", as a browser's
 --                 would; without it requests carry no Accept-Encoding at all
 --   count=S,...   answers with these statuses (say 503) are intended answers:
@@ -43,8 +45,15 @@ function init(args)
     end
   end
   local file = io.open(name) or error("urls.lua: cannot open " .. name)
-  for path in file:lines() do
-    if path ~= "" then prepared[#prepared + 1] = wrk.format("GET", path, headers) end
+  for line in file:lines() do
+    local path, origin, token, body = line:match("^POST\t([^\t]+)\t([^\t]+)\t([^\t]+)\t(.*)$")
+    if path then
+      local post = {["Content-Type"] = "application/json", ["Origin"] = origin, ["X-CSRF-Token"] = token}
+      for k, v in pairs(headers) do post[k] = v end
+      prepared[#prepared + 1] = wrk.format("POST", path, post, body)
+    elseif line ~= "" then
+      prepared[#prepared + 1] = wrk.format("GET", line, headers)
+    end
   end
   file:close()
   if #prepared == 0 then error("urls.lua: no paths in " .. name) end
