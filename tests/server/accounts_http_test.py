@@ -348,6 +348,11 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
         limited = limited or status == 429
     check(limited, "failed sign-ins to one account are limited (429)")
     check(Client(port).login(email["coord-y"])[0] == 429, "even the right password waits out the limit")
+    statuses = [Client(port, "127.0.0.50").call("POST", "/auth/login", {"email": "guess%d@example.org" % i,
+                                                                         "password": "wrong password here"})[0]
+                for i in range(21)]
+    check(statuses[:20] == [401] * 20 and statuses[20] == 429, "failed sign-ins from one address are limited (429)")
+    check(Client(port, "127.0.0.51").login(email["admin"])[0] == 200, "another address is not held up")
     statuses = [send(y, email="flood%d@example.net" % i)[0] for i in range(12)]
     check(429 in statuses, "messages from one address are limited (429)")
     statuses = []
