@@ -1,14 +1,21 @@
-// The web preview: a full-window map of the server's three tile layers with a
-// filter panel. Uses the MapLibre GL global that /vendor/maplibre-gl/maplibre-gl.js
-// defines (loaded with `defer` before this module, so it runs first).
+// The crime map: the server's three tile layers on a MapLibre GL map, with
+// search, filters kept in the URL, a list of the crimes at a clicked location,
+// links to the list view and the neighbourhood pages, and keyboard controls.
+// Uses the MapLibre GL global that /vendor/maplibre-gl/maplibre-gl.js defines
+// (loaded with `defer` before this module, so it runs first).
 
-import { buildStyle, CATEGORY_GROUPS, COLOURS, LAYERS } from './map-style.js';
+import { buildStyle, CATEGORY_GROUPS, COLOURS, LAYERS, withBasemap } from './map-style.js';
 import {
-  crimesTileJsonUrl, defaultFilter, describeFilter, filterCanMatch, monthLabel, readCrimesMetadata,
+  crimesTileJsonUrl, describeFilter, filterCanMatch, monthLabel, readCrimesMetadata,
 } from './crime-filters.js';
 import {
   crimesHoverText, describeCrimes, describeNeighbourhood, describeWatchScheme,
 } from './feature-rows.js';
+import { filterFromParams, listUrl, monthsInRange, pageQuery, zoomForResult } from './map-url.js';
+import { byId, el, requestJson, startPage } from './site.js';
+import { formatDate } from './text.js';
+
+startPage();
 
 /** The server's TileJSON endpoints, one per source. */
 const TILEJSON = Object.freeze({
@@ -26,7 +33,15 @@ const FALLBACK_BOUNDS = [-6.4, 49.8, 1.9, 55.9];
 /** Filter changes within this many milliseconds make one request, not one each. */
 const FILTER_DELAY_MS = 250;
 
-const byId = (id) => document.getElementById(id);
+/** How far one press of a pan button moves the map, in pixels. */
+const PAN_STEP = 150;
+
+const state = {
+  map: null,
+  metadata: null,
+  filter: null,
+  query: '',          // the place searched for, kept in the URL
+};
 
 function setStatus(text) {
   byId('status').textContent = text;
@@ -42,26 +57,27 @@ byId('message-close').addEventListener('click', () => { byId('message').hidden =
 
 /**
  * Fetches and reads the crimes TileJSON.
- * @throws {Error} with a message fit for the page when the server cannot be
- *   reached, answers with an error, or does not answer JSON
+ * @throws {Error} with a message fit for the page
  */
 async function fetchCrimesMetadata() {
-  let response;
   try {
-    response = await fetch(TILEJSON.crimes, { headers: { Accept: 'application/json' } });
+    return readCrimesMetadata(await requestJson(TILEJSON.crimes));
   } catch (error) {
-    throw new Error(`the server could not be reached for ${TILEJSON.crimes} (${error.message})`);
+    throw new Error(`${TILEJSON.crimes} could not be loaded: ${error.message}`);
   }
-  const body = await response.text();
-  let json = null;
-  try { json = JSON.parse(body); } catch { /* reported below */ }
-  if (!response.ok) {
-    // The server's errors are JSON: {"error": ..., "message": ...}.
-    const reason = json?.message ?? json?.error ?? response.statusText;
-    throw new Error(`${TILEJSON.crimes} answered HTTP ${response.status}${reason ? ` (${reason})` : ''}`);
+}
+
+/** The operator's basemap style (a URL), or null: /config.json, see the README. */
+async function fetchBasemapStyle() {
+  try {
+    const config = await requestJson('/config.json');
+    const url = config?.basemap_style;
+    if (typeof url !== 'string' || url === '') return null;
+    return await requestJson(url);
+  } catch (error) {
+    if (error.status !== 404) showMessage(`The basemap could not be loaded (${error.message}); the map is shown without it.`);
+    return null;
   }
-  if (json === null) throw new Error(`${TILEJSON.crimes} did not answer JSON`);
-  return readCrimesMetadata(json);
 }
 
 /** Room around the opening bounds, so that the panel does not hide the data. */
@@ -71,13 +87,34 @@ function openingPadding() {
   return { top: 24, right: 24, bottom: 24, left: besidePanel ? panel.right + 24 : 24 };
 }
 
-function createMap(metadata) {
-  const style = buildStyle({
+/** Buttons that pan the map, for people who do not drag (WCAG 2.5.7). */
+class PanControl {
+  onAdd(map) {
+    const button = (label, symbol, dx, dy) => {
+      const b = el('button', { type: 'button', class: 'pan-button', title: label, 'aria-label': label },
+        el('span', { 'aria-hidden': 'true', text: symbol }));
+      b.addEventListener('click', () => map.panBy([dx, dy]));
+      return b;
+    };
+    this.container = el('div', { class: 'maplibregl-ctrl maplibregl-ctrl-group pan-control' },
+      button('Pan north', '↑', 0, -PAN_STEP), button('Pan west', '←', -PAN_STEP, 0),
+      button('Pan east', '→', PAN_STEP, 0), button('Pan south', '↓', 0, PAN_STEP));
+    return this.container;
+  }
+
+  onRemove() {
+    this.container.remove();
+  }
+}
+
+function createMap(metadata, basemap) {
+  let style = buildStyle({
     neighbourhoodsUrl: TILEJSON.neighbourhoods,
     watchUrl: TILEJSON.watch,
-    crimesUrl: metadata ? crimesTileJsonUrl(TILEJSON.crimes, defaultFilter(metadata), metadata) : null,
+    crimesUrl: metadata ? crimesTileJsonUrl(TILEJSON.crimes, state.filter, metadata) : null,
     categories: metadata?.categories ?? [],
   });
+  if (basemap) style = withBasemap(basemap, style);
   const map = new maplibregl.Map({
     container: 'map',
     style,
@@ -87,8 +124,6 @@ function createMap(metadata) {
     hash: true,
     attributionControl: {
       compact: false,
-      // Our own copy only when the crimes TileJSON's does not already name
-      // the licence, so that the notice shows once, but always shows.
       customAttribution: metadata?.attribution?.includes('Open Government Licence') ? undefined : ATTRIBUTION,
     },
     // A flat map: crime locations are read from above.
@@ -100,6 +135,7 @@ function createMap(metadata) {
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new PanControl(), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.on('error', (event) => {
     const error = event.error;
@@ -123,7 +159,6 @@ function wireLayerToggles(map) {
     [byId('show-watch'), LAYERS.watch],
   ];
   for (const [checkbox, layerIds] of toggles) {
-    // The browser may have restored a checkbox's state on reload: apply it.
     setLayersVisible(map, layerIds, checkbox.checked);
     checkbox.addEventListener('change', () => setLayersVisible(map, layerIds, checkbox.checked));
   }
@@ -133,17 +168,12 @@ function fillMonths(select, months, selected) {
   select.replaceChildren(...months.map((month) => new Option(monthLabel(month), month, false, month === selected)));
 }
 
-function fillChoices(fieldset, items, name) {
+function fillChoices(fieldset, items, name, checked) {
   const list = fieldset.querySelector('[data-list]');
   list.replaceChildren(...items.map(({ slug, name: label }) => {
-    const input = document.createElement('input');
-    input.type = 'checkbox';
-    input.name = name;
-    input.value = slug;
-    input.checked = true;
-    const wrapper = document.createElement('label');
-    wrapper.append(input, ` ${label}`);
-    return wrapper;
+    const input = el('input', { type: 'checkbox', name, value: slug });
+    input.checked = checked.includes(slug);
+    return el('label', {}, input, ` ${label}`);
   }));
 }
 
@@ -151,7 +181,23 @@ function checkedValues(fieldset) {
   return [...fieldset.querySelectorAll('input[type=checkbox]:checked')].map((input) => input.value);
 }
 
-/** Fills the filter panel from the crimes TileJSON and re-points the crimes source on change. */
+/** Puts the filter and the searched place in the address bar, keeping the hash. */
+function updatePageUrl() {
+  if (!state.metadata) return;
+  const query = pageQuery(state.filter, state.metadata, state.query);
+  const url = `${location.pathname}${query ? `?${query}` : ''}${location.hash}`;
+  history.replaceState(history.state, '', url);
+}
+
+/** The list view's link follows the map's view and filter. */
+function updateListLink() {
+  const { map, metadata, filter } = state;
+  if (!map || !metadata || !filter) return;
+  const b = map.getBounds();
+  byId('list-link').href = listUrl(filter, metadata, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+}
+
+/** Fills the filter panel and re-points the crimes source on change. */
 function wireFilters(map, metadata) {
   const from = byId('month-from');
   const to = byId('month-to');
@@ -163,21 +209,19 @@ function wireFilters(map, metadata) {
     setLayersVisible(map, LAYERS.crimes, false);
     return;
   }
-  const initial = defaultFilter(metadata);
+  const initial = state.filter;
   fillMonths(from, metadata.months, initial.from);
   fillMonths(to, metadata.months, initial.to);
-  fillChoices(categories, metadata.categories, 'category');
-  fillChoices(outcomes, metadata.outcomes, 'outcome');
-
-  const readFilter = () => ({
-    from: from.value,
-    to: to.value,
-    categories: checkedValues(categories),
-    outcomes: checkedValues(outcomes),
-  });
+  fillChoices(categories, metadata.categories, 'category', initial.categories);
+  fillChoices(outcomes, metadata.outcomes, 'outcome', initial.outcomes);
 
   const apply = () => {
-    const filter = readFilter();
+    const filter = {
+      from: from.value, to: to.value, categories: checkedValues(categories), outcomes: checkedValues(outcomes),
+    };
+    state.filter = filter;
+    updatePageUrl();
+    updateListLink();
     const canMatch = filterCanMatch(filter);
     setLayersVisible(map, LAYERS.crimes, canMatch);
     if (!canMatch) {
@@ -216,87 +260,295 @@ function wireFilters(map, metadata) {
 }
 
 function legendSwatch(kind, colour) {
-  const swatch = document.createElement('span');
-  swatch.className = `swatch swatch-${kind}`;
+  const swatch = el('span', { class: `swatch swatch-${kind}`, 'aria-hidden': 'true' });
   swatch.style.setProperty('--colour', colour);
-  swatch.setAttribute('aria-hidden', 'true');
   return swatch;
 }
 
 function legendItem(kind, colour, text) {
-  const item = document.createElement('li');
-  item.append(legendSwatch(kind, colour), text);
-  return item;
+  return el('li', {}, legendSwatch(kind, colour), text);
 }
 
 function buildLegend(detailZoom) {
-  const groups = document.createElement('ul');
-  groups.append(...CATEGORY_GROUPS.map((group) => legendItem('circle', group.colour, group.name)));
-  const locations = document.createElement('li');
-  locations.append(`From zoom ${detailZoom}, one circle per map location, coloured by its most common crime:`, groups);
+  const groups = el('ul', {}, CATEGORY_GROUPS.map((group) => legendItem('circle', group.colour, group.name)));
+  const locations = el('li', {}, `From zoom ${detailZoom}, one circle per map location, coloured by its most common crime (the list of a location names every category):`, groups);
   byId('legend-items').replaceChildren(
-    legendItem('cluster', COLOURS.cluster, `Crimes in an area (zoomed out); the bigger the circle, the more crimes`),
+    legendItem('cluster', COLOURS.cluster, 'Crimes in an area (zoomed out); the bigger the circle, the more crimes'),
     locations,
-    legendItem('area', COLOURS.neighbourhoodLine, 'Neighbourhood'),
-    legendItem('watch-area', COLOURS.watch, 'Neighbourhood Watch scheme area'),
+    legendItem('area', COLOURS.neighbourhoodLine, 'Neighbourhood (solid outline)'),
+    legendItem('watch-area', COLOURS.watch, 'Neighbourhood Watch scheme area (dashed outline)'),
     legendItem('circle', COLOURS.watch, 'Neighbourhood Watch scheme'),
   );
 }
 
-function popupContent(summaries) {
-  const container = document.createElement('div');
-  container.className = 'feature-popup';
-  for (const { heading, title, rows } of summaries) {
-    const section = document.createElement('section');
-    const headingElement = document.createElement('h3');
-    headingElement.textContent = heading;
-    const titleElement = document.createElement('p');
-    titleElement.className = 'feature-title';
-    titleElement.textContent = title;
-    const list = document.createElement('dl');
-    for (const [label, value] of rows) {
-      const term = document.createElement('dt');
-      term.textContent = label;
-      const detail = document.createElement('dd');
-      detail.textContent = value;
-      list.append(term, detail);
+// ---- Crimes at one location ----
+
+const categoryName = (slug) => state.metadata?.categories.find((c) => c.slug === slug)?.name ?? slug;
+
+async function showOutcomeHistory(button, persistentId, box) {
+  button.disabled = true;
+  box.replaceChildren(el('p', { text: 'Loading the outcome history…' }));
+  try {
+    const history = await requestJson(`/api/outcomes-for-crime/${encodeURIComponent(persistentId)}`);
+    const outcomes = history?.outcomes ?? [];
+    box.replaceChildren(outcomes.length
+      ? el('ol', { class: 'outcome-history' }, outcomes.map((o) => el('li', {},
+        el('span', { class: 'meta', text: `${formatDate(o.date)}: ` }), o.category?.name ?? o.category?.code ?? '')))
+      : el('p', { text: 'No outcomes have been recorded for this crime.' }));
+    button.remove();
+  } catch (error) {
+    box.replaceChildren(el('p', { text: error.status === 404 ? 'No outcome history is published for this crime.' : `The outcome history could not be loaded: ${error.message}` }));
+    button.disabled = false;
+  }
+}
+
+function crimeItem(crime) {
+  const outcome = crime.outcome_status?.category ?? 'No outcome recorded';
+  const history = el('div', { class: 'history' });
+  const item = el('li', {},
+    el('p', { class: 'crime-category', text: categoryName(crime.category) }),
+    el('p', { class: 'meta', text: `${monthLabel(crime.month)} · ${crime.location?.street?.name ?? ''}` }),
+    el('p', {}, 'Outcome: ', el('span', { text: outcome })));
+  if (crime.persistent_id) {
+    const button = el('button', { type: 'button', class: 'small-button', 'aria-expanded': 'false' },
+      'Outcome history', el('span', { class: 'visually-hidden', text: ` of this ${categoryName(crime.category).toLowerCase()}` }));
+    button.addEventListener('click', () => {
+      button.setAttribute('aria-expanded', 'true');
+      showOutcomeHistory(button, crime.persistent_id, history);
+    });
+    item.append(button);
+  }
+  item.append(history);
+  return item;
+}
+
+/**
+ * Lists the crimes at a map location for the filter's period and categories.
+ * @param {number} locationId the location's id (the tile feature's location_id)
+ * @param {string} street for the heading until the crimes arrive
+ * @param {boolean} moveFocus true when a keyboard or button started it
+ */
+async function showLocation(locationId, street, moveFocus) {
+  const { metadata, filter } = state;
+  if (!metadata || !filter) return;
+  const section = byId('location');
+  section.hidden = false;
+  byId('location-heading').textContent = `Crimes ${street ? street.replace(/^On or near /i, 'on or near ') : 'here'}`;
+  byId('location-summary').textContent = 'Loading…';
+  byId('location-crimes').replaceChildren();
+  if (moveFocus) byId('location-heading').focus();
+  else section.scrollIntoView({ block: 'nearest' });
+  const months = monthsInRange(metadata.months, filter.from, filter.to);
+  try {
+    const answers = await Promise.all(months.map((month) => requestJson(
+      `/api/crimes-at-location?location_id=${encodeURIComponent(locationId)}&date=${month}`).catch((error) => {
+      if (error.status === 404) return [];
+      throw error;
+    })));
+    const wanted = new Set(filter.categories);
+    const crimes = answers.flat().filter((c) => wanted.has(c.category));
+    crimes.sort((a, b) => (b.month ?? '').localeCompare(a.month ?? '') || categoryName(a.category).localeCompare(categoryName(b.category)));
+    const period = filter.from === filter.to ? monthLabel(filter.from) : `${monthLabel(filter.from)} to ${monthLabel(filter.to)}`;
+    const allOutcomes = filter.outcomes.length === metadata.outcomes.length;
+    byId('location-summary').textContent = `${crimes.length} ${crimes.length === 1 ? 'crime' : 'crimes'} in ${period}`
+      + (wanted.size < metadata.categories.length ? ', in the checked categories' : '')
+      + (allOutcomes ? '.' : ' (every outcome: the outcome filter applies to the map only).');
+    byId('location-crimes').replaceChildren(...crimes.map(crimeItem));
+  } catch (error) {
+    byId('location-summary').textContent = `The crimes here could not be loaded: ${error.message}`;
+  }
+}
+
+byId('location-close').addEventListener('click', () => {
+  byId('location').hidden = true;
+  byId('map').querySelector('canvas')?.focus();
+});
+
+/** Buttons for the busiest locations on screen: the keyboard's way to a location's crimes. */
+function updateInView() {
+  const { map, metadata } = state;
+  const box = byId('in-view');
+  if (!map || !metadata) return;
+  if (map.getZoom() < metadata.detailZoom) {
+    const zoomIn = el('button', { type: 'button', class: 'small-button', text: 'Zoom in' });
+    zoomIn.addEventListener('click', () => map.zoomTo(metadata.detailZoom + 0.5));
+    box.replaceChildren(el('p', { text: `Zoom in to zoom ${metadata.detailZoom} to list single locations. ` }), zoomIn);
+    box.dataset.signature = '';
+    return;
+  }
+  if (!map.getLayer('crimes-location')) return;
+  const seen = new Map();
+  for (const feature of map.queryRenderedFeatures({ layers: ['crimes-location'] })) {
+    const id = feature.properties.location_id;
+    if (!seen.has(id)) seen.set(id, feature.properties);
+  }
+  const busiest = [...seen.values()].sort((a, b) => b.count - a.count || a.location_id - b.location_id).slice(0, 12);
+  // Idle comes after every render: rebuild only when the list changes, so
+  // that keyboard focus in it is not lost.
+  const signature = busiest.map((p) => `${p.location_id}:${p.count}`).join(',');
+  if (signature === box.dataset.signature) return;
+  box.dataset.signature = signature;
+  if (busiest.length === 0) {
+    box.replaceChildren(el('p', { text: 'No crime locations match in this view.' }));
+    return;
+  }
+  box.replaceChildren(el('ul', { class: 'in-view-list' }, busiest.map((p) => {
+    const button = el('button', { type: 'button', class: 'link-like', 'data-location-id': p.location_id },
+      `${p.street ?? 'Map location'}: ${crimesHoverText({ count: p.count })}`);
+    button.addEventListener('click', () => showLocation(p.location_id, p.street, true));
+    return el('li', {}, button);
+  })));
+}
+
+// ---- The neighbourhood at the centre of the map ----
+
+let areaRequest = 0;
+async function updateArea() {
+  const { map } = state;
+  const box = byId('area');
+  if (!map || map.getZoom() < 11) {
+    box.replaceChildren();
+    return;
+  }
+  const centre = map.getCenter();
+  const ticket = ++areaRequest;
+  try {
+    const found = await requestJson(`/api/locate-neighbourhood?q=${centre.lat.toFixed(6)},${centre.lng.toFixed(6)}`);
+    const hood = await requestJson(`/api/${encodeURIComponent(found.force)}/${encodeURIComponent(found.neighbourhood)}`);
+    if (ticket !== areaRequest) return;
+    box.replaceChildren(el('p', {}, 'At the centre of the map: ',
+      el('a', { href: `/neighbourhood?force=${encodeURIComponent(found.force)}&id=${encodeURIComponent(found.neighbourhood)}`, text: hood.name ?? found.neighbourhood }),
+      ' (neighbourhood team, contacts and crime summary) · ',
+      el('a', { href: `/watch?lat=${centre.lat.toFixed(5)}&lng=${centre.lng.toFixed(5)}`, text: 'Neighbourhood Watch near here' })));
+  } catch {
+    if (ticket === areaRequest) box.replaceChildren();
+  }
+}
+
+// ---- Search ----
+
+function showSearchResults(results) {
+  const box = byId('search-result');
+  const [first] = results;
+  const items = [el('p', { text: `Showing ${first.label}.` })];
+  if (first.neighbourhood) {
+    items.push(el('p', {}, 'Neighbourhood: ',
+      el('a', { href: `/neighbourhood?force=${encodeURIComponent(first.force)}&id=${encodeURIComponent(first.neighbourhood)}`, text: first.neighbourhood_name ?? first.neighbourhood })));
+  }
+  if (results.length > 1) {
+    items.push(el('details', {}, el('summary', { text: `Other places (${results.length - 1})` }),
+      el('ul', { class: 'result-list' }, results.slice(1).map((result) => {
+        const button = el('button', { type: 'button', class: 'link-like', text: result.label });
+        button.addEventListener('click', () => {
+          moveTo(result);
+          showSearchResults([result, ...results.filter((r) => r !== result)]);
+        });
+        return el('li', {}, button);
+      }))));
+  }
+  box.replaceChildren(...items);
+}
+
+function moveTo(result) {
+  state.map.jumpTo({ center: [result.longitude, result.latitude], zoom: zoomForResult(result) });
+}
+
+async function search(q) {
+  const box = byId('search-result');
+  box.replaceChildren(el('p', { text: 'Searching…' }));
+  try {
+    const results = await requestJson(`/api/search?q=${encodeURIComponent(q)}`);
+    if (!Array.isArray(results) || results.length === 0) {
+      box.replaceChildren(el('p', { class: 'search-error', text: `No place called “${q}” was found. Try a postcode, a town or a street name.` }));
+      return false;
     }
-    section.append(headingElement, titleElement, list);
-    container.append(section);
+    moveTo(results[0]);
+    showSearchResults(results);
+    return true;
+  } catch (error) {
+    const text = error.status === 404 ? `${error.message}. Check the postcode, or search for a town or street.` : `The search did not work: ${error.message}`;
+    box.replaceChildren(el('p', { class: 'search-error', text }));
+    return false;
+  }
+}
+
+function wireSearch() {
+  byId('search').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const q = byId('search-q').value.trim();
+    if (!q) return;
+    state.query = q;
+    updatePageUrl();
+    await search(q);
+  });
+}
+
+// ---- Popups ----
+
+function popupContent(summaries) {
+  const container = el('div', { class: 'feature-popup' });
+  for (const { heading, title, rows, action } of summaries) {
+    container.append(el('section', {},
+      el('h3', { text: heading }),
+      el('p', { class: 'feature-title', text: title }),
+      el('dl', {}, rows.flatMap(([label, value]) => [el('dt', { text: label }), el('dd', { text: value })])),
+      action ?? null));
   }
   return container;
 }
 
-/** Click: a popup describing the top feature of each source under the pointer. Hover: crime counts. */
-function wirePopups(map, categories) {
-  // Querying or listening on a layer the style lacks (the crimes, when their
-  // TileJSON failed) would report an error at every click or pointer move.
+/** Click: the crimes at a location in the panel; a popup for clusters, neighbourhoods and schemes. */
+function wirePopups(map) {
+  const categories = state.metadata?.categories ?? [];
   const present = (ids) => ids.filter((id) => map.getLayer(id));
   const clickable = [...LAYERS.crimes, ...LAYERS.watch, 'neighbourhoods-fill'];
-  const describe = {
-    crimes: (properties) => describeCrimes(properties, categories),
-    watch: describeWatchScheme,
-    neighbourhoods: describeNeighbourhood,
-  };
-  // A new popup per click: reusing one would let its own close-on-click
-  // listener, run for the same click, close it again at once.
   let clickPopup = null;
   const hoverPopup = new maplibregl.Popup({
     closeButton: false, closeOnClick: false, className: 'hover-popup', offset: 12,
   });
+  const describe = {
+    crimes: (feature) => {
+      const summary = describeCrimes(feature.properties, categories);
+      if (feature.properties.kind !== 'location') {
+        const zoom = el('button', { type: 'button', class: 'small-button', text: 'Zoom in here' });
+        zoom.addEventListener('click', () => {
+          clickPopup?.remove();
+          map.easeTo({ center: feature.geometry.coordinates, zoom: Math.min(map.getZoom() + 3, state.metadata.detailZoom + 0.5) });
+        });
+        summary.action = zoom;
+      }
+      return summary;
+    },
+    watch: (feature) => ({
+      ...describeWatchScheme(feature.properties),
+      action: el('a', { href: `/scheme?id=${encodeURIComponent(feature.properties.id)}`, text: 'About this scheme, and how to join' }),
+    }),
+    neighbourhoods: (feature) => ({
+      ...describeNeighbourhood(feature.properties),
+      action: el('a', {
+        href: `/neighbourhood?force=${encodeURIComponent(feature.properties.force)}&id=${encodeURIComponent(feature.properties.id)}`,
+        text: 'About this neighbourhood',
+      }),
+    }),
+  };
 
   map.on('click', (event) => {
     hoverPopup.remove();
     const features = map.queryRenderedFeatures(event.point, { layers: present(clickable) });
+    const location = features.find((f) => f.source === 'crimes' && f.properties.kind === 'location');
+    clickPopup?.remove();
+    clickPopup = null;
+    if (location) {
+      showLocation(location.properties.location_id, location.properties.street, false);
+      return;
+    }
     const seen = new Set();
     const summaries = [];
     for (const feature of features) {
       if (seen.has(feature.source)) continue;
       seen.add(feature.source);
-      summaries.push(describe[feature.source](feature.properties));
+      summaries.push(describe[feature.source](feature));
     }
-    clickPopup?.remove();
-    clickPopup = null;
     if (summaries.length === 0) return;
     clickPopup = new maplibregl.Popup({ maxWidth: '320px' })
       .setLngLat(event.lngLat).setDOMContent(popupContent(summaries)).addTo(map);
@@ -320,37 +572,55 @@ function wirePopups(map, categories) {
 async function main() {
   // On a phone the panels would cover the map: start them folded.
   if (window.matchMedia('(max-width: 600px)').matches) {
-    byId('panel').open = false;
+    byId('filters-box').open = false;
     byId('legend').open = false;
   }
+  wireSearch();
   if (typeof maplibregl === 'undefined') {
     setStatus('The map could not start.');
     showMessage('The map library did not load from /vendor/maplibre-gl/maplibre-gl.js.');
     return;
   }
-  let metadata = null;
-  try {
-    metadata = await fetchCrimesMetadata();
-  } catch (error) {
+  const params = new URLSearchParams(location.search);
+  const [metadataResult, basemap] = await Promise.all([
+    fetchCrimesMetadata().then((m) => ({ metadata: m }), (error) => ({ error })),
+    fetchBasemapStyle(),
+  ]);
+  const { metadata } = metadataResult;
+  if (metadataResult.error) {
     setStatus('Crimes are not shown.');
-    showMessage(`Crimes are not shown: ${error.message}.`);
+    showMessage(`Crimes are not shown: ${metadataResult.error.message}.`);
   }
+  state.metadata = metadata ?? null;
+  if (metadata) state.filter = filterFromParams(params, metadata);
+  state.query = params.get('q')?.trim() ?? '';
+  byId('search-q').value = state.query;
   buildLegend(metadata?.detailZoom ?? 14);
 
   let map;
   try {
-    map = createMap(metadata);
+    map = createMap(metadata, basemap);
   } catch (error) {
     setStatus('The map could not start.');
-    showMessage(`The map could not start: ${error.message}. It needs a browser with WebGL.`);
+    showMessage(`The map could not start: ${error.message}. It needs a browser with WebGL; the list view works without it.`);
     return;
   }
-  // Layout changes need a loaded style; style.load comes before any tile.
+  state.map = map;
+  // A place searched for opens the map there, unless the hash names a place.
+  if (state.query && !/^#\d/.test(location.hash)) search(state.query);
   map.once('style.load', () => {
     wireLayerToggles(map);
     if (metadata) wireFilters(map, metadata);
-    wirePopups(map, metadata?.categories ?? []);
+    wirePopups(map);
   });
+  let pendingMove = 0;
+  map.on('moveend', () => {
+    updateListLink();
+    clearTimeout(pendingMove);
+    pendingMove = setTimeout(updateArea, 400);
+  });
+  map.on('idle', updateInView);
+  map.once('load', () => { updateListLink(); updateArea(); });
   // For tests and the console: the running map.
   window.crimemapPreview = map;
 }

@@ -187,3 +187,30 @@ export function buildStyle({ neighbourhoodsUrl, watchUrl, crimesUrl, categories 
   }
   return { version: 8, name: 'crimemap preview', sources, layers };
 }
+
+/**
+ * An operator's basemap style with our sources and layers on top: its
+ * sources, sprite and glyphs are kept, our background is left out (the
+ * basemap draws one) and our neighbourhood fill is lightened so the basemap
+ * shows through. An id clash is settled in our favour.
+ * @param {object} basemap a MapLibre style document (version 8)
+ * @param {object} ours the style buildStyle made
+ */
+export function withBasemap(basemap, ours) {
+  if (!basemap || typeof basemap !== 'object' || !Array.isArray(basemap.layers)) return ours;
+  const ourIds = new Set(ours.layers.map((layer) => layer.id));
+  const ourSources = new Set(Object.keys(ours.sources));
+  const layers = basemap.layers.filter((layer) => !ourIds.has(layer.id) && !ourSources.has(layer.source));
+  const sources = Object.fromEntries(Object.entries(basemap.sources ?? {}).filter(([id]) => !ourSources.has(id)));
+  const overlay = ours.layers
+    .filter((layer) => layer.type !== 'background')
+    .map((layer) => (layer.id === 'neighbourhoods-fill'
+      ? { ...layer, paint: { ...layer.paint, 'fill-opacity': 0.15 } }
+      : layer));
+  return {
+    ...basemap,
+    name: `${basemap.name ?? 'basemap'} + crimemap`,
+    sources: { ...sources, ...ours.sources },
+    layers: [...layers, ...overlay],
+  };
+}

@@ -39,15 +39,40 @@ const TILEJSON = {
   detail_zoom: 14,
 };
 
-test('index.html links only to this server, by absolute path', () => {
-  const html = read('index.html');
-  const urls = linkedUrls(html);
-  assert.ok(urls.length > 0);
-  for (const url of urls) {
-    const local = (url.startsWith('/') && !url.startsWith('//')) || url.startsWith('data:');
-    assert.ok(local, `index.html links to ${url}, which is not a path on this server`);
+/**
+ * The one other address a page may name: the quick exit's neutral site, a
+ * navigation the person asks for (location.replace or the link), never a
+ * request the page makes by itself.
+ */
+const EXIT_URL = 'https://www.bbc.co.uk/weather';
+/** The SVG namespace is a name, not an address anything is fetched from. */
+const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
+const withoutExitUrl = (text) => text.split(EXIT_URL).join('').split(SVG_NAMESPACE).join('');
+const pages = ownFiles.filter((name) => name.endsWith('.html'));
+
+test('every page links only to this server, by absolute path or in-page fragment', () => {
+  for (const page of pages) {
+    const html = read(page);
+    const urls = linkedUrls(html).filter((url) => url !== EXIT_URL);
+    assert.ok(urls.length > 0);
+    for (const url of urls) {
+      const local = (url.startsWith('/') && !url.startsWith('//')) || url.startsWith('data:') || /^#[\w-]+$/.test(url);
+      assert.ok(local, `${page} links to ${url}, which is not a path on this server`);
+    }
+    assert.doesNotMatch(withoutExitUrl(html), /https?:\/\//i, `${page} names another host`);
   }
-  assert.doesNotMatch(html, /https?:\/\//i, 'index.html names another host');
+});
+
+test('every page carries the quick exit and loads its script from /static', () => {
+  for (const page of pages) {
+    const html = read(page);
+    assert.match(html, /<a class="exit-this-page" href="https:\/\/www\.bbc\.co\.uk\/weather" rel="nofollow noreferrer">/, `${page} lacks the quick exit`);
+    const script = /<script type="module" src="\/static\/([\w-]+\.js)">/.exec(html);
+    assert.ok(script && existsSync(join(webDir, script[1])), `${page} loads no page script from /static`);
+    assert.match(read(script[1]), /startPage\(\)/, `${script[1]} does not start the page (quick exit)`);
+    assert.doesNotMatch(html, /\sstyle=|<style/i, `${page} has inline styles, which the server's Content-Security-Policy blocks`);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)/i, `${page} has an inline script, which the Content-Security-Policy blocks`);
+  }
 });
 
 test('index.html loads MapLibre from /vendor and the page from /static', () => {
@@ -69,7 +94,7 @@ test('index.html loads MapLibre from /vendor and the page from /static', () => {
 test('no page file asks another host for anything at run time', () => {
   for (const name of ownFiles) {
     const text = read(name);
-    assert.doesNotMatch(text, /(?:https?:)?\/\/[a-z0-9-]+\.[a-z0-9.-]+/i, `web/${name} names another host`);
+    assert.doesNotMatch(withoutExitUrl(text), /(?:https?:)?\/\/[a-z0-9-]+\.[a-z0-9.-]+/i, `web/${name} names another host`);
     assert.doesNotMatch(text, /@import/i, `web/${name} imports a stylesheet`);
   }
 });
@@ -93,12 +118,15 @@ test('app.js reads the three TileJSON endpoints, never a tile URL of its own', (
   assert.match(app, /setUrl\(/, 'app.js does not re-point the crimes source when the filter changes');
 });
 
-test('every form control in index.html has a label', () => {
-  const html = read('index.html');
-  for (const match of html.matchAll(/<(select|input)\b[^>]*\bid="([^"]+)"[^>]*>/g)) {
-    const [tag, element, id] = match;
-    const wrapped = new RegExp(`<label>\\s*${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(html);
-    assert.ok(html.includes(`<label for="${id}">`) || wrapped, `<${element} id="${id}"> has no label`);
+test('every form control in every page has a label', () => {
+  for (const page of pages) {
+    const html = read(page);
+    for (const match of html.matchAll(/<(select|input|textarea)\b[^>]*\bid="([^"]+)"[^>]*>/g)) {
+      const [tag, element, id] = match;
+      if (/type="hidden"/.test(tag)) continue;
+      const wrapped = new RegExp(`<label>\\s*${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(html);
+      assert.ok(html.includes(`<label for="${id}">`) || wrapped, `${page}: <${element} id="${id}"> has no label`);
+    }
   }
 });
 

@@ -1,0 +1,143 @@
+// Shared by the browser tests: a generated dataset and a real `crimemap serve`
+// on loopback, Debian's chromium driven by playwright-core, axe-core injected
+// into pages, and screenshots saved in test-artifacts/.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const binary = join(root, 'build', 'crimemap');
+export const chromiumPath = '/usr/bin/chromium';
+export const artifacts = join(root, 'test-artifacts');
+const playwrightPath = join(root, 'web', 'node_modules', 'playwright-core', 'index.mjs');
+const axePath = join(root, 'web', 'node_modules', 'axe-core', 'axe.min.js');
+
+/** Why the browser tests cannot run here, or false. */
+export function missingPrerequisite() {
+  if (!existsSync(binary)) return `${binary} is not built (tools/setup)`;
+  if (!existsSync(chromiumPath)) return `${chromiumPath} is not installed (apt-get install chromium)`;
+  if (!existsSync(playwrightPath) || !existsSync(axePath)) return 'web/node_modules lacks playwright-core or axe-core (cd web && npm ci)';
+  try { execFileSync('sqlite3', ['-version'], { stdio: 'ignore' }); } catch { return 'sqlite3 is not installed'; }
+  return false;
+}
+
+export const TEAM = { email: 'team@example.test', password: 'team-password-1234' };
+export const COORDINATOR = { email: 'coordinator@example.test', password: 'coordinator-password-1234' };
+
+const sql = (db, query) => execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db, query], { encoding: 'utf8' }).trim();
+
+function run(args, input) {
+  // A rebuild by another process can replace the binary under us: retry once.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return execFileSync(binary, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      execFileSync('sleep', ['20']);
+    }
+  }
+}
+
+/**
+ * Makes a dataset, accounts and a server. Returns what the tests need and a
+ * stop() that ends the server and removes the folder.
+ */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'crimemap-web-'));
+  const db = join(dir, 'store.sqlite');
+  run(['generate', '--out', join(dir, 'data'), '--rows', '20000', '--months', '2', '--seed', '3']);
+  run(['import', '--db', db, join(dir, 'data')]);
+  const [force, neighbourhood] = sql(db, 'SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 1').split('|');
+  const scheme = sql(db, "SELECT id FROM watch_schemes WHERE visibility = 'public' ORDER BY id LIMIT 1");
+  sql(db, `UPDATE watch_schemes SET status = 'verified-by-police' WHERE id = '${scheme.replace(/'/g, "''")}'`);
+  const [postcode, postcodeLat, postcodeLng] = sql(db, 'SELECT label, latitude, longitude FROM postcodes ORDER BY postcode LIMIT 1').split('|');
+  run(['user', 'add', '--db', db, '--email', TEAM.email, '--role', 'team', '--force', force, '--neighbourhood', neighbourhood, '--password-stdin'], TEAM.password);
+  run(['user', 'add', '--db', db, '--email', COORDINATOR.email, '--role', 'coordinator', '--scheme', scheme, '--password-stdin'], COORDINATOR.password);
+
+  const server = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--insecure-cookies', '--web', join(root, 'web')],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start in 30 s:\n${log}`)), 30000);
+    server.stderr.on('data', (chunk) => {
+      log += chunk;
+      const match = /serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(log);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the server stopped (${code}):\n${log}`)); });
+  });
+  server.stderr.on('data', () => {});  // keep draining
+  return {
+    url, db, force, neighbourhood, scheme, postcode,
+    postcodeLat: Number(postcodeLat), postcodeLng: Number(postcodeLng),
+    log: () => log,
+    async stop() {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => { if (server.exitCode !== null) resolve(); else server.once('exit', resolve); });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's chromium, headless, with software WebGL for the map. */
+export async function launchBrowser() {
+  const { chromium } = await import(playwrightPath);
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-dev-shm-usage'],
+  });
+}
+
+/**
+ * A new page that records console errors, page errors and requests to other
+ * hosts (the quick exit's neutral site is answered locally, never fetched).
+ */
+export async function newPage(browser, server) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (message) => {
+    // A 400 (form errors), 401 (not signed in) or 404 (no such postcode) answer is part of a
+    // test; the browser logs it anyway.
+    if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[0145]/.test(message.text())) {
+      page.problems.push(`console: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
+  await context.route((url) => !url.href.startsWith(server.url), (route) => {
+    const target = route.request().url();
+    if (target.startsWith('https://www.bbc.co.uk/')) {
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weather</title><p>Neutral page' });
+    }
+    page.problems.push(`request to another host: ${target}`);
+    return route.abort();
+  });
+  return page;
+}
+
+let axeSource = null;
+
+/**
+ * Runs axe-core in the page (WCAG 2.0–2.2 A and AA and best practices) and
+ * returns its violations as readable lines. Injected by evaluation, which the
+ * page's Content-Security-Policy does not govern, so the policy stays on.
+ */
+export async function axeViolations(page, exclude = []) {
+  axeSource ??= readFileSync(axePath, 'utf8');
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const results = await page.evaluate(async (excluded) => window.axe.run(
+    { exclude: excluded.map((selector) => [selector]) },
+    { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } },
+  ), exclude);
+  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+}
+
+/** Saves a full-page screenshot as test-artifacts/<name>.png. */
+export async function screenshot(page, name) {
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,226 @@
+// The team editor (/team): a neighbourhood team's contact details, people,
+// priorities and events, each saved with PUT and the session's CSRF token.
+// An admin names the neighbourhood in the URL (/team?force=&id=).
+
+import {
+  byId, clearFormErrors, currentUser, el, requestJson, showFormErrors, showPageProblem, showSignedIn, startPage,
+} from './site.js';
+import { htmlToText } from './text.js';
+
+startPage();
+
+const CONTACT_FIELDS = [
+  ['telephone', 'Telephone', 'tel'], ['mobile', 'Mobile', 'tel'], ['email', 'Email address', 'email'],
+  ['web', 'Website', 'url'], ['address', 'Address', 'text'], ['facebook', 'Facebook page', 'url'],
+  ['twitter', 'X (Twitter) page', 'url'], ['youtube', 'YouTube channel', 'url'],
+];
+
+/** The repeating parts: their fields, in form order, and what each item is called. */
+const PARTS = {
+  people: {
+    noun: 'Person',
+    fields: [
+      { key: 'name', label: 'Name', required: true, autocomplete: 'off' },
+      { key: 'rank', label: 'Rank or role' },
+      { key: 'bio', label: 'About them (optional)', textarea: true },
+    ],
+    keep: ['contact_details'],
+    blank: { name: '', rank: '', bio: '' },
+  },
+  priorities: {
+    noun: 'Priority',
+    fields: [
+      { key: 'issue', label: 'The issue', textarea: true, required: true },
+      { key: 'issue-date', label: 'Date set', date: 'date' },
+      { key: 'action', label: 'What the team is doing (optional)', textarea: true },
+      { key: 'action-date', label: 'Date of the action', date: 'date' },
+    ],
+    keep: [],
+    blank: { issue: '' },
+  },
+  events: {
+    noun: 'Event',
+    fields: [
+      { key: 'title', label: 'Title', required: true },
+      { key: 'type', label: 'Type (for example, meeting)' },
+      { key: 'start_date', label: 'Starts', date: 'datetime-local' },
+      { key: 'end_date', label: 'Ends', date: 'datetime-local' },
+      { key: 'address', label: 'Address' },
+      { key: 'description', label: 'Description', textarea: true },
+    ],
+    keep: ['contact_details'],
+    blank: { title: '' },
+  },
+};
+
+let user = null;
+let base = '';
+let items = { people: [], priorities: [], events: [] };   // what was loaded, for the fields kept unedited
+
+function announce(text) {
+  const box = byId('saved');
+  box.textContent = text;
+  box.hidden = false;
+}
+
+// ---- Dates: the API writes "2024-09-01T10:00:00"; date inputs want less ----
+
+const toInput = (value, kind) => (typeof value === 'string' ? value.slice(0, kind === 'date' ? 10 : 16) : '');
+const fromInput = (value, kind) => {
+  if (!value) return null;
+  return kind === 'date' ? `${value}T00:00:00` : `${value.slice(0, 16)}:00`;
+};
+
+function field(part, index, spec, value) {
+  const id = `${part}-${index}-${spec.key}`;
+  const attributes = { id, name: id };
+  let input;
+  if (spec.textarea) {
+    input = el('textarea', { ...attributes, rows: 3 });
+    input.value = htmlToText(value ?? '');
+  } else {
+    input = el('input', { ...attributes, type: spec.date ?? 'text', autocomplete: spec.autocomplete ?? null });
+    input.value = spec.date ? toInput(value, spec.date) : (value ?? '');
+  }
+  return el('div', { class: 'form-group' }, el('label', { for: id, text: spec.label }), input);
+}
+
+function renderPart(part) {
+  const spec = PARTS[part];
+  const box = byId(`${part}-items`);
+  if (items[part].length === 0) {
+    box.replaceChildren(el('p', { text: `None yet.` }));
+    return;
+  }
+  box.replaceChildren(...items[part].map((item, i) => {
+    const remove = el('button', { type: 'button', class: 'button secondary' },
+      'Remove', el('span', { class: 'visually-hidden', text: ` ${spec.noun.toLowerCase()} ${i + 1}` }));
+    remove.addEventListener('click', () => {
+      readPart(part);
+      items[part].splice(i, 1);
+      renderPart(part);
+      announce(`${spec.noun} ${i + 1} removed: save to keep the change.`);
+    });
+    return el('fieldset', { class: 'repeat-item' },
+      el('legend', { text: `${spec.noun} ${i + 1}` }),
+      spec.fields.map((f) => field(part, i, f, item[f.key])),
+      remove);
+  }));
+}
+
+/** The items as the form holds them now, with the kept fields from the loaded items. */
+function readPart(part) {
+  const spec = PARTS[part];
+  items[part] = items[part].map((item, i) => {
+    const out = {};
+    for (const key of spec.keep) if (item[key] !== undefined) out[key] = item[key];
+    for (const f of spec.fields) {
+      const input = byId(`${part}-${i}-${f.key}`);
+      if (!input) continue;
+      const value = f.date ? fromInput(input.value, f.date) : input.value.trim();
+      if (value !== null && value !== '') out[f.key] = value;
+      else if (f.required) out[f.key] = '';
+    }
+    return out;
+  });
+  return items[part];
+}
+
+function renderContact(details) {
+  const known = new Set(CONTACT_FIELDS.map(([key]) => key));
+  const extra = Object.keys(details).filter((key) => !known.has(key)).map((key) => [key, key, 'text']);
+  byId('contact-fields').replaceChildren(...[...CONTACT_FIELDS, ...extra].map(([key, label, type]) => {
+    const id = `contact_details-${key}`;
+    const input = el('input', { id, name: key, type, autocomplete: 'off' });
+    input.value = details[key] ?? '';
+    return el('div', { class: 'form-group' }, el('label', { for: id, text: label }), input);
+  }));
+}
+
+async function save(form, url, body, order, what) {
+  try {
+    await requestJson(url, { method: 'PUT', body, csrf: user.csrf_token });
+    clearFormErrors(form);
+    announce(`${what} saved.`);
+  } catch (error) {
+    if (error.status === 401) {
+      location.assign('/signin?next=/team');
+      return;
+    }
+    showFormErrors(form, error.body?.fields, error.message, order);
+  }
+}
+
+function wire() {
+  byId('contact-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = {};
+    for (const input of byId('contact-fields').querySelectorAll('input')) {
+      if (input.value.trim() !== '') body[input.name] = input.value.trim();
+    }
+    save(event.target, `${base}/contact_details`, body, CONTACT_FIELDS.map(([k]) => `contact_details.${k}`), 'Contact details');
+  });
+  for (const part of Object.keys(PARTS)) {
+    byId(`${part}-add`).addEventListener('click', () => {
+      readPart(part);
+      items[part].push({ ...PARTS[part].blank });
+      renderPart(part);
+      byId(`${part}-${items[part].length - 1}-${PARTS[part].fields[0].key}`).focus();
+    });
+    byId(`${part}-form`).addEventListener('submit', (event) => {
+      event.preventDefault();
+      const body = readPart(part);
+      const order = body.flatMap((_, i) => PARTS[part].fields.map((f) => `${part}[${i}].${f.key}`));
+      const names = { people: 'The team', priorities: 'Priorities', events: 'Events' };
+      save(event.target, `${base}/${part}`, body, order, names[part]);
+    });
+  }
+}
+
+async function main() {
+  try {
+    user = await currentUser();
+  } catch (error) {
+    showPageProblem(error.message);
+    return;
+  }
+  if (!user) {
+    location.replace('/signin?next=/team');
+    return;
+  }
+  showSignedIn(user);
+  const params = new URLSearchParams(location.search);
+  let force = user.scope?.force;
+  let id = user.scope?.neighbourhood;
+  if (user.role === 'admin') {
+    force = params.get('force');
+    id = params.get('id');
+  }
+  if (user.role === 'coordinator') {
+    showPageProblem('This page is for neighbourhood policing teams. Your messages are in your inbox at /inbox.');
+    return;
+  }
+  if (!force || !id) {
+    showPageProblem('Name the neighbourhood to edit: /team?force=FORCE&id=NEIGHBOURHOOD.');
+    return;
+  }
+  base = `/api/${encodeURIComponent(force)}/${encodeURIComponent(id)}`;
+  try {
+    const [hood, people, priorities, events] = await Promise.all(
+      ['', '/people', '/priorities', '/events'].map((part) => requestJson(`${base}${part}`)));
+    items = { people, priorities, events };
+    byId('team-title').textContent = `Edit ${hood.name ?? id}`;
+    document.title = `Edit ${hood.name ?? id} - crimemap`;
+    byId('public-page').href = `/neighbourhood?force=${encodeURIComponent(force)}&id=${encodeURIComponent(id)}`;
+    renderContact(hood.contact_details ?? {});
+    for (const part of Object.keys(PARTS)) renderPart(part);
+  } catch (error) {
+    showPageProblem(error.message);
+    return;
+  }
+  wire();
+  byId('loading').remove();
+  byId('editor').hidden = false;
+}
+
+main();
