@@ -35,12 +35,36 @@ geo::box bbox_parameter(const query_parameters& query, const data::map_snapshot&
     return geo::box(geo::lonlat(v[0], v[1]), geo::lonlat(v[2], v[3]));
 }
 
+// The page around the list: the site's quick exit (a link that works without JavaScript; the
+// script adds Shift pressed three times) and its styles.
 std::string page(const std::string& title, const std::string& body) {
-    return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    return "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-           html_escape(title) + " - crimemap</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body class=\"list-page\">\n"
-           "<a class=\"skip-link\" href=\"#main\">Skip to the list</a>\n<main id=\"main\">\n" +
+           html_escape(title) + " - crimemap</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+           "<script type=\"module\" src=\"/static/exit.js\"></script>\n</head>\n<body class=\"list-page\">\n"
+           "<a class=\"skip-link\" href=\"#main\">Skip to the list</a>\n"
+           "<aside class=\"exit-this-page-bar\" aria-label=\"Exit this page\">\n"
+           "<a class=\"exit-this-page\" href=\"https://www.bbc.co.uk/weather\" rel=\"nofollow noreferrer\">Exit this page</a>\n"
+           "<span class=\"exit-hint\">or press Shift 3 times</span>\n</aside>\n<main id=\"main\">\n" +
            body + "</main>\n</body>\n</html>\n";
+}
+
+// The map showing the same box and filters: its query string and #zoom/lat/lng.
+std::string map_link(const query_parameters& query, const geo::box& box) {
+    std::string link = "/";
+    char separator = '?';
+    for (const char* name : {"from", "to", "category", "outcome"})
+        if (auto value = query.get(name);
+            value && !value->empty() && value->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789,-") == std::string::npos) {
+            link += separator + std::string(name) + "=" + html_escape(*value);
+            separator = '&';
+        }
+    double span = std::max(box.max_corner().x() - box.min_corner().x(), box.max_corner().y() - box.min_corner().y());
+    int zoom = span <= 0 ? 16 : std::clamp(static_cast<int>(std::floor(std::log2(360.0 / span))), 1, 18);
+    char hash[96];
+    std::snprintf(hash, sizeof hash, "#%d/%.5f/%.5f", zoom, (box.min_corner().y() + box.max_corner().y()) / 2,
+                  (box.min_corner().x() + box.max_corner().x()) / 2);
+    return link + hash;
 }
 
 std::string six(double value) {
@@ -119,7 +143,8 @@ response handle_list_page(const request& req, const query_parameters& query, con
                        (total == 1 ? " crime" : " crimes") + " on " + std::to_string(by_street.size()) +
                        (by_street.size() == 1 ? " street" : " streets") + " between " + where +
                        " (latitude, longitude). Locations are approximate: data.police.uk places each crime at a "
-                       "nearby map point, not at an address.</p>\n<p><a href=\"/\">Back to the map</a></p>\n";
+                       "nearby map point, not at an address.</p>\n<p><a href=\"" + map_link(query, box) +
+                       "\">Back to the map of this area</a></p>\n";
     if (by_street.empty()) {
         body += "<p>No crimes match in this area and period.</p>\n";
     } else {

@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <regex>
 
 using namespace crimemap;
 using namespace crimemap::server;
@@ -29,12 +28,16 @@ response get(const std::string& target) {
 // The sum of the table's counts, and the total the page states.
 std::pair<long, long> counts_of(const std::string& html) {
     long sum = 0;
-    static const std::regex cell("<td class=\"number\">([0-9]+)</td>");
-    for (auto it = std::sregex_iterator(html.begin(), html.end(), cell); it != std::sregex_iterator(); ++it)
-        sum += std::stol((*it)[1]);
-    std::smatch stated;
-    REQUIRE(std::regex_search(html, stated, std::regex("<p>([0-9]+) crimes? on")));
-    return {sum, std::stol(stated[1])};
+    const std::string cell = "<td class=\"number\">";
+    for (auto at = html.find(cell); at != std::string::npos; at = html.find(cell, at + 1))
+        sum += std::stol(html.substr(at + cell.size()));
+    // "<p>N crime(s) on ..."
+    for (auto at = html.find("<p>"); at != std::string::npos; at = html.find("<p>", at + 1)) {
+        auto digits = html.find_first_not_of("0123456789", at + 3);
+        if (digits > at + 3 && html.compare(digits, 6, " crime") == 0) return {sum, std::stol(html.substr(at + 3))};
+    }
+    FAIL("the page states no total");
+    return {sum, -1};
 }
 
 }  // namespace
