@@ -1,8 +1,10 @@
 #include "server/auth.hpp"
 
 #include "data/accounts.hpp"
+#include "data/text.hpp"
 #include "server/errors.hpp"
 #include "server/forms.hpp"
+#include "server/http_caching.hpp"
 #include "server/query_string.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -41,19 +43,7 @@ std::string cookie_value(const app_state& state, const std::string& token, bool 
 }
 
 response json_answer(const request& req, http::status status, const nlohmann::json& body) {
-    response res{status, req.version()};
-    res.set(http::field::content_type, "application/json");
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req.keep_alive());
-    res.body() = body.dump();
-    res.prepare_payload();
-    return res;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+    return private_json_response(req, status, body.dump());
 }
 
 nlohmann::json me_json(const signed_in& who) {
@@ -73,10 +63,10 @@ response login(const request& req, const app_state& state, const std::string& cl
         throw http_error(error_kind::bad_request, "give email and password",
                          {{"email", email.empty() ? "Enter your email address" : ""},
                           {"password", password.empty() ? "Enter your password" : ""}});
-    const auto account_key = lower(email);
+    const auto account_key = data::lower(email);
     if (!state.limits->login_per_address.allows(client) || !state.limits->login_per_account.allows(account_key))
         throw http_error(error_kind::too_many_requests, "too many failed sign-in attempts: try again in 15 minutes");
-    auto found = state.writer->run([&](data::Database& db) { return data::find_user_by_email(db, email); });
+    auto found = data::find_user_by_email(*state.store->acquire(), email);
     bool ok = false;
     if (found && !found->first.disabled && !found->second.empty()) {
         ok = data::verify_password(found->second, password);
@@ -109,11 +99,8 @@ response logout(const request& req, const app_state& state) {
         require_csrf(req, state, *who);
         state.sessions->end(cookie_token(req));
     }
-    response res{http::status::no_content, req.version()};
+    auto res = private_json_response(req, http::status::no_content, {});
     res.set(http::field::set_cookie, cookie_value(state, "", true));
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
     return res;
 }
 
@@ -178,7 +165,8 @@ std::optional<signed_in> find_session(const request& req, const app_state& state
     if (token.empty() || !state.sessions) return std::nullopt;
     auto s = state.sessions->find(token);
     if (!s) return std::nullopt;
-    auto u = state.writer->run([&](data::Database& db) { return data::find_user(db, s->user_id); });
+    // Read through the pool: a signed-in request never waits for the write lock.
+    auto u = data::find_user(*state.store->acquire(), s->user_id);
     if (!u || u->disabled) return std::nullopt;
     return signed_in{*u, s->csrf_token};
 }

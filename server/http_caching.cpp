@@ -127,6 +127,16 @@ response encoded_response(const request& req, std::string body, bool gzipped, st
     return res;
 }
 
+response private_json_response(const request& req, http::status status, std::string json_text) {
+    response res{status, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    if (status != http::status::no_content) res.body() = std::move(json_text);
+    res.prepare_payload();
+    return res;
+}
+
 response cacheable_response(const request& req, std::string body, std::string_view content_type,
                             std::int64_t data_version, std::string_view identity, int max_age_seconds) {
     const bool compress = accepts_gzip(req) && !body.empty();

@@ -31,6 +31,10 @@ response not_modified_response(const request& req, const std::string& etag, int 
 response encoded_response(const request& req, std::string body, bool gzipped, std::string_view content_type,
                           const std::string& etag, int max_age_seconds);
 
+/// A private answer (sign-in, edits, messages, the inbox): JSON that no cache may keep.
+/// A 204 gets no body.
+response private_json_response(const request& req, boost::beast::http::status status, std::string json_text);
+
 /// A cacheable public response: body (gzipped when the client accepts it), its ETag
 /// (distinct for the gzipped form), Cache-Control, CORS and Vary headers, or a 304 when
 /// the client has it already.

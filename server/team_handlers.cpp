@@ -4,6 +4,7 @@
 #include "data/store.hpp"
 #include "server/auth.hpp"
 #include "server/errors.hpp"
+#include "server/http_caching.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -155,13 +156,7 @@ response handle_team_edit(const request& req, std::string_view force, std::strin
     });
     if (!found) throw http_error(error_kind::not_found, "force '" + std::string(force.substr(0, 60)) +
                                                             "' has no neighbourhood '" + std::string(neighbourhood.substr(0, 60)) + "'");
-    response res{http::status::ok, req.version()};
-    res.set(http::field::content_type, "application/json");
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req.keep_alive());
-    res.body() = value.dump();
-    res.prepare_payload();
-    return res;
+    return private_json_response(req, http::status::ok, value.dump());
 }
 
 }  // namespace crimemap::server

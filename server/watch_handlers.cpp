@@ -8,6 +8,7 @@
 #include "server/auth.hpp"
 #include "server/errors.hpp"
 #include "server/forms.hpp"
+#include "server/http_caching.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -29,13 +30,7 @@ namespace {
 constexpr const char* hidden_note = "hidden until an admin verifies this scheme";
 
 response json_answer(const request& req, http::status status, const json& body) {
-    response res{status, req.version()};
-    res.set(http::field::content_type, "application/json");
-    res.set(http::field::cache_control, "no-store");
-    res.keep_alive(req.keep_alive());
-    if (status != http::status::no_content) res.body() = body.dump();
-    res.prepare_payload();
-    return res;
+    return private_json_response(req, status, body.dump());
 }
 
 std::int64_t id_segment(std::string_view text, const char* what) {
