@@ -1,5 +1,7 @@
 #include "data/accounts.hpp"
 
+#include "data/text.hpp"
+
 #include <sodium.h>
 
 #include <array>
@@ -25,12 +27,6 @@ std::string utc_now_text() {
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return text;
-}
-
-std::size_t utf8_length(std::string_view text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-    return n;
 }
 
 user read_user(Database& db, Statement& row) {

@@ -1,4 +1,5 @@
 #include "data/import_sources.hpp"
+#include "data/text.hpp"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -40,12 +41,6 @@ int import_rank(source_kind kind) {
     case source_kind::stop_and_search: return 7;
     }
     return 8;
-}
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {

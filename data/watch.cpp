@@ -1,6 +1,7 @@
 #include "data/watch.hpp"
 
 #include "data/accounts.hpp"
+#include "data/text.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -8,12 +9,6 @@
 namespace crimemap::data {
 
 namespace {
-
-std::size_t characters(std::string_view text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-    return n;
-}
 
 bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
 
@@ -40,7 +35,7 @@ std::map<std::string, std::string> watch_message_problems(const watch_message_fo
     if (f.kind != "join" && f.kind != "message") problems["kind"] = "Choose whether to ask to join or to send a message";
     if (f.name.empty() || f.name.find_first_not_of(' ') == std::string::npos) {
         problems["name"] = "Enter your name";
-    } else if (characters(f.name) > max_name_length) {
+    } else if (utf8_length(f.name) > max_name_length) {
         problems["name"] = "Name must be " + std::to_string(max_name_length) + " characters or fewer";
     } else if (has_line_break(f.name)) {
         problems["name"] = "Name must be on one line";
@@ -51,7 +46,7 @@ std::map<std::string, std::string> watch_message_problems(const watch_message_fo
         problems["email"] = "Enter an email address in the correct format, like name@example.com";
     }
     if (!f.phone.empty()) {
-        if (characters(f.phone) > max_phone_length) {
+        if (utf8_length(f.phone) > max_phone_length) {
             problems["phone"] = "Phone number must be " + std::to_string(max_phone_length) + " characters or fewer";
         } else if (f.phone.find_first_not_of("0123456789 +()-") != std::string::npos) {
             problems["phone"] = "Enter a phone number using only digits, spaces, +, ( ) and -";
@@ -59,7 +54,7 @@ std::map<std::string, std::string> watch_message_problems(const watch_message_fo
     }
     if (f.text.empty() || f.text.find_first_not_of(" \r\n\t") == std::string::npos) {
         problems["text"] = f.kind == "join" ? "Tell the coordinator a little about yourself" : "Enter your message";
-    } else if (characters(f.text) > max_text_length) {
+    } else if (utf8_length(f.text) > max_text_length) {
         problems["text"] = "Message must be " + std::to_string(max_text_length) + " characters or fewer";
     }
     return problems;

@@ -1,6 +1,7 @@
 #include "data/csv_reader.hpp"
 #include "data/detail/source_imports.hpp"
 #include "data/search.hpp"
+#include "data/text.hpp"
 #include "data/store.hpp"
 #include "geo/projection.hpp"
 
@@ -12,12 +13,6 @@ namespace crimemap::data::detail {
 namespace {
 
 constexpr std::uint64_t problems_shown = 20;
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool parse_metres(std::string_view text, double& value) {
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);

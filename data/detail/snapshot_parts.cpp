@@ -1,4 +1,5 @@
 #include "data/detail/snapshot_parts.hpp"
+#include "data/text.hpp"
 
 #include <boost/geometry/algorithms/centroid.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
@@ -118,12 +119,6 @@ void load_stop_entries(Database& db, map_snapshot& s) {
 }
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // "Colchester 012B" → "Colchester": an LSOA name is its district's name and a code.
 std::string_view district_of(std::string_view lsoa_name) {
