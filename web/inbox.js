@@ -1,7 +1,7 @@
 // A Watch coordinator's inbox (/inbox): the messages residents sent to the
 // coordinator's schemes, newest first, with mark-as-read and delete.
 
-import { byId, currentUser, el, requestJson, showPageProblem, showSignedIn, startPage } from './site.js';
+import { byId, el, requestJson, requireSignedIn, showPageProblem, startPage } from './site.js';
 
 startPage();
 
@@ -62,17 +62,8 @@ async function load() {
 }
 
 async function main() {
-  try {
-    user = await currentUser();
-  } catch (error) {
-    showPageProblem(error.message);
-    return;
-  }
-  if (!user) {
-    location.replace('/signin?next=/inbox');
-    return;
-  }
-  showSignedIn(user);
+  user = await requireSignedIn('/inbox');
+  if (!user) return;
   if (user.role !== 'coordinator') {
     showPageProblem('This inbox is for Neighbourhood Watch coordinators.');
     return;

@@ -76,6 +76,27 @@ export async function currentUser() {
   }
 }
 
+/**
+ * The account a signed-in page is for: sends a visitor who is not signed in to
+ * the sign-in page (coming back to `next`), shows the sign-out button, and
+ * returns null when the page should stop (after saying why).
+ */
+export async function requireSignedIn(next) {
+  let user;
+  try {
+    user = await currentUser();
+  } catch (error) {
+    showPageProblem(error.message);
+    return null;
+  }
+  if (!user) {
+    location.replace(`/signin?next=${encodeURIComponent(next)}`);
+    return null;
+  }
+  showSignedIn(user);
+  return user;
+}
+
 /** Shows a sign-out button in the header for `user`. */
 export function showSignedIn(user) {
   const slot = byId('account');

@@ -3,7 +3,7 @@
 // An admin names the neighbourhood in the URL (/team?force=&id=).
 
 import {
-  byId, clearFormErrors, currentUser, el, requestJson, showFormErrors, showPageProblem, showSignedIn, startPage,
+  byId, clearFormErrors, el, requestJson, requireSignedIn, showFormErrors, showPageProblem, startPage,
 } from './site.js';
 import { htmlToText } from './text.js';
 
@@ -178,17 +178,8 @@ function wire() {
 }
 
 async function main() {
-  try {
-    user = await currentUser();
-  } catch (error) {
-    showPageProblem(error.message);
-    return;
-  }
-  if (!user) {
-    location.replace('/signin?next=/team');
-    return;
-  }
-  showSignedIn(user);
+  user = await requireSignedIn('/team');
+  if (!user) return;
   const params = new URLSearchParams(location.search);
   let force = user.scope?.force;
   let id = user.scope?.neighbourhood;
