@@ -8,41 +8,20 @@ Usage: api_client_test.py CRIMEMAP_BINARY
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 
-passed = failed = 0
-
-
-def check(condition, what):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from loopback import check, finish, generated_store, start_server  # noqa: E402
 
 
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
-        data, store = os.path.join(work, "data"), os.path.join(work, "store.sqlite")
-        subprocess.run([binary, "generate", "--out", data, "--rows", "20000", "--months", "2", "--seed", "3"],
-                       check=True, capture_output=True)
-        subprocess.run([binary, "import", "--db", store, data], check=True, capture_output=True)
-        server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0"],
-                                  stderr=subprocess.PIPE, text=True)
+        server, port, _ = start_server(binary, generated_store(binary, work, 3))
         try:
-            port = None
-            for line in server.stderr:
-                match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
-                if match:
-                    port = int(match.group(1))
-                    break
-            check(port is not None, "the server says where it listens")
             base = "http://127.0.0.1:%d/api/" % port
 
             def get(path, params=None):
@@ -116,8 +95,7 @@ def main(binary):
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -18,17 +18,12 @@ import tempfile
 import time
 import urllib.parse
 
-passed = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from loopback import check, finish, generated_store, start_server  # noqa: E402
+
 PASSWORD = "correct horse battery staple"
 
 
-def check(condition, what):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what, flush=True)
 
 
 class Client:
@@ -77,10 +72,7 @@ class Client:
 
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
-        data, store = os.path.join(work, "data"), os.path.join(work, "store.sqlite")
-        subprocess.run([binary, "generate", "--out", data, "--rows", "20000", "--months", "2", "--seed", "3"],
-                       check=True, capture_output=True)
-        subprocess.run([binary, "import", "--db", store, data], check=True, capture_output=True)
+        store = generated_store(binary, work, 3)
 
         db = sqlite3.connect(store)
         hoods = db.execute("SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 2").fetchall()
@@ -118,23 +110,14 @@ def main(binary):
         db.commit()
         db.close()
 
-        server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0", "--insecure-cookies",
-                                   "--retention-days", "1", "--session-idle-seconds", "3", "--session-max-seconds", "6"],
-                                  stderr=subprocess.PIPE, text=True)
+        server, port, _ = start_server(binary, store, "--insecure-cookies", "--retention-days", "1",
+                                       "--session-idle-seconds", "3", "--session-max-seconds", "6")
         try:
-            port = None
-            for line in server.stderr:
-                match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
-                if match:
-                    port = int(match.group(1))
-                    break
-            check(port is not None, "the server says where it listens")
             run_checks(port, store, email, fa, na, fb, nb, x, y, token)
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish()
 
 
 def run_checks(port, store, email, fa, na, fb, nb, x, y, token):

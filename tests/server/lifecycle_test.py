@@ -9,7 +9,6 @@ Usage: lifecycle_test.py CRIMEMAP_BINARY
 import http.client
 import json
 import os
-import re
 import resource
 import signal
 import socket
@@ -20,29 +19,12 @@ import tempfile
 import threading
 import time
 
-passed = failed = 0
-
-
-def check(condition, what):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print("FAILED:", what, flush=True)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from loopback import check, finish, generated_store, start_server  # noqa: E402
 
 
 def start(binary, store, *options):
-    server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0", "--insecure-cookies"] +
-                              list(options), stderr=subprocess.PIPE, text=True)
-    for line in server.stderr:
-        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
-        if match:
-            port = int(match.group(1))
-            lines = []
-            threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True).start()
-            return server, port, lines
-    raise RuntimeError("the server did not start")
+    return start_server(binary, store, "--insecure-cookies", *options)
 
 
 def get(port, path, source="127.0.0.1"):
@@ -68,10 +50,7 @@ def post_json(port, path, body, headers, source="127.0.0.1"):
 
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
-        data, store = os.path.join(work, "data"), os.path.join(work, "store.sqlite")
-        subprocess.run([binary, "generate", "--out", data, "--rows", "20000", "--months", "2", "--seed", "4"],
-                       check=True, capture_output=True)
-        subprocess.run([binary, "import", "--db", store, data], check=True, capture_output=True)
+        store = generated_store(binary, work, 4)
 
         access = os.path.join(work, "access.log")
         server, port, lines = start(binary, store, "--access-log", access)
@@ -253,8 +232,7 @@ def main(binary):
         check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
         server.terminate()
         server.wait(timeout=30)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

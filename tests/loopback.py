@@ -1,0 +1,51 @@
+"""What the Python tests of the real server share: counted checks, a generated and imported
+store, and `crimemap serve` started on a free loopback port.
+
+Import it from a test in tests/<folder>/ with
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+"""
+import os
+import re
+import subprocess
+import threading
+
+passed = failed = 0
+
+
+def check(condition, what):
+    """Counts a check; prints it when it fails. Every check runs, so one run shows every failure."""
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print("FAILED:", what, flush=True)
+
+
+def finish():
+    """Prints the count and gives the exit status."""
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def generated_store(binary, work, seed):
+    """Generates 20,000 crimes over 2 months with `seed` into work/data and imports them: the store's path."""
+    data, store = os.path.join(work, "data"), os.path.join(work, "store.sqlite")
+    subprocess.run([binary, "generate", "--out", data, "--rows", "20000", "--months", "2", "--seed", str(seed)],
+                   check=True, capture_output=True)
+    subprocess.run([binary, "import", "--db", store, data], check=True, capture_output=True)
+    return store
+
+
+def start_server(binary, store, *options):
+    """`crimemap serve` on a free port: (process, port, lines it writes to stderr from then on)."""
+    server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0"] + list(options),
+                              stderr=subprocess.PIPE, text=True)
+    for line in server.stderr:
+        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
+        if match:
+            lines = []
+            threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True).start()
+            return server, int(match.group(1)), lines
+    server.wait()
+    raise RuntimeError("crimemap serve did not start (exit %s)" % server.returncode)
