@@ -63,6 +63,13 @@ constexpr std::array<std::pair<std::string_view, group>, 28> labels{{
 
 }  // namespace
 
+std::vector<std::string_view> outcome_labels_of(std::uint8_t g) {
+    std::vector<std::string_view> out;
+    for (const auto& [label, of] : labels)
+        if (of == g) out.push_back(label);
+    return out;
+}
+
 std::span<const outcome_group> outcome_groups() { return groups; }
 
 std::uint8_t outcome_group_of(std::string_view label) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace crimemap::data {
 
@@ -19,5 +20,9 @@ std::span<const outcome_group> outcome_groups();
 /// The group index of a label; the empty label (anti-social behaviour) is `no-outcome`,
 /// an unknown label is `other`.
 std::uint8_t outcome_group_of(std::string_view label);
+
+/// The known labels of a group, for clients that group an API answer's `outcome_status`
+/// themselves (`no-outcome` and `other` have none: the empty and any unknown label).
+std::vector<std::string_view> outcome_labels_of(std::uint8_t group);
 
 }  // namespace crimemap::data

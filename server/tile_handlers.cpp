@@ -253,7 +253,9 @@ response handle_tilejson(const request& req, std::string_view layer, std::string
                                outcomes = nlohmann::ordered_json::array();
         for (int m : snapshot.months) months.push_back(data::month_text(m));
         for (const auto& c : snapshot.categories) categories.push_back({{"slug", c.slug}, {"name", c.name}});
-        for (const auto& g : data::outcome_groups()) outcomes.push_back({{"slug", g.slug}, {"name", g.name}});
+        std::uint8_t index = 0;
+        for (const auto& g : data::outcome_groups())
+            outcomes.push_back({{"slug", g.slug}, {"name", g.name}, {"labels", data::outcome_labels_of(index++)}});
         doc["months"] = months;
         doc["categories"] = categories;
         doc["outcomes"] = outcomes;

@@ -149,6 +149,12 @@ TEST_CASE("TileJSON gives absolute tile URLs that keep the query, the layer's fi
     CHECK(doc["bounds"][0].get<double>() == Approx(b.min_corner().x()));
     CHECK(doc["bounds"][3].get<double>() == Approx(b.max_corner().y()));
     CHECK(doc["months"].size() == state().snapshot->months.size());
+    // Each outcome group lists its labels, so a client can group an API answer's outcome_status.
+    REQUIRE(doc["outcomes"].size() == 8);
+    CHECK(doc["outcomes"][0]["slug"] == "under-investigation");
+    CHECK(doc["outcomes"][0]["labels"] == nlohmann::json::array({"Under investigation"}));
+    CHECK(doc["outcomes"][4]["labels"].size() == 14);
+    CHECK(doc["outcomes"][6]["labels"].empty());  // no-outcome: the empty label
     CHECK(get("/tiles/neighbourhoods.json").result() == http::status::ok);
     CHECK(get("/tiles/watch.json").result() == http::status::ok);
     CHECK(get("/tiles/crimes.json?category=nonsense").result() == http::status::bad_request);
