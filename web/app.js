@@ -6,12 +6,13 @@
 
 import { buildStyle, CATEGORY_GROUPS, COLOURS, LAYERS, withBasemap } from './map-style.js';
 import {
-  crimesTileJsonUrl, describeFilter, filterCanMatch, monthLabel, readCrimesMetadata,
+  crimesTileJsonUrl, describeFilter, describeLocationList, filterCanMatch, monthLabel, readCrimesMetadata,
 } from './crime-filters.js';
 import {
   crimesHoverText, describeCrimes, describeNeighbourhood, describeWatchScheme,
 } from './feature-rows.js';
 import { filterFromParams, listUrl, monthsInRange, pageQuery, zoomForResult } from './map-url.js';
+import { crimesWithOutcomes } from './outcome-groups.js';
 import { byId, el, requestJson, startPage } from './site.js';
 import { formatDate } from './text.js';
 
@@ -41,6 +42,7 @@ const state = {
   metadata: null,
   filter: null,
   query: '',          // the place searched for, kept in the URL
+  location: null,     // the location whose crimes are listed: {id, street}
 };
 
 function setStatus(text) {
@@ -224,6 +226,8 @@ function wireFilters(map, metadata) {
     updateListLink();
     const canMatch = filterCanMatch(filter);
     setLayersVisible(map, LAYERS.crimes, canMatch);
+    // A location's list follows the filter as the map does.
+    if (state.location && !byId('location').hidden) showLocation(state.location.id, state.location.street, false);
     if (!canMatch) {
       setStatus('No crimes shown: check at least one category and one outcome.');
       return;
@@ -322,8 +326,11 @@ function crimeItem(crime) {
   return item;
 }
 
+let locationRequest = 0;
+
 /**
- * Lists the crimes at a map location for the filter's period and categories.
+ * Lists the crimes at a map location for the filter's period, categories and
+ * outcome groups. A newer call wins: an answer that arrives late is dropped.
  * @param {number} locationId the location's id (the tile feature's location_id)
  * @param {string} street for the heading until the crimes arrive
  * @param {boolean} moveFocus true when a keyboard or button started it
@@ -331,13 +338,18 @@ function crimeItem(crime) {
 async function showLocation(locationId, street, moveFocus) {
   const { metadata, filter } = state;
   if (!metadata || !filter) return;
+  const ticket = ++locationRequest;
+  state.location = { id: locationId, street };
   const section = byId('location');
+  // The same location again (the filter changed): the old list stays until the new one is in.
+  const reopened = !section.hidden && section.dataset.locationId === String(locationId);
   section.hidden = false;
+  section.dataset.locationId = String(locationId);
   byId('location-heading').textContent = `Crimes ${street ? street.replace(/^On or near /i, 'on or near ') : 'here'}`;
   byId('location-summary').textContent = 'Loading…';
-  byId('location-crimes').replaceChildren();
+  if (!reopened) byId('location-crimes').replaceChildren();
   if (moveFocus) byId('location-heading').focus();
-  else section.scrollIntoView({ block: 'nearest' });
+  else if (!reopened) section.scrollIntoView({ block: 'nearest' });
   const months = monthsInRange(metadata.months, filter.from, filter.to);
   try {
     const answers = await Promise.all(months.map((month) => requestJson(
@@ -345,22 +357,21 @@ async function showLocation(locationId, street, moveFocus) {
       if (error.status === 404) return [];
       throw error;
     })));
+    if (ticket !== locationRequest) return;
     const wanted = new Set(filter.categories);
-    const crimes = answers.flat().filter((c) => wanted.has(c.category));
+    const inCategories = answers.flat().filter((c) => wanted.has(c.category));
+    const crimes = crimesWithOutcomes(inCategories, metadata.outcomes, filter.outcomes);
     crimes.sort((a, b) => (b.month ?? '').localeCompare(a.month ?? '') || categoryName(a.category).localeCompare(categoryName(b.category)));
-    const period = filter.from === filter.to ? monthLabel(filter.from) : `${monthLabel(filter.from)} to ${monthLabel(filter.to)}`;
-    const allOutcomes = filter.outcomes.length === metadata.outcomes.length;
-    byId('location-summary').textContent = `${crimes.length} ${crimes.length === 1 ? 'crime' : 'crimes'} in ${period}`
-      + (wanted.size < metadata.categories.length ? ', in the checked categories' : '')
-      + (allOutcomes ? '.' : ' (every outcome: the outcome filter applies to the map only).');
+    byId('location-summary').textContent = describeLocationList(crimes.length, inCategories.length - crimes.length, filter, metadata);
     byId('location-crimes').replaceChildren(...crimes.map(crimeItem));
   } catch (error) {
-    byId('location-summary').textContent = `The crimes here could not be loaded: ${error.message}`;
+    if (ticket === locationRequest) byId('location-summary').textContent = `The crimes here could not be loaded: ${error.message}`;
   }
 }
 
 byId('location-close').addEventListener('click', () => {
   byId('location').hidden = true;
+  state.location = null;
   byId('map').querySelector('canvas')?.focus();
 });
 

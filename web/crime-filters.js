@@ -13,7 +13,8 @@
  * @typedef {object} CrimesMetadata the parts of /tiles/crimes.json the filter uses
  * @property {string[]} months every month in the data, ascending
  * @property {{slug: string, name: string}[]} categories
- * @property {{slug: string, name: string}[]} outcomes
+ * @property {{slug: string, name: string, labels?: string[]}[]} outcomes outcome groups, each
+ *   with the data.police.uk outcome labels in it (see outcome-groups.js)
  */
 
 function sameSet(chosen, all) {
@@ -107,6 +108,27 @@ export function describeFilter(filter, metadata) {
   ].join(' · ');
 }
 
+/**
+ * The summary above a location's list of crimes, saying which filters
+ * narrowed it, e.g. "2 crimes in Sep 2024, with the checked outcomes
+ * (1 more here has another outcome)."
+ * @param {number} shown crimes listed
+ * @param {number} hidden crimes of the period and checked categories that the
+ *   outcome filter left out
+ * @param {CrimeFilter} filter
+ * @param {CrimesMetadata} metadata
+ */
+export function describeLocationList(shown, hidden, filter, metadata) {
+  const period = filter.from === filter.to ? monthLabel(filter.from) : `${monthLabel(filter.from)} to ${monthLabel(filter.to)}`;
+  let text = `${shown} ${shown === 1 ? 'crime' : 'crimes'} in ${period}`;
+  if (filter.categories.length < metadata.categories.length) text += ', in the checked categories';
+  if (filter.outcomes.length < metadata.outcomes.length) {
+    text += ', with the checked outcomes';
+    if (hidden > 0) text += ` (${hidden} more here ${hidden === 1 ? 'has' : 'have'} another outcome)`;
+  }
+  return `${text}.`;
+}
+
 function isLonLat(lon, lat) {
   return Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
 }
@@ -122,18 +144,24 @@ export function validBounds(bounds) {
   return west < east && south < north ? [west, south, east, north] : null;
 }
 
+/** Items with a slug, each with its name (the slug if none) and its `labels` when it lists them. */
 function slugNameList(value) {
   if (!Array.isArray(value)) return [];
   return value
     .filter((item) => item && typeof item.slug === 'string' && item.slug !== '')
-    .map((item) => ({ slug: item.slug, name: typeof item.name === 'string' ? item.name : item.slug }));
+    .map((item) => {
+      const out = { slug: item.slug, name: typeof item.name === 'string' ? item.name : item.slug };
+      if (Array.isArray(item.labels)) out.labels = item.labels.filter((label) => typeof label === 'string' && label !== '');
+      return out;
+    });
 }
 
 /**
  * The parts of the crimes TileJSON the page uses, with anything malformed
  * dropped rather than trusted: months that are not "YYYY-MM" strings
  * (the rest are sorted, oldest first),
- * categories or outcomes without a slug, a bounds box that is not one.
+ * categories or outcomes without a slug, outcome labels that are not text,
+ * a bounds box that is not one.
  * @param {unknown} tileJson the parsed body of /tiles/crimes.json
  * @returns {CrimesMetadata & {bounds: number[]|null, detailZoom: number, attribution: string|null}}
  */

@@ -145,6 +145,24 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
       await withHistory.click();
       await page.waitForSelector('#location-crimes .history ol, #location-crimes .history p:not(:empty)');
     }
+    // Unchecking the outcome group of one of these crimes narrows the list to the
+    // crimes whose group (by the TileJSON's labels) is still checked.
+    const { outcomes } = await getJson('/tiles/crimes.json');
+    const groupOf = (crime) => {
+      const label = crime.outcome_status?.category;
+      if (!label) return 'no-outcome';
+      return outcomes.find((group) => group.labels.includes(label))?.slug ?? 'other';
+    };
+    const dropped = groupOf(expected[0]);
+    const kept = expected.filter((crime) => groupOf(crime) !== dropped).length;
+    await page.uncheck(`#outcomes input[value="${dropped}"]`);
+    await page.waitForFunction((n) => document.querySelectorAll('#location-crimes > li').length === n
+      && /with the checked outcomes/.test(document.querySelector('#location-summary').textContent), kept);
+    assert.match(await page.textContent('#location-summary'),
+      new RegExp(`^${kept} crimes? in .*with the checked outcomes \\(${expected.length - kept} more here ha(s|ve) another outcome\\)\\.$`));
+    await page.check(`#outcomes input[value="${dropped}"]`);
+    await page.waitForFunction((n) => document.querySelectorAll('#location-crimes > li').length === n
+      && !/Loading|outcome/.test(document.querySelector('#location-summary').textContent), expected.length);
     // The same list from the keyboard's way in: the "in view" buttons.
     await page.waitForSelector(`#in-view button[data-location-id="${busiest.location_id}"]`);
     await screenshot(page, 'map-location');
