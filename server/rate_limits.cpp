@@ -1,5 +1,7 @@
 #include "server/rate_limits.hpp"
 
+#include <iterator>
+
 namespace crimemap::server {
 
 void rate_limit::prune(std::deque<clock::time_point>& events, clock::time_point now) const {
@@ -28,6 +30,25 @@ void rate_limit::record(const std::string& key) {
 void rate_limit::clear(const std::string& key) {
     std::lock_guard lock(mutex_);
     events_.erase(key);
+}
+
+std::size_t rate_limit::sweep(clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    for (auto it = events_.begin(); it != events_.end();) {
+        prune(it->second, now);
+        it = it->second.empty() ? events_.erase(it) : std::next(it);
+    }
+    return events_.size();
+}
+
+std::size_t rate_limit::size() {
+    std::lock_guard lock(mutex_);
+    return events_.size();
+}
+
+std::size_t rate_limits::sweep() {
+    return login_per_account.sweep() + login_per_address.sweep() + messages_per_address.sweep() +
+           messages_per_scheme.sweep();
 }
 
 }  // namespace crimemap::server

@@ -22,6 +22,11 @@ public:
     void record(const std::string& key);
     /// Forgets the key's events (a successful login clears its failures).
     void clear(const std::string& key);
+    /// Forgets every key whose events are all older than the window at `now`, so a flood of
+    /// distinct addresses cannot grow the map past one window's worth. Returns the keys kept.
+    std::size_t sweep(clock::time_point now = clock::now());
+    /// Keys held now.
+    [[nodiscard]] std::size_t size();
 
 private:
     void prune(std::deque<clock::time_point>& events, clock::time_point now) const;
@@ -37,6 +42,9 @@ struct rate_limits {
     rate_limit login_per_address{20, std::chrono::minutes(15)};
     rate_limit messages_per_address{10, std::chrono::minutes(10)};
     rate_limit messages_per_scheme{30, std::chrono::hours(1)};
+
+    /// Sweeps every limit (the server does it each minute); returns the keys kept in all.
+    std::size_t sweep();
 };
 
 }  // namespace crimemap::server
