@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <string_view>
 
 namespace crimemap::cli {
 
@@ -36,6 +37,7 @@ int serve_command(const arguments& args) {
     std::string basemap_style, access_log_path;
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
+    std::size_t max_connections = server::server_config{}.max_connections;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
@@ -53,7 +55,9 @@ int serve_command(const arguments& args) {
          "delete Watch messages older than this many days")  //
         ("session-idle-seconds", po::value(&session_idle)->default_value(session_idle),
          "a session ends after this long without a request")  //
-        ("session-max-seconds", po::value(&session_max)->default_value(session_max), "a session ends this long after sign-in");
+        ("session-max-seconds", po::value(&session_max)->default_value(session_max), "a session ends this long after sign-in")  //
+        ("max-connections", po::value(&max_connections)->default_value(max_connections),
+         "connections open at once; past it a new one gets a 503 (lowered to fit the open-file limit)");
     po::variables_map values;
     if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL] [--insecure-cookies]",
                        options, values))
@@ -71,6 +75,8 @@ int serve_command(const arguments& args) {
     }
     if (threads < 1 || threads > 256) throw po::error("--threads must be between 1 and 256");
     config.threads = threads;
+    if (max_connections < 1) throw po::error("--max-connections must be at least 1");
+    config.max_connections = max_connections;
     // Every connection is a file descriptor: take the most the system allows, and keep the
     // connection cap below it so that the store and the logs can always be opened.
     rlimit files{};
@@ -88,6 +94,21 @@ int serve_command(const arguments& args) {
     if (retention_days < 1) throw po::error("--retention-days must be at least 1");
     if (!basemap_style.empty() && !basemap_style.starts_with("https://") && !basemap_style.starts_with("http://"))
         throw po::error("--basemap-style must be an http:// or https:// URL");
+    if (!basemap_style.empty()) {
+        // The browser fetches the basemap's style, tiles, glyphs and sprites from elsewhere: from
+        // the style's own origin (which may be plain http on a private network) and over https.
+        auto origin_end = basemap_style.find('/', basemap_style.find("//") + 2);
+        auto origin = basemap_style.substr(0, origin_end);
+        auto host = std::string_view(origin).substr(origin.find("//") + 2);
+        if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+                                std::string_view::npos)
+            throw po::error("--basemap-style: '" + origin + "' is not a host name or address (with an optional port)");
+        auto others = "https: " + origin;
+        config.content_security_policy =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: " + others +
+            "; worker-src blob:; child-src blob:; connect-src 'self' " + others + "; font-src 'self' " + others +
+            "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    }
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
 
     auto state = std::make_shared<server::app_state>();
@@ -105,11 +126,6 @@ int serve_command(const arguments& args) {
     state->secure_cookies = !insecure_cookies;
     state->basemap_style = basemap_style;
     state->form_secret = data::random_token();
-    if (!basemap_style.empty())  // the browser fetches the basemap's style, tiles and fonts from elsewhere
-        config.content_security_policy =
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https:; "
-            "worker-src blob:; child-src blob:; connect-src 'self' https:; font-src 'self' https:; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     const auto& s = *state->snapshot;
     std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
               << s.crimes_without_location << " without a location), " << s.months.size() << " months, "
@@ -129,6 +145,10 @@ int serve_command(const arguments& args) {
         }
     });
 
+    // Rate-limit keys whose window has passed go each minute, so distinct addresses cannot pile up.
+    auto limits = state->limits;
+    server::periodic_task sweep(std::chrono::minutes(1), [limits] { limits->sweep(); });
+
     // integrity_check reads the whole file: on its own thread, reported when done (and in /readyz).
     state->integrity = std::make_shared<data::integrity_check>(db, [db](const std::string& verdict) {
         if (verdict == "ok")
@@ -143,7 +163,7 @@ int serve_command(const arguments& args) {
     std::unique_ptr<server::access_log> log;
     if (!access_log_path.empty()) log = std::make_unique<server::access_log>(access_log_path);
     server::run_server(
-        config, server::edge{live, counts, log.get(), *config.open_connections},
+        config, server::edge{live, counts, log.get(), *config.open_connections, *config.refused_connections},
         [&](unsigned short port) {
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },

@@ -58,6 +58,7 @@ response edge::operator()(const request& req, const std::string& client) const {
     if (path == "/metrics" && (req.method() == http::verb::get || req.method() == http::verb::head)) {
         metrics::outside more;
         more.open_connections = open_connections.load();
+        more.refused_connections = refused_connections.load();
         more.reloads = live.reloads();
         more.reload_failures = live.reload_failures();
         if (current->writer) {

@@ -33,6 +33,7 @@ struct edge {
     metrics& counts;
     access_log* log;  ///< may be null
     const std::atomic<std::size_t>& open_connections;
+    const std::atomic<std::uint64_t>& refused_connections;
 
     response operator()(const request& req, const std::string& client) const;
 };

@@ -16,7 +16,7 @@ struct error_entry {
     std::string_view code;
 };
 
-constexpr std::array<error_entry, 9> error_table{{
+constexpr std::array<error_entry, 10> error_table{{
     {error_kind::bad_request, http::status::bad_request, "bad-request"},
     {error_kind::unauthorized, http::status::unauthorized, "unauthorized"},
     {error_kind::forbidden, http::status::forbidden, "forbidden"},
@@ -26,6 +26,7 @@ constexpr std::array<error_entry, 9> error_table{{
     {error_kind::payload_too_large, http::status::payload_too_large, "payload-too-large"},
     // data.police.uk answers 503 when an area holds more than 10,000 crimes.
     {error_kind::too_many_results, http::status::service_unavailable, "too-many-results"},
+    {error_kind::unavailable, http::status::service_unavailable, "unavailable"},
     {error_kind::internal, http::status::internal_server_error, "internal-error"},
 }};
 

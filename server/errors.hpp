@@ -18,6 +18,7 @@ enum class error_kind {
     payload_too_large,
     too_many_requests,  ///< a rate limit
     too_many_results,
+    unavailable,        ///< the server is at its connection cap
     internal
 };
 

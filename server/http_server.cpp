@@ -6,13 +6,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -24,6 +27,57 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+void set_security_headers(response& res, const server_config& config) {
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Content-Security-Policy", config.content_security_policy);
+    res.set("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.set("X-Frame-Options", "DENY");
+}
+
+// The whole answer to a connection past the cap, serialized once: a 503 that asks the client
+// to retry, then the connection closes.
+std::string refusal_bytes(const server_config& config) {
+    auto res = error_response(error_kind::unavailable, "too many connections; try again shortly", 11, false);
+    res.set(http::field::retry_after, "5");
+    set_security_headers(res, config);
+    std::ostringstream out;
+    out << res;
+    return out.str();
+}
+
+// A connection past the cap: the 503 is written, our side shut, and what the client sends is
+// read and dropped until it closes (at most 2 s), so that closing does not reset the connection
+// and lose the answer. At most 64 such at once; past that a connection is closed unanswered.
+class refusal : public std::enable_shared_from_this<refusal> {
+public:
+    // Holds its own references: it may outlive the listener when the server stops.
+    refusal(tcp::socket socket, std::shared_ptr<std::atomic<int>> lingering, std::shared_ptr<const std::string> bytes)
+        : stream_(std::move(socket)), lingering_(std::move(lingering)), bytes_(std::move(bytes)) {
+        ++*lingering_;
+    }
+    ~refusal() { --*lingering_; }
+    void start() {
+        stream_.expires_after(std::chrono::seconds(2));
+        asio::async_write(stream_, asio::buffer(*bytes_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return;
+            beast::error_code ignored;
+            self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            self->drain();
+        });
+    }
+
+private:
+    void drain() {
+        stream_.async_read_some(asio::buffer(sink_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (!ec) self->drain();
+        });
+    }
+    beast::tcp_stream stream_;
+    std::shared_ptr<std::atomic<int>> lingering_;
+    std::shared_ptr<const std::string> bytes_;
+    std::array<char, 1024> sink_{};
+};
 
 class session : public std::enable_shared_from_this<session> {
 public:
@@ -83,10 +137,7 @@ private:
 
     void write(response res, bool counted = true) {
         response_ = std::make_shared<response>(std::move(res));
-        response_->set("X-Content-Type-Options", "nosniff");
-        response_->set("Content-Security-Policy", config_.content_security_policy);
-        response_->set("Referrer-Policy", "strict-origin-when-cross-origin");
-        response_->set("X-Frame-Options", "DENY");
+        set_security_headers(*response_, config_);
         if (draining_.load()) response_->keep_alive(false);  // shutting down: one answer, then close
         stream_.expires_after(std::chrono::seconds(config_.read_timeout_seconds));
         http::async_write(stream_, *response_, [self = shared_from_this(), counted](beast::error_code ec, std::size_t) {
@@ -130,8 +181,13 @@ public:
             if (ec == asio::error::operation_aborted) return;
             if (!ec) {
                 if (self->open_.load() >= self->config_.max_connections) {
-                    beast::error_code ignored;
-                    s.close(ignored);
+                    ++*self->config_.refused_connections;
+                    if (self->lingering_->load() < 64) {
+                        std::make_shared<refusal>(std::move(s), self->lingering_, self->refusal_)->start();
+                    } else {
+                        beast::error_code ignored;
+                        s.close(ignored);
+                    }
                 } else {
                     ++self->open_;
                     std::make_shared<session>(std::move(s), self->config_, self->handle_, self->open_, self->busy_,
@@ -154,6 +210,8 @@ private:
     tcp::acceptor acceptor_;
     const server_config& config_;
     const handler& handle_;
+    const std::shared_ptr<const std::string> refusal_ = std::make_shared<const std::string>(refusal_bytes(config_));
+    const std::shared_ptr<std::atomic<int>> lingering_ = std::make_shared<std::atomic<int>>(0);  // refusals open
     std::atomic<std::size_t>& open_;
     std::atomic<std::size_t> busy_{0};  // requests read and not yet answered
     std::atomic<bool> draining_{false};

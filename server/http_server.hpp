@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,12 +17,14 @@ struct server_config {
     std::string address = "127.0.0.1";
     unsigned short port = 8080;
     int threads = 2;
-    std::size_t max_connections = 4096;    ///< past it new connections are closed at once
+    std::size_t max_connections = 4096;    ///< past it a new connection gets a 503 and is closed
     std::size_t header_limit = 8 * 1024;   ///< bytes
     std::size_t body_limit = 64 * 1024;    ///< bytes
     int read_timeout_seconds = 30;         ///< per request, including an idle keep-alive wait
     /// Connections open now; the server keeps it current, others may read it.
     std::shared_ptr<std::atomic<std::size_t>> open_connections = std::make_shared<std::atomic<std::size_t>>(0);
+    /// Connections refused with a 503 at the cap since start.
+    std::shared_ptr<std::atomic<std::uint64_t>> refused_connections = std::make_shared<std::atomic<std::uint64_t>>(0);
     int drain_seconds = 10;                ///< on SIGTERM/SIGINT, how long in-flight requests may take to finish
     /// Sent on every response, with X-Content-Type-Options, Referrer-Policy and X-Frame-Options.
     std::string content_security_policy =

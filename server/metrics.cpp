@@ -122,6 +122,9 @@ std::string metrics::prometheus_text(const outside& more) const {
            "# TYPE crimemap_rate_limited_total counter\ncrimemap_rate_limited_total " + std::to_string(limited) + "\n";
     out += "# HELP crimemap_open_connections Connections open now.\n# TYPE crimemap_open_connections gauge\n"
            "crimemap_open_connections " + std::to_string(more.open_connections) + "\n";
+    out += "# HELP crimemap_refused_connections_total Connections refused with a 503 at the connection cap.\n"
+           "# TYPE crimemap_refused_connections_total counter\ncrimemap_refused_connections_total " +
+           std::to_string(more.refused_connections) + "\n";
     out += "# HELP crimemap_reloads_total Store reloads (SIGHUP) that succeeded.\n# TYPE crimemap_reloads_total counter\n"
            "crimemap_reloads_total " + std::to_string(more.reloads) + "\n";
     out += "# HELP crimemap_reload_failures_total Store reloads that failed (the earlier data kept serving).\n"

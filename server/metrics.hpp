@@ -21,6 +21,7 @@ public:
     /// Gauges and counters owned elsewhere, read when /metrics is asked for.
     struct outside {
         std::size_t open_connections = 0;
+        std::uint64_t refused_connections = 0;
         std::uint64_t reloads = 0, reload_failures = 0;
         std::uint64_t store_writes = 0;
         double store_write_seconds = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The server's life: /readyz, SIGHUP reloading the store while requests keep coming (none may
-fail), SIGTERM draining, security headers, and SIGKILL in the middle of a burst of Watch
+fail), SIGTERM draining, security headers, the connection cap's 503, and SIGKILL in the middle of a burst of Watch
 messages: every message that got a 201 is in the store afterwards, which passes
 PRAGMA integrity_check, and the server starts again on it.
 
@@ -232,6 +232,27 @@ def main(binary):
         check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
         server.terminate()
         server.wait(timeout=30)
+
+        # Past --max-connections a new connection gets a whole 503, and is served again once
+        # connections close; refusals are counted in /metrics.
+        server, port, _ = start(binary, store, "--max-connections", "8")
+        try:
+            held = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
+            time.sleep(0.3)  # accepted
+            status, body, headers = get(port, "/api/forces")
+            check(status == 503 and headers.get("Retry-After") == "5" and json.loads(body)["error"] == "unavailable",
+                  "past the connection cap a client gets a 503 with Retry-After (%s)" % status)
+            check("Content-Security-Policy" in headers, "the 503 carries the security headers")
+            for s in held:
+                s.close()
+            time.sleep(0.3)
+            check(get(port, "/api/forces")[0] == 200, "once connections close, clients are served again")
+            refused = [line for line in get(port, "/metrics")[1].decode().splitlines()
+                       if line.startswith("crimemap_refused_connections_total ")]
+            check(refused == ["crimemap_refused_connections_total 1"], "/metrics counts the refusal: %r" % refused)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     return finish()
 
 
