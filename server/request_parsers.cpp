@@ -3,6 +3,7 @@
 #include "server/errors.hpp"
 #include "server/query_string.hpp"
 
+#include <boost/geometry/algorithms/area.hpp>
 #include <boost/geometry/algorithms/correct.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
 
@@ -65,7 +66,10 @@ geo::polygon parse_poly(std::string_view rest) {
         rest.remove_prefix(colon + 1);
     }
     if (polygon.outer().size() < 3) throw http_error(error_kind::bad_request, "poly: needs at least 3 points");
-    boost::geometry::correct(polygon);
+    boost::geometry::correct(polygon);  // closes the ring (unless the last point repeats the first) and orients it
+    // "a:b:a" is closed already but only a line; collinear points are a line too.
+    if (polygon.outer().size() < 4 || boost::geometry::area(polygon) == 0)
+        throw http_error(error_kind::bad_request, "poly: the points enclose no area; want 3 points or more, not in one line");
     return polygon;
 }
 

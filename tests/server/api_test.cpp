@@ -225,6 +225,9 @@ TEST_CASE("crimes-street refuses bad lat, lng and poly by name, and more than 10
     CHECK(get_json("/api/crimes-street/all-crime?lat=51.5&lng=east", http::status::bad_request)["message"].get<std::string>().starts_with("lng:"));
     CHECK(get_json("/api/crimes-street/all-crime?poly=51.5,-0.1:51.6", http::status::bad_request)["message"].get<std::string>().starts_with("poly:"));
     CHECK(get_json("/api/crimes-street/all-crime?poly=51.5,-0.1:51.6,-0.1", http::status::bad_request)["message"].get<std::string>().starts_with("poly:"));
+    // Closed already but only a line (found by the request fuzzer), and three points in a row.
+    CHECK(get_json("/api/crimes-street/all-crime?poly=52.130,0.:52.794,0.238:52.130,0.", http::status::bad_request)["message"].get<std::string>().starts_with("poly: the points enclose no area"));
+    CHECK(get_json("/api/crimes-street/all-crime?poly=51.5,-0.1:51.6,-0.1:51.7,-0.1", http::status::bad_request)["message"].get<std::string>().starts_with("poly: the points enclose no area"));
     CHECK(get_json("/api/crimes-street/all-crime?lat=51.5&lng=-0.1&date=2016-6", http::status::bad_request)["message"].get<std::string>().starts_with("date:"));
     auto crowded = get_json("/api/crimes-street/all-crime?lat=54&lng=-2&date=2016-06", http::status::service_unavailable);
     CHECK(crowded["error"] == "too-many-results");
