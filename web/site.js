@@ -3,7 +3,7 @@
 // the signed-in header. DOM code: imported by page scripts only.
 
 import { installQuickExit } from './quick-exit.js';
-import { errorItems, errorTitle, plainTitle } from './form-errors.js';
+import { errorItems, errorTitle, plainTitle, withSubject } from './form-errors.js';
 
 export const byId = (id) => document.getElementById(id);
 
@@ -110,6 +110,17 @@ export function showSignedIn(user) {
 }
 
 /**
+ * What a field is called on the page, for a message that does not name it:
+ * its label without a parenthesis ("(optional)"), after its group's legend
+ * when it is one of several alike ("Event 2: Starts").
+ */
+function fieldName(input) {
+  const label = input?.labels?.[0]?.textContent.replace(/\s*\(.*\)\s*$/, '').trim() ?? '';
+  const group = input?.closest('fieldset.repeat-item')?.querySelector('legend')?.textContent.trim();
+  return group && label ? `${group}: ${label}` : label;
+}
+
+/**
  * GOV.UK error summary: a box at the top of `form` listing each problem as a
  * link to its field, each field's message beside it, the title starting
  * "Error: " and focus on the summary.
@@ -121,7 +132,9 @@ export function showSignedIn(user) {
  */
 export function showFormErrors(form, fields, message, order = [], prefix = '') {
   clearFormErrors(form);
-  let items = errorItems(fields, order, prefix).filter((item) => document.getElementById(item.id));
+  let items = errorItems(fields, order, prefix)
+    .filter((item) => document.getElementById(item.id))
+    .map((item) => ({ ...item, message: withSubject(item.message, fieldName(document.getElementById(item.id))) }));
   if (items.length === 0) items = [{ id: null, message }];
   const list = el('ul', { class: 'error-summary-list' }, items.map((item) => el('li', {},
     item.id ? el('a', { href: `#${item.id}`, text: item.message }) : item.message)));
@@ -164,7 +177,8 @@ export function clearFormErrors(form) {
     note.remove();
   }
   for (const group of form.querySelectorAll('.form-group-error')) group.classList.remove('form-group-error');
-  document.title = plainTitle(document.title);
+  // A page with several forms (the team editor) keeps "Error: " while another still shows errors.
+  if (!document.querySelector('.error-summary')) document.title = plainTitle(document.title);
 }
 
 /** Shows a problem that stops the page (e.g. an unknown id) in its main area. */

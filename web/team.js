@@ -5,6 +5,7 @@
 import {
   byId, clearFormErrors, el, requestJson, requireSignedIn, showFormErrors, showPageProblem, startPage,
 } from './site.js';
+import { contactDetailProblems } from './form-errors.js';
 import { htmlToText } from './text.js';
 
 startPage();
@@ -68,7 +69,9 @@ function announce(text) {
 const toInput = (value, kind) => (typeof value === 'string' ? value.slice(0, kind === 'date' ? 10 : 16) : '');
 const fromInput = (value, kind) => {
   if (!value) return null;
-  return kind === 'date' ? `${value}T00:00:00` : `${value.slice(0, 16)}:00`;
+  if (kind === 'date') return `${value}T00:00:00`;
+  const [day, time = ''] = value.split('T');  // seconds, if any, are dropped
+  return `${day}T${time.slice(0, 5)}:00`;
 };
 
 function field(part, index, spec, value) {
@@ -158,7 +161,13 @@ function wire() {
     for (const input of byId('contact-fields').querySelectorAll('input')) {
       if (input.value.trim() !== '') body[input.name] = input.value.trim();
     }
-    save(event.target, `${base}/contact_details`, body, CONTACT_FIELDS.map(([k]) => `contact_details.${k}`), 'Contact details');
+    const order = CONTACT_FIELDS.map(([k]) => `contact_details.${k}`);
+    const problems = contactDetailProblems(body);
+    if (Object.keys(problems).length > 0) {
+      showFormErrors(event.target, problems, '', order);
+      return;
+    }
+    save(event.target, `${base}/contact_details`, body, order, 'Contact details');
   });
   for (const part of Object.keys(PARTS)) {
     byId(`${part}-add`).addEventListener('click', () => {

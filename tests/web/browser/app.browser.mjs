@@ -45,6 +45,38 @@ async function assertAccessible(page, name) {
   assert.deepEqual(violations, [], `axe-core on ${name}`);
 }
 
+/**
+ * GOV.UK's error pattern on one field of a form: the summary at the top of the
+ * form has focus and links to the field, the title starts "Error: ", the
+ * field's message sits in its group before it, and the field points to it.
+ */
+async function assertFieldError(page, formId, fieldId, message) {
+  await page.waitForSelector(`#${formId} .error-summary a[href="#${fieldId}"]`);
+  const seen = await page.evaluate(([form, field]) => {
+    const summary = document.querySelector(`#${form} .error-summary`);
+    const input = document.getElementById(field);
+    const note = document.getElementById(`${field}-error`);
+    return {
+      focused: document.activeElement === summary,
+      first: document.getElementById(form).firstElementChild === summary,
+      link: summary.querySelector(`a[href="#${field}"]`).textContent,
+      note: note?.textContent.replace(/^Error: /, ''),
+      beside: Boolean(note) && note.closest('.form-group') === input.closest('.form-group')
+        && Boolean(note.compareDocumentPosition(input) & Node.DOCUMENT_POSITION_FOLLOWING),
+      invalid: input.getAttribute('aria-invalid'),
+      describedBy: (input.getAttribute('aria-describedby') ?? '').split(' '),
+    };
+  }, [formId, fieldId]);
+  assert.match(await page.title(), /^Error: /);
+  assert.ok(seen.focused, 'focus is on the error summary');
+  assert.ok(seen.first, 'the summary is at the top of the form');
+  assert.match(seen.link, message);
+  assert.equal(seen.note, seen.link, 'the field\'s message is the summary\'s');
+  assert.ok(seen.beside, 'the message is in the field\'s group, before the field');
+  assert.equal(seen.invalid, 'true');
+  assert.ok(seen.describedBy.includes(`${fieldId}-error`), 'aria-describedby names the message');
+}
+
 function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'console errors, page errors or requests to other hosts');
 }
@@ -273,6 +305,52 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.waitForSelector('#content:not([hidden])');
     assert.match(await page.textContent('#priorities'), new RegExp(issue));
     assert.match(await page.textContent('#contact'), new RegExp(telephone));
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
+  test('the team editor shows the server\'s 400s GOV.UK-style, and a good save clears them', async () => {
+    const page = await newPage(browser, server);
+    await signIn(page, TEAM);
+    await page.waitForSelector('#editor:not([hidden])');
+    const title = await page.title();
+    const put = (part, status) => page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/${part}`) && r.status() === status);
+
+    // Checked in the page before sending: an email address that is not one.
+    await page.fill('#contact_details-email', 'not an email address');
+    await page.click('#contact-form button[type=submit]');
+    await assertFieldError(page, 'contact-form', 'contact_details-email', /^Enter an email address in the correct format, like name@example\.com$/);
+
+    // Refused by the server: a telephone number of 401 characters.
+    await page.fill('#contact_details-email', 'team.contact@example.test');
+    await page.fill('#contact_details-telephone', '0'.repeat(401));
+    await Promise.all([put('contact_details', 400), page.click('#contact-form button[type=submit]')]);
+    await assertFieldError(page, 'contact-form', 'contact_details-telephone', /^Telephone must be at most 400 characters$/);
+    assert.equal(await page.getAttribute('#contact_details-email', 'aria-invalid'), null, 'the email error is gone');
+    assert.equal(await page.locator('#contact-form .error-message').count(), 1);
+
+    // Refused by the server: an event whose start has a five-digit year.
+    await page.click('#events-add');
+    const event = await page.locator('#events-items fieldset').count() - 1;
+    await page.fill(`#events-${event}-title`, 'Street surgery');
+    await page.fill(`#events-${event}-start_date`, '20245-10-01T18:30');
+    await Promise.all([put('events', 400), page.click('#events-form button[type=submit]')]);
+    await assertFieldError(page, 'events-form', `events-${event}-start_date`, new RegExp(`^Event ${event + 1}: Starts must be a date`));
+    await screenshot(page, 'team-errors');
+    await assertAccessible(page, 'the team editor with errors');
+
+    // Good values: each form's errors go when it saves, the title when none are left.
+    await page.fill('#contact_details-telephone', '01632 960 111');
+    await Promise.all([put('contact_details', 200), page.click('#contact-form button[type=submit]')]);
+    await page.waitForFunction(() => /Contact details saved/.test(document.querySelector('#saved').textContent));
+    assert.equal(await page.locator('#contact-form .error-summary, #contact-form .error-message, #contact-form [aria-invalid]').count(), 0);
+    assert.equal(await page.getAttribute('#contact_details-telephone', 'aria-describedby'), null);
+    assert.match(await page.title(), /^Error: /, 'the events form still has an error');
+    await page.fill(`#events-${event}-start_date`, '2025-10-01T18:30');
+    await Promise.all([put('events', 200), page.click('#events-form button[type=submit]')]);
+    await page.waitForFunction(() => /Events saved/.test(document.querySelector('#saved').textContent));
+    assert.equal(await page.locator('.error-summary, .error-message, [aria-invalid], .form-group-error').count(), 0);
+    assert.equal(await page.title(), title);
     assertNoProblems(page);
     await page.context().close();
   });
