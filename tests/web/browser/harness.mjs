@@ -44,8 +44,9 @@ function run(args, input) {
 /**
  * Makes a dataset, accounts and a server. Returns what the tests need and a
  * stop() that ends the server and removes the folder.
+ * @param {{serveArgs?: string[]}} [options] more arguments for `crimemap serve`
  */
-export async function startServer() {
+export async function startServer({ serveArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'crimemap-web-'));
   const db = join(dir, 'store.sqlite');
   run(['generate', '--out', join(dir, 'data'), '--rows', '20000', '--months', '2', '--seed', '3']);
@@ -57,7 +58,7 @@ export async function startServer() {
   run(['user', 'add', '--db', db, '--email', TEAM.email, '--role', 'team', '--force', force, '--neighbourhood', neighbourhood, '--password-stdin'], TEAM.password);
   run(['user', 'add', '--db', db, '--email', COORDINATOR.email, '--role', 'coordinator', '--scheme', scheme, '--password-stdin'], COORDINATOR.password);
 
-  const server = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--insecure-cookies', '--web', join(root, 'web')],
+  const server = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--insecure-cookies', '--web', join(root, 'web'), ...serveArgs],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const url = await new Promise((resolve, reject) => {
@@ -95,9 +96,11 @@ export async function launchBrowser() {
 /**
  * A new page that records console errors, page errors and requests to other
  * hosts (the quick exit's neutral site is answered locally, never fetched).
+ * @param {{viewport?: {width: number, height: number}, allowOrigins?: string[]}} [options]
+ *   the window's size; origins besides the server's that the page may ask
  */
-export async function newPage(browser, server) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+export async function newPage(browser, server, { viewport = { width: 1280, height: 800 }, allowOrigins = [] } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-GB' });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (message) => {
@@ -108,8 +111,9 @@ export async function newPage(browser, server) {
     }
   });
   page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
-  await context.route((url) => !url.href.startsWith(server.url), (route) => {
+  await context.route((url) => !url.href.startsWith(`${server.url}/`), (route) => {
     const target = route.request().url();
+    if (allowOrigins.includes(new URL(target).origin)) return route.continue();
     if (target.startsWith('https://www.bbc.co.uk/')) {
       return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weather</title><p>Neutral page' });
     }
