@@ -175,7 +175,7 @@ function fillChoices(fieldset, items, name, checked) {
   list.replaceChildren(...items.map(({ slug, name: label }) => {
     const input = el('input', { type: 'checkbox', name, value: slug });
     input.checked = checked.includes(slug);
-    return el('label', {}, input, ` ${label}`);
+    return el('label', {}, input, el('span', { text: label }));
   }));
 }
 
@@ -581,10 +581,10 @@ function wirePopups(map) {
 }
 
 async function main() {
-  // On a phone the panels would cover the map: start them folded.
+  // On a phone the panel is above the map (style.css): folded boxes keep the map near the top.
   if (window.matchMedia('(max-width: 600px)').matches) {
     byId('filters-box').open = false;
-    byId('legend').open = false;
+    byId('in-view-box').open = false;
   }
   wireSearch();
   if (typeof maplibregl === 'undefined') {
