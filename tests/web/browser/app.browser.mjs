@@ -5,20 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  axeViolations, COORDINATOR, launchBrowser, missingPrerequisite, newPage, screenshot, startServer, TEAM,
+  axeViolations, COORDINATOR, launchBrowser, mapIdle, missingPrerequisite, newPage, screenshot, signIn, startServer, TEAM,
 } from './harness.mjs';
 
 const skip = missingPrerequisite();
 let server;
 let browser;
-
-/** Waits until the map has loaded its style and every visible tile. */
-async function mapIdle(page, timeout = 20000) {
-  await page.waitForFunction(() => {
-    const map = window.crimemapPreview;
-    return map && map.loaded() && map.isStyleLoaded() && map.areTilesLoaded();
-  }, null, { timeout, polling: 100 });
-}
 
 /** The rendered crime features: their number and the sum of their counts. */
 const renderedCrimes = (page) => page.evaluate(() => {
@@ -31,13 +23,6 @@ async function getJson(path) {
   const response = await fetch(`${server.url}${path}`);
   assert.equal(response.status, 200, `${path} answered ${response.status}`);
   return response.json();
-}
-
-async function signIn(page, account) {
-  await page.goto(`${server.url}/signin`);
-  await page.fill('#email', account.email);
-  await page.fill('#password', account.password);
-  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signin')), page.click('button[type=submit]')]);
 }
 
 async function assertAccessible(page, name) {
@@ -266,7 +251,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.context().close();
 
     const coordinator = await newPage(browser, server);
-    await signIn(coordinator, COORDINATOR);
+    await signIn(coordinator, server, COORDINATOR);
     assert.equal(new URL(coordinator.url()).pathname, '/inbox');
     await coordinator.waitForSelector('#inbox:not([hidden])');
     const item = coordinator.locator('#messages > li', { hasText: name });
@@ -284,7 +269,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
 
   test('a team\'s edit appears on the neighbourhood page', async () => {
     const page = await newPage(browser, server);
-    await signIn(page, TEAM);
+    await signIn(page, server, TEAM);
     assert.equal(new URL(page.url()).pathname, '/team');
     await page.waitForSelector('#editor:not([hidden])');
     await screenshot(page, 'team');
@@ -311,7 +296,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
 
   test('the team editor shows the server\'s 400s GOV.UK-style, and a good save clears them', async () => {
     const page = await newPage(browser, server);
-    await signIn(page, TEAM);
+    await signIn(page, server, TEAM);
     await page.waitForSelector('#editor:not([hidden])');
     const title = await page.title();
     const put = (part, status) => page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/${part}`) && r.status() === status);

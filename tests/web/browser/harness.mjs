@@ -123,6 +123,22 @@ export async function newPage(browser, server, { viewport = { width: 1280, heigh
   return page;
 }
 
+/** Waits until the map has loaded its style and every visible tile. */
+export async function mapIdle(page, timeout = 20000) {
+  await page.waitForFunction(() => {
+    const map = window.crimemapPreview;
+    return map && map.loaded() && map.isStyleLoaded() && map.areTilesLoaded();
+  }, null, { timeout, polling: 100 });
+}
+
+/** Signs `page` in as `account` through the sign-in form; resolves when it has left /signin. */
+export async function signIn(page, server, account) {
+  await page.goto(`${server.url}/signin`);
+  await page.fill('#email', account.email);
+  await page.fill('#password', account.password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/signin')), page.click('button[type=submit]')]);
+}
+
 let axeSource = null;
 
 /**
