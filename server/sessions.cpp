@@ -10,11 +10,24 @@ std::pair<std::string, session> session_store::create(std::int64_t user_id) {
     auto token = data::random_token();
     session s{user_id, data::random_token(), now(), now()};
     std::lock_guard lock(mutex_);
-    // Expired sessions go when new ones come, so the map stays the size of those signed in.
-    for (auto it = sessions_.begin(); it != sessions_.end();)
-        it = now() - it->second.last_seen > limits_.idle || now() - it->second.created > limits_.absolute
-                 ? sessions_.erase(it)
-                 : std::next(it);
+    // Expired sessions go when new ones come, so the map stays the size of those signed in; an
+    // account keeps its most recently used sessions only, so signing in again and again cannot
+    // grow it either.
+    auto least_recent = sessions_.end();
+    std::size_t of_account = 0;
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+        if (now() - it->second.last_seen > limits_.idle || now() - it->second.created > limits_.absolute) {
+            it = sessions_.erase(it);
+            continue;
+        }
+        if (it->second.user_id == user_id) {
+            ++of_account;
+            if (least_recent == sessions_.end() || it->second.last_seen < least_recent->second.last_seen)
+                least_recent = it;
+        }
+        ++it;
+    }
+    if (of_account >= max_sessions_per_account) sessions_.erase(least_recent);
     sessions_[data::token_hash(token)] = s;
     return {token, s};
 }

@@ -4,6 +4,7 @@
 // 8 hours, or when the server restarts.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -26,6 +27,8 @@ struct session {
 class session_store {
 public:
     using clock = std::chrono::steady_clock;
+    /// Signing in past this ends the account's least recently used session.
+    static constexpr std::size_t max_sessions_per_account = 10;
     explicit session_store(session_limits limits = {}) : limits_(limits) {}
 
     /// A new session for the account: its token (for the cookie) and the session.
