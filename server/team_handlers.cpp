@@ -68,8 +68,15 @@ void check_contact_details(const json& value, const std::string& where) {
     for (const auto& [key, item] : value.items()) {
         if (!is_contact_key(key)) bad(where + "." + key, "is not a contact detail data.police.uk knows");
         if (!item.is_string() && !item.is_null()) bad(where + "." + key, "must be text");
-        if (item.is_string() && item.get_ref<const std::string&>().size() > max_short * 2)
+        if (!item.is_string() || item.get_ref<const std::string&>().empty()) continue;
+        const auto& text = item.get_ref<const std::string&>();
+        if (text.size() > max_short * 2)
             bad(where + "." + key, "must be at most " + std::to_string(max_short * 2) + " characters");
+        // Residents write to and follow these: an email address must be one, a website a web address.
+        if (key == "email" && !data::email_problem(text).empty())
+            bad(where + "." + key, "must be an email address like team@example.org");
+        if (key == "web" && !text.starts_with("https://") && !text.starts_with("http://"))
+            bad(where + "." + key, "must be a web address starting https://");
     }
 }
 

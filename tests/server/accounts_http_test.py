@@ -268,6 +268,10 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
     check(public("GET", "/api/%s/%s/events" % (fa, na))[1] == events, "events show at once")
     status, answer, _, _ = clients["team-a"].call("PUT", "/api/%s/%s/priorities" % (fa, na), [{"action": "no issue"}])
     check(status == 400 and "priorities[0].issue" in answer["fields"], "a bad priority names its field")
+    for key, value in (("email", "team at example.org"), ("web", "javascript:alert(1)")):
+        status, answer, _, _ = clients["team-a"].call("PUT", "/api/%s/%s/contact_details" % (fa, na), dict(contact, **{key: value}))
+        check(status == 400 and ("contact_details." + key) in answer["fields"], "a bad %s in contact details is refused" % key)
+    check(public("GET", "/api/%s/%s" % (fa, na))[1]["contact_details"] == contact, "a refused edit changes nothing")
     db = sqlite3.connect(store)
     rows = db.execute("SELECT email, action, target, before, after, outcome FROM audit_log").fetchall()
     check(any(r[0] == email["team-a"] and r[1] == "PUT contact_details" and r[5] == "allowed" and r[4] for r in rows),
