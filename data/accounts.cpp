@@ -232,6 +232,15 @@ std::optional<std::int64_t> use_password_token(Database& db, std::string_view to
     return user_id;
 }
 
+std::optional<user> password_token_account(Database& db, std::string_view token) {
+    Statement select(db, "SELECT user_id FROM password_tokens WHERE token_hash = ? AND expires_at > ?");
+    select.bind(1, token_hash(token)).bind(2, now_seconds());
+    if (!select.step()) return std::nullopt;
+    auto u = find_user(db, select.column_int(0));
+    if (!u || u->disabled) return std::nullopt;
+    return u;
+}
+
 void audit(Database& db, const audit_entry& e) {
     Statement insert(db, "INSERT INTO audit_log(at, user_id, email, action, target, before, after, outcome) "
                          "VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?)");

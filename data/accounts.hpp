@@ -72,6 +72,9 @@ std::string create_password_token(Database& db, std::int64_t user_id, std::chron
 /// Uses up a set-password token: the account it was for, or nullopt when it is unknown,
 /// used or expired.
 std::optional<std::int64_t> use_password_token(Database& db, std::string_view token);
+/// The account a set-password token is for, without using it up (a read): nullopt when the
+/// token is unknown, used or expired, or the account is disabled.
+std::optional<user> password_token_account(Database& db, std::string_view token);
 
 /// One line of the audit log: who did what to what, before → after, and whether it was allowed.
 struct audit_entry {

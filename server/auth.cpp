@@ -104,27 +104,29 @@ response logout(const request& req, const app_state& state) {
     return res;
 }
 
-// The page a set-password link opens: a plain form that works with password managers.
-response set_password_page(const request& req, const query_parameters& query) {
-    std::string token;
-    for (char c : query.get("token").value_or(""))
-        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') token += c;  // base64url only
+// The page a set-password link opens (web/set-password.html): never cached, and its address,
+// which holds the token, is never sent on as a Referer.
+response set_password_page(const request& req, const app_state& state) {
+    const auto* page = state.web.find("/set-password");
+    if (!page) throw http_error(error_kind::not_found, "the web app's set-password page is not installed");
     response res{http::status::ok, req.version()};
-    res.set(http::field::content_type, "text/html; charset=utf-8");
+    res.set(http::field::content_type, page->content_type);
     res.set(http::field::cache_control, "no-store");
-    res.set("Referrer-Policy", "no-referrer");  // the token stays out of other sites' logs
+    res.set("Referrer-Policy", "no-referrer");
     res.keep_alive(req.keep_alive());
-    res.body() =
-        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-        "content=\"width=device-width, initial-scale=1\"><title>Set your password - crimemap</title></head>\n<body>\n"
-        "<main>\n<h1>Set your password</h1>\n<p>Use at least 12 characters. A long phrase is good; a password "
-        "manager is better.</p>\n<form method=\"post\" action=\"/auth/set-password\">\n"
-        "<input type=\"hidden\" name=\"token\" value=\"" + token + "\">\n"
-        "<label for=\"password\">New password</label>\n"
-        "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"12\" "
-        "maxlength=\"128\" required>\n<button type=\"submit\">Set password</button>\n</form>\n</main>\n</body>\n</html>\n";
+    res.body() = page->content;
     res.prepare_payload();
     return res;
+}
+
+// Whose a set-password link is, so the page can show the address (and a password manager can
+// save the new password under it). Reading does not use the link up.
+response set_password_account(const request& req, const app_state& state) {
+    std::string_view target(req.target().data(), req.target().size());
+    auto token = query_parameters(split_request_target(target).query).get("token").value_or("");
+    auto u = token.empty() ? std::nullopt : data::password_token_account(*state.store->acquire(), token);
+    if (!u) throw http_error(error_kind::not_found, "this link is not valid, has been used or has expired: ask for a new one");
+    return json_answer(req, http::status::ok, {{"email", u->email}});
 }
 
 response set_password(const request& req, const app_state& state) {
@@ -202,10 +204,11 @@ response handle_auth(const request& req, std::string_view path, const app_state&
     if (path == "/auth/logout" && verb == http::verb::post) return logout(req, state);
     if (path == "/auth/me" && (verb == http::verb::get || verb == http::verb::head))
         return json_answer(req, http::status::ok, me_json(require_session(req, state)));
-    if (path == "/auth/set-password" && (verb == http::verb::get || verb == http::verb::head))
-        return set_password_page(req, query_parameters(split_request_target(std::string_view(req.target().data(), req.target().size())).query));
+    const bool reading = verb == http::verb::get || verb == http::verb::head;
+    if (path == "/auth/set-password" && reading) return set_password_page(req, state);
+    if (path == "/auth/set-password/account" && reading) return set_password_account(req, state);
     if (path == "/auth/set-password" && verb == http::verb::post) return set_password(req, state);
-    if (path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path == "/auth/set-password")
+    if (path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path.starts_with("/auth/set-password"))
         throw http_error(error_kind::method_not_allowed, "not a method this path answers");
     throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 100)));
 }

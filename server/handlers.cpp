@@ -52,7 +52,7 @@ std::string allowed_methods(std::string_view path) {
     auto is = [&](std::size_t i, std::string_view text) { return parts.size() > i && parts[i] == text; };
     if (is(0, "auth")) {
         if (is(1, "me")) return "GET, HEAD";
-        if (is(1, "set-password")) return "GET, HEAD, POST";
+        if (is(1, "set-password")) return parts.size() == 2 ? "GET, HEAD, POST" : "GET, HEAD";
         return "POST";
     }
     if (is(0, "api") && is(1, "crimes-street")) return "GET, HEAD, POST";

@@ -36,4 +36,5 @@ form.addEventListener('submit', async (event) => {
 });
 
 if (new URLSearchParams(location.search).has('signed_out')) byId('signed-out').hidden = false;
+if (new URLSearchParams(location.search).has('password_set')) byId('password-set').hidden = false;
 currentUser().then(showSignedIn, () => {});

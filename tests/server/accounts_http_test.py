@@ -138,12 +138,18 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
     # --- set-password link ------------------------------------------------------------------
     status, _, raw, _ = anon.call("GET", "/auth/set-password?token=" + token)
     check(status == 200 and b'autocomplete="new-password"' in raw, "the set-password page is a form for password managers")
+    status, body, _, _ = anon.call("GET", "/auth/set-password/account?token=" + token)
+    check(status == 200 and body == {"email": "linked@example.org"}, "the link's account can be read: %s %r" % (status, body))
+    for wrong in ("", "?token=", "?token=" + token[:-2] + "xx"):
+        status, _, _, _ = anon.call("GET", "/auth/set-password/account" + wrong)
+        check(status == 404, "a wrong link has no account (%r): %s" % (wrong, status))
     status, body, _, _ = anon.call("POST", "/auth/set-password", form={"token": token, "password": "short"})
     check(status == 400 and "password" in body["fields"], "a short password is refused with a field message")
     status, _, _, _ = anon.call("POST", "/auth/set-password", form={"token": token, "password": PASSWORD})
     check(status == 200, "the link sets the password")
     status, _, _, _ = anon.call("POST", "/auth/set-password", form={"token": token, "password": PASSWORD + "!"})
     check(status == 400, "a used link is refused")
+    check(anon.call("GET", "/auth/set-password/account?token=" + token)[0] == 404, "a used link has no account")
     check(Client(port).login("linked@example.org")[0] == 200, "the password set by the link signs in")
 
     # --- sign-in ------------------------------------------------------------------------------

@@ -385,6 +385,38 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.context().close();
   });
 
+  test('a set-password link shows its account, refuses a short password, sets a good one that signs in, and works once', async () => {
+    const account = { email: 'new.team@example.test', password: 'a long new password 42' };
+    const link = server.newAccountLink(account.email);
+    const page = await newPage(browser, server);
+    await page.goto(`${server.url}${link}`);
+    await page.waitForSelector('#password-form:not([hidden])');
+    assert.equal(await page.inputValue('#email'), account.email, 'the account the link is for');
+    assert.equal(await page.getAttribute('#email', 'autocomplete'), 'username');
+    assert.equal(await page.getAttribute('#password', 'autocomplete'), 'new-password');
+    assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
+    await screenshot(page, 'set-password');
+    await assertAccessible(page, 'the set-password page');
+
+    await page.fill('#password', 'too short');
+    await page.click('#password-form button[type=submit]');
+    await assertFieldError(page, 'password-form', 'password', /at least 12 characters/);
+    await assertAccessible(page, 'the set-password page with an error');
+
+    await page.fill('#password', account.password);
+    await Promise.all([page.waitForURL(/\/signin\?password_set$/), page.click('#password-form button[type=submit]')]);
+    assert.ok(await page.isVisible('#password-set'), 'the sign-in page says the password is set');
+    await signIn(page, server, account);
+    assert.equal(new URL(page.url()).pathname, '/team');
+
+    await page.goto(`${server.url}${link}`);
+    await page.waitForSelector('#link-problem:not([hidden])');
+    assert.match(await page.textContent('#link-problem'), /not valid, has been used or has expired/);
+    assert.ok(await page.isHidden('#password-form'));
+    assertNoProblems(page);
+    await page.context().close();
+  });
+
   for (const [how, act] of [
     ['the button', (page) => page.click('.exit-this-page')],
     ['Shift three times', async (page) => { for (let i = 0; i < 3; i++) await page.keyboard.press('Shift'); }],

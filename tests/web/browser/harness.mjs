@@ -73,6 +73,13 @@ export async function startServer({ serveArgs = [] } = {}) {
   server.stderr.on('data', () => {});  // keep draining
   return {
     url, db, force, neighbourhood, scheme, postcode,
+    /** A new team account for `email` with no password: the path of its set-password link. */
+    newAccountLink(email) {
+      const printed = run(['user', 'add', '--db', db, '--email', email, '--role', 'team', '--force', force, '--neighbourhood', neighbourhood]);
+      const link = /(\/auth\/set-password\?token=[A-Za-z0-9_-]+)/.exec(printed);
+      if (!link) throw new Error(`crimemap user add printed no set-password link:\n${printed}`);
+      return link[1];
+    },
     postcodeLat: Number(postcodeLat), postcodeLng: Number(postcodeLng),
     log: () => log,
     async stop() {

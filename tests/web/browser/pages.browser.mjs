@@ -47,6 +47,10 @@ describe('every page against WCAG 2.2 AA, on a desktop and on phones', { skip, c
       },
       scheme: { path: `/scheme?id=${encodeURIComponent(server.scheme)}`, ready: (page) => page.waitForSelector('#message-form') },
       signin: { path: '/signin', ready: (page) => page.waitForSelector('#email') },
+      'set-password': {
+        path: server.newAccountLink('pages.team@example.test'),  // opening it does not use it up
+        ready: (page) => page.waitForSelector('#password-form:not([hidden])'),
+      },
       team: { path: '/team', account: TEAM, ready: (page) => page.waitForSelector('#editor:not([hidden])') },
       inbox: { path: '/inbox', account: COORDINATOR, ready: (page) => page.waitForSelector('#inbox:not([hidden])') },
     };
@@ -107,7 +111,7 @@ describe('every page against WCAG 2.2 AA, on a desktop and on phones', { skip, c
 
   const titles = new Map();
 
-  for (const name of ['map', 'list', 'neighbourhood', 'watch', 'scheme', 'signin', 'team', 'inbox']) {
+  for (const name of ['map', 'list', 'neighbourhood', 'watch', 'scheme', 'signin', 'set-password', 'team', 'inbox']) {
     test(`${name}: targets, focus, names, headings, language and title`, async () => {
       const page = await open(name, { width: 1280, height: 800 });
       assert.deepEqual(await page.evaluate(targetSizeProblems), [], 'targets under 24 × 24 px (2.5.8)');
