@@ -107,6 +107,13 @@ export function showSignedIn(user) {
     location.assign('/signin?signed_out=1');
   });
   slot.replaceChildren(el('span', { class: 'account-email', text: `Signed in as ${user.email}` }), ' ', button);
+  // Signed in, the header's "Sign in" leads to the account's own page instead.
+  const signInLink = document.querySelector('.site-header nav a[href="/signin"]');
+  if (signInLink) {
+    const coordinator = user.role === 'coordinator';
+    signInLink.href = coordinator ? '/inbox' : '/team';
+    signInLink.textContent = coordinator ? 'Inbox' : 'Team editor';
+  }
 }
 
 /**

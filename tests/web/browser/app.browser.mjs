@@ -408,6 +408,8 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     assert.ok(await page.isVisible('#password-set'), 'the sign-in page says the password is set');
     await signIn(page, server, account);
     assert.equal(new URL(page.url()).pathname, '/team');
+    await page.waitForSelector('.site-header nav a[href="/team"]');
+    assert.equal(await page.textContent('.site-header nav a[href="/team"]'), 'Team editor', 'signed in, the header leads to the account\'s page');
 
     await page.goto(`${server.url}${link}`);
     await page.waitForSelector('#link-problem:not([hidden])');
