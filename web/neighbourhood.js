@@ -157,11 +157,11 @@ async function main() {
   const links = [];
   if (Number.isFinite(lat) && Number.isFinite(lng)) {
     links.push(el('a', { href: `/#14/${lat.toFixed(5)}/${lng.toFixed(5)}`, text: 'See this neighbourhood on the crime map' }),
-      ' · ', el('a', { href: `/watch?lat=${lat.toFixed(5)}&lng=${lng.toFixed(5)}`, text: 'Neighbourhood Watch schemes nearby' }));
+      el('a', { href: `/watch?lat=${lat.toFixed(5)}&lng=${lng.toFixed(5)}`, text: 'Neighbourhood Watch schemes nearby' }));
   }
   for (const link of hood.links ?? []) {
     const href = safeHref(link.url);
-    if (href) links.push(' · ', el('a', { href, text: link.title || link.url }));
+    if (href) links.push(el('a', { href, text: link.title || link.url }));
   }
   byId('map-links').replaceChildren(...links);
   renderContact(hood.contact_details);
