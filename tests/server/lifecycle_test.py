@@ -77,6 +77,25 @@ def main(binary):
             status, _ = post_json(port, "/api/watch/schemes/x/messages", {"text": "x" * 17000}, {})
             check(status == 413, "a form body over 16 KB is a 413")
 
+            # Pipelined requests are answered one at a time, in order: 100 sent in one write get
+            # 100 answers, and the server never holds more than one answer per connection.
+            s = socket.create_connection(("127.0.0.1", port), timeout=30)
+            paths = ["/healthz", "/api/forces"] * 50
+            s.sendall(b"".join(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % p.encode() for p in paths))
+            reader = s.makefile("rb")
+            answered = []
+            for _ in paths:
+                status_line, length = reader.readline(), 0
+                while (line := reader.readline()) not in (b"\r\n", b""):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                body = reader.read(length)
+                answered.append("forces" if b" 200 " in status_line and body.startswith(b"[") else
+                                "health" if b" 200 " in status_line else status_line)
+            reader.close()
+            s.close()
+            check(answered == ["health", "forces"] * 50, "100 pipelined requests get 100 answers, in order")
+
             # A thousand slow clients (headers never finished) do not keep others out.
             soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
