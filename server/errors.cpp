@@ -16,7 +16,7 @@ struct error_entry {
     std::string_view code;
 };
 
-constexpr std::array<error_entry, 10> error_table{{
+constexpr std::array<error_entry, 11> error_table{{
     {error_kind::bad_request, http::status::bad_request, "bad-request"},
     {error_kind::unauthorized, http::status::unauthorized, "unauthorized"},
     {error_kind::forbidden, http::status::forbidden, "forbidden"},
@@ -24,6 +24,7 @@ constexpr std::array<error_entry, 10> error_table{{
     {error_kind::not_found, http::status::not_found, "not-found"},
     {error_kind::method_not_allowed, http::status::method_not_allowed, "method-not-allowed"},
     {error_kind::payload_too_large, http::status::payload_too_large, "payload-too-large"},
+    {error_kind::header_too_large, http::status::request_header_fields_too_large, "header-too-large"},
     // data.police.uk answers 503 when an area holds more than 10,000 crimes.
     {error_kind::too_many_results, http::status::service_unavailable, "too-many-results"},
     {error_kind::unavailable, http::status::service_unavailable, "unavailable"},

@@ -16,6 +16,7 @@ enum class error_kind {
     not_found,
     method_not_allowed,
     payload_too_large,
+    header_too_large,   ///< request headers past the 8 KB limit
     too_many_requests,  ///< a rate limit
     too_many_results,
     unavailable,        ///< the server is at its connection cap

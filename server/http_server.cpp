@@ -111,7 +111,7 @@ private:
             return write(error_response(error_kind::payload_too_large, "request body too large", 11, false), false);
         }
         if (ec == http::error::header_limit) {
-            return write(error_response(error_kind::bad_request, "request header too large", 11, false), false);
+            return write(error_response(error_kind::header_too_large, "request headers over 8 KB", 11, false), false);
         }
         if (ec) {
             if (ec.category() == beast::error_code(http::error::bad_target).category())

@@ -76,6 +76,18 @@ def main(binary):
             conn.close()
             status, _ = post_json(port, "/api/watch/schemes/x/messages", {"text": "x" * 17000}, {})
             check(status == 413, "a form body over 16 KB is a 413")
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/api/forces", headers={"X-Padding": "x" * 9000})
+            res = conn.getresponse()
+            check(res.status == 431 and json.loads(res.read())["error"] == "header-too-large",
+                  "headers over 8 KB are a 431 (%s)" % res.status)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/api/forces", headers={"X-Padding": "x" * 7000})
+            res = conn.getresponse()
+            res.read()
+            check(res.status == 200, "headers under 8 KB are fine (%s)" % res.status)
+            conn.close()
 
             # Pipelined requests are answered one at a time, in order: 100 sent in one write get
             # 100 answers, and the server never holds more than one answer per connection.
