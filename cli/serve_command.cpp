@@ -38,6 +38,7 @@ int serve_command(const arguments& args) {
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
     std::size_t max_connections = server::server_config{}.max_connections;
+    int request_timeout = server::server_config{}.read_timeout_seconds;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
@@ -57,7 +58,10 @@ int serve_command(const arguments& args) {
          "a session ends after this long without a request")  //
         ("session-max-seconds", po::value(&session_max)->default_value(session_max), "a session ends this long after sign-in")  //
         ("max-connections", po::value(&max_connections)->default_value(max_connections),
-         "connections open at once; past it a new one gets a 503 (lowered to fit the open-file limit)");
+         "connections open at once; past it a new one gets a 503 (lowered to fit the open-file limit)")  //
+        ("request-timeout", po::value(&request_timeout)->default_value(request_timeout),
+         "seconds to read a whole request (an idle keep-alive wait included) and to write an answer; "
+         "a slower client is disconnected");
     po::variables_map values;
     if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL] [--insecure-cookies]",
                        options, values))
@@ -77,6 +81,8 @@ int serve_command(const arguments& args) {
     config.threads = threads;
     if (max_connections < 1) throw po::error("--max-connections must be at least 1");
     config.max_connections = max_connections;
+    if (request_timeout < 1 || request_timeout > 3600) throw po::error("--request-timeout must be between 1 and 3600 seconds");
+    config.read_timeout_seconds = request_timeout;
     // Every connection is a file descriptor: take the most the system allows, and keep the
     // connection cap below it so that the store and the logs can always be opened.
     rlimit files{};

@@ -279,7 +279,7 @@ def main(binary):
 
         # Past --max-connections a new connection gets a whole 503, and is served again once
         # connections close; refusals are counted in /metrics.
-        server, port, _ = start(binary, store, "--max-connections", "8")
+        server, port, _ = start(binary, store, "--max-connections", "8", "--request-timeout", "2")
         try:
             held = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
             time.sleep(0.3)  # accepted
@@ -294,6 +294,30 @@ def main(binary):
             refused = [line for line in get(port, "/metrics")[1].decode().splitlines()
                        if line.startswith("crimemap_refused_connections_total ")]
             check(refused == ["crimemap_refused_connections_total 1"], "/metrics counts the refusal: %r" % refused)
+            # A client that sends its headers a byte at a time is cut off at --request-timeout, and
+            # so is one that keeps a connection open without asking anything.
+            slow, idle = socket.create_connection(("127.0.0.1", port)), socket.create_connection(("127.0.0.1", port))
+            slow.settimeout(10)
+            idle.settimeout(10)
+            t0, cut = time.time(), None
+            for byte in b"GET /api/forces HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"x" * 100:
+                try:
+                    slow.send(bytes([byte]))
+                except OSError:
+                    cut = time.time() - t0
+                    break
+                time.sleep(0.1)
+                if time.time() - t0 > 6:
+                    break
+            if cut is None:
+                try:
+                    cut = time.time() - t0 if slow.recv(1) == b"" else None
+                except OSError:
+                    cut = time.time() - t0
+            check(cut is not None and cut < 4, "a slowloris client is cut off after --request-timeout (%s s)" % cut)
+            check(idle.recv(1) == b"", "an idle connection is closed too")
+            slow.close()
+            idle.close()
         finally:
             server.terminate()
             server.wait(timeout=30)
