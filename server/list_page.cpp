@@ -35,18 +35,16 @@ geo::box bbox_parameter(const query_parameters& query, const data::map_snapshot&
     return geo::box(geo::lonlat(v[0], v[1]), geo::lonlat(v[2], v[3]));
 }
 
-// The page around the list: the site's quick exit (a link that works without JavaScript; the
-// script adds Shift pressed three times) and its styles.
-std::string page(const std::string& title, const std::string& body) {
+// The page around the list: the site's quick exit (web/_exit-this-page.html, shared with the
+// other pages: a link that works without JavaScript; the script adds Shift pressed three
+// times) and its styles.
+std::string page(const std::string& title, const std::string& body, const std::string& exit_bar) {
     return "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
            html_escape(title) + " - crimemap</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
            "<script type=\"module\" src=\"/static/exit.js\"></script>\n</head>\n<body class=\"list-page\">\n"
-           "<a class=\"skip-link\" href=\"#main\">Skip to the list</a>\n"
-           "<aside class=\"exit-this-page-bar\" aria-label=\"Exit this page\">\n"
-           "<a class=\"exit-this-page\" href=\"https://www.bbc.co.uk/weather\" rel=\"nofollow noreferrer\">Exit this page</a>\n"
-           "<span class=\"exit-hint\">or press Shift 3 times</span>\n</aside>\n<main id=\"main\">\n" +
-           body + "</main>\n</body>\n</html>\n";
+           "<a class=\"skip-link\" href=\"#main\">Skip to the list</a>\n" +
+           exit_bar + "<main id=\"main\">\n" + body + "</main>\n</body>\n</html>\n";
 }
 
 // The map showing the same box and filters: its query string and #zoom/lat/lng.
@@ -105,7 +103,8 @@ response handle_list_page(const request& req, const query_parameters& query, con
     } catch (const http_error& error) {
         res.result(http::status::bad_request);
         res.body() = page("The list could not be made", "<h1>The list could not be made</h1>\n<p>" + html_escape(error.what()) +
-                                                             "</p>\n<p><a href=\"/\">Back to the map</a></p>\n");
+                                                             "</p>\n<p><a href=\"/\">Back to the map</a></p>\n",
+                          state.web.part("_exit-this-page.html"));
         res.prepare_payload();
         return res;
     }
@@ -171,7 +170,7 @@ response handle_list_page(const request& req, const query_parameters& query, con
         if (rows >= max_rows)
             body += "<p>The list stops at " + std::to_string(max_rows) + " rows: zoom in on the map for the rest.</p>\n";
     }
-    res.body() = page("Crimes in this area: " + period, body);
+    res.body() = page("Crimes in this area: " + period, body, state.web.part("_exit-this-page.html"));
     res.prepare_payload();
     return res;
 }

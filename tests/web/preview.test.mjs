@@ -48,13 +48,17 @@ const EXIT_URL = 'https://www.bbc.co.uk/weather';
 /** The SVG namespace is a name, not an address anything is fetched from. */
 const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
 const withoutExitUrl = (text) => text.split(EXIT_URL).join('').split(SVG_NAMESPACE).join('');
-const pages = ownFiles.filter((name) => name.endsWith('.html'));
+const htmlFiles = ownFiles.filter((name) => name.endsWith('.html'));
+/** Pages, and the parts they share (`_<name>.html`, put in by the server where a page includes them). */
+const pages = htmlFiles.filter((name) => !name.startsWith('_'));
+const parts = htmlFiles.filter((name) => name.startsWith('_'));
+const includes = (html) => [...html.matchAll(/^\s*<!--#include (\S+) -->$/gm)].map((match) => match[1]);
 
-test('every page links only to this server, by absolute path or in-page fragment', () => {
-  for (const page of pages) {
+test('every page and part links only to this server, by absolute path or in-page fragment', () => {
+  for (const page of htmlFiles) {
     const html = read(page);
     const urls = linkedUrls(html).filter((url) => url !== EXIT_URL);
-    assert.ok(urls.length > 0);
+    if (pages.includes(page)) assert.ok(urls.length > 0, `${page} links to nothing`);
     for (const url of urls) {
       const local = (url.startsWith('/') && !url.startsWith('//')) || url.startsWith('data:') || /^#[\w-]+$/.test(url);
       assert.ok(local, `${page} links to ${url}, which is not a path on this server`);
@@ -63,10 +67,13 @@ test('every page links only to this server, by absolute path or in-page fragment
   }
 });
 
-test('every page carries the quick exit and loads its script from /static', () => {
+test('every page includes the quick exit and loads its script from /static', () => {
+  assert.match(read('_exit-this-page.html'), /<a class="exit-this-page" href="https:\/\/www\.bbc\.co\.uk\/weather" rel="nofollow noreferrer">/,
+    'the quick exit part lacks its link');
   for (const page of pages) {
     const html = read(page);
-    assert.match(html, /<a class="exit-this-page" href="https:\/\/www\.bbc\.co\.uk\/weather" rel="nofollow noreferrer">/, `${page} lacks the quick exit`);
+    assert.ok(includes(html).includes('_exit-this-page.html'), `${page} lacks the quick exit`);
+    for (const part of includes(html)) assert.ok(parts.includes(part), `${page} includes ${part}, which is not in web/`);
     const script = /<script type="module" src="\/static\/([\w-]+\.js)">/.exec(html);
     assert.ok(script && existsSync(join(webDir, script[1])), `${page} loads no page script from /static`);
     assert.match(read(script[1]), /startPage\(\)/, `${script[1]} does not start the page (quick exit)`);

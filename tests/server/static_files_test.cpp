@@ -1,0 +1,49 @@
+// The web app's files served from memory: pages take their shared parts (`_<name>.html`) once,
+// at load, and the parts are not served themselves.
+
+#include "server/static_files.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <unistd.h>
+#include <string>
+
+using crimemap::server::static_files;
+
+namespace {
+
+struct web_folder {
+    std::filesystem::path root = std::filesystem::temp_directory_path() / ("crimemap-web-test-" + std::to_string(::getpid()));
+    web_folder() { std::filesystem::create_directories(root); }
+    ~web_folder() { std::filesystem::remove_all(root); }
+    void write(const std::string& name, const std::string& text) const { std::ofstream(root / name) << text; }
+};
+
+}  // namespace
+
+TEST_CASE("a page's include lines are replaced by the shared parts, which are not served alone") {
+    web_folder web;
+    web.write("_exit.html", "  <aside>exit</aside>\n");
+    web.write("_footer.html", "  <footer>data.police.uk</footer>\n");
+    web.write("signin.html", "<body>\n  <!--#include _exit.html -->\n  <main>form</main>\n  <!--#include _footer.html -->\n</body>\n");
+    web.write("app.js", "// <!--#include _exit.html --> stays as it is outside pages\n");
+    static_files files(web.root);
+    REQUIRE(files.find("/signin") != nullptr);
+    CHECK(files.find("/signin")->content ==
+          "<body>\n  <aside>exit</aside>\n  <main>form</main>\n  <footer>data.police.uk</footer>\n</body>\n");
+    CHECK(files.find("/static/signin.html")->content == files.find("/signin")->content);
+    CHECK(files.find("/static/app.js")->content.find("#include") != std::string::npos);
+    CHECK(files.find("/_exit") == nullptr);
+    CHECK(files.find("/static/_exit.html") == nullptr);
+    CHECK(files.part("_exit.html") == "  <aside>exit</aside>\n");
+    CHECK(files.part("_missing.html").empty());
+}
+
+TEST_CASE("a page that includes a missing part stops the load, naming the page and the part") {
+    web_folder web;
+    web.write("team.html", "<body>\n  <!--#include _header.html -->\n</body>\n");
+    CHECK_THROWS_WITH(static_files(web.root), "web/team.html includes _header.html, which is not a file in web/");
+}
