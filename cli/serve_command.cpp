@@ -109,11 +109,7 @@ int serve_command(const arguments& args) {
         if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
                                 std::string_view::npos)
             throw po::error("--basemap-style: '" + origin + "' is not a host name or address (with an optional port)");
-        auto others = "https: " + origin;
-        config.content_security_policy =
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: " + others +
-            "; worker-src blob:; child-src blob:; connect-src 'self' " + others + "; font-src 'self' " + others +
-            "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        config.content_security_policy = server::content_security_policy("https: " + origin);
     }
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
 

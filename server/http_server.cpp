@@ -26,6 +26,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+std::string content_security_policy(std::string_view elsewhere) {
+    std::string more = elsewhere.empty() ? std::string() : " " + std::string(elsewhere);
+    return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" + more +
+           "; worker-src blob:; child-src blob:; connect-src 'self'" + more + "; font-src 'self'" + more +
+           "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+}
+
 namespace {
 
 void set_security_headers(response& res, const server_config& config) {

@@ -10,8 +10,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace crimemap::server {
+
+/// The Content-Security-Policy: this origin only, framing forbidden. `elsewhere` (sources such
+/// as "https: http://tiles.internal:8081", for an operator's basemap) is added where images,
+/// fonts and fetches may come from.
+std::string content_security_policy(std::string_view elsewhere = {});
 
 struct server_config {
     std::string address = "127.0.0.1";
@@ -27,10 +33,7 @@ struct server_config {
     std::shared_ptr<std::atomic<std::uint64_t>> refused_connections = std::make_shared<std::atomic<std::uint64_t>>(0);
     int drain_seconds = 10;                ///< on SIGTERM/SIGINT, how long in-flight requests may take to finish
     /// Sent on every response, with X-Content-Type-Options, Referrer-Policy and X-Frame-Options.
-    std::string content_security_policy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-        "worker-src blob:; child-src blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    std::string content_security_policy = server::content_security_policy();
 };
 
 /// Answers one request; `client` is the peer's IP address as text.
