@@ -74,9 +74,9 @@ void check_contact_details(const json& value, const std::string& where) {
             bad(where + "." + key, "must be at most " + std::to_string(max_short * 2) + " characters");
         // Residents write to and follow these: an email address must be one, a website a web address.
         if (key == "email" && !data::email_problem(text).empty())
-            bad(where + "." + key, "must be an email address like team@example.org");
+            bad(where + "." + key, "Enter an email address in the correct format, like team@example.org");
         if (key == "web" && !text.starts_with("https://") && !text.starts_with("http://"))
-            bad(where + "." + key, "must be a web address starting https://");
+            bad(where + "." + key, "Enter a web address starting https://, like https://www.example.org");
     }
 }
 

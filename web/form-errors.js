@@ -1,6 +1,5 @@
 // GOV.UK-style validation messages from the server's 400 answers
-// ({"error", "message", "fields": {name: message}}), and the few checks a page
-// makes before sending, in the same shape. Pure functions, no DOM.
+// ({"error", "message", "fields": {name: message}}). Pure functions, no DOM.
 
 /**
  * The id of the input a server field name belongs to: "email" → "email",
@@ -49,24 +48,6 @@ export function withSubject(message, label) {
   const text = String(message).trim();
   if (!label || !/^(must|is|are|may|has)\b/i.test(text)) return sentence(text);
   return `${label} ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
-}
-
-/** A plain check of an email address's shape: something@host.tld, no spaces. */
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-
-/**
- * What the team editor checks in contact details before sending them (the
- * server checks the same and more; this saves a round trip), as `fields`.
- * @param {Record<string, string>} details the contact details to send
- * @returns {Record<string, string>} empty when there is nothing to fix
- */
-export function contactDetailProblems(details) {
-  const fields = {};
-  const email = details?.email;
-  if (typeof email === 'string' && email !== '' && !EMAIL_SHAPE.test(email)) {
-    fields['contact_details.email'] = 'enter an email address in the correct format, like name@example.com';
-  }
-  return fields;
 }
 
 /** The document title while a form shows errors: GOV.UK puts "Error: " first. */

@@ -5,7 +5,6 @@
 import {
   byId, clearFormErrors, el, requestJson, requireSignedIn, showFormErrors, showPageProblem, startPage,
 } from './site.js';
-import { contactDetailProblems } from './form-errors.js';
 import { htmlToText } from './text.js';
 
 startPage();
@@ -161,13 +160,7 @@ function wire() {
     for (const input of byId('contact-fields').querySelectorAll('input')) {
       if (input.value.trim() !== '') body[input.name] = input.value.trim();
     }
-    const order = CONTACT_FIELDS.map(([k]) => `contact_details.${k}`);
-    const problems = contactDetailProblems(body);
-    if (Object.keys(problems).length > 0) {
-      showFormErrors(event.target, problems, '', order);
-      return;
-    }
-    save(event.target, `${base}/contact_details`, body, order, 'Contact details');
+    save(event.target, `${base}/contact_details`, body, CONTACT_FIELDS.map(([k]) => `contact_details.${k}`), 'Contact details');
   });
   for (const part of Object.keys(PARTS)) {
     byId(`${part}-add`).addEventListener('click', () => {

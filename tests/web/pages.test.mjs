@@ -73,18 +73,6 @@ test('a message without its field\'s name gets it; a whole sentence is kept', as
   assert.equal(withSubject('must be text', ''), 'Must be text');
 });
 
-test('the team editor refuses an email address of the wrong shape before sending it', async () => {
-  const { contactDetailProblems } = await importWeb('form-errors.js');
-  const problem = { 'contact_details.email': 'enter an email address in the correct format, like name@example.com' };
-  for (const bad of ['not an email', 'team@', '@example.org', 'team@example', 'team @example.org', 'a@b@example.org']) {
-    assert.deepEqual(contactDetailProblems({ email: bad }), problem, bad);
-  }
-  for (const good of ['team@example.org', 'north.team+events@force.police.uk']) {
-    assert.deepEqual(contactDetailProblems({ email: good, telephone: '101' }), {}, good);
-  }
-  assert.deepEqual(contactDetailProblems({ telephone: '101' }), {}, 'no email is no problem');
-});
-
 test('the quick exit fires on the third Shift in a row within five seconds', async () => {
   const { shiftCounter } = await importWeb('quick-exit.js');
   const count = shiftCounter();

@@ -297,10 +297,10 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     const title = await page.title();
     const put = (part, status) => page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/${part}`) && r.status() === status);
 
-    // Checked in the page before sending: an email address that is not one.
+    // The server's 400: an email address that is not one.
     await page.fill('#contact_details-email', 'not an email address');
-    await page.click('#contact-form button[type=submit]');
-    await assertFieldError(page, 'contact-form', 'contact_details-email', /^Enter an email address in the correct format, like name@example\.com$/);
+    await Promise.all([put('contact_details', 400), page.click('#contact-form button[type=submit]')]);
+    await assertFieldError(page, 'contact-form', 'contact_details-email', /^Enter an email address in the correct format, like team@example\.org$/);
 
     // Refused by the server: a telephone number of 401 characters.
     await page.fill('#contact_details-email', 'team.contact@example.test');
