@@ -30,14 +30,10 @@ export const COORDINATOR = { email: 'coordinator@example.test', password: 'coord
 const sql = (db, query) => execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db, query], { encoding: 'utf8' }).trim();
 
 function run(args, input) {
-  // A rebuild by another process can replace the binary under us: retry once.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return execFileSync(binary, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
-    } catch (error) {
-      if (attempt >= 2) throw error;
-      execFileSync('sleep', ['20']);
-    }
+  try {
+    return execFileSync(binary, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new Error(`crimemap ${args[0]} failed: ${error.stderr || error.message}`);
   }
 }
 
