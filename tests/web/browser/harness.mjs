@@ -15,8 +15,18 @@ export const artifacts = join(root, 'test-artifacts');
 const playwrightPath = join(root, 'web', 'node_modules', 'playwright-core', 'index.mjs');
 const axePath = join(root, 'web', 'node_modules', 'axe-core', 'axe.min.js');
 
-/** Why the browser tests cannot run here, or false. */
+/**
+ * Why the browser tests cannot run here, or false. Under tools/test
+ * (CRIMEMAP_BROWSER_TESTS=required) a missing prerequisite is an error, not a
+ * skip, so that the tests cannot pass by not running.
+ */
 export function missingPrerequisite() {
+  const reason = prerequisiteProblem();
+  if (reason && process.env.CRIMEMAP_BROWSER_TESTS === 'required') throw new Error(`browser tests cannot run: ${reason}`);
+  return reason;
+}
+
+function prerequisiteProblem() {
   if (!existsSync(binary)) return `${binary} is not built (tools/setup)`;
   if (!existsSync(chromiumPath)) return `${chromiumPath} is not installed (apt-get install chromium)`;
   if (!existsSync(playwrightPath) || !existsSync(axePath)) return 'web/node_modules lacks playwright-core or axe-core (cd web && npm ci)';
