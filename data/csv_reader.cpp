@@ -1,37 +1,82 @@
 #include "data/csv_reader.hpp"
 
+#include <cpl_conv.h>
+#include <cpl_error.h>
 #include <cpl_vsi.h>
+#include <gdal.h>
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 
 namespace crimemap::data {
 
 namespace {
 
+// GDAL reports a failed read (a damaged deflate stream, a CRC that does not match) through
+// its error state, and prints it unless a handler is pushed; we turn it into input_error.
+class quiet_gdal_errors {
+public:
+    quiet_gdal_errors() {
+        CPLPushErrorHandler(CPLQuietErrorHandler);
+        CPLErrorReset();
+    }
+    quiet_gdal_errors(const quiet_gdal_errors&) = delete;
+    quiet_gdal_errors& operator=(const quiet_gdal_errors&) = delete;
+    ~quiet_gdal_errors() { CPLPopErrorHandler(); }
+    [[nodiscard]] static bool failed() { return CPLGetLastErrorType() >= CE_Failure; }
+};
+
 class vsi_source final : public byte_source {
 public:
-    explicit vsi_source(const std::string& path) : path_(path) {
+    vsi_source(const std::string& path, std::string name) : name_(std::move(name)) {
+        configure_gdal();
+        quiet_gdal_errors quiet;
         file_ = VSIFOpenL(path.c_str(), "rb");
-        if (!file_) throw input_error(path + ": cannot open for reading");
-        VSIStatBufL stat{};
-        if (VSIStatL(path.c_str(), &stat) == 0 && stat.st_size > 0) size_ = static_cast<std::uint64_t>(stat.st_size);
+        if (!file_) throw input_error(name_ + ": cannot open for reading" + reason());
+        // A member of a zip knows its uncompressed size from the central directory. A gzip
+        // stream does not: /vsigzip/ would inflate the whole file to answer, so it is not asked.
+        if (path.rfind("/vsigzip/", 0) != 0) {
+            VSIStatBufL stat{};
+            if (VSIStatL(path.c_str(), &stat) == 0 && stat.st_size > 0) size_ = static_cast<std::uint64_t>(stat.st_size);
+        }
     }
     vsi_source(const vsi_source&) = delete;
     vsi_source& operator=(const vsi_source&) = delete;
     ~vsi_source() override { VSIFCloseL(file_); }
 
+    // A short read is the end of the file: GDAL's /vsizip/ inflater returns one at the end of a
+    // member without setting its end-of-file flag (GDAL 3.6), so that flag is not asked. What
+    // tells a damaged file from a whole one is GDAL's error state and, where the size is
+    // known, the count of bytes read.
     std::size_t read(char* buffer, std::size_t size) override {
+        if (done_) return 0;
+        quiet_gdal_errors quiet;
         std::size_t got = VSIFReadL(buffer, 1, size, file_);
-        if (got < size && VSIFEofL(file_) == 0) throw input_error(path_ + ": read error");
+        read_ += got;
+        if (quiet_gdal_errors::failed())
+            throw input_error(name_ + ": damaged: it cannot be read past byte " + std::to_string(read_) + reason());
+        if (got < size) {
+            done_ = true;
+            if (size_ > 0 && read_ != size_)
+                throw input_error(name_ + ": damaged or truncated: " + std::to_string(read_) + " of its " +
+                                  std::to_string(size_) + " bytes could be read");
+        }
         return got;
     }
     [[nodiscard]] std::uint64_t size_hint() const override { return size_; }
 
 private:
-    std::string path_;
+    static std::string reason() {
+        std::string message = CPLGetLastErrorMsg();
+        return message.empty() ? std::string() : " (GDAL: " + message + ")";
+    }
+
+    std::string name_;
     VSILFILE* file_ = nullptr;
     std::uint64_t size_ = 0;
+    std::uint64_t read_ = 0;
+    bool done_ = false;
 };
 
 class memory_bytes final : public byte_source {
@@ -52,7 +97,18 @@ private:
 
 }  // namespace
 
-std::unique_ptr<byte_source> open_vsi(const std::string& path) { return std::make_unique<vsi_source>(path); }
+std::unique_ptr<byte_source> open_vsi(const std::string& path, const std::string& name) {
+    return std::make_unique<vsi_source>(path, name.empty() ? path : name);
+}
+
+void configure_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // Inputs are read in place: no gzip index (.properties) files beside them.
+        CPLSetConfigOption("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO");
+        GDALAllRegister();
+    });
+}
 std::unique_ptr<byte_source> memory_source(std::string_view bytes) { return std::make_unique<memory_bytes>(bytes); }
 
 csv_reader::csv_reader(std::unique_ptr<byte_source> source, std::string name, std::size_t max_record_bytes,

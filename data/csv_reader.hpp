@@ -28,8 +28,13 @@ public:
     [[nodiscard]] virtual std::uint64_t size_hint() const { return 0; }
 };
 
-/// Opens a GDAL virtual path (a plain path, "/vsizip/a.zip/b.csv", "/vsigzip/c.csv.gz").
-std::unique_ptr<byte_source> open_vsi(const std::string& path);
+/// Opens a GDAL virtual path (a plain path, "/vsizip/a.zip/b.csv", "/vsigzip/c.csv.gz");
+/// errors name the file as `name` (the path when empty). A damaged archive member or gzip
+/// stream is an input_error when the read reaches it.
+std::unique_ptr<byte_source> open_vsi(const std::string& path, const std::string& name = {});
+/// Sets GDAL up once for reading inputs in place (no side files such as gzip indexes)
+/// and registers its drivers. Every reader of input files calls it; it is cheap after the first.
+void configure_gdal();
 /// Reads from memory the reader does not own; `bytes` must outlive the source.
 std::unique_ptr<byte_source> memory_source(std::string_view bytes);
 

@@ -1,4 +1,5 @@
 #include "data/import_sources.hpp"
+#include "data/csv_reader.hpp"
 #include "data/text.hpp"
 
 #include <cpl_conv.h>
@@ -227,11 +228,13 @@ std::optional<import_source> recognise(const std::string& vsi_path, const std::s
     } else {
         return std::nullopt;
     }
-    source.size = file_size(vsi);
+    // The compressed size for a gzip file: asking /vsigzip/ would inflate it all.
+    source.size = file_size(vsi_path);
     return source;
 }
 
 discovery discover_sources(const std::vector<std::string>& paths, std::optional<source_kind> forced) {
+    configure_gdal();
     discovery found;
     for (const auto& path : paths) {
         VSIStatBufL stat{};

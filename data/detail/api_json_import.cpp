@@ -24,7 +24,7 @@ std::string text_member(const nlohmann::json& object, const char* key) {
 }  // namespace
 
 std::string read_whole_file(const import_source& source) {
-    auto bytes = open_vsi(source.vsi_path);
+    auto bytes = open_vsi(source.vsi_path, source.display_path);
     std::string text;
     std::string chunk(1 << 16, '\0');
     while (std::size_t got = bytes->read(chunk.data(), chunk.size())) text.append(chunk, 0, got);

@@ -14,7 +14,7 @@ namespace crimemap::data::detail {
 
 /// Opens a vector dataset read-only. Throws input_error with GDAL's reason.
 inline GDALDatasetUniquePtr open_vector(const std::string& vsi_path, const std::string& display_path) {
-    GDALAllRegister();
+    configure_gdal();
     GDALDatasetUniquePtr dataset(
         GDALDataset::Open(vsi_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (!dataset) throw input_error(display_path + ": GDAL cannot read it as vector data: " + CPLGetLastErrorMsg());

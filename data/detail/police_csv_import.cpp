@@ -283,7 +283,7 @@ public:
 
 private:
     void parse_rows(const import_source& file) {
-        csv_reader reader(open_vsi(file.vsi_path), file.display_path);
+        csv_reader reader(open_vsi(file.vsi_path, file.display_path), file.display_path);
         const auto& header = expected_header(file.kind);
         auto current = std::make_unique<batch>();
         current->file = &file;

@@ -22,7 +22,7 @@ bool parse_metres(std::string_view text, double& value) {
 }  // namespace
 
 file_result import_postcodes(Database& db, const import_source& source, import_observer& observer, bool strict) {
-    csv_reader reader(open_vsi(source.vsi_path), source.display_path);
+    csv_reader reader(open_vsi(source.vsi_path, source.display_path), source.display_path);
     std::size_t postcode_column = 0, eastings_column = 2, northings_column = 3;  // Code-Point Open
     bool has_header = false;
     if (!reader.next()) return {};

@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,4 +122,92 @@ TEST_CASE("an import killed in the middle of a file leaves the store as it was b
     REQUIRE(check.step());
     CHECK(check.column_text(0) == "ok");
     CHECK(data::store_stats(store).dump() == before);
+}
+
+namespace {
+
+// Archives are made by Python's zipfile and gzip modules, as a download tool or a script
+// would make them: deflate-compressed, with data.police.uk's YYYY-MM/ folders inside.
+void python(const std::string& script) {
+    temp_dir scratch;
+    auto file = scratch.file("make.py");
+    write_file(file, script);
+    REQUIRE(std::system(("python3 " + file).c_str()) == 0);
+}
+
+std::int64_t street_rows_under(const fs::path& folder) {
+    std::int64_t rows = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(folder))
+        if (entry.path().string().ends_with("-street.csv")) rows += data_rows(entry.path().string());
+    return rows;
+}
+
+}  // namespace
+
+TEST_CASE("a deflate-compressed zip as data.police.uk ships it imports every row of every member") {
+    temp_dir dir;
+    auto source = shared_data("police-uk/city-of-london");
+    auto zip = dir.file("download.zip");
+    python("import os, zipfile\n"
+           "root = '" + source + "'\n"
+           "with zipfile.ZipFile('" + zip + "', 'w', zipfile.ZIP_DEFLATED) as z:\n"
+           "    for month in sorted(os.listdir(root)):\n"
+           "        for name in sorted(os.listdir(os.path.join(root, month))):\n"
+           "            z.write(os.path.join(root, month, name), month + '/' + name)\n");
+    auto db = dir.file("store.sqlite");
+    auto imported = run("import --db " + db + " " + zip);
+    INFO(imported.output);
+    CHECK(imported.status == 0);
+    CHECK(imported.output.find("rejected") == std::string::npos);
+    auto expected = street_rows_under(source);
+    REQUIRE(expected > 19000);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == expected);
+    std::int64_t months = std::distance(fs::directory_iterator(source), fs::directory_iterator());
+    CHECK(count(db, "SELECT count(*) FROM import_files") == months);
+}
+
+TEST_CASE("a .csv.gz imports through /vsigzip/ and leaves nothing beside it") {
+    temp_dir dir;
+    auto source = shared_data("police-uk/essex/2022-12/2022-12-essex-street.csv");
+    fs::create_directories(dir.path() / "in");
+    auto gz = dir.file("in/2022-12-essex-street.csv.gz");
+    python("import gzip, shutil\n"
+           "with open('" + source + "', 'rb') as i, gzip.open('" + gz + "', 'wb') as o:\n"
+           "    shutil.copyfileobj(i, o)\n");
+    auto db = dir.file("store.sqlite");
+    auto imported = run("import --db " + db + " " + gz);
+    INFO(imported.output);
+    CHECK(imported.status == 0);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == data_rows(source));
+    std::vector<std::string> beside;
+    for (const auto& entry : fs::directory_iterator(dir.path() / "in")) beside.push_back(entry.path().filename().string());
+    // No GDAL gzip index (.properties) is written into the input's folder.
+    CHECK(beside == std::vector<std::string>{"2022-12-essex-street.csv.gz"});
+}
+
+TEST_CASE("a damaged member of a zip is refused by name, nothing of it written, the other members imported") {
+    temp_dir dir;
+    auto root = shared_data("police-uk/city-of-london");
+    auto zip = dir.file("damaged.zip");
+    // The first member's deflate stream is overwritten in its middle; the second is whole.
+    python("import zipfile\n"
+           "root = '" + root + "'\n"
+           "with zipfile.ZipFile('" + zip + "', 'w', zipfile.ZIP_DEFLATED) as z:\n"
+           "    for month in ('2014-09', '2014-10'):\n"
+           "        name = month + '-city-of-london-street.csv'\n"
+           "        z.write(root + '/' + month + '/' + name, month + '/' + name)\n"
+           "data = bytearray(open('" + zip + "', 'rb').read())\n"
+           "start = data.index(b'2014-09-city-of-london-street.csv') + 40\n"
+           "data[start + 4000:start + 4200] = bytes(200)\n"
+           "open('" + zip + "', 'wb').write(bytes(data))\n");
+    auto db = dir.file("store.sqlite");
+    auto imported = run("import --db " + db + " " + zip);
+    INFO(imported.output);
+    CHECK(imported.status == 1);
+    CHECK(imported.output.find("damaged.zip/2014-09/2014-09-city-of-london-street.csv: ") != std::string::npos);
+    CHECK(imported.output.find("nothing of this file was written") != std::string::npos);
+    CHECK(count(db, "SELECT count(*) FROM import_files WHERE month = 201409") == 0);
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE month = 201409") == 0);
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE month = 201410") ==
+          data_rows(root + "/2014-10/2014-10-city-of-london-street.csv"));
 }
