@@ -1,5 +1,7 @@
 #include "data/map_snapshot.hpp"
 
+#include "data/forces.hpp"
+
 #include "data/detail/snapshot_parts.hpp"
 #include "data/detail/wkb.hpp"
 #include "data/months.hpp"
@@ -398,6 +400,18 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
                          nlohmann::json::parse(select.column_text(2), nullptr, false)};
             if (f.details.is_discarded()) f.details = nlohmann::json{{"id", f.id}, {"name", f.name}};
             snapshot->forces.push_back(std::move(f));
+        }
+        // A force with data is listed whether or not a forces.json was imported (bulk
+        // downloads carry none), under its known name.
+        Statement with_data(db, "SELECT force FROM import_files UNION SELECT force FROM neighbourhoods ORDER BY 1");
+        while (with_data.step()) {
+            std::string id(with_data.column_text(0));
+            auto at = std::lower_bound(snapshot->forces.begin(), snapshot->forces.end(), id,
+                                       [](const force_info& f, const std::string& wanted) { return f.id < wanted; });
+            if (at != snapshot->forces.end() && at->id == id) continue;
+            const auto* known = find_known_force(id);
+            std::string name = known ? std::string(known->name) : id;
+            snapshot->forces.insert(at, force_info{id, name, nlohmann::json{{"id", id}, {"name", name}}});
         }
         // Months of street data, newest first, each with the forces that published stops.
         Statement months(db, "SELECT month, group_concat(CASE WHEN kind = 'stop-and-search' THEN force END, ',') "

@@ -1,5 +1,7 @@
 #include "data/published_details.hpp"
 
+#include "data/forces.hpp"
+
 namespace crimemap::data {
 
 namespace {
@@ -21,9 +23,20 @@ std::optional<published_details> read_force_details(Database& db, std::string_vi
     out.data_version = data_version(db);
     Statement select(db, "SELECT name, details FROM forces WHERE id = ?");
     select.bind(1, force);
-    if (!select.step()) return std::nullopt;
-    out.name = std::string(select.column_text(0));
-    out.details = parse_or_empty(select, 1);
+    if (select.step()) {
+        out.name = std::string(select.column_text(0));
+        out.details = parse_or_empty(select, 1);
+    } else if (const auto* known = find_known_force(force)) {
+        // Bulk downloads carry no forces.json: a force is still known by its id and name.
+        out.name = std::string(known->name);
+        out.details = nlohmann::json::object();
+    } else {
+        return std::nullopt;
+    }
+    // The /forces/{id} object's members, empty where nothing was imported.
+    for (const char* key : {"description", "url", "telephone"})
+        if (!out.details.contains(key)) out.details[key] = nullptr;
+    if (!out.details.contains("engagement_methods")) out.details["engagement_methods"] = nlohmann::json::array();
     return out;
 }
 

@@ -22,14 +22,47 @@ using json = nlohmann::json;
 
 TEST_CASE("forces and a force have the API's shapes") {
     auto list = get_json("/api/forces");
-    REQUIRE(list.size() == 1);
-    check_same_shape(example("police-force-reference.json"), list[0], "forces[0]");
+    // Leicestershire from the fixture's forces.json, and the forces its bulk files are from.
+    REQUIRE(list.size() >= 1);
+    CHECK(std::count(list.begin(), list.end(), json{{"id", "leicestershire"}, {"name", "Leicestershire Constabulary"}}) == 1);
+    for (const auto& f : list) check_same_shape(example("police-force-reference.json"), f, "forces[]");
     auto force = get_json("/api/forces/leicestershire");
     check_same_shape(example("police-force.json"), force, "forces/leicestershire");
     auto people = get_json("/api/forces/leicestershire/people");
     REQUIRE(people.size() == 1);
     check_same_shape(example("police-officer.json"), people[0], "forces/leicestershire/people[0]");
     CHECK(get_json("/api/forces/atlantis", http::status::not_found)["error"] == "not-found");
+}
+
+TEST_CASE("a store of bulk files alone lists its forces by their known names, and a force's calls answer") {
+    temp_dir dir;
+    import_paths(dir.file("store.sqlite"), {shared_data("police-uk/essex"), shared_data("police-uk/city-of-london/2014-09")});
+    app_state state;
+    state.snapshot = data::load_snapshot(dir.file("store.sqlite"));
+    state.store = std::make_shared<data::store_readers>(dir.file("store.sqlite"));
+    auto call = [&](const std::string& target, http::status expected = http::status::ok) {
+        auto res = handle_request(request{http::verb::get, target, 11}, state);
+        INFO(target << ": " << res.body());
+        CHECK(res.result() == expected);
+        return json::parse(res.body());
+    };
+    auto list = call("/api/forces");
+    CHECK(list == json::parse(R"([{"id": "city-of-london", "name": "City of London Police"},
+                                  {"id": "essex", "name": "Essex Police"}])"));
+    auto essex = call("/api/forces/essex");
+    // The /forces/{id} object's members, empty (null) where no forces.json said more.
+    std::set<std::string> keys, expected_keys;
+    for (const auto& [key, value] : essex.items()) keys.insert(key);
+    const auto published = example("police-force.json");
+    for (const auto& [key, value] : published.items()) expected_keys.insert(key);
+    CHECK(keys == expected_keys);
+    CHECK(essex["engagement_methods"] == json::array());
+    CHECK(essex["name"] == "Essex Police");
+    CHECK(call("/api/forces/essex/people").empty());
+    // A force data.police.uk publishes for is known even before its data arrives.
+    CHECK(call("/api/forces/lincolnshire")["name"] == "Lincolnshire Police");
+    call("/api/forces/atlantis", http::status::not_found);
+    CHECK(call("/api/essex/neighbourhoods").empty());
 }
 
 TEST_CASE("neighbourhoods, a neighbourhood and its team, priorities, events and boundary have the API's shapes") {
