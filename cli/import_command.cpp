@@ -135,6 +135,9 @@ int import_command(const arguments& args) {
     if (summary.locations_assigned)
         std::cerr << "map locations in a neighbourhood after the boundary update: "
                   << with_commas(summary.locations_assigned) << "\n";
+    if (summary.kept_edits)
+        std::cerr << "edited fields kept although their files changed them: " << with_commas(summary.kept_edits)
+                  << " (listed under import_conflicts by crimemap stats)\n";
     if (!summary.unrecognised.empty()) {
         std::cerr << "files not recognised, not imported: " << summary.unrecognised.size() << "\n";
         for (const auto& path : summary.unrecognised) std::cerr << "  " << path << "\n";

@@ -46,6 +46,7 @@ void import_other(Database& db, const import_source& source, const import_option
     ++summary.files;
     summary.rows += result.rows;
     summary.skipped += result.skipped;
+    summary.kept_edits += result.kept_edits;
     if (result.skipped > 0) summary.skipped_by_reason[std::string(to_string(source.kind)) + " entry"] += result.skipped;
     totals.bytes += source.size;
     totals.rows += result.rows;

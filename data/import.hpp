@@ -24,6 +24,7 @@ struct file_result {
     std::uint64_t rows = 0;     ///< rows written
     std::uint64_t skipped = 0;  ///< malformed rows reported and skipped
     bool replaced = false;      ///< it replaced an earlier import of the same force, month and kind
+    std::uint64_t kept_edits = 0;  ///< fields edited through the app whose new upstream value was not applied
 };
 
 struct import_summary {
@@ -34,6 +35,7 @@ struct import_summary {
     std::vector<std::string> rejected; ///< files not written at all, with the reason
     std::vector<std::string> unrecognised;
     std::uint64_t locations_assigned = 0; ///< map locations given a neighbourhood by a full pass
+    std::uint64_t kept_edits = 0;         ///< edited fields whose file value differs from the one edited (kept as edited)
     double seconds = 0;
 };
 

@@ -47,6 +47,18 @@ nlohmann::ordered_json store_stats(Database& db) {
     out["watch_schemes"] = db.query_int("SELECT count(*) FROM watch_schemes");
     out["postcodes"] = db.query_int("SELECT count(*) FROM postcodes");
     out["files"] = db.query_int("SELECT count(*) FROM import_files");
+    // Fields edited through the app whose newer imported value was not applied (docs/data-formats.md).
+    nlohmann::ordered_json conflicts = nlohmann::ordered_json::array();
+    Statement select(db, "SELECT c.entity, c.key, c.field, c.source, c.at, c.upstream FROM import_conflicts c "
+                         "ORDER BY c.entity, c.key, c.field");
+    while (select.step()) {
+        conflicts.push_back({{"record", std::string(select.column_text(0)) + " " + std::string(select.column_text(1))},
+                             {"field", select.column_text(2)},
+                             {"file", select.column_text(3)},
+                             {"at", select.column_text(4)},
+                             {"file_value", nlohmann::ordered_json::parse(select.column_text(5), nullptr, false)}});
+    }
+    out["import_conflicts"] = std::move(conflicts);
     return out;
 }
 

@@ -169,6 +169,27 @@ CREATE TABLE force_support(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4: what was edited through the app, kept across imports (data/local_edits.hpp).
+constexpr const char* schema_v4_sql = R"sql(
+CREATE TABLE local_edits(
+  entity TEXT NOT NULL,            -- neighbourhood, watch-scheme
+  key TEXT NOT NULL,               -- force/id, or the scheme id
+  field TEXT NOT NULL,             -- a details member or a column
+  upstream TEXT,                   -- JSON: the field as imported before its first edit; NULL for none
+  edited_at TEXT NOT NULL,
+  PRIMARY KEY (entity, key, field)
+) WITHOUT ROWID;
+CREATE TABLE import_conflicts(
+  entity TEXT NOT NULL,
+  key TEXT NOT NULL,
+  field TEXT NOT NULL,
+  upstream TEXT NOT NULL,          -- JSON: the newer imported value, not applied over the edit
+  source TEXT NOT NULL,            -- the file it came from
+  at TEXT NOT NULL,
+  PRIMARY KEY (entity, key, field)
+) WITHOUT ROWID;
+)sql";
+
 void apply_connection_settings(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     // NORMAL keeps WAL commits atomic when the process dies; FULL is for messages (issue 5).
@@ -192,6 +213,7 @@ Database open_store_for_writing(const std::string& path) {
         db.exec(schema_sql);
         db.exec(schema_v2_sql);
         db.exec(schema_v3_sql);
+        db.exec(schema_v4_sql);
         if (db.query_int("SELECT count(*) FROM geometry_columns") != 2)
             throw sqlite_error(path + ": SpatiaLite could not add the geometry columns");
         db.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(schema_version) + "')");
@@ -200,7 +222,7 @@ Database open_store_for_writing(const std::string& path) {
         auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
         // An older store is brought up to date one version at a time, each step in one
         // transaction; everything stored is kept.
-        for (auto [from, sql] : {std::pair{1, schema_v2_sql}, std::pair{2, schema_v3_sql}}) {
+        for (auto [from, sql] : {std::pair{1, schema_v2_sql}, std::pair{2, schema_v3_sql}, std::pair{3, schema_v4_sql}}) {
             if (version != from) continue;
             Transaction tx(db);
             db.exec(sql);

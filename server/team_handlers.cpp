@@ -1,6 +1,7 @@
 #include "server/team_handlers.hpp"
 
 #include "data/accounts.hpp"
+#include "data/local_edits.hpp"
 #include "data/store.hpp"
 #include "server/auth.hpp"
 #include "server/errors.hpp"
@@ -152,6 +153,8 @@ response handle_team_edit(const request& req, std::string_view force, std::strin
         select.reset();
         if (!details.is_object()) details = json::object();
         json before = details.contains(std::string(part)) ? details[std::string(part)] : json(nullptr);
+        // Kept across imports of the neighbourhood's file from now on.
+        data::mark_edited(db, data::neighbourhood_entity, target, part, details.contains(std::string(part)) ? before.dump() : "");
         details[std::string(part)] = value;
         data::Statement update(db, "UPDATE neighbourhoods SET details = ? WHERE key = ?");
         update.bind(1, details.dump()).bind(2, key);

@@ -1,6 +1,7 @@
 #include "server/watch_handlers.hpp"
 
 #include "data/accounts.hpp"
+#include "data/local_edits.hpp"
 #include "data/search.hpp"
 #include "data/store.hpp"
 #include "data/watch.hpp"
@@ -156,6 +157,13 @@ response edit_scheme(const request& req, std::string_view id, const app_state& s
         auto before = data::read_watch_scheme(db, id);
         if (!before) return std::nullopt;
         for (const auto& [key, value] : body.items()) {
+            // Kept across imports of the scheme's file from now on; visibility is the app's alone.
+            if (key != "visibility") {
+                data::Statement was(db, key == "area" ? "SELECT json_quote(hex(AsBinary(area))) FROM watch_schemes WHERE id = ?"
+                                                      : "SELECT json_quote(" + key + ") FROM watch_schemes WHERE id = ?");
+                was.bind(1, id);
+                if (was.step()) data::mark_edited(db, data::watch_scheme_entity, id, key, was.column_text(0));
+            }
             if (key == "area") {
                 data::Statement check(db, "SELECT GeometryType(GeomFromGeoJSON(?))");
                 check.bind(1, value.dump());

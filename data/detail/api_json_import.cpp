@@ -1,8 +1,11 @@
 #include "data/csv_reader.hpp"
 #include "data/detail/source_imports.hpp"
+#include "data/local_edits.hpp"
 #include "data/store.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <set>
 
 namespace crimemap::data::detail {
 
@@ -90,13 +93,37 @@ file_result import_neighbourhood_details(Database& db, const import_source& sour
     }
     details["id"] = id;
     Transaction tx(db);
+    file_result result{1, 0, false, 0};
+    // Members a team edited through the app stay as edited (data/local_edits.hpp).
+    local_edits edits(db, neighbourhood_entity);
+    const std::string key = source.force + "/" + id;
+    Statement stored_select(db, "SELECT details FROM neighbourhoods WHERE force = ? AND id = ?");
+    stored_select.bind(1, source.force).bind(2, id);
+    nlohmann::json stored = nlohmann::json::object();
+    if (stored_select.step() && !stored_select.is_null(0)) {
+        stored = nlohmann::json::parse(stored_select.column_text(0), nullptr, false);
+        if (!stored.is_object()) stored = nlohmann::json::object();
+    }
+    std::set<std::string> members;
+    for (const auto& [member, value] : details.items()) members.insert(member);
+    for (const auto& [member, value] : stored.items()) members.insert(member);
+    for (const auto& member : members) {
+        if (!edits.edited(key, member)) continue;
+        auto upstream = details.contains(member) ? details[member].dump() : std::string("null");
+        if (edits.keep_edited(key, member, upstream, source.display_path)) ++result.kept_edits;
+        if (stored.contains(member)) {
+            details[member] = stored[member];
+        } else {
+            details.erase(member);
+        }
+    }
     Statement upsert(db, "INSERT INTO neighbourhoods(force, id, name, details) VALUES (?1, ?2, NULLIF(?3, ''), ?4) "
                          "ON CONFLICT(force, id) DO UPDATE SET name = coalesce(excluded.name, name), "
                          "details = excluded.details");
     upsert.bind(1, source.force).bind(2, id).bind(3, text_member(details, "name")).bind(4, details.dump()).run();
     bump_data_version(db);
     tx.commit();
-    return {1, 0, false};
+    return result;
 }
 
 }  // namespace crimemap::data::detail

@@ -1,11 +1,22 @@
 #include "data/detail/ogr.hpp"
 #include "data/detail/source_imports.hpp"
+#include "data/local_edits.hpp"
 #include "data/store.hpp"
 
+#include <array>
 #include <charconv>
+#include <utility>
 #include <vector>
 
 namespace crimemap::data::detail {
+
+namespace {
+
+// The columns an import and the app's edits both write, in the order of the update's flags.
+constexpr std::array<std::string_view, 7> scheme_fields{"name", "description", "status", "households",
+                                                        "website", "meetings", "area"};
+
+}  // namespace
 
 file_result import_watch_schemes(Database& db, const import_source& source, import_observer& observer, bool strict) {
     auto dataset = open_vector(source.vsi_path, source.display_path);
@@ -68,20 +79,70 @@ file_result import_watch_schemes(Database& db, const import_source& source, impo
     }
     if (strict && skipped > 0) throw input_error(source.display_path + ": malformed schemes (--strict)");
     Transaction tx(db);
-    Statement upsert(db, "INSERT OR REPLACE INTO watch_schemes(id, name, description, status, households, website, "
-                         "meetings, source, area) VALUES (?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, "
-                         "GeomFromWKB(?, 4326))");
+    // A new scheme is inserted whole. A known one takes the file's value for each field but
+    // those edited through the app (data/local_edits.hpp), and keeps its visibility, which
+    // only the app sets: a scheme its coordinator hid stays hidden.
+    local_edits edits(db, watch_scheme_entity);
+    Statement insert(db, "INSERT INTO watch_schemes(id, name, description, status, households, website, meetings, source, "
+                         "area) VALUES (?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, GeomFromWKB(?, 4326)) "
+                         "ON CONFLICT(id) DO NOTHING");
+    Statement update(db, "UPDATE watch_schemes SET source = ?8, "
+                         "name = CASE WHEN ?10 THEN name ELSE ?2 END, "
+                         "description = CASE WHEN ?11 THEN description ELSE NULLIF(?3, '') END, "
+                         "status = CASE WHEN ?12 THEN status ELSE ?4 END, "
+                         "households = CASE WHEN ?13 THEN households ELSE ?5 END, "
+                         "website = CASE WHEN ?14 THEN website ELSE NULLIF(?6, '') END, "
+                         "meetings = CASE WHEN ?15 THEN meetings ELSE NULLIF(?7, '') END, "
+                         "area = CASE WHEN ?16 THEN area ELSE GeomFromWKB(?9, 4326) END WHERE id = ?1");
+    // A field's value as the app's edit recorded it: json_quote of the column, the area as hex WKB.
+    Statement quote(db, "SELECT json_quote(?)");
+    Statement quote_area(db, "SELECT json_quote(hex(AsBinary(GeomFromWKB(?, 4326))))");
+    auto as_json = [&](const scheme& s, std::size_t field) {
+        Statement& q = field == 6 ? quote_area : quote;
+        const std::string* text[] = {&s.name, &s.description, &s.status, nullptr, &s.website, &s.meetings};
+        if (field == 6) {
+            q.bind_blob(1, s.wkb.data(), s.wkb.size());
+        } else if (field == 3) {
+            if (s.households) {
+                q.bind(1, *s.households);
+            } else {
+                q.bind_null(1);
+            }
+        } else if (text[field]->empty() && field != 0 && field != 2) {
+            q.bind_null(1);  // stored as NULL, as the insert's NULLIF does
+        } else {
+            q.bind(1, *text[field]);
+        }
+        q.step();
+        std::string out(q.column_text(0));
+        q.reset();
+        return out;
+    };
     file_result result;
     for (const auto& s : schemes) {
-        upsert.bind(1, s.id).bind(2, s.name).bind(3, s.description).bind(4, s.status);
-        if (s.households) {
-            upsert.bind(5, *s.households);
-        } else {
-            upsert.bind_null(5);
-        }
-        upsert.bind(6, s.website).bind(7, s.meetings).bind(8, source.display_path);
-        upsert.bind_blob(9, s.wkb.data(), s.wkb.size()).run();
+        auto bind_row = [&](Statement& statement) {
+            statement.bind(1, s.id).bind(2, s.name).bind(3, s.description).bind(4, s.status);
+            if (s.households) {
+                statement.bind(5, *s.households);
+            } else {
+                statement.bind_null(5);
+            }
+            statement.bind(6, s.website).bind(7, s.meetings).bind(8, source.display_path);
+            statement.bind_blob(9, s.wkb.data(), s.wkb.size());
+        };
+        bind_row(insert);
+        insert.run();
         ++result.rows;
+        if (db.changes() > 0) continue;
+        // Each field the app edited keeps its value (parameters 10..16 say which); the file's
+        // value for it is compared with the one edited, as JSON text, for the conflict record.
+        for (std::size_t i = 0; i < scheme_fields.size(); ++i) {
+            bool edited = edits.edited(s.id, scheme_fields[i]);
+            update.bind(static_cast<int>(10 + i), std::int64_t{edited});
+            if (edited && edits.keep_edited(s.id, scheme_fields[i], as_json(s, i), source.display_path)) ++result.kept_edits;
+        }
+        bind_row(update);
+        update.run();
     }
     bump_data_version(db);
     tx.commit();

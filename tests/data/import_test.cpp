@@ -46,7 +46,8 @@ TEST_CASE("a version 1 store is brought up to date when opened for writing, keep
     REQUIRE(crimes > 0);
     {  // what a version 1 store lacks
         auto store = data::open_store_for_writing(db);
-        for (const char* table : {"users", "user_schemes", "password_tokens", "audit_log", "watch_messages", "force_support"})
+        for (const char* table : {"users", "user_schemes", "password_tokens", "audit_log", "watch_messages", "force_support",
+                                  "local_edits", "import_conflicts"})
             store.exec(std::string("DROP TABLE ") + table);
         store.exec("ALTER TABLE watch_schemes DROP COLUMN visibility");
         store.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
@@ -55,6 +56,7 @@ TEST_CASE("a version 1 store is brought up to date when opened for writing, keep
     data::open_store_for_writing(db);
     CHECK(count(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'") == data::schema_version);
     CHECK(count(db, "SELECT count(*) FROM crimes") == crimes);
-    CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'watch_messages', 'force_support')") == 3);
+    CHECK(count(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'watch_messages', 'force_support', "
+                "'local_edits', 'import_conflicts')") == 5);
     CHECK(count(db, "SELECT count(*) FROM pragma_table_info('watch_schemes') WHERE name = 'visibility'") == 1);
 }
