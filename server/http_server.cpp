@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <ctime>
@@ -90,6 +91,15 @@ std::string refusal_bytes(const server_config& config) {
 // the answer before the client has read it (a client that sends a whole body before reading).
 constexpr auto linger_time = std::chrono::seconds(5);
 constexpr std::size_t linger_bytes = 4 << 20;
+
+// What the per-address cap counts a connection under: its IPv4 address, or its IPv6 /64 (one
+// machine's share of addresses; a /128 would let it open 2^64 times as many).
+std::string connection_key(const asio::ip::address& peer) {
+    if (peer.is_v4()) return peer.to_string();
+    auto bytes = peer.to_v6().to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return asio::ip::address_v6(bytes).to_string() + "/64";
+}
 
 // Connections open per client address, for the per-address cap. Shared by the listener and
 // its sessions, which may outlive it when the server stops.
@@ -306,7 +316,7 @@ private:
         if (ec) return;  // already gone
         auto peer = plain_address(endpoint.address());
         // A trusted proxy carries many clients on its connections: it is not capped per address.
-        std::string counted_as = config_.proxies.contains(peer) ? std::string() : peer.to_string();
+        std::string counted_as = config_.proxies.contains(peer) ? std::string() : connection_key(peer);
         bool admitted = open_.load() < config_.max_connections &&
                         (counted_as.empty() || per_address_->try_add(counted_as, config_.max_connections_per_address));
         if (!admitted) {

@@ -25,7 +25,8 @@ struct server_config {
     unsigned short port = 8080;
     int threads = 2;
     std::size_t max_connections = 4096;    ///< past it a new connection gets a 503 and is closed
-    /// Connections open at once from one address (trusted proxies are not capped); past it the same 503.
+    /// Connections open at once from one address (IPv6: one /64; trusted proxies are not capped);
+    /// past it the same 503.
     std::size_t max_connections_per_address = 256;
     /// Proxies whose X-Forwarded-For names the client (see client_address). The X-Forwarded-For,
     /// -Host and -Proto headers of every other connection are removed before a handler sees them.
