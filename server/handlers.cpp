@@ -90,7 +90,19 @@ std::string link_base_url(const request& req, const app_state& state) {
         return item;
     };
     auto host = last_item("X-Forwarded-Host");
-    if (host.empty()) return state.listen_url;
+    if (host.empty()) {
+        // On loopback, localhost, 127.0.0.1 and [::1] with the listen port all name this server
+        // and nothing else: a page opened at any of them gets links of its own origin.
+        std::string_view listen = state.listen_url;
+        auto port = listen.substr(listen.rfind(':') + 1);
+        auto asked = req[http::field::host];
+        std::string_view named(asked.data(), asked.size());
+        const bool loopback = listen.starts_with("http://127.") || listen.starts_with("http://[::1]:");
+        for (std::string_view name : {"localhost:", "127.0.0.1:", "[::1]:"})
+            if (loopback && named.size() == name.size() + port.size() && named.starts_with(name) && named.ends_with(port))
+                return "http://" + std::string(named);
+        return state.listen_url;
+    }
     for (char c : host)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
             throw http_error(error_kind::bad_request, "the X-Forwarded-Host header is not a host name");

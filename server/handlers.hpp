@@ -43,7 +43,8 @@ std::string base_url(const request& req, const app_state& state);
 /// The base of the absolute URLs written into answers (TileJSON), never from the request's Host
 /// (a shared cache would hand a link someone chose to everyone): --public-url, else a trusted
 /// proxy's X-Forwarded-Proto and X-Forwarded-Host (the server removes these headers from every
-/// other connection; the right-most item counts), else the listen address.
+/// other connection; the right-most item counts), else the listen address (on loopback, the
+/// Host when it is localhost, 127.0.0.1 or [::1] with the listen port: names of this server only).
 /// 400 for an X-Forwarded-Host that is not a plain host[:port].
 std::string link_base_url(const request& req, const app_state& state);
 

@@ -193,6 +193,13 @@ TEST_CASE("links come from --public-url, else a trusted proxy's X-Forwarded-Host
     request req{http::verb::get, "/tiles/crimes.json", 11};
     req.set(http::field::host, "attacker.example");
     CHECK(link_base_url(req, own) == "http://127.0.0.1:8080");
+    req.set(http::field::host, "localhost:8080");  // on loopback, another name of this server
+    CHECK(link_base_url(req, own) == "http://localhost:8080");
+    req.set(http::field::host, "localhost:9999");
+    CHECK(link_base_url(req, own) == "http://127.0.0.1:8080");
+    req.set(http::field::host, "localhost.attacker.example:8080");
+    CHECK(link_base_url(req, own) == "http://127.0.0.1:8080");
+    req.set(http::field::host, "attacker.example");
     req.set("X-Forwarded-Host", "evil.example, crime.example.org");
     req.set("X-Forwarded-Proto", "https");
     CHECK(link_base_url(req, own) == "https://crime.example.org");  // the nearest proxy's, the right-most
