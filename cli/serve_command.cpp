@@ -9,6 +9,7 @@
 #include "server/live_state.hpp"
 
 #include <malloc.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include <fstream>
@@ -26,6 +27,23 @@ std::uint64_t resident_bytes() {
     return resident * 4096;
 }
 
+// The base of absolute links when there is no --public-url (nor a trusted proxy's forwarded
+// host): the listen address, or for a wildcard address this machine's name, with a warning.
+std::string listen_url(const std::string& address, unsigned short port, bool warn) {
+    std::string host = address;
+    if (address == "0.0.0.0" || address == "::" || address == "[::]") {
+        char name[256] = {};
+        host = gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "localhost";
+        if (warn)
+            std::cerr << "crimemap: warning: listening on the wildcard address " << address
+                      << " without --public-url: TileJSON links name this machine as " << host
+                      << "; give --public-url with the address clients use\n";
+    } else if (address.find(':') != std::string::npos && !address.starts_with("[")) {
+        host = "[" + address + "]";
+    }
+    return "http://" + host + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 int serve_command(const arguments& args) {
@@ -38,12 +56,15 @@ int serve_command(const arguments& args) {
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
     std::size_t max_connections = server::server_config{}.max_connections;
+    std::size_t max_per_address = server::server_config{}.max_connections_per_address;
+    std::string trusted_proxy;
     int request_timeout = server::server_config{}.read_timeout_seconds;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
         ("threads", po::value(&threads)->default_value(threads), "worker threads")  //
-        ("public-url", po::value(&public_url), "base URL for absolute links (TileJSON); default: from the Host header")  //
+        ("public-url", po::value(&public_url),
+         "base URL for absolute links (TileJSON); default: a trusted proxy's X-Forwarded-Host, else the listen address")  //
         ("web", po::value(&web_root)->default_value(web_root), "folder of the web app")  //
         ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off")  //
         ("basemap-style", po::value(&basemap_style),
@@ -59,6 +80,11 @@ int serve_command(const arguments& args) {
         ("session-max-seconds", po::value(&session_max)->default_value(session_max), "a session ends this long after sign-in")  //
         ("max-connections", po::value(&max_connections)->default_value(max_connections),
          "connections open at once; past it a new one gets a 503 (lowered to fit the open-file limit)")  //
+        ("max-connections-per-address", po::value(&max_per_address)->default_value(max_per_address),
+         "connections open at once from one client address (a trusted proxy is not capped); past it a 503")  //
+        ("trusted-proxy", po::value(&trusted_proxy),
+         "CIDR[,CIDR...]: proxies (nginx) whose X-Forwarded-For names the client, for rate limits and caps; "
+         "their X-Forwarded-Host and -Proto give TileJSON's links without --public-url")  //
         ("request-timeout", po::value(&request_timeout)->default_value(request_timeout),
          "seconds to read a whole request (an idle keep-alive wait included) and to write an answer; "
          "a slower client is disconnected");
@@ -81,6 +107,13 @@ int serve_command(const arguments& args) {
     config.threads = threads;
     if (max_connections < 1) throw po::error("--max-connections must be at least 1");
     config.max_connections = max_connections;
+    if (max_per_address < 1) throw po::error("--max-connections-per-address must be at least 1");
+    config.max_connections_per_address = max_per_address;
+    try {
+        config.proxies = server::trusted_proxies(trusted_proxy);
+    } catch (const std::invalid_argument& error) {
+        throw po::error(std::string("--trusted-proxy: ") + error.what());
+    }
     if (request_timeout < 1 || request_timeout > 3600) throw po::error("--request-timeout must be between 1 and 3600 seconds");
     config.read_timeout_seconds = request_timeout;
     // Every connection is a file descriptor: take the most the system allows, and keep the
@@ -164,14 +197,20 @@ int serve_command(const arguments& args) {
     server::metrics counts;
     std::unique_ptr<server::access_log> log;
     if (!access_log_path.empty()) log = std::make_unique<server::access_log>(access_log_path);
+    server::edge edge{live, counts, log.get(), *config.open_connections, *config.refused_connections};
     server::run_server(
-        config, server::edge{live, counts, log.get(), *config.open_connections, *config.refused_connections},
+        config, edge,
         [&](unsigned short port) {
+            // Before any request is read: the state is shared read-only from here on.
+            state->listen_url = listen_url(config.address, port, public_url.empty());
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },
         [&] {
             std::cerr << "SIGHUP: reloading " << db << '\n';
             live.reload(db, [](const std::string& message) { std::cerr << message << '\n'; });
+        },
+        [&](std::string_view method, std::string_view target, unsigned status, std::size_t bytes, const std::string& client) {
+            edge.record(method, target, status, bytes, 0, client);
         });
     return 0;
 }

@@ -11,14 +11,18 @@
 #include <boost/geometry/strategies/strategies.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace crimemap::server::api {
 
 namespace {
 
+// Figures a person reads, to two places as docs/api.md shows them (86.55, not 86.5546218487395).
+double two_places(double value) { return std::round(value * 100) / 100; }
+
 json per_thousand(std::uint64_t crimes, std::int64_t population) {
     if (population <= 0) return nullptr;
-    return static_cast<double>(crimes) * 1000.0 / static_cast<double>(population);
+    return two_places(static_cast<double>(crimes) * 1000.0 / static_cast<double>(population));
 }
 
 json force_figure(const data::map_snapshot& s, std::string_view force, int month) {
@@ -67,7 +71,7 @@ json summary_json(const data::map_snapshot& s, const data::area_summary& a) {
         outcomes.push_back({{"status", groups[g].slug},
                             {"name", groups[g].name},
                             {"count", a.by_outcome_group[g]},
-                            {"share", static_cast<double>(a.by_outcome_group[g]) / a.total}});
+                            {"share", two_places(static_cast<double>(a.by_outcome_group[g]) / a.total)}});
     }
     out["outcomes"] = std::move(outcomes);
 

@@ -5,6 +5,7 @@
 #include <boost/beast/http/field.hpp>
 
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 
 #include <chrono>
 #include <ctime>
@@ -25,9 +26,22 @@ access_log::access_log(const std::string& path) {
         file_.reset(std::fopen(path.c_str(), "a"));
         if (!file_) throw std::runtime_error(path + ": cannot open the access log for appending");
     }
+    if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+    key_.resize(crypto_generichash_KEYBYTES);
+    randombytes_buf(key_.data(), key_.size());
 }
 
-void access_log::write(const request& req, std::string_view path, unsigned status, std::size_t bytes, double seconds) {
+std::string access_log::client_key(const std::string& address) const {
+    unsigned char hash[8];
+    crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(address.data()), address.size(),
+                       reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+    char hex[2 * sizeof hash + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    return hex;
+}
+
+void access_log::write(std::string_view method, std::string_view path, unsigned status, std::size_t bytes,
+                       double seconds, std::string_view client) {
     auto now = std::chrono::system_clock::now();
     std::time_t t = std::chrono::system_clock::to_time_t(now);
     std::tm tm{};
@@ -37,13 +51,14 @@ void access_log::write(const request& req, std::string_view path, unsigned statu
     std::snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                   tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
     nlohmann::json line{{"time", when},
-                        {"method", std::string(req.method_string())},
+                        {"method", std::string(method)},
                         {"path", std::string(path.substr(0, 300))},
                         {"route", std::string(route_of(path))},
                         {"status", status},
                         {"bytes", bytes},
-                        {"ms", static_cast<double>(static_cast<long>(seconds * 100000)) / 100}};
-    auto text = line.dump() + "\n";
+                        {"ms", static_cast<double>(static_cast<long>(seconds * 100000)) / 100},
+                        {"client", std::string(client)}};
+    auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::lock_guard lock(mutex_);
     std::fwrite(text.data(), 1, text.size(), file_.get());
     std::fflush(file_.get());
@@ -77,9 +92,16 @@ response edge::operator()(const request& req, const std::string& client) const {
         res = handle_request(req, *current, client);
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    counts.record(path, res.result_int(), seconds, res.body().size());
-    if (log) log->write(req, path, res.result_int(), res.body().size(), seconds);
+    record(std::string_view(req.method_string().data(), req.method_string().size()), target, res.result_int(),
+           res.body().size(), seconds, client);
     return res;
+}
+
+void edge::record(std::string_view method, std::string_view target, unsigned status, std::size_t bytes, double seconds,
+                  const std::string& client) const {
+    auto path = target.substr(0, target.find('?'));
+    counts.record(path, status, seconds, bytes);
+    if (log) log->write(method, path, status, bytes, seconds, log->client_key(client));
 }
 
 }  // namespace crimemap::server

@@ -43,7 +43,8 @@ response error_response(error_kind kind, std::string_view message, unsigned vers
     res.keep_alive(keep_alive);
     nlohmann::json body{{"error", entry->code}, {"message", message}};
     if (!fields.empty()) body["fields"] = fields;
-    res.body() = body.dump();
+    // A message may quote what the client sent; text that is not UTF-8 must not stop the answer.
+    res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     res.prepare_payload();
     return res;
 }

@@ -20,7 +20,8 @@ namespace crimemap::server {
 struct app_state {
     std::shared_ptr<const data::map_snapshot> snapshot;
     std::shared_ptr<data::store_readers> store;  ///< connections for what is read live
-    std::string public_url;  ///< base of absolute URLs; empty: taken from the Host header
+    std::string public_url;  ///< base of absolute URLs (--public-url); empty: see link_base_url
+    std::string listen_url;  ///< "http://address:port" the server listens on (a host name for a wildcard address)
     static_files web;
     std::shared_ptr<tile_cache> tiles;  ///< may be null: no cache
     std::shared_ptr<data::store_writer> writer;  ///< the one write connection (sign-in, edits, messages)
@@ -35,9 +36,17 @@ struct app_state {
 /// The methods a path answers, for a 405's Allow header: "GET, HEAD", "POST", ...
 std::string allowed_methods(std::string_view path);
 
-/// The server's own origin ("http://host:port"): --public-url, else from the Host header.
-/// 400 for a Host header that is not a plain host[:port].
+/// The origin a request was sent to ("http://host:port"), for the same-origin check of forms:
+/// --public-url, else from the Host header. 400 for a Host header that is not a plain host[:port].
 std::string base_url(const request& req, const app_state& state);
+
+/// The base of the absolute URLs written into answers (TileJSON), never from the request's Host
+/// (a shared cache would hand a link someone chose to everyone): --public-url, else a trusted
+/// proxy's X-Forwarded-Proto and X-Forwarded-Host (the server removes these headers from every
+/// other connection; the right-most item counts), else the listen address (on loopback, the
+/// Host when it is localhost, 127.0.0.1 or [::1] with the listen port: names of this server only).
+/// 400 for an X-Forwarded-Host that is not a plain host[:port].
+std::string link_base_url(const request& req, const app_state& state);
 
 /// Routes one request from `client` (an IP address, "" when unknown). Never throws: failures
 /// become JSON error responses by the error table.

@@ -129,7 +129,7 @@ response encoded_response(const request& req, std::string body, bool gzipped, st
 
 response private_json_response(const request& req, http::status status, std::string json_text) {
     response res{status, req.version()};
-    res.set(http::field::content_type, "application/json");
+    if (status != http::status::no_content) res.set(http::field::content_type, "application/json");
     res.set(http::field::cache_control, "no-store");
     res.keep_alive(req.keep_alive());
     if (status != http::status::no_content) res.body() = std::move(json_text);

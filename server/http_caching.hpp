@@ -32,7 +32,7 @@ response encoded_response(const request& req, std::string body, bool gzipped, st
                           const std::string& etag, int max_age_seconds);
 
 /// A private answer (sign-in, edits, messages, the inbox): JSON that no cache may keep.
-/// A 204 gets no body.
+/// A 204 gets no body and no Content-Type.
 response private_json_response(const request& req, boost::beast::http::status status, std::string json_text);
 
 /// A cacheable public response: body (gzipped when the client accepts it), its ETag

@@ -10,8 +10,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <ctime>
+#include <mutex>
+#include <unordered_map>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -35,38 +39,107 @@ std::string content_security_policy(std::string_view elsewhere) {
 
 namespace {
 
-void set_security_headers(response& res, const server_config& config) {
+// RFC 9110 §5.6.7's IMF-fixdate of now, written once a second per thread (no locale involved).
+const std::string& http_date() {
+    thread_local std::time_t written = 0;
+    thread_local std::string text;
+    std::time_t now = std::time(nullptr);
+    if (now != written) {
+        static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+        static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+        std::tm tm{};
+        gmtime_r(&now, &tm);
+        char out[40];
+        std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+                      months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        text = out;
+        written = now;
+    }
+    return text;
+}
+
+// What every answer carries, whoever made it.
+void set_server_headers(response& res, const server_config& config) {
+    res.set(http::field::date, http_date());
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Content-Security-Policy", config.content_security_policy);
     res.set("Referrer-Policy", "strict-origin-when-cross-origin");
     res.set("X-Frame-Options", "DENY");
+    // A 204 or 304 has no body to measure (RFC 9110 §8.6): Beast's prepare_payload says 0, which a
+    // cache would take for the length of the representation a 304 stands for.
+    if (res.result() == http::status::no_content || res.result() == http::status::not_modified) {
+        res.erase(http::field::content_length);
+        if (res.result() == http::status::no_content) res.erase(http::field::content_type);
+    }
 }
 
-// The whole answer to a connection past the cap, serialized once: a 503 that asks the client
-// to retry, then the connection closes.
+// The whole answer to a connection past a cap: a 503 that asks the client to retry, then the
+// connection closes.
 std::string refusal_bytes(const server_config& config) {
     auto res = error_response(error_kind::unavailable, "too many connections; try again shortly", 11, false);
     res.set(http::field::retry_after, "5");
-    set_security_headers(res, config);
+    set_server_headers(res, config);
     std::ostringstream out;
     out << res;
     return out.str();
 }
 
-// A connection past the cap: the 503 is written, our side shut, and what the client sends is
+// After an answer that closes the connection, what the client still sends (the rest of a body
+// too large to take, a pipelined request) is read and dropped until it closes, for at most this
+// long and this much, so that closing with unread data does not reset the connection and lose
+// the answer before the client has read it (a client that sends a whole body before reading).
+constexpr auto linger_time = std::chrono::seconds(5);
+constexpr std::size_t linger_bytes = 4 << 20;
+
+// What the per-address cap counts a connection under: its IPv4 address, or its IPv6 /64 (one
+// machine's share of addresses; a /128 would let it open 2^64 times as many).
+std::string connection_key(const asio::ip::address& peer) {
+    if (peer.is_v4()) return peer.to_string();
+    auto bytes = peer.to_v6().to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
+// Connections open per client address, for the per-address cap. Shared by the listener and
+// its sessions, which may outlive it when the server stops.
+class address_counts {
+public:
+    bool try_add(const std::string& address, std::size_t cap) {
+        std::lock_guard lock(mutex_);
+        auto& n = open_[address];
+        if (n >= cap) {
+            if (n == 0) open_.erase(address);
+            return false;
+        }
+        ++n;
+        return true;
+    }
+    void remove(const std::string& address) {
+        std::lock_guard lock(mutex_);
+        auto it = open_.find(address);
+        if (it != open_.end() && --it->second == 0) open_.erase(it);
+    }
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::size_t> open_;
+};
+
+// A connection past a cap: the 503 is written, our side shut, and what the client sends is
 // read and dropped until it closes (at most 2 s), so that closing does not reset the connection
 // and lose the answer. At most 64 such at once; past that a connection is closed unanswered.
 class refusal : public std::enable_shared_from_this<refusal> {
 public:
     // Holds its own references: it may outlive the listener when the server stops.
-    refusal(tcp::socket socket, std::shared_ptr<std::atomic<int>> lingering, std::shared_ptr<const std::string> bytes)
+    refusal(tcp::socket socket, std::shared_ptr<std::atomic<int>> lingering, std::string bytes)
         : stream_(std::move(socket)), lingering_(std::move(lingering)), bytes_(std::move(bytes)) {
         ++*lingering_;
     }
     ~refusal() { --*lingering_; }
     void start() {
         stream_.expires_after(std::chrono::seconds(2));
-        asio::async_write(stream_, asio::buffer(*bytes_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        asio::async_write(stream_, asio::buffer(bytes_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec) return;
             beast::error_code ignored;
             self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -82,20 +155,22 @@ private:
     }
     beast::tcp_stream stream_;
     std::shared_ptr<std::atomic<int>> lingering_;
-    std::shared_ptr<const std::string> bytes_;
+    std::string bytes_;
     std::array<char, 1024> sink_{};
 };
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(tcp::socket socket, const server_config& config, const handler& handle, std::atomic<std::size_t>& open,
-            std::atomic<std::size_t>& busy, const std::atomic<bool>& draining)
-        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open), busy_(busy), draining_(draining) {
-        beast::error_code ec;
-        auto peer = stream_.socket().remote_endpoint(ec);
-        if (!ec) client_ = peer.address().to_string();
+    session(tcp::socket socket, asio::ip::address peer, const server_config& config, const handler& handle,
+            const own_answer_observer& on_own_answer, std::atomic<std::size_t>& open, std::atomic<std::size_t>& busy,
+            const std::atomic<bool>& draining, std::shared_ptr<address_counts> per_address, std::string counted_as)
+        : stream_(std::move(socket)), peer_(peer), config_(config), handle_(handle), on_own_answer_(on_own_answer),
+          open_(open), busy_(busy), draining_(draining), per_address_(std::move(per_address)),
+          counted_as_(std::move(counted_as)), client_(peer.to_string()) {}
+    ~session() {
+        --open_;
+        if (!counted_as_.empty()) per_address_->remove(counted_as_);
     }
-    ~session() { --open_; }
 
     void start() {
         asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -111,21 +186,34 @@ private:
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
+    // An answer to a request that could not be read whole; the connection closes after it.
+    void refuse(error_kind kind, std::string_view message) {
+        auto res = error_response(kind, message, 11, false);
+        std::string_view method, target;
+        if (parser_->is_header_done()) {
+            const auto& head = parser_->get();
+            method = std::string_view(head.method_string().data(), head.method_string().size());
+            target = std::string_view(head.target().data(), head.target().size());
+            client_ = client_address(peer_, head, config_.proxies);
+        }
+        if (on_own_answer_) on_own_answer_(method, target, res.result_int(), res.body().size(), client_);
+        write(std::move(res), false);
+    }
+
     void on_read(beast::error_code ec) {
         if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset)
             return close();
-        if (ec == http::error::body_limit) {
-            return write(error_response(error_kind::payload_too_large, "request body too large", 11, false), false);
-        }
-        if (ec == http::error::header_limit) {
-            return write(error_response(error_kind::header_too_large, "request headers over 8 KB", 11, false), false);
-        }
+        if (ec == http::error::body_limit) return refuse(error_kind::payload_too_large, "request body too large");
+        if (ec == http::error::header_limit) return refuse(error_kind::header_too_large, "request headers over 8 KB");
         if (ec) {
             if (ec.category() == beast::error_code(http::error::bad_target).category())
-                return write(error_response(error_kind::bad_request, "malformed request", 11, false), false);
+                return refuse(error_kind::bad_request, "malformed request");
             return close();
         }
         request req = parser_->release();
+        client_ = client_address(peer_, req, config_.proxies);
+        if (!config_.proxies.contains(peer_))
+            for (auto name : {"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}) req.erase(name);
         ++busy_;  // until its response is written
         response res;
         try {
@@ -144,14 +232,15 @@ private:
 
     void write(response res, bool counted = true) {
         response_ = std::make_shared<response>(std::move(res));
-        set_security_headers(*response_, config_);
+        set_server_headers(*response_, config_);
         if (draining_.load()) response_->keep_alive(false);  // shutting down: one answer, then close
         stream_.expires_after(std::chrono::seconds(config_.read_timeout_seconds));
         http::async_write(stream_, *response_, [self = shared_from_this(), counted](beast::error_code ec, std::size_t) {
             if (counted) --self->busy_;
             bool keep = self->response_->keep_alive();
             self->response_.reset();
-            if (ec || !keep) return self->close();
+            if (ec) return self->close();
+            if (!keep) return self->linger();
             self->read();
         });
     }
@@ -161,22 +250,44 @@ private:
         stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
 
+    // See linger_time. The session ends (and the socket closes) when the client closes, an error
+    // or the time ends the reading, or linger_bytes have been dropped.
+    void linger() {
+        close();
+        stream_.expires_after(linger_time);
+        drop();
+    }
+    void drop() {
+        stream_.async_read_some(asio::buffer(sink_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->dropped_ += n;
+            if (!ec && self->dropped_ < linger_bytes) self->drop();
+        });
+    }
+
     beast::tcp_stream stream_;
+    asio::ip::address peer_;
     const server_config& config_;
     const handler& handle_;
+    const own_answer_observer& on_own_answer_;
     std::atomic<std::size_t>& open_;
     std::atomic<std::size_t>& busy_;
     const std::atomic<bool>& draining_;
+    std::shared_ptr<address_counts> per_address_;
+    std::string counted_as_;  // the key in per_address_; "" when not counted (a trusted proxy)
     std::string client_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<response> response_;
+    std::array<char, 4096> sink_{};
+    std::size_t dropped_ = 0;
 };
 
 class listener : public std::enable_shared_from_this<listener> {
 public:
-    listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle)
-        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle), open_(*config.open_connections) {
+    listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle,
+             const own_answer_observer& on_own_answer)
+        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle), on_own_answer_(on_own_answer),
+          open_(*config.open_connections) {
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind(endpoint);
@@ -186,22 +297,7 @@ public:
     void accept() {
         acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
             if (ec == asio::error::operation_aborted) return;
-            if (!ec) {
-                if (self->open_.load() >= self->config_.max_connections) {
-                    ++*self->config_.refused_connections;
-                    if (self->lingering_->load() < 64) {
-                        std::make_shared<refusal>(std::move(s), self->lingering_, self->refusal_)->start();
-                    } else {
-                        beast::error_code ignored;
-                        s.close(ignored);
-                    }
-                } else {
-                    ++self->open_;
-                    std::make_shared<session>(std::move(s), self->config_, self->handle_, self->open_, self->busy_,
-                                              self->draining_)
-                        ->start();
-                }
-            }
+            if (!ec) self->admit(std::move(s));
             self->accept();
         });
     }
@@ -213,12 +309,39 @@ public:
     [[nodiscard]] std::size_t busy() const { return busy_.load(); }
 
 private:
+    // A new connection: served, or refused with the 503 past the global or the per-address cap.
+    void admit(tcp::socket s) {
+        beast::error_code ec;
+        auto endpoint = s.remote_endpoint(ec);
+        if (ec) return;  // already gone
+        auto peer = plain_address(endpoint.address());
+        // A trusted proxy carries many clients on its connections: it is not capped per address.
+        std::string counted_as = config_.proxies.contains(peer) ? std::string() : connection_key(peer);
+        bool admitted = open_.load() < config_.max_connections &&
+                        (counted_as.empty() || per_address_->try_add(counted_as, config_.max_connections_per_address));
+        if (!admitted) {
+            ++*config_.refused_connections;
+            if (lingering_->load() < 64) {
+                std::make_shared<refusal>(std::move(s), lingering_, refusal_bytes(config_))->start();
+            } else {
+                beast::error_code ignored;
+                s.close(ignored);
+            }
+            return;
+        }
+        ++open_;
+        std::make_shared<session>(std::move(s), peer, config_, handle_, on_own_answer_, open_, busy_, draining_,
+                                  per_address_, std::move(counted_as))
+            ->start();
+    }
+
     asio::io_context& io_;
     tcp::acceptor acceptor_;
     const server_config& config_;
     const handler& handle_;
-    const std::shared_ptr<const std::string> refusal_ = std::make_shared<const std::string>(refusal_bytes(config_));
+    const own_answer_observer& on_own_answer_;
     const std::shared_ptr<std::atomic<int>> lingering_ = std::make_shared<std::atomic<int>>(0);  // refusals open
+    const std::shared_ptr<address_counts> per_address_ = std::make_shared<address_counts>();
     std::atomic<std::size_t>& open_;
     std::atomic<std::size_t> busy_{0};  // requests read and not yet answered
     std::atomic<bool> draining_{false};
@@ -227,10 +350,10 @@ private:
 }  // namespace
 
 void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
-                const std::function<void()>& on_reload) {
+                const std::function<void()>& on_reload, own_answer_observer on_own_answer) {
     asio::io_context io(config.threads);
     auto endpoint = tcp::endpoint(asio::ip::make_address(config.address), config.port);
-    auto accepting = std::make_shared<listener>(io, endpoint, config, handle);
+    auto accepting = std::make_shared<listener>(io, endpoint, config, handle, on_own_answer);
     accepting->accept();
     // SIGTERM/SIGINT: stop accepting, then stop once nothing is in flight or the drain time is up.
     asio::signal_set signals(io, SIGINT, SIGTERM);

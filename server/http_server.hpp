@@ -2,6 +2,7 @@
 // The Boost.Beast HTTP/1.1 server: accepts connections, reads requests with size
 // and time limits, hands each to a handler, writes the response.
 
+#include "server/client_address.hpp"
 #include "server/http.hpp"
 
 #include <atomic>
@@ -24,6 +25,12 @@ struct server_config {
     unsigned short port = 8080;
     int threads = 2;
     std::size_t max_connections = 4096;    ///< past it a new connection gets a 503 and is closed
+    /// Connections open at once from one address (IPv6: one /64; trusted proxies are not capped);
+    /// past it the same 503.
+    std::size_t max_connections_per_address = 256;
+    /// Proxies whose X-Forwarded-For names the client (see client_address). The X-Forwarded-For,
+    /// -Host and -Proto headers of every other connection are removed before a handler sees them.
+    trusted_proxies proxies;
     std::size_t header_limit = 8 * 1024;   ///< bytes
     std::size_t body_limit = 64 * 1024;    ///< bytes
     int read_timeout_seconds = 30;         ///< per request, including an idle keep-alive wait
@@ -36,15 +43,22 @@ struct server_config {
     std::string content_security_policy = server::content_security_policy();
 };
 
-/// Answers one request; `client` is the peer's IP address as text.
+/// Answers one request; `client` is the client's IP address as text, from client_address.
 using handler = std::function<response(const request&, const std::string& client)>;
+
+/// Told of each answer the server gives without the handler, to a request that could not be
+/// read whole (too large, malformed): its method and target as far as they were read ("" when
+/// not), the status, the body's bytes, the client's address.
+using own_answer_observer = std::function<void(std::string_view method, std::string_view target, unsigned status,
+                                               std::size_t bytes, const std::string& client)>;
 
 /// Serves until SIGINT or SIGTERM; then stops accepting, lets the requests in flight finish
 /// (at most drain_seconds) and returns. `on_listening` is called once the socket accepts (with
 /// the bound port); `on_reload`, when given, on each SIGHUP (on a signal-handling thread: it
-/// should start the work and return).
+/// should start the work and return); `on_own_answer`, when given, for the answers described above.
+/// Every answer carries a Date header; a 204 or 304 no Content-Length.
 /// Throws boost::system::system_error when the address cannot be bound.
 void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
-                const std::function<void()>& on_reload = {});
+                const std::function<void()>& on_reload = {}, own_answer_observer on_own_answer = {});
 
 }  // namespace crimemap::server

@@ -26,6 +26,7 @@ std::string number(double value) {
 
 std::string_view route_of(std::string_view path) {
     auto starts = [&](std::string_view prefix) { return path.starts_with(prefix); };
+    if (path.empty()) return "other";  // a request refused before its target was read
     if (starts("/tiles/")) return path.ends_with(".json") ? "tilejson" : "tiles";
     if (starts("/api/crimes-") || starts("/api/crime-")) return "api_crimes";
     if (starts("/api/outcomes-")) return "api_outcomes";

@@ -1,14 +1,21 @@
 #include "server/query_string.hpp"
 
+#include "data/text.hpp"
 #include "server/errors.hpp"
 
+#include <boost/beast/http/field.hpp>
 #include <uriparser/Uri.h>
 
 #include <memory>
 
 namespace crimemap::server {
 
+namespace http = boost::beast::http;
+
 query_parameters::query_parameters(std::string_view query) {
+    // A form body's final line end (curl --data-binary @file, a here-document) is not part of its
+    // last value; a URL's query string never holds a raw line end.
+    while (!query.empty() && (query.back() == '\n' || query.back() == '\r')) query.remove_suffix(1);
     if (query.empty()) return;
     UriQueryListA* list = nullptr;
     int count = 0;
@@ -18,7 +25,17 @@ query_parameters::query_parameters(std::string_view query) {
     std::unique_ptr<UriQueryListA, void (*)(UriQueryListA*)> owner(list, uriFreeQueryListA);
     for (auto* item = list; item; item = item->next) {
         if (!item->key || (*item->key == '\0' && !item->value)) continue;
-        items_.emplace_back(item->key, item->value ? item->value : "");
+        std::string key = item->key, value = item->value ? item->value : "";
+        // What is decoded is stored, compared and echoed as text: it must be UTF-8 here, where it
+        // enters, or it ends up in the store and in JSON that can no longer be written.
+        if (auto at = data::invalid_utf8_at(key))
+            throw http_error(error_kind::bad_request,
+                             "a parameter name is not UTF-8 text (byte " + std::to_string(*at + 1) + " of it)");
+        if (auto at = data::invalid_utf8_at(value)) {
+            std::string message = "not UTF-8 text (byte " + std::to_string(*at + 1) + " of the value)";
+            throw http_error(error_kind::bad_request, key + ": " + message, {{key, message}});
+        }
+        items_.emplace_back(std::move(key), std::move(value));
     }
 }
 
@@ -38,6 +55,27 @@ std::vector<std::string_view> split_nonempty(std::string_view text, char separat
         text.remove_prefix(at + 1);
     }
     return pieces;
+}
+
+void require_utf8_request(const request& req) {
+    std::string_view target(req.target().data(), req.target().size());
+    if (auto at = data::invalid_utf8_at(target))
+        throw http_error(error_kind::bad_request,
+                         "the request target is not UTF-8 text (byte " + std::to_string(*at + 1) + "); percent-encode it");
+    // The headers that are read as text, and may be echoed in an answer or a log.
+    for (auto field : {http::field::host, http::field::origin, http::field::referer, http::field::content_type,
+                       http::field::if_none_match, http::field::accept_encoding}) {
+        auto value = req[field];
+        if (auto at = data::invalid_utf8_at(std::string_view(value.data(), value.size())))
+            throw http_error(error_kind::bad_request, "the " + std::string(http::to_string(field)) +
+                                                          " header is not UTF-8 text (byte " + std::to_string(*at + 1) + ")");
+    }
+    for (std::string_view name : {"X-CSRF-Token", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}) {
+        auto value = req[boost::beast::string_view(name.data(), name.size())];
+        if (auto at = data::invalid_utf8_at(std::string_view(value.data(), value.size())))
+            throw http_error(error_kind::bad_request,
+                             "the " + std::string(name) + " header is not UTF-8 text (byte " + std::to_string(*at + 1) + ")");
+    }
 }
 
 split_target split_request_target(std::string_view target) {

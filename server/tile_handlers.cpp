@@ -21,7 +21,10 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr int tile_max_age = 3600;
+// Five minutes, as docs/operations.md says: after a reload a cache (nginx, a browser) may serve a
+// tile of the earlier data for at most this long, then revalidates and gets the new one (the
+// ETag names the data version).
+constexpr int tile_max_age = 300;
 constexpr std::size_t gzip_min_bytes = 1400;
 
 // A cached body is gzip or a bare tile, which starts with 0x1a (Tile.layers), never gzip's 0x1f 0x8b.

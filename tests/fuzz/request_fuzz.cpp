@@ -1,8 +1,11 @@
 // libFuzzer target for what a request carries: its target (path and query string, decoded by
 // uriparser), a tile's z/x/y path, a poly= list, and a body read as JSON and as a form. Any
-// bytes must give a value or an http_error, never a crash, a hang or a read out of bounds.
+// bytes must give a value or an http_error, never a crash, a hang or a read out of bounds, and
+// what is given is UTF-8 text. The body is also an X-Forwarded-For from a trusted proxy.
 // Input: the request target, a newline, then the body.
 
+#include "data/text.hpp"
+#include "server/client_address.hpp"
 #include "server/errors.hpp"
 #include "server/forms.hpp"
 #include "server/query_string.hpp"
@@ -26,8 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto [path, query_text] = split_request_target(target);
         if (path.size() > target.size()) std::abort();
         query_parameters query(query_text);
-        for (const auto& [key, value] : query.items())
+        for (const auto& [key, value] : query.items()) {
             if (key.size() + value.size() > query_text.size()) std::abort();  // decoding never grows text
+            if (crimemap::data::invalid_utf8_at(key) || crimemap::data::invalid_utf8_at(value)) std::abort();
+        }
         if (path.starts_with("/tiles/")) {
             auto tile = parse_tile_path(path);
             if (tile.tile.z > crimemap::geo::max_tile_zoom) std::abort();
@@ -43,9 +48,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         req.set(boost::beast::http::field::content_type, type);
         req.body() = std::string(body);
         try {
-            (void)read_body_fields(req);
+            for (const auto& [key, value] : read_body_fields(req))
+                if (crimemap::data::invalid_utf8_at(key) || crimemap::data::invalid_utf8_at(value)) std::abort();
         } catch (const http_error&) {
         }
     }
+    request forwarded{boost::beast::http::verb::get, "/", 11};
+    forwarded.set("X-Forwarded-For", std::string(body));
+    static const trusted_proxies proxies("127.0.0.1,10.0.0.0/8,fd00::/8");
+    auto client = client_address(boost::asio::ip::make_address("127.0.0.1"), forwarded, proxies);
+    boost::system::error_code ec;
+    (void)boost::asio::ip::make_address(client, ec);
+    if (ec) std::abort();  // always an address
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 using namespace crimemap;
@@ -103,8 +104,10 @@ TEST_CASE("a neighbourhood's crimes per 1,000 residents are set against its forc
     auto summary = call("/api/summary/" + n.force + "/" + n.id);
     const auto& rate = summary["rate"];
     REQUIRE(rate["population"].is_number());
+    // To two places, as docs/api.md shows.
     CHECK(rate["crimes_per_1000"].get<double>() ==
-          Approx(summary["total"].get<double>() * 1000 / rate["population"].get<double>()));
+          Approx(summary["total"].get<double>() * 1000 / rate["population"].get<double>()).margin(0.005));
+    CHECK(rate["crimes_per_1000"].get<double>() * 100 == Approx(std::round(rate["crimes_per_1000"].get<double>() * 100)));
     const auto& force = rate["force"];
     CHECK(force["id"] == n.force);
     const int month = shared_generated_data().snapshot->last_updated;
@@ -113,7 +116,7 @@ TEST_CASE("a neighbourhood's crimes per 1,000 residents are set against its forc
                                            std::to_string(month),
                                        {n.force}));
     CHECK(force["crimes_per_1000"].get<double>() ==
-          Approx(force["crimes"].get<double>() * 1000 / force["population"].get<double>()));
+          Approx(force["crimes"].get<double>() * 1000 / force["population"].get<double>()).margin(0.005));
 }
 
 TEST_CASE("a summary around a point or in a polygon counts what crimes-street returns there") {

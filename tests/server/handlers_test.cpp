@@ -140,7 +140,8 @@ TEST_CASE("TileJSON gives absolute tile URLs that keep the query, the layer's fi
     REQUIRE(res.result() == http::status::ok);
     auto doc = nlohmann::json::parse(res.body());
     CHECK(doc["tilejson"] == "3.0.0");
-    CHECK(doc["tiles"][0] == "http://tiles.example:8080/tiles/crimes/{z}/{x}/{y}.mvt?from=2024-08&category=burglary");
+    // The Host header (tiles.example:8080 here) never makes a link: the listen address does.
+    CHECK(doc["tiles"][0] == "http://127.0.0.1:8080/tiles/crimes/{z}/{x}/{y}.mvt?from=2024-08&category=burglary");
     CHECK(doc["vector_layers"][0]["id"] == "crimes");
     CHECK(doc["vector_layers"][0]["fields"].contains("count"));
     CHECK(doc["vector_layers"][0]["fields"].contains("burglary"));
@@ -185,4 +186,32 @@ TEST_CASE("a force's victim support services, from its support file") {
     for (const auto& s : services)
         for (const char* key : {"name", "helps", "telephone", "web"}) CHECK(s[key].is_string());
     CHECK(get("/api/forces/atlantis/support").result() == http::status::not_found);
+}
+
+TEST_CASE("links come from --public-url, else a trusted proxy's X-Forwarded-Host and -Proto, else the listen address") {
+    app_state own = state();
+    request req{http::verb::get, "/tiles/crimes.json", 11};
+    req.set(http::field::host, "attacker.example");
+    CHECK(link_base_url(req, own) == "http://127.0.0.1:8080");
+    req.set(http::field::host, "localhost:8080");  // on loopback, another name of this server
+    CHECK(link_base_url(req, own) == "http://localhost:8080");
+    req.set(http::field::host, "localhost:9999");
+    CHECK(link_base_url(req, own) == "http://127.0.0.1:8080");
+    req.set(http::field::host, "localhost.attacker.example:8080");
+    CHECK(link_base_url(req, own) == "http://127.0.0.1:8080");
+    req.set(http::field::host, "attacker.example");
+    req.set("X-Forwarded-Host", "evil.example, crime.example.org");
+    req.set("X-Forwarded-Proto", "https");
+    CHECK(link_base_url(req, own) == "https://crime.example.org");  // the nearest proxy's, the right-most
+    req.set("X-Forwarded-Host", "crime.example.org:443");
+    CHECK(link_base_url(req, own) == "https://crime.example.org");  // the default port is left out
+    req.set("X-Forwarded-Host", "crime.example.org:8443");
+    CHECK(link_base_url(req, own) == "https://crime.example.org:8443");
+    own.public_url = "https://maps.example.org";
+    CHECK(link_base_url(req, own) == "https://maps.example.org");
+    own.public_url.clear();
+    req.set("X-Forwarded-Host", "crime.example.org/evil");
+    auto res = handle_request(req, own);
+    CHECK(res.result() == http::status::bad_request);
+    CHECK(nlohmann::json::parse(res.body())["message"] == "the X-Forwarded-Host header is not a host name");
 }

@@ -125,8 +125,8 @@ def main(binary):
             soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
             slow = []
-            for _ in range(1000):
-                s = socket.create_connection(("127.0.0.1", port))
+            for i in range(1000):  # from 8 addresses: one may hold 256 connections
+                s = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.%d" % (20 + i % 8), 0))
                 s.sendall(b"GET /api/forces HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
                 slow.append(s)
             t0 = time.time()
@@ -185,7 +185,7 @@ def main(binary):
                 check(needle in text, "/metrics has " + needle)
             with open(access) as f:
                 entries = [json.loads(line) for line in f]
-            check(len(entries) > 20 and all(set(e) == {"time", "method", "path", "route", "status", "bytes", "ms"}
+            check(len(entries) > 20 and all(set(e) == {"time", "method", "path", "route", "status", "bytes", "ms", "client"}
                                             for e in entries), "the access log is JSON lines of known fields")
             check(any(e["path"] == "/api/search" for e in entries) and not any("?" in e["path"] or "AB1" in e["path"]
                                                                                for e in entries),

@@ -39,6 +39,7 @@ inline const server::app_state& generated_app_state() {
         server::app_state made;
         made.snapshot = shared_generated_data().snapshot;
         made.store = std::make_shared<data::store_readers>(shared_generated_data().db);
+        made.listen_url = "http://127.0.0.1:8080";
         return made;
     }();
     return state;
