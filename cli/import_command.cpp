@@ -135,6 +135,8 @@ int import_command(const arguments& args) {
     if (summary.locations_assigned)
         std::cerr << "map locations in a neighbourhood after the boundary update: "
                   << with_commas(summary.locations_assigned) << "\n";
+    if (summary.recoded_rows)
+        std::cerr << "rows that were not UTF-8, read as Windows-1252: " << with_commas(summary.recoded_rows) << "\n";
     if (summary.kept_edits)
         std::cerr << "edited fields kept although their files changed them: " << with_commas(summary.kept_edits)
                   << " (listed under import_conflicts by crimemap stats)\n";

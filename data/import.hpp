@@ -31,6 +31,7 @@ struct import_summary {
     std::uint64_t files = 0;           ///< files written
     std::uint64_t rows = 0;            ///< rows written, all kinds
     std::uint64_t skipped = 0;         ///< rows reported and skipped
+    std::uint64_t recoded_rows = 0;    ///< rows that were not UTF-8, read as Windows-1252 and written
     std::map<std::string, std::uint64_t> skipped_by_reason;
     std::vector<std::string> rejected; ///< files not written at all, with the reason
     std::vector<std::string> unrecognised;

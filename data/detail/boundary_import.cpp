@@ -1,6 +1,7 @@
 #include "data/detail/ogr.hpp"
 #include "data/detail/source_imports.hpp"
 #include "data/store.hpp"
+#include "data/text.hpp"
 
 #include <vector>
 
@@ -59,6 +60,11 @@ file_result import_boundaries(Database& db, const import_source& source, import_
             b.id = field_text(*feature, "id");
             if (b.id.empty()) b.id = field_text(*feature, "neighbourhood");
             b.name = field_text(*feature, "name");
+            if (invalid_utf8_at(b.force) || invalid_utf8_at(b.id) || invalid_utf8_at(b.name)) {
+                observer.problem(where + "its 'force', 'id' or 'name' is not UTF-8 text");
+                ++skipped;
+                continue;
+            }
             if (b.id.empty() || b.force.empty()) {
                 observer.problem(where + "needs an 'id' (or 'neighbourhood') field, and a 'force' field unless "
                                          "the file sits in a folder named after its force");

@@ -4,7 +4,12 @@
 #include "data/csv_reader.hpp"
 #include "data/months.hpp"
 #include "data/store.hpp"
+#include "data/text.hpp"
 
+#include <cpl_conv.h>
+#include <cpl_string.h>
+
+#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
@@ -91,6 +96,7 @@ struct batch {
     bool begins_file = false;
     bool ends_file = false;
     std::uint64_t skipped_in_file = 0;  // with ends_file
+    std::uint64_t recoded = 0;          // rows read as Windows-1252
     std::uint64_t bytes = 0;            // input bytes this batch covers
     std::string text;
     std::vector<dictionary_entry> dictionary_entries;
@@ -305,8 +311,17 @@ private:
         current->begins_file = true;
         std::uint64_t skipped = 0, shown = 0, last_bytes = reader.bytes_consumed();
         while (reader.next()) {
-            const auto& fields = reader.fields();
-            if (fields.size() == 1 && fields[0].empty()) continue;  // a blank line
+            const std::vector<std::string_view>* row = &reader.fields();
+            if (row->size() == 1 && (*row)[0].empty()) continue;  // a blank line
+            if (!is_utf8(*row)) {
+                // Older data.police.uk files were written in Windows-1252 (a street `Caf\xe9`).
+                row = &recoded(*row);
+                ++current->recoded;
+                if (shown++ < problems_shown_per_file)
+                    current->problems.push_back(file.display_path + ":" + std::to_string(reader.line()) +
+                                                ": not UTF-8; read as Windows-1252");
+            }
+            const auto& fields = *row;
             try {
                 if (fields.size() != header.size())
                     throw malformed_row("wrong column count", "expected " + std::to_string(header.size()) +
@@ -338,11 +353,33 @@ private:
         }
         if (shown > problems_shown_per_file)
             current->problems.push_back(file.display_path + ": ... and " +
-                                        std::to_string(shown - problems_shown_per_file) + " more malformed rows");
+                                        std::to_string(shown - problems_shown_per_file) + " more rows like these");
         current->bytes = reader.bytes_consumed() - last_bytes;
         current->ends_file = true;
         current->skipped_in_file = skipped;
         queue_.push(std::move(current));
+    }
+
+    static bool is_utf8(const std::vector<std::string_view>& fields) {
+        for (auto field : fields)
+            if (invalid_utf8_at(field)) return false;
+        return true;
+    }
+
+    // The row's fields converted from Windows-1252 to UTF-8 (GDAL's iconv-backed CPLRecode);
+    // valid until the next call.
+    const std::vector<std::string_view>& recoded(const std::vector<std::string_view>& fields) {
+        recoded_text_.clear();
+        recoded_fields_.clear();
+        for (auto field : fields) {
+            std::string bytes(field);
+            // A NUL would end the C string CPLRecode takes: such a byte is no text in any encoding.
+            std::replace(bytes.begin(), bytes.end(), '\0', ' ');
+            std::unique_ptr<char, decltype(&CPLFree)> utf8(CPLRecode(bytes.c_str(), "CP1252", CPL_ENC_UTF8), &CPLFree);
+            recoded_text_.emplace_back(utf8 ? utf8.get() : "");
+        }
+        for (const auto& text : recoded_text_) recoded_fields_.emplace_back(text);
+        return recoded_fields_;
     }
 
     static bool header_matches(const std::vector<std::string_view>& found, const std::vector<std::string_view>& want) {
@@ -484,6 +521,8 @@ private:
     bool strict_;
     batch_queue& queue_;
     std::string key_;
+    std::vector<std::string> recoded_text_;
+    std::vector<std::string_view> recoded_fields_;
     std::string last_agency_name_;
     std::int32_t last_agency_id_ = 0;
 };
@@ -733,6 +772,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
             }
             writer.write(*item);
             for (const auto& reason : item->skip_reasons) ++summary.skipped_by_reason[reason];
+            summary.recoded_rows += item->recoded;
             totals.rows += item->row_count();
             totals.bytes += item->bytes;
             observer.progress(totals.rows, totals.bytes);

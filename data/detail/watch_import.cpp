@@ -1,10 +1,12 @@
 #include "data/detail/ogr.hpp"
 #include "data/detail/source_imports.hpp"
 #include "data/local_edits.hpp"
+#include "data/text.hpp"
 #include "data/store.hpp"
 
 #include <array>
 #include <charconv>
+#include <initializer_list>
 #include <utility>
 #include <vector>
 
@@ -15,6 +17,13 @@ namespace {
 // The columns an import and the app's edits both write, in the order of the update's flags.
 constexpr std::array<std::string_view, 7> scheme_fields{"name", "description", "status", "households",
                                                         "website", "meetings", "area"};
+
+// The name of the first property whose text is not UTF-8, or nullptr.
+const char* not_utf8(std::initializer_list<std::pair<const char*, const std::string*>> properties) {
+    for (const auto& [name, text] : properties)
+        if (invalid_utf8_at(*text)) return name;
+    return nullptr;
+}
 
 }  // namespace
 
@@ -41,6 +50,12 @@ file_result import_watch_schemes(Database& db, const import_source& source, impo
             s.description = field_text(*feature, "description");
             s.website = field_text(*feature, "website");
             s.meetings = field_text(*feature, "meetings");
+            if (const char* bad = not_utf8({{"id", &s.id}, {"name", &s.name}, {"status", &s.status},
+                                            {"description", &s.description}, {"website", &s.website},
+                                            {"meetings", &s.meetings}})) {
+                reject(std::string("property '") + bad + "' is not UTF-8 text");
+                continue;
+            }
             if (s.id.empty()) {
                 reject("no 'id' property");
                 continue;

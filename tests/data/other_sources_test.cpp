@@ -158,3 +158,18 @@ TEST_CASE("victim support services load per force from support/<force>.json; a b
     CHECK(count(db, "SELECT json_array_length(services) FROM force_support WHERE force = 'testshire'") == 2);
     CHECK(count(db, "SELECT count(*) FROM force_support WHERE force = 'badshire'") == 0);
 }
+
+TEST_CASE("a Watch scheme whose text is not UTF-8 is reported by feature and property and skipped") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    write_file(dir.path() / "watch" / "schemes.geojson", "{\"type\":\"FeatureCollection\",\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"w1\",\"name\":\"Elm Road\",\"status\":\"self-declared\"},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-1.1,52.6]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"w2\",\"name\":\"Caf\xe9 Row\",\"status\":\"self-declared\"},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-1.2,52.6]}}]}");
+    auto run = import_paths(db, {dir.path().string()});
+    CHECK(run.summary.rows == 1);
+    REQUIRE(run.problems.size() == 1);
+    CHECK(run.problems[0].find("schemes.geojson: feature 2: property 'name' is not UTF-8 text") != std::string::npos);
+    CHECK(count(db, "SELECT count(*) FROM watch_schemes") == 1);
+}

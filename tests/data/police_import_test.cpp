@@ -216,3 +216,23 @@ TEST_CASE("outcomes files are stored by Crime ID with their month, coordinates i
     CHECK(count(db, "SELECT count(*) FROM outcomes o JOIN locations l ON l.id = o.location "
                     "WHERE l.longitude = -8.6e-05") == 1);
 }
+
+TEST_CASE("a row that is not UTF-8 is read as Windows-1252 and reported by file and line") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    // Line 3 is Windows-1252, as older data.police.uk files are: 0xE9 is e-acute, 0x92 a right quote.
+    write_file(dir.path() / "2020-01-testshire-street.csv",
+               street_header +
+                   "a1,2020-01,Testshire Police,Testshire Police,-1.1,52.6,On or near High Street,E01000001,Testshire 001A,"
+                   "Burglary,Under investigation,\n"
+                   "a2,2020-01,Testshire Police,Testshire Police,-1.2,52.6,On or near Caf\xe9 Row,E01000001,"
+                   "Testshire 001A,Burglary,Under investigation,St Mary\x92s\n");
+    auto run = import_paths(db, {dir.path().string()});
+    CHECK(run.summary.rows == 2);
+    CHECK(run.summary.skipped == 0);
+    CHECK(run.summary.recoded_rows == 1);
+    REQUIRE(run.problems.size() == 1);
+    CHECK(run.problems[0].ends_with("2020-01-testshire-street.csv:3: not UTF-8; read as Windows-1252"));
+    CHECK(count(db, "SELECT count(*) FROM locations WHERE street = 'On or near Caf\xc3\xa9 Row'") == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE context = 'St Mary\xe2\x80\x99s'") == 1);
+}
