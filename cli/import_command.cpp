@@ -1,5 +1,6 @@
 #include "cli/options.hpp"
 #include "data/import.hpp"
+#include "data/months.hpp"
 
 #include <unistd.h>
 
@@ -97,18 +98,22 @@ private:
 int import_command(const arguments& args) {
     po::options_description options("import options");
     data::import_options import;
-    std::string kind;
+    std::string kind, month;
     options.add_options()                                                                     //
         ("db", po::value(&import.db)->required(), "the store (SQLite file); created when absent")  //
         ("kind", po::value(&kind),
          "what the files named directly are: street, outcomes, stop-and-search, boundary, forces, neighbourhood, "
          "watch, postcodes")  //
+        ("force", po::value(&import.force),
+         "with --kind street, outcomes or stop-and-search: the force (e.g. essex) of files whose names do not say; "
+         "else read from their rows")  //
+        ("month", po::value(&month), "likewise: their month, YYYY-MM; else read from their rows")  //
         ("strict", po::bool_switch(&import.strict), "stop at the first malformed row; its file is not written")  //
         ("path", po::value(&import.paths)->multitoken(), "CSV files, folders or .zip archives");
     po::positional_options_description positional;
     positional.add("path", -1);
     po::variables_map values;
-    if (!parse_options(args, "crimemap import --db FILE [--strict] [--kind KIND] PATH...", options, values,
+    if (!parse_options(args, "crimemap import --db FILE [--strict] [--kind KIND [--force ID] [--month YYYY-MM]] PATH...", options, values,
                        &positional))
         return 0;
     if (import.paths.empty()) throw po::error("name at least one PATH to import");
@@ -116,6 +121,16 @@ int import_command(const arguments& args) {
         import.kind = data::parse_source_kind(kind);
         if (!import.kind) throw po::error("--kind: unknown kind '" + kind + "'");
     }
+    if (!month.empty()) {
+        auto parsed = data::parse_month(month);
+        if (!parsed) throw po::error("--month: '" + month + "' is not a month YYYY-MM");
+        import.month = *parsed;
+    }
+    if (!import.force.empty() &&
+        import.force.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+        throw po::error("--force: '" + import.force + "' is not a force id (lower-case letters, digits and -, e.g. essex)");
+    if ((!import.force.empty() || import.month != 0) && !import.kind)
+        throw po::error("--force and --month go with --kind street, outcomes or stop-and-search");
 
     console_observer observer(isatty(STDERR_FILENO) != 0);
     data::import_summary summary;

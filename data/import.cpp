@@ -58,7 +58,7 @@ void import_other(Database& db, const import_source& source, const import_option
 
 import_summary run_import(const import_options& options, import_observer& observer) {
     auto start = std::chrono::steady_clock::now();
-    auto found = discover_sources(options.paths, options.kind);
+    auto found = discover_sources(options.paths, named_files{options.kind, options.force, options.month});
     import_summary summary;
     summary.unrecognised = found.unrecognised;
     std::uint64_t total_bytes = 0;

@@ -16,6 +16,8 @@ struct import_options {
     std::string db;
     std::vector<std::string> paths;
     std::optional<source_kind> kind;  ///< what files named directly are, when their names do not say
+    std::string force;                ///< the force of monthly files named directly, when their names do not say
+    int month = 0;                    ///< YYYYMM of monthly files named directly, likewise
     bool strict = false;              ///< a malformed row stops the import; its file is not written
 };
 

@@ -1,5 +1,7 @@
 #include "data/import_sources.hpp"
 #include "data/csv_reader.hpp"
+#include "data/forces.hpp"
+#include "data/months.hpp"
 #include "data/text.hpp"
 
 #include <cpl_conv.h>
@@ -122,7 +124,7 @@ std::optional<monthly_name> parse_monthly_name(const std::string& file_name) {
 }
 
 void expand(const std::string& vsi_path, const std::string& display_path, discovery& found, bool is_top,
-            std::optional<source_kind> forced);
+            const named_files* named);
 
 void expand_container(const std::string& vsi_root, const std::string& display_root, discovery& found) {
     std::unique_ptr<char*, void (*)(char**)> entries(VSIReadDirRecursive(vsi_root.c_str()), CSLDestroy);
@@ -134,28 +136,53 @@ void expand_container(const std::string& vsi_root, const std::string& display_ro
         std::string vsi = vsi_root + "/" + name;
         VSIStatBufL stat{};
         if (VSIStatL(vsi.c_str(), &stat) != 0 || VSI_ISDIR(stat.st_mode)) continue;
-        expand(vsi, display_root + "/" + name, found, false, std::nullopt);
+        expand(vsi, display_root + "/" + name, found, false, nullptr);
     }
 }
 
+// A monthly file named otherwise than data.police.uk names it: its force and month from the
+// command line or, failing that, from its first row.
+void tell_force_and_month(import_source& source, const named_files& named) {
+    source.force = named.force;
+    source.month = named.month;
+    if (source.force.empty() || source.month == 0) {
+        csv_reader reader(open_vsi(source.vsi_path, source.display_path), source.display_path);
+        if (reader.next() && reader.next() && reader.fields().size() > 3) {
+            const auto& row = reader.fields();
+            if (source.month == 0) source.month = parse_month(row[1].substr(0, 7)).value_or(0);
+            // Stop and search files have no force column; street and outcomes files say `Falls within`.
+            if (source.force.empty() && source.kind != source_kind::stop_and_search)
+                if (const auto* known = known_force_named(row[3])) source.force = std::string(known->id);
+        }
+    }
+    const std::string kind(to_string(source.kind));
+    if (source.force.empty())
+        throw std::runtime_error(source.display_path + ": its name does not say its force (YYYY-MM-<force>-" + kind +
+                                 ".csv) and its rows name no known force: give it with --force ID");
+    if (source.month == 0)
+        throw std::runtime_error(source.display_path + ": its name does not say its month (YYYY-MM-<force>-" + kind +
+                                 ".csv) and its first row has no Month: give it with --month YYYY-MM");
+}
+
 void expand(const std::string& vsi_path, const std::string& display_path, discovery& found, bool is_top,
-            std::optional<source_kind> forced) {
+            const named_files* named) {
     if (ends_with(display_path, ".zip")) {
         expand_container("/vsizip/" + vsi_path, display_path, found);
         return;
     }
-    if (forced) {
-        import_source source{*forced, vsi_path, display_path, {}, {}, 0, file_size(vsi_path)};
+    if (named && named->kind) {
+        const source_kind forced = *named->kind;
+        std::string vsi = ends_with(display_path, ".gz") ? "/vsigzip/" + vsi_path : vsi_path;
+        import_source source{forced, vsi, display_path, {}, {}, 0, file_size(vsi_path)};
         auto recognised = recognise(vsi_path, display_path);
-        if (recognised && recognised->kind == *forced) {
+        if (recognised && recognised->kind == forced) {
             source = *recognised;
-        } else if (*forced == source_kind::street || *forced == source_kind::outcomes ||
-                   *forced == source_kind::stop_and_search || *forced == source_kind::neighbourhood) {
-            // Their names carry the force and month (or id) that a re-import replaces by.
-            throw std::runtime_error(display_path + ": a " + std::string(to_string(*forced)) +
-                                     " file must keep its data.police.uk name (YYYY-MM-<force>-" +
-                                     std::string(to_string(*forced)) +
-                                     ".csv, or neighbourhoods/<force>/<id>.json), which says what it replaces");
+        } else if (forced == source_kind::street || forced == source_kind::outcomes || forced == source_kind::stop_and_search) {
+            // A re-import replaces what the same force, month and kind wrote before.
+            tell_force_and_month(source, *named);
+        } else if (forced == source_kind::neighbourhood) {
+            throw std::runtime_error(display_path + ": a neighbourhood file must keep its data.police.uk place "
+                                     "(neighbourhoods/<force>/<id>.json), which says what it replaces");
         }
         found.sources.push_back(source);
         return;
@@ -233,7 +260,7 @@ std::optional<import_source> recognise(const std::string& vsi_path, const std::s
     return source;
 }
 
-discovery discover_sources(const std::vector<std::string>& paths, std::optional<source_kind> forced) {
+discovery discover_sources(const std::vector<std::string>& paths, const named_files& named) {
     configure_gdal();
     discovery found;
     for (const auto& path : paths) {
@@ -244,7 +271,7 @@ discovery discover_sources(const std::vector<std::string>& paths, std::optional<
         if (VSI_ISDIR(stat.st_mode)) {
             expand_container(trimmed, trimmed, found);
         } else {
-            expand(trimmed, trimmed, found, true, forced);
+            expand(trimmed, trimmed, found, true, &named);
         }
     }
     std::stable_sort(found.sources.begin(), found.sources.end(), [](const auto& a, const auto& b) {

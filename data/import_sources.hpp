@@ -41,11 +41,23 @@ struct discovery {
     std::vector<std::string> unrecognised; ///< files inside folders or archives that match no layout
 };
 
+/// What the command line says of the files it names directly (`--kind`, `--force`, `--month`).
+struct named_files {
+    std::optional<source_kind> kind;
+    std::string force;  ///< for a monthly file whose name does not say; "" to read it from the rows
+    int month = 0;      ///< YYYYMM, likewise; 0 to read it from the rows
+};
+
 /// Expands PATHs (files, folders searched recursively, .zip archives) and recognises
-/// each file by its name. `forced` applies to files named directly on the command line.
-/// Throws std::runtime_error naming a PATH that does not exist, or a file named directly
-/// that matches no layout.
-discovery discover_sources(const std::vector<std::string>& paths, std::optional<source_kind> forced);
+/// each file by its name. `named` applies to files named directly on the command line: a
+/// monthly file of another name takes its force and month from `named` or, where that says
+/// nothing, from its first row (`Month`, and `Falls within` for a known force's name).
+/// Throws std::runtime_error naming a PATH that does not exist, a file named directly
+/// that matches no layout, or a monthly file whose force or month cannot be told.
+discovery discover_sources(const std::vector<std::string>& paths, const named_files& named);
+inline discovery discover_sources(const std::vector<std::string>& paths, std::optional<source_kind> kind) {
+    return discover_sources(paths, named_files{kind, {}, 0});
+}
 
 /// Recognises one file by its path; nullopt when no layout matches.
 std::optional<import_source> recognise(const std::string& vsi_path, const std::string& display_path);

@@ -211,3 +211,20 @@ TEST_CASE("a damaged member of a zip is refused by name, nothing of it written, 
     CHECK(count(db, "SELECT count(*) FROM crimes WHERE month = 201410") ==
           data_rows(root + "/2014-10/2014-10-city-of-london-street.csv"));
 }
+
+TEST_CASE("--kind street imports a renamed file, its force and month from its rows or from --force and --month") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    auto source = shared_data("police-uk/essex/2022-12/2022-12-essex-street.csv");
+    fs::copy_file(source, dir.path() / "essex december.csv");
+    auto from_rows = run("import --db " + db + " --kind street '" + dir.file("essex december.csv") + "'");
+    INFO(from_rows.output);
+    CHECK(from_rows.status == 0);
+    CHECK(count(db, "SELECT count(*) FROM import_files WHERE force = 'essex' AND month = 202212 AND kind = 'street'") == 1);
+    // The same rows again, said by the options: they replace, not add.
+    auto given = run("import --db " + db + " --kind street --force essex --month 2022-12 '" + dir.file("essex december.csv") + "'");
+    CHECK(given.status == 0);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == data_rows(source));
+    CHECK(run("import --db " + db + " --kind street --month 2022-13 x.csv").output.find("--month") != std::string::npos);
+    CHECK(run("import --db " + db + " --force essex x.csv").status == 2);
+}

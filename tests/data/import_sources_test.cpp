@@ -69,11 +69,26 @@ TEST_CASE("a path that does not exist, or a file named directly that matches not
     CHECK(found.unrecognised.size() == 1);
 }
 
-TEST_CASE("the kind option cannot stand in for the name a monthly file's replacement depends on") {
+TEST_CASE("a monthly file of another name takes its force and month from the options or its first row") {
     temp_dir dir;
     write_file(dir.path() / "crimes.csv", "Crime ID\n");
+    // No rows and no options: nothing says what it replaces.
     CHECK_THROWS_WITH(discover_sources({dir.file("crimes.csv")}, source_kind::street),
-                      Catch::Contains("YYYY-MM-<force>-street.csv"));
+                      Catch::Contains("give it with --force ID"));
+    auto given = discover_sources({dir.file("crimes.csv")}, named_files{source_kind::street, "essex", 202212});
+    REQUIRE(given.sources.size() == 1);
+    CHECK(given.sources[0].force == "essex");
+    CHECK(given.sources[0].month == 202212);
+    write_file(dir.path() / "sept.csv",
+               "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+               "Last outcome category,Context\n,2024-09,Lincolnshire Police,Lincolnshire Police,-0.5,53.2,On or near X,"
+               "E01000001,Lincoln 001A,Anti-social behaviour,,\n");
+    auto read = discover_sources({dir.file("sept.csv")}, source_kind::street);
+    REQUIRE(read.sources.size() == 1);
+    CHECK(read.sources[0].force == "lincolnshire");
+    CHECK(read.sources[0].month == 202409);
+    auto stops = [&] { discover_sources({dir.file("sept.csv")}, source_kind::stop_and_search); };
+    CHECK_THROWS_WITH(stops(), Catch::Contains("--force"));
     write_file(dir.path() / "schemes.json", "{}");
     auto found = discover_sources({dir.file("schemes.json")}, source_kind::watch);
     REQUIRE(found.sources.size() == 1);
