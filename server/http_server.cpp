@@ -6,10 +6,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <iostream>
@@ -38,7 +40,8 @@ namespace {
 void set_security_headers(response& res, const server_config& config) {
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Content-Security-Policy", config.content_security_policy);
-    res.set("Referrer-Policy", "strict-origin-when-cross-origin");
+    // A page whose address holds a secret (the set-password link) sets a stricter policy itself.
+    if (res.find("Referrer-Policy") == res.end()) res.set("Referrer-Policy", "strict-origin-when-cross-origin");
     res.set("X-Frame-Options", "DENY");
 }
 
@@ -86,11 +89,19 @@ private:
     std::array<char, 1024> sink_{};
 };
 
+// Where the slow requests (config.is_slow) are answered, off the I/O threads.
+struct slow_lane {
+    explicit slow_lane(int threads) : pool(static_cast<std::size_t>(std::max(threads, 1))) {}
+    asio::thread_pool pool;
+    std::atomic<std::size_t> queued{0};  // posted and not yet answered
+};
+
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket socket, const server_config& config, const handler& handle, std::atomic<std::size_t>& open,
-            std::atomic<std::size_t>& busy, const std::atomic<bool>& draining)
-        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open), busy_(busy), draining_(draining) {
+            std::atomic<std::size_t>& busy, const std::atomic<bool>& draining, slow_lane& slow)
+        : stream_(std::move(socket)), config_(config), handle_(handle), open_(open), busy_(busy), draining_(draining),
+          slow_(slow) {
         beast::error_code ec;
         auto peer = stream_.socket().remote_endpoint(ec);
         if (!ec) client_ = peer.address().to_string();
@@ -127,6 +138,27 @@ private:
         }
         request req = parser_->release();
         ++busy_;  // until its response is written
+        if (config_.is_slow && config_.is_slow(req)) {
+            if (slow_.queued.fetch_add(1) >= config_.slow_queue) {
+                --slow_.queued;
+                auto res = error_response(error_kind::unavailable, "too many sign-ins at once; try again shortly",
+                                          req.version(), req.keep_alive());
+                res.set(http::field::retry_after, "1");
+                return write(std::move(res));
+            }
+            // The stream is touched only on its own strand: the answer is posted back to it.
+            asio::post(slow_.pool, [self = shared_from_this(), req = std::move(req)]() mutable {
+                auto res = self->answer(req);
+                --self->slow_.queued;
+                asio::post(self->stream_.get_executor(),
+                           [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+            });
+            return;
+        }
+        write(answer(req));
+    }
+
+    response answer(const request& req) {
         response res;
         try {
             res = handle_(req, client_);
@@ -139,7 +171,7 @@ private:
             res.body().clear();
             res.content_length(length);
         }
-        write(std::move(res));
+        return res;
     }
 
     void write(response res, bool counted = true) {
@@ -167,6 +199,7 @@ private:
     std::atomic<std::size_t>& open_;
     std::atomic<std::size_t>& busy_;
     const std::atomic<bool>& draining_;
+    slow_lane& slow_;
     std::string client_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
@@ -175,8 +208,10 @@ private:
 
 class listener : public std::enable_shared_from_this<listener> {
 public:
-    listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle)
-        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle), open_(*config.open_connections) {
+    listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle,
+             slow_lane& slow)
+        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle), slow_(slow),
+          open_(*config.open_connections) {
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind(endpoint);
@@ -198,7 +233,7 @@ public:
                 } else {
                     ++self->open_;
                     std::make_shared<session>(std::move(s), self->config_, self->handle_, self->open_, self->busy_,
-                                              self->draining_)
+                                              self->draining_, self->slow_)
                         ->start();
                 }
             }
@@ -217,6 +252,7 @@ private:
     tcp::acceptor acceptor_;
     const server_config& config_;
     const handler& handle_;
+    slow_lane& slow_;
     const std::shared_ptr<const std::string> refusal_ = std::make_shared<const std::string>(refusal_bytes(config_));
     const std::shared_ptr<std::atomic<int>> lingering_ = std::make_shared<std::atomic<int>>(0);  // refusals open
     std::atomic<std::size_t>& open_;
@@ -229,8 +265,9 @@ private:
 void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
                 const std::function<void()>& on_reload) {
     asio::io_context io(config.threads);
+    slow_lane slow(config.slow_threads);  // after io: its threads are joined first
     auto endpoint = tcp::endpoint(asio::ip::make_address(config.address), config.port);
-    auto accepting = std::make_shared<listener>(io, endpoint, config, handle);
+    auto accepting = std::make_shared<listener>(io, endpoint, config, handle, slow);
     accepting->accept();
     // SIGTERM/SIGINT: stop accepting, then stop once nothing is in flight or the drain time is up.
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -263,6 +300,7 @@ void run_server(const server_config& config, handler handle, const std::function
     for (int i = 1; i < config.threads; ++i) workers.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& worker : workers) worker.join();
+    slow.pool.join();
 }
 
 }  // namespace crimemap::server

@@ -32,7 +32,14 @@ struct server_config {
     /// Connections refused with a 503 at the cap since start.
     std::shared_ptr<std::atomic<std::uint64_t>> refused_connections = std::make_shared<std::atomic<std::uint64_t>>(0);
     int drain_seconds = 10;                ///< on SIGTERM/SIGINT, how long in-flight requests may take to finish
-    /// Sent on every response, with X-Content-Type-Options, Referrer-Policy and X-Frame-Options.
+    /// Requests it says yes to (signing in and setting a password: argon2id, about 20 ms of CPU
+    /// each) are answered on `slow_threads` threads of their own, so a burst of them never holds
+    /// up the I/O threads; at most `slow_queue` wait there, past that a 503 answers at once.
+    std::function<bool(const request&)> is_slow;
+    int slow_threads = 1;
+    std::size_t slow_queue = 32;
+    /// Sent on every response, with X-Content-Type-Options, Referrer-Policy (unless the handler
+    /// set its own) and X-Frame-Options.
     std::string content_security_policy = server::content_security_policy();
 };
 
