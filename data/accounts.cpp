@@ -78,6 +78,7 @@ std::string email_problem(std::string_view email) {
     if (email.size() > 254) return "must be at most 254 characters";
     for (unsigned char c : email)
         if (c <= ' ' || c == 0x7f) return "must not contain spaces or control characters";
+    if (!one_line_problem(email).empty()) return "must not contain spaces or control characters";
     auto at = email.find('@');
     if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos)
         return "must be an address like name@example.org";

@@ -32,6 +32,12 @@ TEST_CASE("a one-line field refuses control characters and line or paragraph sep
     CHECK(data::one_line_problem("\xe2\x80") == "must be valid UTF-8 text");
 }
 
+TEST_CASE("an email address is one line too") {
+    CHECK(data::email_problem("ann@example.org").empty());
+    CHECK(data::email_problem("ann\xe2\x80\xa8@example.org") == "must not contain spaces or control characters");
+    CHECK(data::email_problem("ann\xc2\x85@example.org") == "must not contain spaces or control characters");
+}
+
 TEST_CASE("a field of many lines takes line breaks and tabs but no other control character") {
     CHECK(data::multi_line_problem("Line one.\r\nLine two.\n\tIndented \xe2\x80\xa8 too").empty());
     CHECK(data::multi_line_problem(std::string("a\0b", 3)) == "must not contain control characters");
