@@ -177,8 +177,12 @@ int serve_command(const arguments& args) {
     server::metrics counts;
     std::unique_ptr<server::access_log> log;
     if (!access_log_path.empty()) log = std::make_unique<server::access_log>(access_log_path);
+    const server::edge front{live, counts, log.get(), *config.open_connections, *config.refused_connections};
+    config.on_overload = [&front](const server::request& req, server::response res) {
+        return front.answered(req, std::move(res));
+    };
     server::run_server(
-        config, server::edge{live, counts, log.get(), *config.open_connections, *config.refused_connections},
+        config, front,
         [&](unsigned short port) {
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },

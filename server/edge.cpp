@@ -83,4 +83,12 @@ response edge::operator()(const request& req, const std::string& client) const {
     return res;
 }
 
+response edge::answered(const request& req, response res) const {
+    std::string_view target(req.target().data(), req.target().size());
+    auto path = target.substr(0, target.find('?'));
+    counts.record(path, res.result_int(), 0, res.body().size());
+    if (log) log->write(req, path, res.result_int(), res.body().size(), 0);
+    return res;
+}
+
 }  // namespace crimemap::server

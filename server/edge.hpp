@@ -36,6 +36,8 @@ struct edge {
     const std::atomic<std::uint64_t>& refused_connections;
 
     response operator()(const request& req, const std::string& client) const;
+    /// Counts and logs an answer made without a handler (the 503 of a full hashing thread).
+    response answered(const request& req, response res) const;
 };
 
 }  // namespace crimemap::server

@@ -144,6 +144,7 @@ private:
                 auto res = error_response(error_kind::unavailable, "too many sign-ins at once; try again shortly",
                                           req.version(), req.keep_alive());
                 res.set(http::field::retry_after, "1");
+                if (config_.on_overload) res = config_.on_overload(req, std::move(res));
                 return write(std::move(res));
             }
             // The stream is touched only on its own strand: the answer is posted back to it.

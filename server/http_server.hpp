@@ -38,6 +38,8 @@ struct server_config {
     std::function<bool(const request&)> is_slow;
     int slow_threads = 1;
     std::size_t slow_queue = 32;
+    /// Given the 503 of a full hashing thread, before it is sent (to count and log it); may be empty.
+    std::function<response(const request&, response)> on_overload;
     /// Sent on every response, with X-Content-Type-Options, Referrer-Policy (unless the handler
     /// set its own) and X-Frame-Options.
     std::string content_security_policy = server::content_security_policy();

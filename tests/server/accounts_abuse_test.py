@@ -180,6 +180,9 @@ def run_checks(binary, store, state, force, hood, x, y, z, token):
                       source="127.0.4.%d" % (1 + i % 200))[0]
         flood_done.append(status)
         return status
+    before = re.search(r'^crimemap_requests_total\{route="auth",status="503"\} (\d+)$', call(port, "GET", "/metrics")[2].decode(),
+                       re.M)
+    counted_before = int(before.group(1)) if before else 0
     with concurrent.futures.ThreadPoolExecutor(48) as pool:
         futures = [pool.submit(flood, i) for i in range(240)]
         time.sleep(0.3)
@@ -194,6 +197,10 @@ def run_checks(binary, store, state, force, hood, x, y, z, token):
           "tiles during a sign-in flood: %d asked, p99 %.1f ms" % (len(latencies), worst * 1000))
     check(set(statuses) <= {200, 503} and 200 in statuses and 503 in statuses,
           "a full hashing pool answers 503 at once: %d 200, %d 503" % (statuses.count(200), statuses.count(503)))
+    counted = re.search(r'^crimemap_requests_total\{route="auth",status="503"\} (\d+)$', call(port, "GET", "/metrics")[2].decode(),
+                        re.M)
+    check(counted and int(counted.group(1)) == statuses.count(503) + counted_before,
+          "each 503 of a full pool is counted in /metrics: %r" % (counted and counted.group(0)))
 
     # --- the honeypot and one sender cannot switch a scheme's form off ---------------------------
     statuses = [send(x, source="127.0.5.1", website="http://spam.example")[0] for _ in range(40)]
