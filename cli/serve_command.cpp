@@ -146,13 +146,18 @@ int serve_command(const arguments& args) {
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
               << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files\n";
 
-    // Watch messages past the retention period go now and then every hour.
+    // Watch messages past the retention period go now and then every hour; the form secret is
+    // rotated when due.
     const auto retention = std::chrono::hours(24) * retention_days;
     auto writer = state->writer;
     auto form_secrets = state->form_secrets;
     server::periodic_task purge(std::chrono::hours(1), [writer, retention, retention_days, form_secrets, form_secret_age] {
         try {
             form_secrets->replace(writer->run([&](data::Database& d) { return data::form_secrets(d, form_secret_age); }));
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: rotating the form secret failed (the current one stays): " << error.what() << '\n';
+        }
+        try {
             auto removed = writer->run([&](data::Database& d) { return data::purge_watch_messages(d, retention); });
             if (removed > 0) std::cerr << "deleted " << removed << " Watch messages older than " << retention_days << " days\n";
         } catch (const std::exception& error) {
