@@ -183,7 +183,7 @@ def run_checks(binary, store, state, force, hood, x, y, z, token):
     before = re.search(r'^crimemap_requests_total\{route="auth",status="503"\} (\d+)$', call(port, "GET", "/metrics")[2].decode(),
                        re.M)
     counted_before = int(before.group(1)) if before else 0
-    with concurrent.futures.ThreadPoolExecutor(48) as pool:
+    with concurrent.futures.ThreadPoolExecutor(64) as pool:
         futures = [pool.submit(flood, i) for i in range(240)]
         time.sleep(0.3)
         latencies = []
