@@ -16,7 +16,7 @@ commands:
   stats     print what the store holds, as JSON
   generate  write synthetic data in data.police.uk's layouts
   serve     serve the map, tiles and API over HTTP
-  user      add, list or disable the accounts of admins, teams and Watch coordinators
+  user      add, list, disable or reset the accounts of admins, teams and Watch coordinators
   backup    copy the store while it is in use, and check the copy
 
 'crimemap <command> --help' describes a command's options.

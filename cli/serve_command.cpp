@@ -7,6 +7,7 @@
 #include "server/http_server.hpp"
 #include "server/edge.hpp"
 #include "server/live_state.hpp"
+#include "server/watch_handlers.hpp"
 
 #include <malloc.h>
 #include <unistd.h>
@@ -105,6 +106,13 @@ int serve_command(const arguments& args) {
     }
     if (threads < 1 || threads > 256) throw po::error("--threads must be between 1 and 256");
     config.threads = threads;
+    // argon2id on a thread of its own: a burst of sign-ins cannot stall tiles on the I/O threads.
+    config.is_slow = [](const server::request& req) {
+        if (req.method() != boost::beast::http::verb::post) return false;
+        std::string_view target(req.target().data(), req.target().size());
+        auto path = target.substr(0, target.find('?'));
+        return path == "/auth/login" || path == "/auth/set-password";
+    };
     if (max_connections < 1) throw po::error("--max-connections must be at least 1");
     config.max_connections = max_connections;
     if (max_per_address < 1) throw po::error("--max-connections-per-address must be at least 1");
@@ -160,7 +168,10 @@ int serve_command(const arguments& args) {
     state->limits = std::make_shared<server::rate_limits>();
     state->secure_cookies = !insecure_cookies;
     state->basemap_style = basemap_style;
-    state->form_secret = data::random_token();
+    // Kept in the store, so open forms survive a restart; a new one each week, the last still accepted.
+    constexpr auto form_secret_age = std::chrono::hours(24 * 7);
+    state->form_secrets = std::make_shared<server::form_keys>(
+        state->writer->run([&](data::Database& d) { return data::form_secrets(d, form_secret_age); }));
     const auto& s = *state->snapshot;
     std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
               << s.crimes_without_location << " without a location), " << s.months.size() << " months, "
@@ -168,10 +179,17 @@ int serve_command(const arguments& args) {
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
               << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files\n";
 
-    // Watch messages past the retention period go now and then every hour.
+    // Watch messages past the retention period go now and then every hour; the form secret is
+    // rotated when due.
     const auto retention = std::chrono::hours(24) * retention_days;
     auto writer = state->writer;
-    server::periodic_task purge(std::chrono::hours(1), [writer, retention, retention_days] {
+    auto form_secrets = state->form_secrets;
+    server::periodic_task purge(std::chrono::hours(1), [writer, retention, retention_days, form_secrets, form_secret_age] {
+        try {
+            form_secrets->replace(writer->run([&](data::Database& d) { return data::form_secrets(d, form_secret_age); }));
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: rotating the form secret failed (the current one stays): " << error.what() << '\n';
+        }
         try {
             auto removed = writer->run([&](data::Database& d) { return data::purge_watch_messages(d, retention); });
             if (removed > 0) std::cerr << "deleted " << removed << " Watch messages older than " << retention_days << " days\n";

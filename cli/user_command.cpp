@@ -103,21 +103,45 @@ int disable(const arguments& args) {
     return 0;
 }
 
+int reset(const arguments& args) {
+    po::options_description options("user reset options");
+    std::string db, email, base_url = "http://127.0.0.1:8080";
+    options.add_options()("db", po::value(&db)->required(), "the store (SQLite file)")  //
+        ("email", po::value(&email)->required(), "the account's email address")       //
+        ("public-url", po::value(&base_url)->default_value(base_url), "where the server is reached, for the link");
+    po::variables_map values;
+    if (!parse_options(args, "crimemap user reset --db FILE --email E", options, values)) return 0;
+    auto store = data::open_store_for_writing(db);
+    std::string token;
+    try {
+        token = data::reset_user(store, email, link_lifetime);
+    } catch (const data::account_error& error) {
+        throw po::error(std::string("--") + error.what());
+    }
+    data::audit(store, {std::nullopt, "operator", "user reset", email, "", "", "allowed"});
+    while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+    std::cout << "reset " << email << ": their password and sessions have ended; they set a new password within 72 hours at\n"
+              << base_url << "/auth/set-password?token=" << token << '\n';
+    return 0;
+}
+
 }  // namespace
 
 int user_command(const arguments& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        std::cout << "usage: crimemap user add|list|disable --db FILE ...\n\n"
+        std::cout << "usage: crimemap user add|list|disable|reset --db FILE ...\n\n"
                      "  add      create an account and print its one-time set-password link\n"
                      "  list     list the accounts\n"
-                     "  disable  stop an account from signing in\n";
+                     "  disable  stop an account from signing in\n"
+                     "  reset    end an account's password and sessions and print a new one-time link\n";
         return args.empty() ? 2 : 0;
     }
     arguments rest(args.begin() + 1, args.end());
     if (args[0] == "add") return add(rest);
     if (args[0] == "list") return list(rest);
     if (args[0] == "disable") return disable(rest);
-    throw po::error("unknown user command '" + args[0] + "'; want add, list or disable");
+    if (args[0] == "reset") return reset(rest);
+    throw po::error("unknown user command '" + args[0] + "'; want add, list, disable or reset");
 }
 
 }  // namespace crimemap::cli

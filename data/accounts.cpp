@@ -38,13 +38,14 @@ user read_user(Database& db, Statement& row) {
     if (!row.is_null(4)) u.neighbourhood = std::string(row.column_text(4));
     u.disabled = row.column_int(5) != 0;
     u.has_password = !row.is_null(6);
+    u.session_epoch = row.column_int(7);
     Statement schemes(db, "SELECT scheme_id FROM user_schemes WHERE user_id = ? ORDER BY scheme_id");
     schemes.bind(1, u.id);
     while (schemes.step()) u.schemes.emplace_back(schemes.column_text(0));
     return u;
 }
 
-constexpr const char* user_columns = "SELECT id, email, role, force, neighbourhood, disabled, password_hash FROM users ";
+constexpr const char* user_columns = "SELECT id, email, role, force, neighbourhood, disabled, password_hash, session_epoch FROM users ";
 
 }  // namespace
 
@@ -77,6 +78,7 @@ std::string email_problem(std::string_view email) {
     if (email.size() > 254) return "must be at most 254 characters";
     for (unsigned char c : email)
         if (c <= ' ' || c == 0x7f) return "must not contain spaces or control characters";
+    if (!one_line_problem(email).empty()) return "must not contain spaces or control characters";
     auto at = email.find('@');
     if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos)
         return "must be an address like name@example.org";
@@ -85,6 +87,51 @@ std::string email_problem(std::string_view email) {
     if (dot == std::string_view::npos || dot == 0 || domain.back() == '.')
         return "must be an address like name@example.org";
     return {};
+}
+
+namespace {
+
+// The first character that a field of `one_line` kind may not hold, as a reason; "" when none.
+std::string character_problem(std::string_view text, bool one_line) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (length == 0 || i + length > text.size()) return "must be valid UTF-8 text";
+        char32_t code = length == 1 ? c : length == 2 ? c & 0x1F : length == 3 ? c & 0x0F : c & 0x07;
+        for (std::size_t k = 1; k < length; ++k) {
+            auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) return "must be valid UTF-8 text";
+            code = (code << 6) | (next & 0x3F);
+        }
+        const bool line_break = code == '\n' || code == '\r' || code == '\t';
+        if ((code < 0x20 && !(line_break && !one_line)) || (code >= 0x7F && code <= 0x9F))
+            return one_line ? "must be on one line, without control characters" : "must not contain control characters";
+        if (one_line && (code == 0x2028 || code == 0x2029)) return "must be on one line, without line or paragraph separators";
+        i += length;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string one_line_problem(std::string_view text) { return character_problem(text, true); }
+
+std::string multi_line_problem(std::string_view text) { return character_problem(text, false); }
+
+std::string url_problem(std::string_view text, std::initializer_list<std::string_view> schemes) {
+    std::string wanted;
+    for (auto scheme : schemes) {
+        const bool hierarchical = scheme == "http" || scheme == "https";
+        const std::string prefix = std::string(scheme) + (hierarchical ? "://" : ":");
+        wanted += (wanted.empty() ? "" : ", ") + prefix;
+        if (lower(text.substr(0, prefix.size())) == prefix && text.size() > prefix.size()) {
+            for (unsigned char c : text)
+                if (c <= ' ' || c == 0x7f) return "must be a link without spaces or control characters";
+            return {};
+        }
+    }
+    return "must be a link starting " + wanted;
 }
 
 std::string hash_password(std::string_view password) {
@@ -114,6 +161,13 @@ std::string random_token() {
     std::array<char, 64> text{};
     sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     return text.data();
+}
+
+bool same_token(std::string_view given, std::string_view expected) {
+    require_sodium();
+    // A length differs only for a malformed guess; tokens of one kind all have one length.
+    if (given.empty() || given.size() != expected.size()) return false;
+    return sodium_memcmp(given.data(), expected.data(), given.size()) == 0;
 }
 
 std::string token_hash(std::string_view token) {
@@ -205,6 +259,44 @@ void set_password_hash(Database& db, std::int64_t user_id, std::string_view hash
     Statement update(db, "UPDATE users SET password_hash = ? WHERE id = ?");
     update.bind(1, hash).bind(2, user_id);
     update.run();
+}
+
+std::string reset_user(Database& db, std::string_view email, std::chrono::seconds lifetime) {
+    Transaction tx(db);
+    auto found = find_user_by_email(db, email);
+    if (!found) throw account_error("email: no account " + std::string(email));
+    if (found->first.disabled) throw account_error("email: " + found->first.email + " is disabled");
+    const auto id = found->first.id;
+    Statement update(db, "UPDATE users SET password_hash = NULL, session_epoch = session_epoch + 1 WHERE id = ?");
+    update.bind(1, id);
+    update.run();
+    Statement tokens(db, "DELETE FROM password_tokens WHERE user_id = ?");
+    tokens.bind(1, id);
+    tokens.run();
+    auto token = create_password_token(db, id, lifetime);
+    tx.commit();
+    return token;
+}
+
+std::vector<std::string> form_secrets(Database& db, std::chrono::seconds rotate_after) {
+    Transaction tx(db);
+    std::int64_t newest = 0;
+    {
+        Statement select(db, "SELECT max(created_at) FROM form_secrets");
+        if (select.step() && !select.is_null(0)) newest = select.column_int(0);
+    }
+    if (newest == 0 || now_seconds() - newest >= rotate_after.count()) {
+        Statement insert(db, "INSERT INTO form_secrets(secret, created_at) VALUES (?, ?)");
+        insert.bind(1, random_token()).bind(2, now_seconds());
+        insert.run();
+    }
+    db.exec("DELETE FROM form_secrets WHERE id NOT IN (SELECT id FROM form_secrets ORDER BY id DESC LIMIT 2)");
+    std::vector<std::string> out;
+    Statement select(db, "SELECT secret FROM form_secrets ORDER BY id DESC");
+    while (select.step()) out.emplace_back(select.column_text(0));
+    select.reset();
+    tx.commit();
+    return out;
 }
 
 std::string create_password_token(Database& db, std::int64_t user_id, std::chrono::seconds lifetime) {

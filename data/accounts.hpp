@@ -6,6 +6,7 @@
 #include "data/sqlite.hpp"
 
 #include <chrono>
+#include <initializer_list>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +28,7 @@ struct user {
     std::vector<std::string> schemes;  ///< a coordinator's scope, by scheme id
     bool disabled = false;
     bool has_password = false;
+    std::int64_t session_epoch = 0;  ///< a session begun under an older epoch has ended
 };
 
 /// A request to change accounts that cannot be met; what() says why, naming the field.
@@ -44,6 +46,16 @@ std::string password_problem(std::string_view password);
 /// or control characters (so it can never become a mail header), at most 254 bytes.
 std::string email_problem(std::string_view email);
 
+/// Why text cannot be a one-line field (a name, a title, a telephone number), or "" when it can:
+/// no control characters (NUL, CR, LF, U+0085 and the other Cc) and no line or paragraph
+/// separators (U+2028, U+2029), in valid UTF-8. Messages start lower case: "must be ...".
+std::string one_line_problem(std::string_view text);
+/// The same for text of many lines (a description, a message): line breaks and tabs may be in it.
+std::string multi_line_problem(std::string_view text);
+/// Why text cannot be a link of a field that takes `schemes` (of "http", "https", "mailto",
+/// "tel"), or "" when it can: `javascript:` and every other scheme are refused.
+std::string url_problem(std::string_view text, std::initializer_list<std::string_view> schemes);
+
 /// argon2id through libsodium with 2 passes over 19 MiB (OWASP's minimum), as a PHC string.
 std::string hash_password(std::string_view password);
 /// True when `password` matches `hash`; false for a wrong password or a malformed hash.
@@ -53,6 +65,9 @@ void verify_nothing(std::string_view password);
 
 /// 256 random bits as 43 URL-safe base64 characters.
 std::string random_token();
+/// True when both are the same non-empty token; compares in constant time (sodium_memcmp), so
+/// the time taken does not tell how much of a guess was right.
+bool same_token(std::string_view given, std::string_view expected);
 /// What the store keeps instead of a token: its BLAKE2b digest in hex.
 std::string token_hash(std::string_view token);
 
@@ -66,6 +81,15 @@ std::vector<user> list_users(Database& db);
 /// Disables an account and ends its set-password links; false when there is no such account.
 bool disable_user(Database& db, std::string_view email);
 void set_password_hash(Database& db, std::int64_t user_id, std::string_view hash);
+/// Resets an account: its password and set-password links go, its sessions end (even in a
+/// running server: the account's session epoch moves on), and a new link is made, valid for
+/// `lifetime`. Returns the link's token; throws account_error for an unknown or disabled account.
+std::string reset_user(Database& db, std::string_view email, std::chrono::seconds lifetime);
+
+/// The secrets that key the public forms' tokens, newest first: the one in use and the one
+/// before it (still accepted, so a form opened before a rotation still sends). A new secret is
+/// made when there is none or the newest is older than `rotate_after`; older ones are deleted.
+std::vector<std::string> form_secrets(Database& db, std::chrono::seconds rotate_after);
 
 /// A one-time set-password token for the account, valid for `lifetime`.
 std::string create_password_token(Database& db, std::int64_t user_id, std::chrono::seconds lifetime);

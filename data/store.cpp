@@ -169,8 +169,46 @@ CREATE TABLE force_support(
 ) WITHOUT ROWID;
 )sql";
 
-// Version 4: what was edited through the app, kept across imports (data/local_edits.hpp).
+// Version 4: message ids are never used twice (AUTOINCREMENT; the audit log names messages
+// by id), the public forms' secrets are kept, and an account's sessions can be ended from
+// outside the server (session_epoch). The messages table is copied into its new form; ids
+// that deleted messages had (the largest the table or the audit log has seen) stay used.
 constexpr const char* schema_v4_sql = R"sql(
+CREATE TABLE watch_messages_v4(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  scheme_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('join', 'message')),
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL,     -- Unix seconds
+  read_at INTEGER,
+  delete_token_hash TEXT NOT NULL  -- BLAKE2b of the applicant's own delete token
+);
+INSERT INTO watch_messages_v4 SELECT id, scheme_id, kind, name, email, phone, text, created_at, read_at, delete_token_hash
+  FROM watch_messages;
+DROP TABLE watch_messages;
+ALTER TABLE watch_messages_v4 RENAME TO watch_messages;
+CREATE INDEX watch_messages_by_scheme ON watch_messages(scheme_id, created_at);
+INSERT INTO sqlite_sequence(name, seq)
+  SELECT 'watch_messages', max(coalesce((SELECT max(id) FROM watch_messages), 0),
+                               coalesce((SELECT max(CAST(substr(target, instr(target, '/message/') + 9) AS INTEGER))
+                                         FROM audit_log WHERE target LIKE 'watch/%/message/%'), 0))
+  WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'watch_messages');
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(CAST(substr(target, instr(target, '/message/') + 9) AS INTEGER))
+                                                    FROM audit_log WHERE target LIKE 'watch/%/message/%'), 0))
+  WHERE name = 'watch_messages';
+CREATE TABLE form_secrets(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  secret TEXT NOT NULL,            -- 256 random bits; keys the public forms' tokens
+  created_at INTEGER NOT NULL      -- Unix seconds; the newest is in use, the one before still accepted
+);
+ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;  -- sessions of an older epoch are ended
+)sql";
+
+// Version 5: what was edited through the app, kept across imports (data/local_edits.hpp).
+constexpr const char* schema_v5_sql = R"sql(
 CREATE TABLE local_edits(
   entity TEXT NOT NULL,            -- neighbourhood, watch-scheme
   key TEXT NOT NULL,               -- force/id, or the scheme id
@@ -214,6 +252,7 @@ Database open_store_for_writing(const std::string& path) {
         db.exec(schema_v2_sql);
         db.exec(schema_v3_sql);
         db.exec(schema_v4_sql);
+        db.exec(schema_v5_sql);
         if (db.query_int("SELECT count(*) FROM geometry_columns") != 2)
             throw sqlite_error(path + ": SpatiaLite could not add the geometry columns");
         db.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(schema_version) + "')");
@@ -222,7 +261,8 @@ Database open_store_for_writing(const std::string& path) {
         auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
         // An older store is brought up to date one version at a time, each step in one
         // transaction; everything stored is kept.
-        for (auto [from, sql] : {std::pair{1, schema_v2_sql}, std::pair{2, schema_v3_sql}, std::pair{3, schema_v4_sql}}) {
+        for (auto [from, sql] : {std::pair{1, schema_v2_sql}, std::pair{2, schema_v3_sql}, std::pair{3, schema_v4_sql},
+                                  std::pair{4, schema_v5_sql}}) {
             if (version != from) continue;
             Transaction tx(db);
             db.exec(sql);

@@ -10,8 +10,6 @@ namespace crimemap::data {
 
 namespace {
 
-bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
-
 std::string optional_text(const Statement& row, int column) {
     return row.is_null(column) ? std::string() : std::string(row.column_text(column));
 }
@@ -30,6 +28,14 @@ std::optional<watch_scheme> read_watch_scheme(Database& db, std::string_view id)
     return s;
 }
 
+watch_visibility read_watch_visibility(Database& db) {
+    watch_visibility out;
+    out.data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'", 0);
+    Statement select(db, "SELECT id FROM watch_schemes WHERE visibility = 'hidden'");
+    while (select.step()) out.hidden.emplace(select.column_text(0));
+    return out;
+}
+
 std::map<std::string, std::string> watch_message_problems(const watch_message_form& f) {
     std::map<std::string, std::string> problems;
     if (f.kind != "join" && f.kind != "message") problems["kind"] = "Choose whether to ask to join or to send a message";
@@ -37,12 +43,12 @@ std::map<std::string, std::string> watch_message_problems(const watch_message_fo
         problems["name"] = "Enter your name";
     } else if (utf8_length(f.name) > max_name_length) {
         problems["name"] = "Name must be " + std::to_string(max_name_length) + " characters or fewer";
-    } else if (has_line_break(f.name)) {
-        problems["name"] = "Name must be on one line";
+    } else if (!one_line_problem(f.name).empty()) {
+        problems["name"] = "Name must be on one line, without control characters";
     }
     if (f.email.empty()) {
         problems["email"] = "Enter your email address";
-    } else if (!email_problem(f.email).empty()) {
+    } else if (!email_problem(f.email).empty() || !one_line_problem(f.email).empty()) {
         problems["email"] = "Enter an email address in the correct format, like name@example.com";
     }
     if (!f.phone.empty()) {
@@ -56,6 +62,8 @@ std::map<std::string, std::string> watch_message_problems(const watch_message_fo
         problems["text"] = f.kind == "join" ? "Tell the coordinator a little about yourself" : "Enter your message";
     } else if (utf8_length(f.text) > max_text_length) {
         problems["text"] = "Message must be " + std::to_string(max_text_length) + " characters or fewer";
+    } else if (!multi_line_problem(f.text).empty()) {
+        problems["text"] = "Message must not contain control characters";
     }
     return problems;
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,14 @@ struct watch_scheme {
     std::optional<std::int64_t> households;
 };
 std::optional<watch_scheme> read_watch_scheme(Database& db, std::string_view id);
+
+/// Which schemes are hidden now, and the store's data version read with it (changing a
+/// scheme's visibility bumps it): what the public watch tiles leave out between reloads.
+struct watch_visibility {
+    std::int64_t data_version = 0;
+    std::set<std::string> hidden;
+};
+watch_visibility read_watch_visibility(Database& db);
 
 /// What a resident sends: kind "join" or "message".
 struct watch_message_form {

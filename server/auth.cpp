@@ -64,8 +64,15 @@ response login(const request& req, const app_state& state, const std::string& cl
                          {{"email", email.empty() ? "Enter your email address" : ""},
                           {"password", password.empty() ? "Enter your password" : ""}});
     const auto account_key = data::lower(email);
-    if (!state.limits->login_per_address.allows(client) || !state.limits->login_per_account.allows(account_key))
+    // Each try is counted before its password is checked, in the same step as the limit is
+    // read: parallel tries cannot all pass the check before any of them is counted.
+    auto& limits = *state.limits;
+    if (!limits.login_per_address.take(client))
         throw http_error(error_kind::too_many_requests, "too many failed sign-in attempts: try again in 15 minutes");
+    if (!limits.login_per_account.take(account_key)) {
+        limits.login_per_address.give_back(client);
+        throw http_error(error_kind::too_many_requests, "too many failed sign-in attempts: try again in 15 minutes");
+    }
     auto found = data::find_user_by_email(*state.store->acquire(), email);
     bool ok = false;
     if (found && !found->first.disabled && !found->second.empty()) {
@@ -74,15 +81,14 @@ response login(const request& req, const app_state& state, const std::string& cl
         data::verify_nothing(password);  // the same time as a wrong password
     }
     if (!ok) {
-        state.limits->login_per_address.record(client);
-        state.limits->login_per_account.record(account_key);
         state.writer->run([&](data::Database& db) {
             data::audit(db, {found ? std::optional(found->first.id) : std::nullopt, email, "login", "", "", "", "failed"});
         });
         throw http_error(error_kind::unauthorized, login_failed);
     }
-    state.limits->login_per_account.clear(account_key);
-    auto [token, s] = state.sessions->create(found->first.id);
+    limits.login_per_account.clear(account_key);
+    limits.login_per_address.give_back(client);  // only failures count against an address
+    auto [token, s] = state.sessions->create(found->first.id, found->first.session_epoch);
     state.writer->run([&](data::Database& db) {
         data::audit(db, {found->first.id, found->first.email, "login", "", "", "", "allowed"});
     });
@@ -129,14 +135,23 @@ response set_password_account(const request& req, const app_state& state) {
     return json_answer(req, http::status::ok, {{"email", u->email}});
 }
 
-response set_password(const request& req, const app_state& state) {
+response set_password(const request& req, const app_state& state, const std::string& client) {
     require_same_origin(req, state);
+    if (!state.limits->set_password_per_address.take(client))
+        throw http_error(error_kind::too_many_requests, "too many tries at setting a password: try again in 15 minutes");
     auto fields = read_body_fields(req);
+    const auto invalid_link = [] {
+        return http_error(error_kind::bad_request, "this link is not valid or has expired: ask for a new one",
+                          {{"token", "This link is not valid or has expired"}});
+    };
+    // The token first: hashing costs about 20 ms of CPU, spent only for a link that is valid.
+    const auto& token = fields["token"];
+    if (token.empty() || !data::password_token_account(*state.store->acquire(), token)) throw invalid_link();
     if (auto problem = data::password_problem(fields["password"]); !problem.empty())
         throw http_error(error_kind::bad_request, "the password cannot be used", {{"password", "Password " + problem}});
     auto hash = data::hash_password(fields["password"]);
     auto user_id = state.writer->run([&](data::Database& db) -> std::optional<std::int64_t> {
-        auto id = data::use_password_token(db, fields["token"]);
+        auto id = data::use_password_token(db, token);
         if (!id) return std::nullopt;
         auto u = data::find_user(db, *id);
         if (!u || u->disabled) return std::nullopt;
@@ -144,9 +159,7 @@ response set_password(const request& req, const app_state& state) {
         data::audit(db, {*id, u->email, "set password", "", "", "", "allowed"});
         return id;
     });
-    if (!user_id)
-        throw http_error(error_kind::bad_request, "this link is not valid or has expired: ask for a new one",
-                         {{"token", "This link is not valid or has expired"}});
+    if (!user_id) throw invalid_link();
     state.sessions->end_all(*user_id);
     return json_answer(req, http::status::ok, {{"password_set", true}});
 }
@@ -170,6 +183,10 @@ std::optional<signed_in> find_session(const request& req, const app_state& state
     // Read through the pool: a signed-in request never waits for the write lock.
     auto u = data::find_user(*state.store->acquire(), s->user_id);
     if (!u || u->disabled) return std::nullopt;
+    if (u->session_epoch != s->epoch) {  // reset by `crimemap user reset` since this sign-in
+        state.sessions->end(token);
+        return std::nullopt;
+    }
     return signed_in{*u, s->csrf_token};
 }
 
@@ -194,7 +211,7 @@ void require_csrf(const request& req, const app_state& state, const signed_in& w
     auto csrf_header = req["X-CSRF-Token"];
     std::string token(csrf_header.data(), csrf_header.size());
     if (token.empty()) token = std::string(form_token);
-    if (token.empty() || token != who.csrf_token)
+    if (!data::same_token(token, who.csrf_token))
         throw http_error(error_kind::forbidden, "the CSRF token is missing or wrong: reload the page");
 }
 
@@ -207,7 +224,7 @@ response handle_auth(const request& req, std::string_view path, const app_state&
     const bool reading = verb == http::verb::get || verb == http::verb::head;
     if (path == "/auth/set-password" && reading) return set_password_page(req, state);
     if (path == "/auth/set-password/account" && reading) return set_password_account(req, state);
-    if (path == "/auth/set-password" && verb == http::verb::post) return set_password(req, state);
+    if (path == "/auth/set-password" && verb == http::verb::post) return set_password(req, state, client);
     if (path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path.starts_with("/auth/set-password"))
         throw http_error(error_kind::method_not_allowed, "not a method this path answers");
     throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 100)));

@@ -82,6 +82,7 @@ response edge::operator()(const request& req, const std::string& client) const {
         }
         more.snapshot_load_seconds = current->snapshot->load_seconds;
         more.data_version = current->snapshot->data_version;
+        if (current->limits) more.watch_scheme_ceilings = current->limits->scheme_ceiling_refusals.load();
         res = response{http::status::ok, req.version()};
         res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
         res.set(http::field::cache_control, "no-store");

@@ -58,7 +58,8 @@ std::string allowed_methods(std::string_view path) {
     if (is(0, "api") && is(1, "crimes-street")) return "GET, HEAD, POST";
     if (is(0, "api") && is(1, "watch")) {
         if (is(2, "schemes")) return parts.size() == 4 ? "GET, HEAD, PUT" : parts.size() == 5 ? "POST" : "GET, HEAD";
-        if (is(2, "inbox")) return parts.size() == 4 ? "DELETE" : parts.size() == 5 ? "POST" : "GET, HEAD";
+        if (is(2, "inbox"))
+            return parts.size() == 4 ? (is(3, "notices") ? "GET, HEAD" : "DELETE") : parts.size() == 5 ? "POST" : "GET, HEAD";
         if (is(2, "messages")) return "DELETE";
     }
     if (is(0, "api") && parts.size() == 4 &&
@@ -157,6 +158,11 @@ response handle_request(const request& req, const app_state& state, const std::s
             if (path.ends_with(".json") && path.find('/', 7) == std::string_view::npos) {
                 auto layer = path.substr(7, path.size() - 7 - 5);
                 return handle_tilejson(req, layer, raw_query, query, snapshot, link_base_url(req, state));
+            }
+            if (path.starts_with("/tiles/watch/") && state.store) {
+                // Visibility as it is now: a scheme hidden since the load is out of its tiles at once.
+                auto visibility = data::read_watch_visibility(*state.store->acquire());
+                return handle_tile(req, path, query, snapshot, state.tiles.get(), &visibility);
             }
             return handle_tile(req, path, query, snapshot, state.tiles.get());
         }

@@ -16,6 +16,8 @@
 
 namespace crimemap::server {
 
+class form_keys;  // server/watch_handlers.hpp
+
 /// What every handler reads: the loaded indexes and the configuration. Shared read-only.
 struct app_state {
     std::shared_ptr<const data::map_snapshot> snapshot;
@@ -28,7 +30,7 @@ struct app_state {
     std::shared_ptr<session_store> sessions;
     std::shared_ptr<rate_limits> limits;
     bool secure_cookies = true;  ///< false only for plain-http use on localhost (--insecure-cookies)
-    std::string form_secret;     ///< random at start: keys the public forms' tokens
+    std::shared_ptr<form_keys> form_secrets;  ///< key the public forms' tokens; kept in the store
     std::string basemap_style;   ///< a MapLibre style URL drawn beneath our layers; empty: none
     std::shared_ptr<const data::integrity_check> integrity;  ///< the check run at start; may be null
 };

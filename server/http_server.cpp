@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -64,7 +65,8 @@ void set_server_headers(response& res, const server_config& config) {
     res.set(http::field::date, http_date());
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Content-Security-Policy", config.content_security_policy);
-    res.set("Referrer-Policy", "strict-origin-when-cross-origin");
+    // A page whose address holds a secret (the set-password link) sets a stricter policy itself.
+    if (res.find("Referrer-Policy") == res.end()) res.set("Referrer-Policy", "strict-origin-when-cross-origin");
     res.set("X-Frame-Options", "DENY");
     // A 204 or 304 has no body to measure (RFC 9110 §8.6): Beast's prepare_payload says 0, which a
     // cache would take for the length of the representation a 304 stands for.
@@ -159,14 +161,22 @@ private:
     std::array<char, 1024> sink_{};
 };
 
+// Where the slow requests (config.is_slow) are answered, off the I/O threads.
+struct slow_lane {
+    explicit slow_lane(int threads) : pool(static_cast<std::size_t>(std::max(threads, 1))) {}
+    asio::thread_pool pool;
+    std::atomic<std::size_t> queued{0};  // posted and not yet answered
+};
+
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket socket, asio::ip::address peer, const server_config& config, const handler& handle,
             const own_answer_observer& on_own_answer, std::atomic<std::size_t>& open, std::atomic<std::size_t>& busy,
-            const std::atomic<bool>& draining, std::shared_ptr<address_counts> per_address, std::string counted_as)
+            const std::atomic<bool>& draining, std::shared_ptr<address_counts> per_address, std::string counted_as,
+            slow_lane& slow)
         : stream_(std::move(socket)), peer_(peer), config_(config), handle_(handle), on_own_answer_(on_own_answer),
           open_(open), busy_(busy), draining_(draining), per_address_(std::move(per_address)),
-          counted_as_(std::move(counted_as)), client_(peer.to_string()) {}
+          counted_as_(std::move(counted_as)), slow_(slow), client_(peer.to_string()) {}
     ~session() {
         --open_;
         if (!counted_as_.empty()) per_address_->remove(counted_as_);
@@ -215,6 +225,31 @@ private:
         if (!config_.proxies.contains(peer_))
             for (auto name : {"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}) req.erase(name);
         ++busy_;  // until its response is written
+        if (config_.is_slow && config_.is_slow(req)) {
+            if (slow_.queued.fetch_add(1) >= config_.slow_queue) {
+                --slow_.queued;
+                auto res = error_response(error_kind::unavailable, "too many sign-ins at once; try again shortly",
+                                          req.version(), req.keep_alive());
+                res.set(http::field::retry_after, "1");
+                if (on_own_answer_)
+                    on_own_answer_(std::string_view(req.method_string().data(), req.method_string().size()),
+                                   std::string_view(req.target().data(), req.target().size()), res.result_int(),
+                                   res.body().size(), client_);
+                return write(std::move(res));
+            }
+            // The stream is touched only on its own strand: the answer is posted back to it.
+            asio::post(slow_.pool, [self = shared_from_this(), req = std::move(req)]() mutable {
+                auto res = self->answer(req);
+                --self->slow_.queued;
+                asio::post(self->stream_.get_executor(),
+                           [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+            });
+            return;
+        }
+        write(answer(req));
+    }
+
+    response answer(const request& req) {
         response res;
         try {
             res = handle_(req, client_);
@@ -227,7 +262,7 @@ private:
             res.body().clear();
             res.content_length(length);
         }
-        write(std::move(res));
+        return res;
     }
 
     void write(response res, bool counted = true) {
@@ -274,6 +309,7 @@ private:
     const std::atomic<bool>& draining_;
     std::shared_ptr<address_counts> per_address_;
     std::string counted_as_;  // the key in per_address_; "" when not counted (a trusted proxy)
+    slow_lane& slow_;
     std::string client_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
@@ -285,8 +321,9 @@ private:
 class listener : public std::enable_shared_from_this<listener> {
 public:
     listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle,
-             const own_answer_observer& on_own_answer)
+             const own_answer_observer& on_own_answer, slow_lane& slow)
         : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle), on_own_answer_(on_own_answer),
+          slow_(slow),
           open_(*config.open_connections) {
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -331,7 +368,7 @@ private:
         }
         ++open_;
         std::make_shared<session>(std::move(s), peer, config_, handle_, on_own_answer_, open_, busy_, draining_,
-                                  per_address_, std::move(counted_as))
+                                  per_address_, std::move(counted_as), slow_)
             ->start();
     }
 
@@ -340,6 +377,7 @@ private:
     const server_config& config_;
     const handler& handle_;
     const own_answer_observer& on_own_answer_;
+    slow_lane& slow_;
     const std::shared_ptr<std::atomic<int>> lingering_ = std::make_shared<std::atomic<int>>(0);  // refusals open
     const std::shared_ptr<address_counts> per_address_ = std::make_shared<address_counts>();
     std::atomic<std::size_t>& open_;
@@ -352,8 +390,9 @@ private:
 void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
                 const std::function<void()>& on_reload, own_answer_observer on_own_answer) {
     asio::io_context io(config.threads);
+    slow_lane slow(config.slow_threads);  // after io: its threads are joined first
     auto endpoint = tcp::endpoint(asio::ip::make_address(config.address), config.port);
-    auto accepting = std::make_shared<listener>(io, endpoint, config, handle, on_own_answer);
+    auto accepting = std::make_shared<listener>(io, endpoint, config, handle, on_own_answer, slow);
     accepting->accept();
     // SIGTERM/SIGINT: stop accepting, then stop once nothing is in flight or the drain time is up.
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -386,6 +425,7 @@ void run_server(const server_config& config, handler handle, const std::function
     for (int i = 1; i < config.threads; ++i) workers.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& worker : workers) worker.join();
+    slow.pool.join();
 }
 
 }  // namespace crimemap::server

@@ -39,16 +39,23 @@ struct server_config {
     /// Connections refused with a 503 at the cap since start.
     std::shared_ptr<std::atomic<std::uint64_t>> refused_connections = std::make_shared<std::atomic<std::uint64_t>>(0);
     int drain_seconds = 10;                ///< on SIGTERM/SIGINT, how long in-flight requests may take to finish
-    /// Sent on every response, with X-Content-Type-Options, Referrer-Policy and X-Frame-Options.
+    /// Requests it says yes to (signing in and setting a password: argon2id, about 20 ms of CPU
+    /// each) are answered on `slow_threads` threads of their own, so a burst of them never holds
+    /// up the I/O threads; at most `slow_queue` wait there, past that a 503 answers at once.
+    std::function<bool(const request&)> is_slow;
+    int slow_threads = 1;
+    std::size_t slow_queue = 32;
+    /// Sent on every response, with X-Content-Type-Options, Referrer-Policy (unless the handler
+    /// set its own) and X-Frame-Options.
     std::string content_security_policy = server::content_security_policy();
 };
 
 /// Answers one request; `client` is the client's IP address as text, from client_address.
 using handler = std::function<response(const request&, const std::string& client)>;
 
-/// Told of each answer the server gives without the handler, to a request that could not be
-/// read whole (too large, malformed): its method and target as far as they were read ("" when
-/// not), the status, the body's bytes, the client's address.
+/// Told of each answer the server gives without the handler: to a request that could not be
+/// read whole (too large, malformed), and the 503 of a full hashing thread: its method and
+/// target as far as they were read ("" when not), the status, the body's bytes, the client's address.
 using own_answer_observer = std::function<void(std::string_view method, std::string_view target, unsigned status,
                                                std::size_t bytes, const std::string& client)>;
 

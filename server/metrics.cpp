@@ -141,6 +141,9 @@ std::string metrics::prometheus_text(const outside& more) const {
            number(more.snapshot_load_seconds) + "\n";
     out += "# HELP crimemap_data_version The store's data version being served.\n# TYPE crimemap_data_version gauge\n"
            "crimemap_data_version " + std::to_string(more.data_version) + "\n";
+    out += "# HELP crimemap_watch_scheme_ceiling_total Watch messages refused because their scheme reached its hourly ceiling.\n"
+           "# TYPE crimemap_watch_scheme_ceiling_total counter\ncrimemap_watch_scheme_ceiling_total " +
+           std::to_string(more.watch_scheme_ceilings) + "\n";
     return out;
 }
 

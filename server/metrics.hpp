@@ -27,6 +27,7 @@ public:
         double store_write_seconds = 0;
         double snapshot_load_seconds = 0;
         std::int64_t data_version = 0;
+        std::uint64_t watch_scheme_ceilings = 0;  ///< messages refused at a scheme's hourly ceiling
     };
     [[nodiscard]] std::string prometheus_text(const outside& more) const;
 

@@ -27,6 +27,23 @@ void rate_limit::record(const std::string& key) {
     events.push_back(clock::now());
 }
 
+bool rate_limit::take(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto& events = events_[key];
+    prune(events, clock::now());
+    if (events.size() >= limit_) return false;
+    events.push_back(clock::now());
+    return true;
+}
+
+void rate_limit::give_back(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = events_.find(key);
+    if (it == events_.end()) return;
+    if (!it->second.empty()) it->second.pop_back();
+    if (it->second.empty()) events_.erase(it);
+}
+
 void rate_limit::clear(const std::string& key) {
     std::lock_guard lock(mutex_);
     events_.erase(key);
@@ -47,8 +64,8 @@ std::size_t rate_limit::size() {
 }
 
 std::size_t rate_limits::sweep() {
-    return login_per_account.sweep() + login_per_address.sweep() + messages_per_address.sweep() +
-           messages_per_scheme.sweep();
+    return login_per_account.sweep() + login_per_address.sweep() + set_password_per_address.sweep() +
+           messages_per_address.sweep() + messages_per_scheme_address.sweep() + messages_per_scheme.sweep();
 }
 
 }  // namespace crimemap::server

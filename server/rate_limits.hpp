@@ -1,9 +1,12 @@
 #pragma once
 // Counting limits in memory: at most `limit` events per key in a sliding window. Used for
-// failed logins (per account and per address) and Watch messages (per address and per scheme).
+// failed logins (per account and per address), set-password posts (per address) and stored
+// Watch messages (per address, per scheme and address, and a high ceiling per scheme).
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -20,6 +23,11 @@ public:
     bool allows(const std::string& key);
     /// Counts one event for the key.
     void record(const std::string& key);
+    /// allows() and record() as one step: counts an event and returns true while the key is
+    /// under its limit, so parallel requests cannot all pass the check before any is counted.
+    bool take(const std::string& key);
+    /// Takes back the key's latest event (one taken for an attempt that turned out not to count).
+    void give_back(const std::string& key);
     /// Forgets the key's events (a successful login clears its failures).
     void clear(const std::string& key);
     /// Forgets every key whose events are all older than the window at `now`, so a flood of
@@ -40,8 +48,15 @@ private:
 struct rate_limits {
     rate_limit login_per_account{5, std::chrono::minutes(15)};
     rate_limit login_per_address{20, std::chrono::minutes(15)};
+    rate_limit set_password_per_address{10, std::chrono::minutes(15)};
     rate_limit messages_per_address{10, std::chrono::minutes(10)};
-    rate_limit messages_per_scheme{30, std::chrono::hours(1)};
+    /// Keyed "scheme|address": one sender cannot use up a scheme's form for everyone.
+    rate_limit messages_per_scheme_address{5, std::chrono::hours(1)};
+    /// A scheme-wide ceiling far above what residents send; reaching it shows in the
+    /// coordinator's inbox and in /metrics (crimemap_watch_scheme_ceiling_total).
+    rate_limit messages_per_scheme{300, std::chrono::hours(1)};
+    /// Messages refused at a scheme's ceiling since start.
+    std::atomic<std::uint64_t> scheme_ceiling_refusals{0};
 
     /// Sweeps every limit (the server does it each minute); returns the keys kept in all.
     std::size_t sweep();

@@ -6,9 +6,9 @@
 
 namespace crimemap::server {
 
-std::pair<std::string, session> session_store::create(std::int64_t user_id) {
+std::pair<std::string, session> session_store::create(std::int64_t user_id, std::int64_t epoch) {
     auto token = data::random_token();
-    session s{user_id, data::random_token(), now(), now()};
+    session s{user_id, epoch, data::random_token(), now(), now()};
     std::lock_guard lock(mutex_);
     // Expired sessions go when new ones come, so the map stays the size of those signed in; an
     // account keeps its most recently used sessions only, so signing in again and again cannot

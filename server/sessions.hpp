@@ -20,6 +20,7 @@ struct session_limits {
 
 struct session {
     std::int64_t user_id = 0;
+    std::int64_t epoch = 0;  ///< the account's session epoch at sign-in (data::user::session_epoch)
     std::string csrf_token;  ///< sent back on every state-changing request
     std::chrono::steady_clock::time_point created, last_seen;
 };
@@ -32,7 +33,7 @@ public:
     explicit session_store(session_limits limits = {}) : limits_(limits) {}
 
     /// A new session for the account: its token (for the cookie) and the session.
-    std::pair<std::string, session> create(std::int64_t user_id);
+    std::pair<std::string, session> create(std::int64_t user_id, std::int64_t epoch = 0);
     /// The live session of a token, touched; nullopt when unknown, idle too long or too old.
     std::optional<session> find(const std::string& token);
     void end(const std::string& token);

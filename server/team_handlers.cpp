@@ -9,7 +9,9 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <algorithm>
 #include <array>
+#include <map>
 
 namespace crimemap::server {
 
@@ -24,28 +26,35 @@ constexpr std::array<std::string_view, 16> contact_keys{"email",    "telephone",
                                                          "google-plus", "forum",  "e-messaging", "rss"};
 constexpr std::size_t max_items = 200, max_short = 200, max_long = 5000;
 
-[[noreturn]] void bad(const std::string& field, const std::string& message) {
-    throw http_error(error_kind::bad_request, field + ": " + message, {{field, message}});
-}
+// Every bad field is reported, not only the first, as the Watch form does: one answer tells
+// the team all that needs changing.
+using problems = std::map<std::string, std::string>;
 
-void check_text(const json& object, const std::string& key, const std::string& where, bool required,
-                std::size_t max_length) {
+void bad(problems& found, const std::string& field, const std::string& message) { found.emplace(field, message); }
+
+enum class lines { one, many };
+
+void check_text(problems& found, const json& object, const std::string& key, const std::string& where, bool required,
+                std::size_t max_length, lines kind) {
     auto it = object.find(key);
+    const std::string field = where + "." + key;
     if (it == object.end() || it->is_null()) {
-        if (required) bad(where + "." + key, "is required");
+        if (required) bad(found, field, "is required");
         return;
     }
-    if (!it->is_string()) bad(where + "." + key, "must be text");
+    if (!it->is_string()) return bad(found, field, "must be text");
     const auto& text = it->get_ref<const std::string&>();
-    if (required && text.empty()) bad(where + "." + key, "is required");
-    if (text.size() > max_length) bad(where + "." + key, "must be at most " + std::to_string(max_length) + " characters");
+    if (required && text.empty()) return bad(found, field, "is required");
+    if (text.size() > max_length) return bad(found, field, "must be at most " + std::to_string(max_length) + " characters");
+    auto problem = kind == lines::one ? data::one_line_problem(text) : data::multi_line_problem(text);
+    if (!problem.empty()) bad(found, field, problem);
 }
 
 // "2024-09-01T10:00:00" or "2024-09-01", as the API's dates are written.
-void check_date(const json& object, const std::string& key, const std::string& where) {
+void check_date(problems& found, const json& object, const std::string& key, const std::string& where) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null()) return;
-    if (!it->is_string()) bad(where + "." + key, "must be a date like 2024-09-01T10:00:00");
+    if (!it->is_string()) return bad(found, where + "." + key, "must be a date like 2024-09-01T10:00:00");
     const auto& t = it->get_ref<const std::string&>();
     auto digits = [&](std::size_t from, std::size_t n) {
         for (std::size_t i = from; i < from + n; ++i)
@@ -55,62 +64,84 @@ void check_date(const json& object, const std::string& key, const std::string& w
     bool ok = t.size() >= 10 && digits(0, 4) && t[4] == '-' && digits(5, 2) && t[7] == '-' && digits(8, 2) &&
               (t.size() == 10 || (t.size() == 19 && t[10] == 'T' && digits(11, 2) && t[13] == ':' && digits(14, 2) &&
                                   t[16] == ':' && digits(17, 2)));
-    if (!ok) bad(where + "." + key, "must be a date like 2024-09-01T10:00:00");
+    if (!ok) bad(found, where + "." + key, "must be a date like 2024-09-01T10:00:00");
 }
 
-void check_only(const json& object, std::initializer_list<std::string_view> allowed, const std::string& where) {
+void check_only(problems& found, const json& object, std::initializer_list<std::string_view> allowed, const std::string& where) {
     for (const auto& [key, value] : object.items())
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-            bad(where + "." + key, "is not a field here");
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) bad(found, where + "." + key, "is not a field here");
 }
 
-void check_contact_details(const json& value, const std::string& where) {
-    if (!value.is_object()) bad(where, "must be an object of contact details");
+void check_contact_details(problems& found, const json& value, const std::string& where) {
+    if (!value.is_object()) return bad(found, where, "must be an object of contact details");
     for (const auto& [key, item] : value.items()) {
-        if (!is_contact_key(key)) bad(where + "." + key, "is not a contact detail data.police.uk knows");
-        if (!item.is_string() && !item.is_null()) bad(where + "." + key, "must be text");
+        const std::string field = where + "." + key;
+        if (!is_contact_key(key)) {
+            bad(found, field, "is not a contact detail data.police.uk knows");
+            continue;
+        }
+        if (!item.is_string() && !item.is_null()) {
+            bad(found, field, "must be text");
+            continue;
+        }
         if (!item.is_string() || item.get_ref<const std::string&>().empty()) continue;
         const auto& text = item.get_ref<const std::string&>();
-        if (text.size() > max_short * 2)
-            bad(where + "." + key, "must be at most " + std::to_string(max_short * 2) + " characters");
-        // Residents write to and follow these: an email address must be one, a website a web address.
-        if (key == "email" && !data::email_problem(text).empty())
-            bad(where + "." + key, "Enter an email address in the correct format, like team@example.org");
-        if (key == "web" && !text.starts_with("https://") && !text.starts_with("http://"))
-            bad(where + "." + key, "Enter a web address starting https://, like https://www.example.org");
+        if (text.size() > max_short * 2) {
+            bad(found, field, "must be at most " + std::to_string(max_short * 2) + " characters");
+            continue;
+        }
+        // Residents write to and follow these: an email address must be one, a link a web address
+        // (never javascript: or data:), a telephone number one line.
+        if (key == "email") {
+            if (!data::email_problem(text).empty())
+                bad(found, field, "Enter an email address in the correct format, like team@example.org");
+        } else if (key == "address") {
+            if (auto problem = data::multi_line_problem(text); !problem.empty()) bad(found, field, problem);
+        } else if (key == "telephone" || key == "mobile" || key == "fax") {
+            if (auto problem = data::one_line_problem(text); !problem.empty()) bad(found, field, problem);
+        } else if (key == "e-messaging") {
+            if (!data::url_problem(text, {"https", "http", "mailto"}).empty())
+                bad(found, field, "Enter a web address starting https:// or an address starting mailto:");
+        } else if (!data::url_problem(text, {"https", "http"}).empty()) {
+            bad(found, field, "Enter a web address starting https://, like https://www.example.org");
+        }
     }
 }
 
-void check_list(const json& value, std::string_view part) {
-    if (!value.is_array()) bad(std::string(part), "must be a JSON array");
-    if (value.size() > max_items) bad(std::string(part), "may hold at most " + std::to_string(max_items) + " items");
+void check_list(problems& found, const json& value, std::string_view part) {
+    if (!value.is_array()) return bad(found, std::string(part), "must be a JSON array");
+    if (value.size() > max_items)
+        return bad(found, std::string(part), "may hold at most " + std::to_string(max_items) + " items");
     for (std::size_t i = 0; i < value.size(); ++i) {
         const auto& item = value[i];
         std::string where = std::string(part) + "[" + std::to_string(i) + "]";
-        if (!item.is_object()) bad(where, "must be an object");
+        if (!item.is_object()) {
+            bad(found, where, "must be an object");
+            continue;
+        }
         if (part == "people") {
-            check_only(item, {"name", "rank", "bio", "contact_details"}, where);
-            check_text(item, "name", where, true, max_short);
-            check_text(item, "rank", where, false, max_short);
-            check_text(item, "bio", where, false, max_long);
+            check_only(found, item, {"name", "rank", "bio", "contact_details"}, where);
+            check_text(found, item, "name", where, true, max_short, lines::one);
+            check_text(found, item, "rank", where, false, max_short, lines::one);
+            check_text(found, item, "bio", where, false, max_long, lines::many);
             if (item.contains("contact_details") && !item["contact_details"].is_null())
-                check_contact_details(item["contact_details"], where + ".contact_details");
+                check_contact_details(found, item["contact_details"], where + ".contact_details");
         } else if (part == "priorities") {
-            check_only(item, {"issue", "issue-date", "action", "action-date"}, where);
-            check_text(item, "issue", where, true, max_long);
-            check_text(item, "action", where, false, max_long);
-            check_date(item, "issue-date", where);
-            check_date(item, "action-date", where);
+            check_only(found, item, {"issue", "issue-date", "action", "action-date"}, where);
+            check_text(found, item, "issue", where, true, max_long, lines::many);
+            check_text(found, item, "action", where, false, max_long, lines::many);
+            check_date(found, item, "issue-date", where);
+            check_date(found, item, "action-date", where);
         } else {  // events
-            check_only(item, {"title", "type", "description", "address", "start_date", "end_date", "contact_details"}, where);
-            check_text(item, "title", where, true, max_short);
-            check_text(item, "type", where, false, max_short);
-            check_text(item, "description", where, false, max_long);
-            check_text(item, "address", where, false, max_short * 2);
-            check_date(item, "start_date", where);
-            check_date(item, "end_date", where);
+            check_only(found, item, {"title", "type", "description", "address", "start_date", "end_date", "contact_details"}, where);
+            check_text(found, item, "title", where, true, max_short, lines::one);
+            check_text(found, item, "type", where, false, max_short, lines::one);
+            check_text(found, item, "description", where, false, max_long, lines::many);
+            check_text(found, item, "address", where, false, max_short * 2, lines::many);
+            check_date(found, item, "start_date", where);
+            check_date(found, item, "end_date", where);
             if (item.contains("contact_details") && !item["contact_details"].is_null())
-                check_contact_details(item["contact_details"], where + ".contact_details");
+                check_contact_details(found, item["contact_details"], where + ".contact_details");
         }
     }
 }
@@ -138,10 +169,22 @@ response handle_team_edit(const request& req, std::string_view force, std::strin
         throw http_error(error_kind::bad_request, "send the new " + std::string(part) + " as JSON (application/json)");
     auto value = json::parse(req.body(), nullptr, false);
     if (value.is_discarded()) throw http_error(error_kind::bad_request, "the body is not JSON");
+    problems wrong;
     if (part == "contact_details") {
-        check_contact_details(value, "contact_details");
+        check_contact_details(wrong, value, "contact_details");
     } else {
-        check_list(value, part);
+        check_list(wrong, value, part);
+    }
+    if (!wrong.empty()) {
+        std::string message;
+        for (const auto& [field, problem] : wrong) {
+            if (message.size() > 400) {
+                message += "; and more";
+                break;
+            }
+            message += (message.empty() ? "" : "; ") + field + ": " + problem;
+        }
+        throw http_error(error_kind::bad_request, message, wrong);
     }
     bool found = state.writer->run([&](data::Database& db) {
         data::Transaction tx(db);

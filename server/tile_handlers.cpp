@@ -166,8 +166,14 @@ std::string neighbourhoods_tile(const data::map_snapshot& snapshot, const geo::t
     return out;
 }
 
-std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile) {
+std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile,
+                       const data::watch_visibility* visibility) {
     geo::mvt_layer layer("watch", tile_extent);
+    // Hidden means hidden from the public: not in a tile, by name, status or place.
+    auto hidden = [&](std::uint32_t scheme) {
+        const auto& s = snapshot.schemes[scheme];
+        return visibility ? visibility->hidden.contains(s.id) : s.visibility == "hidden";
+    };
     const std::uint32_t k_id = layer.key("id"), k_name = layer.key("name"), k_status = layer.key("status");
     std::vector<std::uint32_t> tags;
     auto tags_for = [&](std::uint32_t scheme) {
@@ -176,6 +182,7 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
                 layer.value(std::string_view(s.status))};
     };
     snapshot.scheme_areas.query(tile, tile_extent, tile_buffer, [&](std::uint32_t area, auto rings) {
+        if (hidden(snapshot.scheme_area_owner[area])) return;
         tags_for(snapshot.scheme_area_owner[area]);
         layer.add_polygon(tags, rings, snapshot.scheme_area_owner[area] + 1);
     });
@@ -185,7 +192,7 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
     for (const auto& [where, scheme] : snapshot.scheme_points) {
         std::int64_t dx = static_cast<std::int64_t>(where.x) - origin.x;
         std::int64_t dy = static_cast<std::int64_t>(where.y) - origin.y;
-        if (dx < -margin || dy < -margin || dx >= size + margin || dy >= size + margin) continue;
+        if (dx < -margin || dy < -margin || dx >= size + margin || dy >= size + margin || hidden(scheme)) continue;
         tags_for(scheme);
         layer.add_point(tags, {to_tile_units(where.x, origin.x, tile.z), to_tile_units(where.y, origin.y, tile.z)},
                         scheme + 1);
@@ -196,23 +203,26 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
 }
 
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
-                     const data::map_snapshot& snapshot, tile_cache* cache) {
+                     const data::map_snapshot& snapshot, tile_cache* cache, const data::watch_visibility* visibility) {
     auto [layer, tile] = parse_tile_path(path);
+    if (layer != "watch") visibility = nullptr;
+    // A watch tile changes when a scheme is hidden or shown, before any reload.
+    const std::int64_t version = visibility ? std::max(visibility->data_version, snapshot.data_version) : snapshot.data_version;
     std::optional<geo::crime_filter> filter;
     if (layer == "crimes") filter = parse_crime_filter(query, snapshot);
     const std::string identity = tile_identity(layer, tile, filter ? &*filter : nullptr);
     const bool gzipped = accepts_gzip(req);
-    const std::string etag = representation_etag(snapshot.data_version, identity, gzipped);
+    const std::string etag = representation_etag(version, identity, gzipped);
     if (etag_matches(req, etag)) return not_modified_response(req, etag, tile_max_age);
 
-    const std::string cache_key = std::to_string(snapshot.data_version) + "|" + etag;
+    const std::string cache_key = std::to_string(version) + "|" + etag;
     if (cache)
         if (auto cached = cache->find(cache_key))
             return encoded_response(req, *cached, gzipped && is_gzip(*cached), "application/vnd.mapbox-vector-tile",
                                     etag, tile_max_age);
     std::string body = layer == "crimes"           ? crimes_tile(snapshot, tile, *filter)
                        : layer == "neighbourhoods" ? neighbourhoods_tile(snapshot, tile)
-                                                   : watch_tile(snapshot, tile);
+                                                   : watch_tile(snapshot, tile, visibility);
     // A body that fits in one packet gains nothing from gzip but its cost (about a third of
     // an uncached detail tile's time). The ETag still names one byte sequence per request kind.
     const bool compress = gzipped && body.size() >= gzip_min_bytes;

@@ -2,6 +2,7 @@
 // Vector tiles and TileJSON for the crimes, neighbourhoods and watch layers.
 
 #include "data/map_snapshot.hpp"
+#include "data/watch.hpp"
 #include "geo/crime_pyramid.hpp"
 #include "server/http.hpp"
 #include "server/query_string.hpp"
@@ -24,13 +25,17 @@ geo::crime_filter parse_crime_filter(const query_parameters& query, const data::
 /// The MVT bytes of one tile; empty when it has no features. @pre geo::is_valid(tile)
 std::string crimes_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile, const geo::crime_filter& filter);
 std::string neighbourhoods_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile);
-std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile);
+/// Leaves out every scheme hidden in `visibility` (the store now) or, without it, in the snapshot.
+std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile,
+                       const data::watch_visibility* visibility = nullptr);
 
 /// GET /tiles/{layer}/{z}/{x}/{y}.mvt. `path` is the request path. A matching
 /// If-None-Match is answered before any tile is built; `cache` (may be null) keeps
-/// encoded tiles per data version.
+/// encoded tiles per data version. `visibility` (may be null) is which Watch schemes are hidden
+/// now: the watch layer leaves them out, and its ETag follows its data version.
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
-                     const data::map_snapshot& snapshot, tile_cache* cache);
+                     const data::map_snapshot& snapshot, tile_cache* cache,
+                     const data::watch_visibility* visibility = nullptr);
 
 /// GET /tiles/{layer}.json. `base_url` is e.g. http://127.0.0.1:8080 (no trailing slash).
 response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,

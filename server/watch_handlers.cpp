@@ -151,6 +151,15 @@ response edit_scheme(const request& req, std::string_view id, const app_state& s
         if (!known) throw http_error(error_kind::bad_request, key + ": not a field of a scheme", {{key, "Not a field of a scheme"}});
         if (key != "households" && key != "area" && (!value.is_string() || value.get_ref<const std::string&>().size() > 5000))
             throw http_error(error_kind::bad_request, key + ": want text of at most 5000 characters", {{key, "Enter text"}});
+        if (key == "website" && !value.get_ref<const std::string&>().empty() &&
+            !data::url_problem(value.get_ref<const std::string&>(), {"https", "http"}).empty())
+            throw http_error(error_kind::bad_request, "website: want a web address starting https:// or http://",
+                             {{"website", "Enter a web address starting https://, like https://www.example.org"}});
+        if (key == "name" || key == "description" || key == "meetings") {
+            const auto& text = value.get_ref<const std::string&>();
+            auto problem = key == "name" ? data::one_line_problem(text) : data::multi_line_problem(text);
+            if (!problem.empty()) throw http_error(error_kind::bad_request, key + ": " + problem, {{key, "The " + key + " " + problem}});
+        }
     }
     auto result = state.writer->run([&](data::Database& db) -> std::optional<json> {
         data::Transaction tx(db);
@@ -206,7 +215,7 @@ response post_message(const request& req, std::string_view id, const app_state& 
     auto csrf_header = req["X-CSRF-Token"];
     std::string token(csrf_header.data(), csrf_header.size());
     if (token.empty()) token = fields["csrf_token"];
-    if (token.empty() || (token != public_form_token(state, id, 0) && token != public_form_token(state, id, 1)))
+    if (!valid_form_token(state, id, token))
         throw http_error(error_kind::forbidden, "the form's token is missing or old: reload the scheme's page");
     auto scheme = [&] {
         auto db = state.store->acquire();
@@ -214,16 +223,29 @@ response post_message(const request& req, std::string_view id, const app_state& 
     }();
     if (!scheme || scheme->visibility == "hidden")
         throw http_error(error_kind::not_found, "no Watch scheme '" + std::string(id.substr(0, 60)) + "'");
-    const std::string scheme_key(id);
-    if (!state.limits->messages_per_address.allows(client) || !state.limits->messages_per_scheme.allows(scheme_key))
-        throw http_error(error_kind::too_many_requests, "too many messages for now: try again later");
     data::watch_message_form form{fields["kind"], fields["name"], fields["email"], fields["phone"], fields["text"]};
     auto problems = data::watch_message_problems(form);
     if (!problems.empty()) throw http_error(error_kind::bad_request, "some answers need changing", problems);
-    state.limits->messages_per_address.record(client);
-    state.limits->messages_per_scheme.record(scheme_key);
-    // The honeypot: people leave "website" empty; a filled one is a robot, told nothing.
+    // The honeypot: people leave "website" empty; a filled one is a robot, told nothing. It is
+    // counted nowhere: what is not stored must not use up a limit meant for residents.
     if (!fields["website"].empty()) return json_answer(req, http::status::created, {{"id", 0}});
+    // Limits count stored messages only, by sender and by sender to this scheme; a stranger
+    // cannot use up a scheme's form for its residents. The scheme's own ceiling is high, and
+    // reaching it is shown to its coordinator and in /metrics.
+    auto& limits = *state.limits;
+    const std::string scheme_key(id), sender_key = scheme_key + "|" + client;
+    if (!limits.messages_per_address.take(client))
+        throw http_error(error_kind::too_many_requests, "too many messages for now: try again later");
+    if (!limits.messages_per_scheme_address.take(sender_key)) {
+        limits.messages_per_address.give_back(client);
+        throw http_error(error_kind::too_many_requests, "too many messages to this scheme for now: try again later");
+    }
+    if (!limits.messages_per_scheme.take(scheme_key)) {
+        limits.messages_per_address.give_back(client);
+        limits.messages_per_scheme_address.give_back(sender_key);
+        ++limits.scheme_ceiling_refusals;
+        throw http_error(error_kind::too_many_requests, "this scheme has had too many messages this hour: try again later");
+    }
     auto stored = state.writer->run([&](data::Database& db) { return data::store_watch_message(db, id, form); });
     return json_answer(req, http::status::created,
                        {{"id", stored.id},
@@ -262,6 +284,21 @@ response inbox(const request& req, const app_state& state) {
     return json_answer(req, http::status::ok, list);
 }
 
+// GET /api/watch/inbox/notices: what a coordinator should know of their schemes now (a
+// scheme's form at its hourly ceiling refuses messages until the hour has passed).
+response inbox_notices(const request& req, const app_state& state) {
+    auto who = require_session(req, state);
+    if (who.user.kind != data::role::coordinator)
+        throw http_error(error_kind::forbidden, "only a scheme's coordinator reads its messages");
+    json list = json::array();
+    for (const auto& id : who.user.schemes)
+        if (!state.limits->messages_per_scheme.allows(id))
+            list.push_back({{"scheme_id", id},
+                            {"notice", "So many messages came to this scheme in the last hour that its form is refusing "
+                                       "more for now; it opens again within the hour."}});
+    return json_answer(req, http::status::ok, list);
+}
+
 // POST /api/watch/inbox/{id}/read and DELETE /api/watch/inbox/{id}
 response inbox_change(const request& req, std::int64_t id, bool remove, const app_state& state) {
     auto who = require_session(req, state);
@@ -269,7 +306,16 @@ response inbox_change(const request& req, std::int64_t id, bool remove, const ap
     const std::string action = remove ? "DELETE message" : "read message";
     auto scheme = state.writer->run([&](data::Database& db) { return data::watch_message_scheme(db, id); });
     if (!scheme) throw http_error(error_kind::not_found, "no message " + std::to_string(id));
-    require_scheme_scope(state, who, *scheme, action, false);
+    // Another scheme's message is answered as one that does not exist: its id tells nothing.
+    bool own = who.user.kind == data::role::coordinator &&
+               std::find(who.user.schemes.begin(), who.user.schemes.end(), *scheme) != who.user.schemes.end();
+    if (!own) {
+        state.writer->run([&](data::Database& db) {
+            data::audit(db, {who.user.id, who.user.email, action, "watch/" + *scheme + "/message/" + std::to_string(id), "",
+                             "", "denied"});
+        });
+        throw http_error(error_kind::not_found, "no message " + std::to_string(id));
+    }
     state.writer->run([&](data::Database& db) {
         data::Transaction tx(db);
         if (remove) {
@@ -294,17 +340,45 @@ response delete_own(const request& req, std::int64_t id, const query_parameters&
 
 }  // namespace
 
-std::string public_form_token(const app_state& state, std::string_view scheme_id, int days_ago) {
+namespace {
+
+std::string form_token_under(std::string_view secret, std::string_view scheme_id, int days_ago) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
     std::string message = "watch-message:" + std::string(scheme_id) + ":" + std::to_string(std::time(nullptr) / 86400 - days_ago);
     std::array<unsigned char, crypto_auth_BYTES> mac{};
     std::array<unsigned char, crypto_auth_KEYBYTES> key{};
-    crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(state.form_secret.data()),
-                       state.form_secret.size(), nullptr, 0);
+    crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                       nullptr, 0);
     crypto_auth(mac.data(), reinterpret_cast<const unsigned char*>(message.data()), message.size(), key.data());
     std::array<char, 64> text{};
     sodium_bin2base64(text.data(), text.size(), mac.data(), mac.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     return text.data();
+}
+
+}  // namespace
+
+void form_keys::replace(std::vector<std::string> secrets) {
+    std::lock_guard lock(mutex_);
+    secrets_ = std::move(secrets);
+}
+
+std::vector<std::string> form_keys::secrets() const {
+    std::lock_guard lock(mutex_);
+    return secrets_;
+}
+
+std::string public_form_token(const app_state& state, std::string_view scheme_id, int days_ago) {
+    auto secrets = state.form_secrets ? state.form_secrets->secrets() : std::vector<std::string>{};
+    if (secrets.empty()) throw std::runtime_error("no form secret: the server was started without one");
+    return form_token_under(secrets.front(), scheme_id, days_ago);
+}
+
+bool valid_form_token(const app_state& state, std::string_view scheme_id, std::string_view token) {
+    if (token.empty() || !state.form_secrets) return false;
+    bool valid = false;
+    for (const auto& secret : state.form_secrets->secrets())
+        for (int days_ago : {0, 1}) valid = data::same_token(token, form_token_under(secret, scheme_id, days_ago)) || valid;
+    return valid;
 }
 
 response handle_watch(const request& req, std::string_view path, const query_parameters& query, const app_state& state,
@@ -338,6 +412,10 @@ response handle_watch(const request& req, std::string_view path, const query_par
         if (parts.size() == 1) {
             if (!get) throw wrong_method();
             return inbox(req, state);
+        }
+        if (parts.size() == 2 && parts[1] == "notices") {
+            if (!get) throw wrong_method();
+            return inbox_notices(req, state);
         }
         if (parts.size() == 2) {
             if (verb != http::verb::delete_) throw wrong_method();

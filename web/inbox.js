@@ -53,7 +53,9 @@ function messageItem(m, refresh) {
 }
 
 async function load() {
-  const messages = await requestJson('/api/watch/inbox');
+  const [messages, notices] = await Promise.all([requestJson('/api/watch/inbox'), requestJson('/api/watch/inbox/notices')]);
+  // A scheme whose form is at its hourly ceiling: the coordinator is told, messages are not lost silently.
+  byId('inbox-notices').replaceChildren(...notices.map((n) => el('p', { class: 'notice', text: `${n.scheme_id}: ${n.notice}` })));
   const unread = messages.filter((m) => !m.read).length;
   byId('inbox-count').textContent = messages.length === 0
     ? 'There are no messages.'

@@ -5,7 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 using crimemap::server::rate_limit;
 
@@ -31,4 +34,19 @@ TEST_CASE("the sweep forgets keys whose events have all left the window, and kee
     CHECK(limit.sweep(now + std::chrono::seconds(61)) == 0);  // a minute on, every key is gone
     CHECK(limit.size() == 0);
     CHECK(limit.allows("198.51.100.1"));
+}
+
+TEST_CASE("take counts and checks in one step: 40 threads at once get exactly `limit` through") {
+    rate_limit limit(5, std::chrono::seconds(60));
+    std::atomic<int> through{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 40; ++i)
+        threads.emplace_back([&] {
+            if (limit.take("ann@example.org")) ++through;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(through.load() == 5);
+    limit.give_back("ann@example.org");  // an attempt that did not count
+    CHECK(limit.take("ann@example.org"));
+    CHECK_FALSE(limit.take("ann@example.org"));
 }
