@@ -46,7 +46,8 @@ nlohmann::ordered_json store_stats(Database& db) {
     out["locations_in_a_neighbourhood"] = db.query_int("SELECT count(*) FROM locations WHERE neighbourhood IS NOT NULL");
     out["watch_schemes"] = db.query_int("SELECT count(*) FROM watch_schemes");
     out["postcodes"] = db.query_int("SELECT count(*) FROM postcodes");
-    out["files"] = db.query_int("SELECT count(*) FROM import_files");
+    // The monthly files whose rows the store holds, by kind (a re-imported month counts once).
+    out["monthly_files"] = count_map(db, "SELECT kind, count(*) FROM import_files GROUP BY kind ORDER BY kind", false);
     // Fields edited through the app whose newer imported value was not applied (docs/data-formats.md).
     nlohmann::ordered_json conflicts = nlohmann::ordered_json::array();
     Statement select(db, "SELECT c.entity, c.key, c.field, c.source, c.at, c.upstream FROM import_conflicts c "

@@ -143,12 +143,6 @@ std::string six_decimals(double value) {
     return text;
 }
 
-std::string coordinate_text(double value) {
-    char text[32];
-    auto [end, error] = std::to_chars(text, text + sizeof text, value);
-    return error == std::errc() ? std::string(text, end) : std::string("0");
-}
-
 std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out(64, '0');

@@ -136,7 +136,7 @@ response handle_api(const request& req, std::string_view path, const query_param
         const auto& n = snapshot.neighbourhoods[find_neighbourhood(snapshot, parts[0], parts[1])];
         json list = json::array();
         for (const auto& p : n.outer)
-            list.push_back({{"latitude", coordinate_text(p.y())}, {"longitude", coordinate_text(p.x())}});
+            list.push_back({{"latitude", six_decimals(p.y())}, {"longitude", six_decimals(p.x())}});
         return c.reply(list);
     }
     throw http_error(error_kind::not_found, "no API method at " + clip(path, 200));

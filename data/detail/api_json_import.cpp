@@ -39,7 +39,7 @@ file_result import_forces(Database& db, const import_source& source) {
     if (!forces.is_array()) throw input_error(source.display_path + ": expected an array of /forces/{id} objects");
     for (std::size_t i = 0; i < forces.size(); ++i) {
         if (!forces[i].is_object() || text_member(forces[i], "id").empty() || text_member(forces[i], "name").empty())
-            throw input_error(source.display_path + ": element " + std::to_string(i) +
+            throw input_error(source.display_path + ": element " + std::to_string(i + 1) +
                               " is not a force object with string 'id' and 'name'");
     }
     Transaction tx(db);
@@ -62,10 +62,10 @@ file_result import_support_services(Database& db, const import_source& source) {
     for (std::size_t i = 0; i < services.size(); ++i) {
         const auto& s = services[i];
         if (!s.is_object() || text_member(s, "name").empty())
-            throw input_error(source.display_path + ": element " + std::to_string(i) + " has no string 'name'");
+            throw input_error(source.display_path + ": element " + std::to_string(i + 1) + " has no string 'name'");
         for (const char* key : {"helps", "telephone", "web"})
             if (s.contains(key) && !s[key].is_string() && !s[key].is_null())
-                throw input_error(source.display_path + ": element " + std::to_string(i) + ": '" + key + "' must be text");
+                throw input_error(source.display_path + ": element " + std::to_string(i + 1) + ": '" + key + "' must be text");
     }
     Transaction tx(db);
     Statement upsert(db, "INSERT INTO force_support(force, services) VALUES (?, ?) "

@@ -55,6 +55,7 @@ TEST_CASE("crimemap stats prints the counts an operator checks an import with") 
     CHECK(json["crimes"] == 13139);
     CHECK(json["forces"]["essex"] == 13139);
     CHECK(json["months"]["2022-12"] == 13139);
+    CHECK(json["monthly_files"] == nlohmann::json{{"street", 1}});
     for (const char* key : {"outcomes", "stops", "locations", "neighbourhoods", "categories"}) CHECK(json.contains(key));
 }
 
@@ -212,7 +213,7 @@ TEST_CASE("a damaged member of a zip is refused by name, nothing of it written, 
           data_rows(root + "/2014-10/2014-10-city-of-london-street.csv"));
 }
 
-TEST_CASE("--kind street imports a renamed file, its force and month from its rows or from --force and --month") {
+TEST_CASE("a renamed monthly file imports with --kind street, its force and month from its rows or from --force and --month") {
     temp_dir dir;
     auto db = dir.file("store.sqlite");
     auto source = shared_data("police-uk/essex/2022-12/2022-12-essex-street.csv");

@@ -154,7 +154,7 @@ TEST_CASE("victim support services load per force from support/<force>.json; a b
     write_file(dir.path() / "support" / "badshire.json", R"([{"helps":"no name"}])");
     auto run = import_paths(db, {dir.path().string()});
     REQUIRE(run.summary.rejected.size() == 1);
-    CHECK(run.summary.rejected[0].find("badshire.json: element 0 has no string 'name'") != std::string::npos);
+    CHECK(run.summary.rejected[0].find("badshire.json: element 1 has no string 'name'") != std::string::npos);
     CHECK(count(db, "SELECT json_array_length(services) FROM force_support WHERE force = 'testshire'") == 2);
     CHECK(count(db, "SELECT count(*) FROM force_support WHERE force = 'badshire'") == 0);
 }

@@ -65,6 +65,29 @@ TEST_CASE("a store of bulk files alone lists its forces by their known names, an
     CHECK(call("/api/essex/neighbourhoods").empty());
 }
 
+TEST_CASE("a boundary converted from British National Grid is written with six decimals like every coordinate") {
+    temp_dir dir;
+    write_file(dir.path() / "bng.geojson",
+               R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},
+                   "features":[{"type":"Feature","properties":{"force":"metropolitan","id":"PALACE","name":"Palace"},
+                   "geometry":{"type":"Polygon","coordinates":[[[528990,179545],[529190,179545],[529190,179745],
+                   [528990,179745],[528990,179545]]]}}]})");
+    import_paths(dir.file("store.sqlite"), {dir.file("bng.geojson")});
+    app_state state;
+    state.snapshot = data::load_snapshot(dir.file("store.sqlite"));
+    state.store = std::make_shared<data::store_readers>(dir.file("store.sqlite"));
+    auto res = handle_request(request{http::verb::get, "/api/metropolitan/PALACE/boundary", 11}, state);
+    REQUIRE(res.result() == http::status::ok);
+    auto boundary = json::parse(res.body());
+    REQUIRE(boundary.size() >= 4);
+    for (const auto& point : boundary)
+        for (const char* key : {"latitude", "longitude"}) {
+            auto text = point[key].get<std::string>();
+            INFO(text);
+            CHECK(text.size() - text.find('.') - 1 == 6);
+        }
+}
+
 TEST_CASE("neighbourhoods, a neighbourhood and its team, priorities, events and boundary have the API's shapes") {
     auto list = get_json("/api/leicestershire/neighbourhoods");
     REQUIRE(list.size() == 1);
