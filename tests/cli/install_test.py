@@ -47,7 +47,8 @@ def main():
         web = os.path.join(prefix, "share", "crimemap", "web")
         check(os.access(binary, os.X_OK), "no executable %s" % binary)
         for name in ["index.html", "app.js", "style.css", "neighbourhood.html", "_site-header.html",
-                     "node_modules/maplibre-gl/dist/maplibre-gl.js", "node_modules/maplibre-gl/dist/maplibre-gl.css",
+                     "node_modules/maplibre-gl/dist/maplibre-gl.js", "node_modules/maplibre-gl/dist/maplibre-gl.js.map",
+                     "node_modules/maplibre-gl/dist/maplibre-gl.css",
                      "node_modules/maplibre-gl/dist/LICENSE.txt"]:
             check(os.path.isfile(os.path.join(web, name)), "the install lacks share/crimemap/web/%s" % name)
         check(not os.path.exists(os.path.join(web, "package.json")), "package.json is installed")
@@ -58,7 +59,8 @@ def main():
             page.write(MARKER + "\n")
 
         store = generated_store(binary, work, 11)
-        paths = ["/", "/static/app.js", "/vendor/maplibre-gl/maplibre-gl.js", "/neighbourhood"]
+        paths = ["/", "/static/app.js", "/vendor/maplibre-gl/maplibre-gl.js", "/vendor/maplibre-gl/maplibre-gl.js.map",
+                 "/neighbourhood"]
         answers = serve_and_read(binary, store, paths)
         for path in paths:
             check(answers[path][0] == 200, "installed: %s answered %s" % (path, answers[path][0]))

@@ -140,7 +140,8 @@ const LEAK_WATCH = `(() => {
  * requests to other hosts (the quick exit's neutral site is answered locally,
  * never fetched); answers of our own server at 400 or above, and requests to
  * it that failed, unless expected (a request the page or a navigation
- * cancelled, net::ERR_ABORTED, is not a failure); and, in every state the page
+ * cancelled, net::ERR_ABORTED, is not a failure), and source maps named by
+ * our scripts and stylesheets that do not answer; and, in every state the page
  * passes through (checked after each change of its DOM), visible text with
  * `null`, `undefined`, `NaN` or `[object Object]` (page-checks.mjs,
  * leakedValueProblems). finish(page) asserts that there were none.
@@ -174,8 +175,20 @@ export async function newPage(browser, server, { viewport = { width: 1280, heigh
     else problem(`console: ${message.text()}${url ? ` (${url})` : ''}`);
   });
   page.on('pageerror', (error) => problem(`page error: ${error.message}`));
+  // A browser with its developer tools open asks for the source map a script or stylesheet
+  // names (headless chromium does not): each must answer, or that console logs a 404.
+  page.pendingChecks = [];
   page.on('response', (response) => {
-    if (response.status() >= 400 && ours(response.url())) failedAnswer(response.status(), response.url());
+    if (!ours(response.url())) return;
+    if (response.status() >= 400) failedAnswer(response.status(), response.url());
+    if (!['script', 'stylesheet'].includes(response.request().resourceType()) || response.status() !== 200) return;
+    page.pendingChecks.push(response.text().then(async (body) => {
+      const named = /[#@] sourceMappingURL=(\S+)\s*(?:\*\/)?\s*$/.exec(body.slice(-500));
+      if (!named || named[1].startsWith('data:')) return;
+      const map = new URL(named[1], response.url()).href;
+      const answer = await fetch(map);
+      if (answer.status !== 200) problem(`${pathOf(response.url())} names its source map ${pathOf(map)}, which answers ${answer.status}`);
+    }, () => {}));
   });
   page.on('requestfailed', (request) => {
     const reason = request.failure()?.errorText ?? 'failed';
@@ -200,7 +213,15 @@ export async function newPage(browser, server, { viewport = { width: 1280, heigh
  * (a change made just before may not have been checked yet).
  */
 export async function pageProblems(page) {
+  await Promise.all(page.pendingChecks ?? []);
   if (!page.isClosed() && page.url().startsWith(`${page.serverUrl}/`)) {
+    // A page that names no icon makes the browser ask for /favicon.ico, once a session (so a
+    // test may not see it happen): that must answer too.
+    if (!(await page.evaluate(() => Boolean(document.querySelector('link[rel~="icon"]'))))) {
+      const status = (await fetch(`${page.serverUrl}/favicon.ico`)).status;
+      const line = `${new URL(page.url()).pathname} names no icon, so browsers ask for /favicon.ico, which answers ${status}`;
+      if (status >= 400 && !page.problems.includes(line)) page.problems.push(line);
+    }
     for (const text of await page.evaluate(leakedValueProblems)) {
       const line = `${new URL(page.url()).pathname}: ${text}`;
       if (!page.problems.includes(line)) page.problems.push(line);
