@@ -431,7 +431,10 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
         await page.goto(`${server.url}${path}`);
         await page.waitForSelector(ready);
         if (path.startsWith('/#')) await mapIdle(page);
-        if (path.includes(`id=${empty}`)) assert.match(await page.textContent('#events'), /^No upcoming events are published\.$/);
+        if (path.includes(`id=${empty}`)) {
+          assert.match(await page.textContent('#events'), /^No upcoming events are published\.$/);
+          if (!account) await screenshot(page, 'neighbourhood-no-events');
+        }
       }
       await finish(page);
     }
