@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string_view>
 
@@ -45,11 +46,23 @@ std::string listen_url(const std::string& address, unsigned short port, bool war
     return "http://" + host + ":" + std::to_string(port);
 }
 
+// The web app's folder when --web is not given: the installed one beside the binary
+// (bin/../share/crimemap/web, `cmake --install`), else the source tree's (build/crimemap).
+std::string default_web_root() {
+    std::error_code ec;
+    auto executable = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto installed = (executable.parent_path() / CRIMEMAP_INSTALLED_WEB_ROOT).lexically_normal();
+        if (std::filesystem::is_regular_file(installed / "index.html", ec)) return installed.string();
+    }
+    return CRIMEMAP_WEB_ROOT;
+}
+
 }  // namespace
 
 int serve_command(const arguments& args) {
     po::options_description options("serve options");
-    std::string db, listen = "127.0.0.1:8080", public_url, web_root = CRIMEMAP_WEB_ROOT;
+    std::string db, listen = "127.0.0.1:8080", public_url, web_root = default_web_root();
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
@@ -162,6 +175,7 @@ int serve_command(const arguments& args) {
     malloc_trim(0);  // hand the loader's temporary arrays back to the system
     state->public_url = public_url;
     state->web = server::static_files(web_root);
+    std::cerr << "web app from " << web_root << '\n';
     state->tiles = std::make_shared<server::tile_cache>(cache_mb << 20);
     state->sessions = std::make_shared<server::session_store>(
         server::session_limits{std::chrono::seconds(session_idle), std::chrono::seconds(session_max)});

@@ -221,9 +221,27 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     std::vector<int> months_seen;
     {
         std::unordered_map<std::int64_t, std::string> force_of_file;
+        // import_files.id → index into street_forces, for the box of each force's crimes.
+        std::vector<std::int32_t> street_force_of_file;
+        std::vector<bool> force_has_box;
         {
-            Statement files(db, "SELECT id, force FROM import_files WHERE kind = 'street'");
-            while (files.step()) force_of_file.emplace(files.column_int(0), std::string(files.column_text(1)));
+            Statement files(db, "SELECT id, force, month FROM import_files WHERE kind = 'street' ORDER BY force");
+            auto& forces = snapshot->street_forces;
+            while (files.step()) {
+                auto id = files.column_int(0);
+                std::string force(files.column_text(1));
+                auto month = static_cast<int>(files.column_int(2));
+                if (forces.empty() || forces.back().force != force)
+                    forces.push_back({force, month, geo::box(geo::lonlat(0, 0), geo::lonlat(0, 0))});
+                forces.back().last_month = std::max(forces.back().last_month, month);
+                if (id >= 0 && id < (std::int64_t{1} << 24)) {
+                    if (static_cast<std::size_t>(id) >= street_force_of_file.size())
+                        street_force_of_file.resize(static_cast<std::size_t>(id) + 1, -1);
+                    street_force_of_file[static_cast<std::size_t>(id)] = static_cast<std::int32_t>(forces.size() - 1);
+                }
+                force_of_file.emplace(id, std::move(force));
+            }
+            force_has_box.assign(forces.size(), false);
         }
         Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context, file, lsoa "
                              "FROM crimes");
@@ -262,6 +280,18 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
                 snapshot->location_positions.emplace_back(location.longitude, location.latitude);
                 location_lsoa.push_back(-1);
                 location_neighbourhood_key.push_back(location.neighbourhood);
+            }
+            if (auto file = static_cast<std::size_t>(select.column_int(7)); file < street_force_of_file.size()) {
+                if (auto f = street_force_of_file[file]; f >= 0) {
+                    auto& box = snapshot->street_forces[static_cast<std::size_t>(f)].bounds;
+                    geo::lonlat point(location.longitude, location.latitude);
+                    if (!force_has_box[static_cast<std::size_t>(f)]) {
+                        box = geo::box(point, point);
+                        force_has_box[static_cast<std::size_t>(f)] = true;
+                    } else {
+                        boost::geometry::expand(box, point);
+                    }
+                }
             }
             if (location_lsoa[static_cast<std::size_t>(location.index)] < 0 && !select.is_null(8))
                 location_lsoa[static_cast<std::size_t>(location.index)] = select.column_int(8);

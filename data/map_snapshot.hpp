@@ -34,6 +34,13 @@ struct force_info {
     nlohmann::json details;  ///< the /forces/{id} object as imported
 };
 
+/// A force's street crimes: the newest month it published, and where its crimes lie.
+struct force_street_data {
+    std::string force;  ///< the files' <force>
+    int last_month;     ///< YYYYMM of its newest street file
+    geo::box bounds;    ///< WGS84 box of its crimes' locations; (0,0)-(0,0) when none has one
+};
+
 /// Months with data and, for each, the forces that published stop and search.
 struct dataset_month {
     int month;  ///< YYYYMM
@@ -141,6 +148,9 @@ struct map_snapshot {
     std::vector<force_info> forces;              ///< by id
     std::vector<dataset_month> dataset_months;   ///< newest first, as crimes-street-dates lists them
     int last_updated = 0;                        ///< YYYYMM of the newest street file
+    /// Every force with street files, by force; forces publish at different times, so a
+    /// force's last_month may be before last_updated (the API's default month).
+    std::vector<force_street_data> street_forces;
 
     std::vector<neighbourhood_info> neighbourhoods;  ///< by force, then id; with or without a boundary
     geo::polygon_tiles neighbourhood_tiles;  ///< ids index neighbourhoods

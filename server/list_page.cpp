@@ -41,7 +41,9 @@ geo::box bbox_parameter(const query_parameters& query, const data::map_snapshot&
 std::string page(const std::string& title, const std::string& body, const std::string& exit_bar) {
     return "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-           html_escape(title) + " - crimemap</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+           html_escape(title) + " - crimemap</title>\n"
+           // As on the other pages: no icon, so that browsers do not ask for /favicon.ico (a 404).
+           "<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
            "<script type=\"module\" src=\"/static/exit.js\"></script>\n</head>\n<body class=\"list-page\">\n"
            "<a class=\"skip-link\" href=\"#main\">Skip to the list</a>\n" +
            exit_bar + "<main id=\"main\">\n" + body + "</main>\n</body>\n</html>\n";

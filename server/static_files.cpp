@@ -12,7 +12,7 @@ namespace crimemap::server {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 9> types{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 10> types{{
     {".html", "text/html; charset=utf-8"},
     {".js", "text/javascript; charset=utf-8"},
     {".mjs", "text/javascript; charset=utf-8"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 9> types{{
     {".png", "image/png"},
     {".ico", "image/x-icon"},
     {".txt", "text/plain; charset=utf-8"},
+    {".map", "application/json"},  // a source map
 }};
 
 std::string_view type_of(const std::filesystem::path& path) {
@@ -91,7 +92,9 @@ static_files::static_files(const std::filesystem::path& web_root) {
         files_[name == "index.html" ? "/" : "/static/" + name] = std::move(file);
     }
     auto vendor = web_root / "node_modules" / "maplibre-gl" / "dist";
-    for (const char* name : {"maplibre-gl.js", "maplibre-gl.css"}) {
+    // maplibre-gl.js names its source map at its end: a browser with its developer tools open
+    // asks for it, and a 404 there would be logged on every page with the map.
+    for (const char* name : {"maplibre-gl.js", "maplibre-gl.css", "maplibre-gl.js.map"}) {
         static_file file{{}, std::string(type_of(name)), {}};
         if (!read_file(vendor / name, file.content)) continue;
         file.version = std::to_string(std::hash<std::string>{}(file.content));

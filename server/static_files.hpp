@@ -19,7 +19,8 @@ public:
     static_files() = default;
     /// Reads `web_root`'s own files (index.html at "/", the others at "/static/<name>", and
     /// any other page, <name>.html, at "/<name>" too)
-    /// and MapLibre GL's build from web_root/node_modules (at "/vendor/maplibre-gl/<name>").
+    /// and MapLibre GL's build, with the source map its script names, from web_root/node_modules
+    /// (at "/vendor/maplibre-gl/<name>").
     /// Missing files are simply not served. Parts shared by pages are files named `_<name>.html`:
     /// not served themselves, each `<!--#include _<name>.html -->` line in a page is replaced by
     /// one, here, once. Throws std::runtime_error naming the page when a part is missing.

@@ -272,6 +272,19 @@ response handle_tilejson(const request& req, std::string_view layer, std::string
         doc["months"] = months;
         doc["categories"] = categories;
         doc["outcomes"] = outcomes;
+        // Forces publish at different times: each force's newest month, so that the map can
+        // say why a lagging force's area is empty in the default (newest) month.
+        nlohmann::ordered_json forces = nlohmann::ordered_json::array();
+        for (const auto& f : snapshot.street_forces) {
+            auto known = std::lower_bound(snapshot.forces.begin(), snapshot.forces.end(), f.force,
+                                          [](const data::force_info& info, const std::string& id) { return info.id < id; });
+            const auto& fb = f.bounds;
+            forces.push_back({{"id", f.force},
+                              {"name", known != snapshot.forces.end() && known->id == f.force ? known->name : f.force},
+                              {"last_month", data::month_text(f.last_month)},
+                              {"bounds", {fb.min_corner().x(), fb.min_corner().y(), fb.max_corner().x(), fb.max_corner().y()}}});
+        }
+        doc["forces"] = forces;
     }
     return cacheable_response(req, doc.dump(), "application/json", snapshot.data_version,
                               std::string(layer) + ".json|" + base_url + suffix, 60);

@@ -6,7 +6,8 @@
 
 import { buildStyle, CATEGORY_GROUPS, COLOURS, LAYERS, withBasemap } from './map-style.js';
 import {
-  crimesTileJsonUrl, describeFilter, describeLocationList, filterCanMatch, monthLabel, readCrimesMetadata,
+  crimesTileJsonUrl, describeFilter, describeLaggingForce, describeLocationList, filterCanMatch, laggingForcesAt, monthLabel,
+  readCrimesMetadata,
 } from './crime-filters.js';
 import {
   crimesHoverText, describeCrimes, describeNeighbourhood, describeWatchScheme,
@@ -43,6 +44,7 @@ const state = {
   filter: null,
   query: '',          // the place searched for, kept in the URL
   location: null,     // the location whose crimes are listed: {id, street}
+  areaForce: null,    // the force of the neighbourhood at the map's centre, when known
 };
 
 function setStatus(text) {
@@ -236,6 +238,7 @@ function wireFilters(map, metadata) {
     const source = map.getSource('crimes');
     if (source.url !== url) source.setUrl(url);
     setStatus(`Showing ${describeFilter(filter, metadata)}`);
+    updateLag();
   };
 
   let pending = 0;
@@ -411,6 +414,33 @@ function updateInView() {
   })));
 }
 
+// ---- Forces that have not published the chosen months ----
+
+/**
+ * Says when the force at the map's centre has published nothing for the
+ * filter's months (forces publish at different times), with a button that
+ * shows its latest month.
+ */
+function updateLag() {
+  const { map, metadata, filter } = state;
+  const box = byId('lag');
+  if (!map || !metadata || !filter) return;
+  const lagging = laggingForcesAt(metadata, filter, map.getCenter(), state.areaForce);
+  const signature = lagging.map((f) => f.id).join(',') + `|${filter.from}|${filter.to}`;
+  if (box.dataset.signature === signature) return;
+  box.dataset.signature = signature;
+  box.hidden = lagging.length === 0;
+  box.replaceChildren(...lagging.map((force) => {
+    const show = el('button', { type: 'button', class: 'small-button', text: `Show ${monthLabel(force.lastMonth)}` });
+    show.addEventListener('click', () => {
+      byId('month-from').value = force.lastMonth;
+      byId('month-to').value = force.lastMonth;
+      byId('crime-filters').dispatchEvent(new Event('change'));
+    });
+    return el('p', {}, `${describeLaggingForce(force, filter)} `, show);
+  }));
+}
+
 // ---- The neighbourhood at the centre of the map ----
 
 let areaRequest = 0;
@@ -419,6 +449,8 @@ async function updateArea() {
   const box = byId('area');
   if (!map || map.getZoom() < 11) {
     box.replaceChildren();
+    state.areaForce = null;
+    updateLag();
     return;
   }
   const centre = map.getCenter();
@@ -427,12 +459,18 @@ async function updateArea() {
     const found = await requestJson(`/api/locate-neighbourhood?q=${centre.lat.toFixed(6)},${centre.lng.toFixed(6)}`);
     const hood = await requestJson(`/api/${encodeURIComponent(found.force)}/${encodeURIComponent(found.neighbourhood)}`);
     if (ticket !== areaRequest) return;
+    state.areaForce = found.force;
+    updateLag();
     box.replaceChildren(el('p', {}, 'At the centre of the map: ',
       el('a', { href: `/neighbourhood?force=${encodeURIComponent(found.force)}&id=${encodeURIComponent(found.neighbourhood)}`, text: hood.name ?? found.neighbourhood }),
       ' (neighbourhood team, contacts and crime summary) · ',
       el('a', { href: `/watch?lat=${centre.lat.toFixed(5)}&lng=${centre.lng.toFixed(5)}`, text: 'Neighbourhood Watch near here' })));
   } catch {
-    if (ticket === areaRequest) box.replaceChildren();
+    if (ticket === areaRequest) {
+      box.replaceChildren();
+      state.areaForce = null;
+      updateLag();
+    }
   }
 }
 
@@ -627,6 +665,7 @@ async function main() {
   let pendingMove = 0;
   map.on('moveend', () => {
     updateListLink();
+    updateLag();
     clearTimeout(pendingMove);
     pendingMove = setTimeout(updateArea, 400);
   });

@@ -177,5 +177,34 @@ export function readCrimesMetadata(tileJson) {
     bounds: validBounds(json.bounds),
     detailZoom: Number.isInteger(json.detail_zoom) ? json.detail_zoom : 14,
     attribution: typeof json.attribution === 'string' && json.attribution.trim() !== '' ? json.attribution : null,
+    forces: Array.isArray(json.forces)
+      ? json.forces.filter((f) => f && typeof f.id === 'string' && /^\d{4}-\d{2}$/.test(f.last_month ?? ''))
+        .map((f) => ({
+          id: f.id, name: typeof f.name === 'string' && f.name !== '' ? f.name : f.id, lastMonth: f.last_month, bounds: validBounds(f.bounds),
+        }))
+      : [],
   };
+}
+
+/**
+ * The forces "here" that published nothing for the filter's months because
+ * their newest month is earlier (forces publish at different times; the API's
+ * default month is the newest of any force). Here is `forceId` when the
+ * neighbourhood at the map's centre is known, else every force whose box of
+ * crimes holds the centre.
+ * @param {{lng: number, lat: number}} centre the map's centre, WGS84 degrees
+ * @param {string|null} forceId the force of the neighbourhood at the centre, or null
+ * @returns {{id: string, name: string, lastMonth: string}[]}
+ */
+export function laggingForcesAt(metadata, filter, centre, forceId) {
+  if (!filter?.from) return [];
+  const inBox = (b) => b && centre.lng >= b[0] && centre.lng <= b[2] && centre.lat >= b[1] && centre.lat <= b[3];
+  return (metadata.forces ?? [])
+    .filter((f) => (forceId ? f.id === forceId : inBox(f.bounds)) && f.lastMonth < filter.from);
+}
+
+/** What the map says about a lagging force (laggingForcesAt), and the month it offers. */
+export function describeLaggingForce(force, filter) {
+  const period = filter.from === filter.to ? monthLabel(filter.from) : `${monthLabel(filter.from)} to ${monthLabel(filter.to)}`;
+  return `No data is published here for ${period}; the latest for this force (${force.name}) is ${monthLabel(force.lastMonth)}.`;
 }

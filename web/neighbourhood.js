@@ -81,7 +81,7 @@ function renderEvents(events) {
   const past = events.filter((e) => !upcoming.includes(e));
   byId('events').replaceChildren(
     upcoming.length ? el('ul', { class: 'events' }, upcoming.map(eventItem)) : el('p', { text: 'No upcoming events are published.' }),
-    past.length ? el('details', {}, el('summary', { text: `Past events (${past.length})` }), el('ul', { class: 'events' }, past.map(eventItem))) : null);
+    ...(past.length ? [el('details', {}, el('summary', { text: `Past events (${past.length})` }), el('ul', { class: 'events' }, past.map(eventItem)))] : []));
 }
 
 function renderSupport(services) {

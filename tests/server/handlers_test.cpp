@@ -1,5 +1,6 @@
 // Routing and HTTP behaviour, through handle_request without sockets.
 
+#include "data/months.hpp"
 #include "server/handlers.hpp"
 #include "server/server_fixtures.hpp"
 
@@ -160,6 +161,27 @@ TEST_CASE("TileJSON gives absolute tile URLs that keep the query, the layer's fi
     CHECK(get("/tiles/watch.json").result() == http::status::ok);
     CHECK(get("/tiles/crimes.json?category=nonsense").result() == http::status::bad_request);
     CHECK(get("/tiles/roads.json").result() == http::status::not_found);
+}
+
+TEST_CASE("the crimes TileJSON gives each force its newest month and the box of its crimes, as the store has them") {
+    auto doc = nlohmann::json::parse(get("/tiles/crimes.json").body());
+    auto store = data::open_store_for_reading(shared_generated_data().db);
+    data::Statement s(store,
+                      "SELECT f.force, max(f.month), min(l.longitude), min(l.latitude), max(l.longitude), max(l.latitude) "
+                      "FROM import_files f JOIN crimes c ON c.file = f.id JOIN locations l ON l.id = c.location "
+                      "WHERE f.kind = 'street' GROUP BY f.force ORDER BY f.force");
+    std::size_t i = 0;
+    REQUIRE(doc["forces"].is_array());
+    while (s.step()) {
+        REQUIRE(i < doc["forces"].size());
+        const auto& force = doc["forces"][i++];
+        CHECK(force["id"] == std::string(s.column_text(0)));
+        CHECK(force["last_month"] == data::month_text(static_cast<int>(s.column_int(1))));
+        CHECK(force["name"].get<std::string>() != "");
+        for (int corner = 0; corner < 4; ++corner) CHECK(force["bounds"][corner].get<double>() == Approx(s.column_double(2 + corner)));
+    }
+    CHECK(i == doc["forces"].size());
+    CHECK(i >= 2);
 }
 
 TEST_CASE("an unknown path is a JSON 404 and a POST a JSON 405") {

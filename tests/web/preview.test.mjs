@@ -211,6 +211,30 @@ test('crimes TileJSON metadata is read defensively', async () => {
   assert.equal(monthLabel('2024-13'), '2024-13');
 });
 
+test('a force whose latest month is before the chosen months is said to lag, there and only there', async () => {
+  const { readCrimesMetadata, laggingForcesAt, describeLaggingForce } = await importWeb('crime-filters.js');
+  const metadata = readCrimesMetadata({
+    ...TILEJSON,
+    forces: [
+      { id: 'marches', name: 'Marches Police', last_month: '2024-07', bounds: [-3, 52, -2, 53] },
+      { id: 'downland', last_month: '2024-09', bounds: [-1, 50, 0, 51] },
+      { id: 'broken', last_month: 'soon', bounds: [-3, 52, -2, 53] },
+    ],
+  });
+  assert.deepEqual(metadata.forces.map((f) => [f.id, f.name, f.lastMonth]),
+    [['marches', 'Marches Police', '2024-07'], ['downland', 'downland', '2024-09']]);
+  const september = { from: '2024-09', to: '2024-09' };
+  const inMarches = { lng: -2.5, lat: 52.5 };
+  assert.deepEqual(laggingForcesAt(metadata, september, inMarches, null).map((f) => f.id), ['marches']);
+  assert.deepEqual(laggingForcesAt(metadata, september, { lng: -0.5, lat: 50.5 }, null), []);
+  assert.deepEqual(laggingForcesAt(metadata, september, inMarches, 'downland'), [], 'the known neighbourhood\'s force wins');
+  assert.deepEqual(laggingForcesAt(metadata, { from: '2024-07', to: '2024-09' }, inMarches, null), [], 'July has data');
+  assert.equal(describeLaggingForce(metadata.forces[0], september),
+    'No data is published here for Sep 2024; the latest for this force (Marches Police) is Jul 2024.');
+  assert.equal(describeLaggingForce(metadata.forces[0], { from: '2024-08', to: '2024-09' }),
+    'No data is published here for Aug 2024 to Sep 2024; the latest for this force (Marches Police) is Jul 2024.');
+});
+
 test('a popup lists a location\'s crimes by category name, largest first', async () => {
   const { describeCrimes, crimesHoverText } = await importWeb('feature-rows.js');
   const properties = {

@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  axeViolations, COORDINATOR, launchBrowser, mapIdle, missingPrerequisite, newPage, screenshot, signIn, startServer, TEAM,
+  assertNoProblems, axeViolations, COORDINATOR, finish, launchBrowser, mapIdle, missingPrerequisite, newPage, screenshot, signIn,
+  startServer, TEAM,
 } from './harness.mjs';
 
 const skip = missingPrerequisite();
@@ -62,9 +63,6 @@ async function assertFieldError(page, formId, fieldId, message) {
   assert.ok(seen.describedBy.includes(`${fieldId}-error`), 'aria-describedby names the message');
 }
 
-function assertNoProblems(page) {
-  assert.deepEqual(page.problems, [], 'console errors, page errors or requests to other hosts');
-}
 
 describe('the web app in a browser', { skip, concurrency: false, timeout: 240000 }, () => {
   before(async () => {
@@ -90,8 +88,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     assert.ok(drawn.features > 0, 'no crime features are drawn');
     await screenshot(page, 'map');
     await assertAccessible(page, 'the map');
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('changing a filter changes what is drawn, and the URL keeps it', async () => {
@@ -114,12 +111,12 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await mapIdle(shared);
     assert.equal(await shared.isChecked('#categories input[value=burglary]'), true);
     assert.equal(await shared.isChecked('#categories input[value=robbery]'), false);
-    await shared.context().close();
-    await page.context().close();
+    await finish(shared);
+    await finish(page);
   });
 
   test('search moves the map to a postcode and says when there is none', async () => {
-    const page = await newPage(browser, server);
+    const page = await newPage(browser, server, { expect: [{ status: 404, path: /^\/api\/search\?q=ZZ9%209ZZ$/ }] });
     await page.goto(`${server.url}/`);
     await mapIdle(page);
     await page.fill('#search-q', server.postcode);
@@ -133,8 +130,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.click('#search button[type=submit]');
     await page.waitForSelector('.search-error');
     assert.match(await page.textContent('.search-error'), /postcode/i);
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('clicking a crime location lists its crimes and their outcome history', async () => {
@@ -184,8 +180,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.waitForSelector(`#in-view button[data-location-id="${busiest.location_id}"]`);
     await screenshot(page, 'map-location');
     await assertAccessible(page, 'the map with a location listed');
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('the list view linked from the map matches the API counts', async () => {
@@ -209,11 +204,11 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     assert.ok(await page.isVisible('a.exit-this-page[href="https://www.bbc.co.uk/weather"]'), 'the list view has the quick exit');
     await screenshot(page, 'list');
     await assertAccessible(page, 'the list view');
-    await page.context().close();
+    await finish(page);
   });
 
   test('a join request sent through the form reaches the coordinator\'s inbox', async () => {
-    const page = await newPage(browser, server);
+    const page = await newPage(browser, server, { expect: [{ status: 400, path: /^\/api\/watch\/schemes\/[^/]+\/messages$/ }] });
     await page.goto(`${server.url}/scheme?id=${encodeURIComponent(server.scheme)}`);
     await page.waitForSelector('#message-form');
     await screenshot(page, 'scheme');
@@ -243,8 +238,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     assert.match(await page.getAttribute('#delete-link', 'href'), /^\/scheme\?delete=%2Fapi%2Fwatch%2Fmessages%2F/);
     await screenshot(page, 'scheme-sent');
     await assertAccessible(page, 'the confirmation');
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
 
     const coordinator = await newPage(browser, server);
     await signIn(coordinator, server, COORDINATOR);
@@ -259,8 +253,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await coordinator.waitForFunction((n) => [...document.querySelectorAll('#messages > li.read')].some((li) => li.textContent.includes(n)), name);
     await coordinator.locator('#messages > li', { hasText: name }).getByRole('button', { name: /Delete/ }).click();
     await coordinator.waitForFunction((n) => ![...document.querySelectorAll('#messages > li')].some((li) => li.textContent.includes(n)), name);
-    assertNoProblems(coordinator);
-    await coordinator.context().close();
+    await finish(coordinator);
   });
 
   test('a team\'s edit appears on the neighbourhood page', async () => {
@@ -286,12 +279,11 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.waitForSelector('#content:not([hidden])');
     assert.match(await page.textContent('#priorities'), new RegExp(issue));
     assert.match(await page.textContent('#contact'), new RegExp(telephone));
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('the team editor shows the server\'s 400s GOV.UK-style, and a good save clears them', async () => {
-    const page = await newPage(browser, server);
+    const page = await newPage(browser, server, { expect: [{ status: 400, path: /^\/api\/[^/]+\/[^/]+\/(contact_details|events)$/ }] });
     await signIn(page, server, TEAM);
     await page.waitForSelector('#editor:not([hidden])');
     const title = await page.title();
@@ -332,8 +324,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.waitForFunction(() => /Events saved/.test(document.querySelector('#saved').textContent));
     assert.equal(await page.locator('.error-summary, .error-message, [aria-invalid], .form-group-error').count(), 0);
     assert.equal(await page.title(), title);
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('the neighbourhood page shows the team, the charts with tables and victim support', async () => {
@@ -347,12 +338,11 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     assert.equal(await page.locator('#description script, #description img').count(), 0);
     await screenshot(page, 'neighbourhood');
     await assertAccessible(page, 'the neighbourhood page');
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('the Watch finder lists schemes near a postcode, and errors for an unknown one', async () => {
-    const page = await newPage(browser, server);
+    const page = await newPage(browser, server, { expect: [{ status: 404, path: /^\/api\/watch\/schemes\?postcode=ZZ9%209ZZ$/ }] });
     await page.goto(`${server.url}/watch?postcode=${encodeURIComponent(server.postcode)}`);
     await page.waitForSelector('#results a[href^="/scheme?id="]');
     await screenshot(page, 'watch');
@@ -361,12 +351,11 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.waitForSelector('.error-summary');
     assert.match(await page.title(), /^Error: /);
     await assertAccessible(page, 'the Watch finder with an error');
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
   });
 
   test('the sign-in page works with password managers and explains a failure', async () => {
-    const page = await newPage(browser, server);
+    const page = await newPage(browser, server, { expect: [{ status: 401, path: /^\/auth\/login$/ }] });
     await page.goto(`${server.url}/signin`);
     assert.equal(await page.getAttribute('#email', 'autocomplete'), 'username');
     assert.equal(await page.getAttribute('#password', 'autocomplete'), 'current-password');
@@ -378,13 +367,15 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.waitForSelector('.error-summary');
     assert.match(await page.textContent('.error-summary'), /not right/);
     await assertAccessible(page, 'the sign-in page with an error');
-    await page.context().close();
+    await finish(page);
   });
 
   test('a set-password link shows its account, refuses a short password, sets a good one that signs in, and works once', async () => {
     const account = { email: 'new.team@example.test', password: 'a long new password 42' };
     const link = server.newAccountLink(account.email);
-    const page = await newPage(browser, server);
+    const page = await newPage(browser, server, {
+      expect: [{ status: 400, path: /^\/auth\/set-password$/ }, { status: 404, path: /^\/auth\/set-password\/account\?token=/ }],
+    });
     await page.goto(`${server.url}${link}`);
     await page.waitForSelector('#password-form:not([hidden])');
     assert.equal(await page.inputValue('#email'), account.email, 'the account the link is for');
@@ -411,8 +402,42 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await page.waitForSelector('#link-problem:not([hidden])');
     assert.match(await page.textContent('#link-problem'), /not valid, has been used or has expired/);
     assert.ok(await page.isHidden('#password-form'));
-    assertNoProblems(page);
-    await page.context().close();
+    await finish(page);
+  });
+
+  test('no page shows null, undefined or NaN: empty lists, errors, signed out and signed in', async () => {
+    // A neighbourhood with no events at all, upcoming or past.
+    const hoods = await getJson(`/api/${server.force}/neighbourhoods`);
+    let empty = null;
+    for (const { id } of hoods) {
+      if ((await getJson(`/api/${server.force}/${id}/events`)).length === 0) { empty = id; break; }
+    }
+    assert.ok(empty, 'a neighbourhood without events');
+    const visits = [
+      [`/neighbourhood?force=${server.force}&id=${empty}`, '#content:not([hidden])'],
+      ['/neighbourhood?force=nowhere&id=none', 'main h1'],
+      ['/watch?lat=57.5&lng=-4.5', '#results li'],
+      ['/scheme?id=no-such-scheme', 'main h1'],
+      ['/#12/57.5/-4.5', '#crime-filters:not([disabled])'],
+    ];
+    const expect = [
+      { status: 404, path: /^\/api\/nowhere\/none$/ },
+      { status: 404, path: /^\/api\/watch\/schemes\/no-such-scheme$/ },
+    ];
+    for (const account of [null, TEAM, COORDINATOR]) {
+      const page = await newPage(browser, server, { expect });
+      if (account) await signIn(page, server, account);
+      for (const [path, ready] of visits) {
+        await page.goto(`${server.url}${path}`);
+        await page.waitForSelector(ready);
+        if (path.startsWith('/#')) await mapIdle(page);
+        if (path.includes(`id=${empty}`)) {
+          assert.match(await page.textContent('#events'), /^No upcoming events are published\.$/);
+          if (!account) await screenshot(page, 'neighbourhood-no-events');
+        }
+      }
+      await finish(page);
+    }
   });
 
   for (const [how, act] of [
@@ -425,7 +450,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
       await page.waitForSelector('#content:not([hidden])');
       await Promise.all([page.waitForURL(/^https:\/\/www\.bbc\.co\.uk\/weather/), act(page)]);
       assert.equal(await page.title(), 'Weather');
-      await page.context().close();
+      await finish(page);
     });
   }
 });

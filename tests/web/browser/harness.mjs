@@ -3,10 +3,12 @@
 // into pages, and screenshots saved in test-artifacts/.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { leakedValueProblems } from './page-checks.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const binary = join(root, 'build', 'crimemap');
@@ -50,12 +52,19 @@ function run(args, input) {
 /**
  * Makes a dataset, accounts and a server. Returns what the tests need and a
  * stop() that ends the server and removes the folder.
- * @param {{serveArgs?: string[]}} [options] more arguments for `crimemap serve`
+ * @param {{serveArgs?: string[], leaveOut?: RegExp}} [options] more arguments for
+ *   `crimemap serve`; generated files (by path under the data folder) not to import,
+ *   e.g. one force's newest month, as when a force publishes late
  */
-export async function startServer({ serveArgs = [] } = {}) {
+export async function startServer({ serveArgs = [], leaveOut = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'crimemap-web-'));
   const db = join(dir, 'store.sqlite');
   run(['generate', '--out', join(dir, 'data'), '--rows', '20000', '--months', '2', '--seed', '3']);
+  if (leaveOut) {
+    const files = readdirSync(join(dir, 'data'), { recursive: true }).filter((path) => leaveOut.test(path));
+    if (files.length === 0) throw new Error(`no generated file matches ${leaveOut}`);
+    for (const path of files) rmSync(join(dir, 'data', path));
+  }
   run(['import', '--db', db, join(dir, 'data')]);
   const [force, neighbourhood] = sql(db, 'SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 1').split('|');
   const scheme = sql(db, "SELECT id FROM watch_schemes WHERE visibility = 'public' ORDER BY id LIMIT 1");
@@ -107,33 +116,130 @@ export async function launchBrowser() {
 }
 
 /**
- * A new page that records console errors, page errors and requests to other
- * hosts (the quick exit's neutral site is answered locally, never fetched).
- * @param {{viewport?: {width: number, height: number}, allowOrigins?: string[]}} [options]
- *   the window's size; origins besides the server's that the page may ask
+ * Answers of our own server that a page asks for knowing they may fail, and
+ * handles: the API's 404 for a point outside every neighbourhood, and the 401
+ * of /auth/me that tells a page nobody is signed in. Anything else at 400 or
+ * above is a problem unless the test expects it (newPage's `expect`).
  */
-export async function newPage(browser, server, { viewport = { width: 1280, height: 800 }, allowOrigins = [] } = {}) {
+const EXPECTED_EVERYWHERE = [
+  { status: 404, path: /^\/api\/locate-neighbourhood\?/ },
+  { status: 401, path: /^\/auth\/me$/ },
+];
+
+const LEAK_WATCH = `(() => {
+  const check = ${leakedValueProblems.toString()};
+  let pending = false;
+  const run = () => { pending = false; for (const problem of check()) window.crimemapLeak(problem); };
+  new MutationObserver(() => { if (!pending) { pending = true; setTimeout(run, 0); } })
+    .observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  addEventListener('load', run);
+})();`;
+
+/**
+ * A new page that records, in page.problems: console errors; page errors;
+ * requests to other hosts (the quick exit's neutral site is answered locally,
+ * never fetched); answers of our own server at 400 or above, and requests to
+ * it that failed, unless expected (a request the page or a navigation
+ * cancelled, net::ERR_ABORTED, is not a failure), and source maps named by
+ * our scripts and stylesheets that do not answer; and, in every state the page
+ * passes through (checked after each change of its DOM), visible text with
+ * `null`, `undefined`, `NaN` or `[object Object]` (page-checks.mjs,
+ * leakedValueProblems). finish(page) asserts that there were none.
+ * @param {{viewport?: {width: number, height: number}, allowOrigins?: string[],
+ *   expect?: {status: number, path: RegExp}[]}} [options]
+ *   the window's size; origins besides the server's that the page may ask;
+ *   answers of ours that the test makes happen (a form's 400), by status and a
+ *   pattern on the path with its query
+ */
+export async function newPage(browser, server, { viewport = { width: 1280, height: 800 }, allowOrigins = [], expect = [] } = {}) {
   const context = await browser.newContext({ viewport, locale: 'en-GB' });
   const page = await context.newPage();
   page.problems = [];
+  page.serverUrl = server.url;
+  const seen = new Set();
+  const problem = (text) => { if (!seen.has(text)) { seen.add(text); page.problems.push(text); } };
+  const expected = [...EXPECTED_EVERYWHERE, ...expect];
+  const ours = (url) => url.startsWith(`${server.url}/`);
+  const pathOf = (url) => url.slice(server.url.length);
+  const isExpected = (status, url) => expected.some((e) => e.status === status && e.path.test(pathOf(url)));
+  const failedAnswer = (status, url) => {
+    if (!isExpected(status, url)) problem(`answer ${status} to ${pathOf(url)}, which the page did not expect`);
+  };
   page.on('console', (message) => {
-    // A 400 (form errors), 401 (not signed in) or 404 (no such postcode) answer is part of a
-    // test; the browser logs it anyway.
-    if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 40[0145]/.test(message.text())) {
-      page.problems.push(`console: ${message.text()}`);
-    }
+    if (message.type() !== 'error') return;
+    // The browser logs every answer at 400 or above, also those a page asks for
+    // knowing they may fail; some (the favicon) are never seen as responses.
+    const answer = /^Failed to load resource: the server responded with a status of (\d+)/.exec(message.text());
+    const url = message.location()?.url ?? '';
+    if (answer && ours(url)) failedAnswer(Number(answer[1]), url);
+    else problem(`console: ${message.text()}${url ? ` (${url})` : ''}`);
   });
-  page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
-  await context.route((url) => !url.href.startsWith(`${server.url}/`), (route) => {
+  page.on('pageerror', (error) => problem(`page error: ${error.message}`));
+  // A browser with its developer tools open asks for the source map a script or stylesheet
+  // names (headless chromium does not): each must answer, or that console logs a 404.
+  page.pendingChecks = [];
+  page.on('response', (response) => {
+    if (!ours(response.url())) return;
+    if (response.status() >= 400) failedAnswer(response.status(), response.url());
+    if (!['script', 'stylesheet'].includes(response.request().resourceType()) || response.status() !== 200) return;
+    page.pendingChecks.push(response.text().then(async (body) => {
+      const named = /[#@] sourceMappingURL=(\S+)\s*(?:\*\/)?\s*$/.exec(body.slice(-500));
+      if (!named || named[1].startsWith('data:')) return;
+      const map = new URL(named[1], response.url()).href;
+      const answer = await fetch(map);
+      if (answer.status !== 200) problem(`${pathOf(response.url())} names its source map ${pathOf(map)}, which answers ${answer.status}`);
+    }, () => {}));
+  });
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'failed';
+    if (ours(request.url()) && reason !== 'net::ERR_ABORTED') problem(`request to ${pathOf(request.url())} failed: ${reason}`);
+  });
+  await page.exposeFunction('crimemapLeak', (text) => problem(`${new URL(page.url()).pathname}: ${text}`));
+  await context.addInitScript({ content: LEAK_WATCH });
+  await context.route((url) => !ours(url.href), (route) => {
     const target = route.request().url();
     if (allowOrigins.includes(new URL(target).origin)) return route.continue();
     if (target.startsWith('https://www.bbc.co.uk/')) {
       return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weather</title><p>Neutral page' });
     }
-    page.problems.push(`request to another host: ${target}`);
+    problem(`request to another host: ${target}`);
     return route.abort();
   });
   return page;
+}
+
+/**
+ * The problems newPage recorded, with a last look at the page as it is now
+ * (a change made just before may not have been checked yet).
+ */
+export async function pageProblems(page) {
+  await Promise.all(page.pendingChecks ?? []);
+  if (!page.isClosed() && page.url().startsWith(`${page.serverUrl}/`)) {
+    // A page that names no icon makes the browser ask for /favicon.ico, once a session (so a
+    // test may not see it happen): that must answer too.
+    if (!(await page.evaluate(() => Boolean(document.querySelector('link[rel~="icon"]'))))) {
+      const status = (await fetch(`${page.serverUrl}/favicon.ico`)).status;
+      const line = `${new URL(page.url()).pathname} names no icon, so browsers ask for /favicon.ico, which answers ${status}`;
+      if (status >= 400 && !page.problems.includes(line)) page.problems.push(line);
+    }
+    for (const text of await page.evaluate(leakedValueProblems)) {
+      const line = `${new URL(page.url()).pathname}: ${text}`;
+      if (!page.problems.includes(line)) page.problems.push(line);
+    }
+  }
+  return page.problems;
+}
+
+/** Asserts that `page` had no problem (newPage) in any state it was in. */
+export async function assertNoProblems(page) {
+  assert.deepEqual(await pageProblems(page), [],
+    'console errors, page errors, unexpected failed answers of ours, requests to other hosts, or null/undefined/NaN shown');
+}
+
+/** assertNoProblems, then closes the page's window. */
+export async function finish(page) {
+  await assertNoProblems(page);
+  await page.context().close();
 }
 
 /** Waits until the map has loaded its style and every visible tile. */

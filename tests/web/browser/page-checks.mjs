@@ -127,3 +127,36 @@ export function focusState() {
   });
   return { name, problem: seen ? null : 'is hidden (scrolled away or covered) when focused' };
 }
+
+/**
+ * What a page must never show: `null`, `undefined`, `NaN` or `[object Object]`,
+ * the marks of a value that code turned into text by mistake. Looks at the
+ * rendered text (innerText: nothing in hidden parts or closed details), the
+ * title, and what visible elements say through value, placeholder, alt, title
+ * and aria-label. Each problem quotes the text around the word.
+ */
+export function leakedValueProblems() {
+  const leak = /\b(?:null|undefined|NaN)\b|\[object Object\]/;
+  const problems = [];
+  const report = (where, text) => {
+    const match = leak.exec(text);
+    if (!match) return;
+    const around = text.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40).replace(/\s+/g, ' ').trim();
+    problems.push(`${where} shows "${match[0]}": …${around}…`);
+  };
+  report('the title', document.title);
+  if (!document.body) return problems;
+  for (const line of document.body.innerText.split('\n')) report('the page', line);
+  for (const el of document.body.querySelectorAll('input, textarea, select, img, [title], [aria-label], [placeholder]')) {
+    if (!el.checkVisibility({ visibilityProperty: true })) continue;
+    const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`;
+    if (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'hidden'].includes(el.type))) {
+      report(`${name}'s value`, String(el.value));
+    }
+    if (el.tagName === 'SELECT') report(`${name}'s choice`, el.selectedOptions[0]?.textContent ?? '');
+    for (const attribute of ['placeholder', 'alt', 'title', 'aria-label']) {
+      if (el.hasAttribute(attribute)) report(`${name}'s ${attribute}`, el.getAttribute(attribute));
+    }
+  }
+  return problems;
+}

@@ -8,10 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  COORDINATOR, launchBrowser, mapIdle, missingPrerequisite, newPage, screenshot, signIn, startServer, TEAM,
+  COORDINATOR, finish, launchBrowser, mapIdle, missingPrerequisite, newPage, pageProblems, screenshot, signIn, startServer, TEAM,
 } from './harness.mjs';
 import {
-  focusState, headingProblems, languageAndTitle, nameProblems, reflowProblems, targetSizeProblems,
+  focusState, headingProblems, languageAndTitle, leakedValueProblems, nameProblems, reflowProblems, targetSizeProblems,
 } from './page-checks.mjs';
 
 const skip = missingPrerequisite();
@@ -106,6 +106,30 @@ describe('every page against WCAG 2.2 AA, on a desktop and on phones', { skip, c
     assert.equal((await page.evaluate(reflowProblems)).length, 1);
     await page.focus('#named');
     assert.match((await page.evaluate(focusState)).problem, /no outline/);
+    await finish(page);
+  });
+
+  test('a page is a problem when it shows null, undefined, NaN or [object Object], or gets an answer it did not expect', async () => {
+    const page = await newPage(browser, server);
+    await page.setContent(`<!doctype html><html><head><title>t</title></head><body>
+      <p>Upcoming events</p><p>null</p><input id="v" value="[object Object]"><button aria-label="Zoom to NaN">+</button>
+      <p hidden>undefined but hidden</p><p>nullable, annulled and undefinedness are words</p></body></html>`);
+    assert.deepEqual((await page.evaluate(leakedValueProblems)).map((line) => /^(.*) shows "([^"]+)"/.exec(line).slice(1).join(': ')),
+      ['the page: null', "input#v's value: [object Object]", "button's aria-label: NaN"]);
+    // In our pages the checks run after every change, and answers are watched.
+    await page.goto(`${server.url}/signin`);
+    await page.waitForSelector('#email');
+    // A state that lasts a moment: gone before the last look at the page.
+    await page.evaluate(async () => {
+      const line = Object.assign(document.createElement('p'), { textContent: 'Count: undefined' });
+      document.querySelector('main').append(line);
+      await new Promise((resolve) => { setTimeout(resolve, 300); });
+      line.remove();
+    });
+    await page.evaluate(() => fetch('/api/forces/no-such-force'));
+    const seen = await pageProblems(page);
+    assert.ok(seen.some((line) => /^\/signin: the page shows "undefined": …Count: undefined…$/.test(line)), seen.join('\n'));
+    assert.ok(seen.some((line) => /answer 404 to \/api\/forces\/no-such-force, which the page did not expect/.test(line)), seen.join('\n'));
     await page.context().close();
   });
 
@@ -123,16 +147,14 @@ describe('every page against WCAG 2.2 AA, on a desktop and on phones', { skip, c
       for (const [other, otherTitle] of titles) assert.notEqual(title, otherTitle, `${name} has the title of ${other}`);
       titles.set(name, title);
       assert.deepEqual(await focusProblems(page), [], 'focus not shown, or hidden, on Tab (2.4.7, 2.4.11)');
-      assert.deepEqual(page.problems, []);
-      await page.context().close();
+      await finish(page);
 
       for (const viewport of PHONES) {
         const phone = await open(name, viewport);
         assert.deepEqual(await phone.evaluate(reflowProblems), [], `horizontal scrolling at ${viewport.width} px (1.4.10)`);
         assert.deepEqual(await phone.evaluate(targetSizeProblems), [], `targets under 24 × 24 px at ${viewport.width} px`);
         await screenshot(phone, `mobile-${viewport.width}-${name}`);
-        assert.deepEqual(phone.problems, []);
-        await phone.context().close();
+        await finish(phone);
       }
     });
   }
@@ -174,8 +196,7 @@ describe('every page against WCAG 2.2 AA, on a desktop and on phones', { skip, c
     await page.click('.maplibregl-ctrl-zoom-in');
     await page.waitForFunction((z) => window.crimemapPreview.getZoom() > z + 0.9, before);
     await screenshot(page, 'mobile-320-map-filters');
-    assert.deepEqual(page.problems, []);
-    await page.context().close();
+    await finish(page);
   });
 
   test('the map works from the keyboard: Tab to the zoom and pan buttons, press them, and the map moves', async () => {
@@ -220,7 +241,6 @@ describe('every page against WCAG 2.2 AA, on a desktop and on phones', { skip, c
     const before = await map();
     await page.keyboard.press('Equal');
     await page.waitForFunction((z) => window.crimemapPreview.getZoom() > z + 0.5, before.zoom);
-    assert.deepEqual(page.problems, []);
-    await page.context().close();
+    await finish(page);
   });
 });
