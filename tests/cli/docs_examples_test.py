@@ -64,7 +64,7 @@ def commands(path):
 
 def zip_folder(archive, folder, under):
     """Zips `folder`'s files as under/<relative path> (stored: the archive layout is what matters here)."""
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as out:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
         for root, _, files in os.walk(folder):
             for name in sorted(files):
                 full = os.path.join(root, name)
