@@ -63,7 +63,7 @@ def commands(path):
 
 
 def zip_folder(archive, folder, under):
-    """Zips `folder`'s files as under/<relative path> (stored: the archive layout is what matters here)."""
+    """Zips `folder`'s files as under/<relative path>, deflate-compressed as data.police.uk's archives are."""
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
         for root, _, files in os.walk(folder):
             for name in sorted(files):
