@@ -1657,10 +1657,13 @@ json neighbourhood_details(const force_world& world, std::size_t n, std::uint64_
             constexpr std::array<std::string_view, 6> focus{
                 "anti-social behaviour", "road safety", "rural crime",
                 "burglary prevention", "the night-time economy", "work with local schools"};
-            bio = join({first, " joined ", spec.name, " in ", std::to_string(random.between(2003, 2021)),
-                        " after ", random.pick(before), " and has worked in ", cell.name, " for ",
-                        std::to_string(random.between(1, 9)), " years. ", first, " leads the team's work on ",
-                        random.pick(focus), "."});
+            // Drawn in this order, as the seed's output has always been.
+            auto joined = random.between(2003, 2021);
+            auto came_from = random.pick(before);
+            auto years = random.between(1, 9);
+            bio = join({first, " joined ", spec.name, " in ", std::to_string(joined), " after ", came_from,
+                        " and has worked in ", cell.name, " for ", std::to_string(years), years == 1 ? " year. " : " years. ",
+                        first, " leads the team's work on ", random.pick(focus), "."});
         }
         people.push_back({{"name", name}, {"rank", rank}, {"bio", bio}, {"contact_details", json::object()}});
     }
