@@ -4,10 +4,13 @@ store, and `crimemap serve` started on a free loopback port.
 Import it from a test in tests/<folder>/ with
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 """
+import http.client
+import json
 import os
 import re
 import subprocess
 import threading
+import urllib.parse
 
 passed = failed = 0
 
@@ -49,3 +52,31 @@ def start_server(binary, store, *options):
             return server, int(match.group(1)), lines
     server.wait()
     raise RuntimeError("crimemap serve did not start (exit %s)" % server.returncode)
+
+
+def call(port, method, path, body=None, form=None, headers=None, source="127.0.0.1", cookie=None, csrf=None,
+         origin=True):
+    """One request: (status, parsed JSON or None, raw body, headers as a dict of lower-case names)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
+    h = {"Host": "127.0.0.1:%d" % port}
+    if origin:
+        h["Origin"] = "http://127.0.0.1:%d" % port
+    if cookie:
+        h["Cookie"] = cookie
+    if csrf:
+        h["X-CSRF-Token"] = csrf
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = "application/json"
+    elif form is not None:
+        data = urllib.parse.urlencode(form).encode()
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    h.update(headers or {})
+    conn.request(method, path, body=data, headers=h)
+    res = conn.getresponse()
+    raw = res.read()
+    got = {k.lower(): v for k, v in res.getheaders()}
+    conn.close()
+    parsed = json.loads(raw) if raw and got.get("content-type", "").startswith("application/json") else None
+    return res.status, parsed, raw, got

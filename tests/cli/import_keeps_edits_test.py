@@ -6,7 +6,6 @@ nobody edited take the file's new value; a hidden scheme stays hidden.
 
 Usage: import_keeps_edits_test.py CRIMEMAP_BINARY
 """
-import http.client
 import json
 import os
 import sqlite3
@@ -15,38 +14,25 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, start_server  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 
 
 class Session:
+    """A signed-in account: its cookie and CSRF token on every call."""
+
     def __init__(self, port):
         self.port, self.cookie, self.csrf = port, None, None
 
     def call(self, method, path, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Origin": "http://127.0.0.1:%d" % self.port}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        if self.csrf:
-            headers["X-CSRF-Token"] = self.csrf
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=headers)
-        res = conn.getresponse()
-        raw = res.read()
-        cookie = res.getheader("Set-Cookie")
-        conn.close()
-        parsed = json.loads(raw) if raw and (res.getheader("Content-Type") or "").startswith("application/json") else None
-        return res.status, parsed, cookie
+        status, parsed, _, _ = call(self.port, method, path, body, cookie=self.cookie, csrf=self.csrf)
+        return status, parsed
 
     def login(self, email):
-        status, body, cookie = self.call("POST", "/auth/login", {"email": email, "password": PASSWORD})
+        status, body, _, headers = call(self.port, "POST", "/auth/login", {"email": email, "password": PASSWORD})
         assert status == 200, (status, body)
-        self.cookie, self.csrf = cookie.split(";")[0], body["csrf_token"]
+        self.cookie, self.csrf = headers["set-cookie"].split(";")[0], body["csrf_token"]
 
 
 def main(binary):
@@ -72,7 +58,7 @@ def main(binary):
             check(team.call("PUT", "/api/%s/%s/people" % (force, hood), people)[0] == 200, "the team edits its people")
             coord = Session(port)
             coord.login("coord@example.org")
-            status, _, _ = coord.call("PUT", "/api/watch/schemes/" + scheme,
+            status, _ = coord.call("PUT", "/api/watch/schemes/" + scheme,
                                       {"description": "Edited by the coordinator", "visibility": "hidden"})
             check(status == 200, "the coordinator edits and hides the scheme")
         finally:
@@ -146,9 +132,9 @@ def main(binary):
         # 4. The server serves the edits after all of this.
         server, port, _ = start_server(binary, store)
         try:
-            status, body, _ = Session(port).call("GET", "/api/%s/%s" % (force, hood))
+            status, body = Session(port).call("GET", "/api/%s/%s" % (force, hood))
             check(status == 200 and body["contact_details"] == contact, "the API shows the team's contact details")
-            status, _, _ = Session(port).call("GET", "/api/watch/schemes/" + scheme)
+            status, _ = Session(port).call("GET", "/api/watch/schemes/" + scheme)
             check(status == 404, "the hidden scheme's public page is a 404 (got %d)" % status)
         finally:
             server.terminate()

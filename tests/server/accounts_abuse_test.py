@@ -18,8 +18,6 @@ not see, against the real server on loopback with a real store:
 Usage: accounts_abuse_test.py CRIMEMAP_BINARY
 """
 import concurrent.futures
-import http.client
-import json
 import math
 import os
 import re
@@ -32,37 +30,9 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, start_server  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
-
-
-def call(port, method, path, body=None, form=None, headers=None, source="127.0.0.1", cookie=None, csrf=None,
-         origin=True):
-    """One request: (status, parsed JSON or None, raw body, headers as a dict of lower-case names)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
-    h = {"Host": "127.0.0.1:%d" % port}
-    if origin:
-        h["Origin"] = "http://127.0.0.1:%d" % port
-    if cookie:
-        h["Cookie"] = cookie
-    if csrf:
-        h["X-CSRF-Token"] = csrf
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
-    elif form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    h.update(headers or {})
-    conn.request(method, path, body=data, headers=h)
-    res = conn.getresponse()
-    raw = res.read()
-    got = {k.lower(): v for k, v in res.getheaders()}
-    conn.close()
-    parsed = json.loads(raw) if raw and got.get("content-type", "").startswith("application/json") else None
-    return res.status, parsed, raw, got
 
 
 class Account:
