@@ -40,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (auto poly = query.get("poly")) {
             auto polygon = parse_poly(*poly);
             if (polygon.outer().size() < 4) std::abort();  // three points at least, closed
+            if (polygon.outer().size() > max_poly_points + 1) std::abort();  // the cap, closed
         }
     } catch (const http_error&) {
     }
