@@ -162,8 +162,9 @@ int serve_command(const arguments& args) {
     state->basemap_style = basemap_style;
     state->form_secret = data::random_token();
     const auto& s = *state->snapshot;
-    std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
-              << s.crimes_without_location << " without a location), " << s.months.size() << " months, "
+    // Every crime, as `crimemap stats` counts them; the map and the street-level API have those with a location.
+    std::cerr << "loaded " << s.crimes + s.crimes_without_location << " crimes (" << s.crimes << " with a location) at "
+              << s.location_ids.size() << " locations, " << s.months.size() << " months, "
               << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << db
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
               << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files\n";

@@ -274,8 +274,11 @@ def main(binary):
         copy = os.path.join(work, "copy.sqlite")
         backed = subprocess.run([binary, "backup", "--db", store, copy], capture_output=True, text=True)
         check(backed.returncode == 0 and "integrity_check ok" in backed.stdout, "crimemap backup while serving")
+        beside = sorted(name for name in os.listdir(work) if name.startswith("copy.sqlite"))
+        check(beside == ["copy.sqlite"], "a backup is one file, no -wal or -shm beside it (%s)" % beside)
         db = sqlite3.connect(copy)
         check(db.execute("SELECT count(*) FROM watch_messages").fetchone()[0] >= len(acknowledged), "the backup holds the messages")
+        check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the backup passes integrity_check")
         db.close()
         again = subprocess.run([binary, "backup", "--db", store, copy], capture_output=True, text=True)
         check(again.returncode == 2 and "already exists" in again.stderr, "a backup never overwrites a file")
@@ -283,6 +286,11 @@ def main(binary):
         server.wait(timeout=30)
         server, port, _ = start(binary, store)
         check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
+        server.terminate()
+        server.wait(timeout=30)
+        # Restored as docs/operations.md says, the backup serves.
+        server, port, _ = start(binary, copy)
+        check(get(port, "/readyz")[0] == 200, "the server starts on the restored backup")
         server.terminate()
         server.wait(timeout=30)
 
