@@ -109,17 +109,13 @@ bool area::contains(const geo::lonlat& p) const {
     return distance_m(lat_, lng_, p.y(), p.x()) <= one_mile_m;
 }
 
-void area::visit_locations(const data::map_snapshot& s, const std::function<void(std::uint32_t)>& visit) const {
+std::vector<std::uint32_t> area::locations(const data::map_snapshot& s) const {
+    std::vector<std::uint32_t> found;
     auto min = geo::to_world(bounds_.min_corner().x(), bounds_.max_corner().y());
     auto max = geo::to_world(bounds_.max_corner().x(), bounds_.min_corner().y());
     s.crime_tiles.locations_in(min, max, [&](std::uint32_t l) {
-        if (contains(s.location_positions[l])) visit(l);
+        if (contains(s.location_positions[l])) found.push_back(l);
     });
-}
-
-std::vector<std::uint32_t> area::locations(const data::map_snapshot& s) const {
-    std::vector<std::uint32_t> found;
-    visit_locations(s, [&](std::uint32_t l) { found.push_back(l); });
     return found;
 }
 
@@ -282,25 +278,24 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
     return out;
 }
 
-namespace {
-
-using crime_hits = std::vector<std::pair<std::uint32_t, std::uint32_t>>;  // location, crime index
-
-// The month's crimes (of the category) at one location, added to `hits`; 503 past max_results.
-void add_crimes_at(const data::map_snapshot& s, std::uint32_t l, std::uint16_t month, std::optional<std::uint8_t> category,
-                   crime_hits& hits) {
-    auto begin = s.crimes_by_location.begin() + s.crime_first[l];
-    auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
-    auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < month; });
-    for (; it != end && it->month == month; ++it)
-        if (!category || it->category == *category)
-            hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
-    if (hits.size() > max_results)
-        throw http_error(error_kind::too_many_results, "more than 10,000 crimes match: ask for a smaller area or one category");
-}
-
-crime_hits by_crime_id(const data::map_snapshot& s, crime_hits hits) {
-    // Sorted with the ids beside them, not looked up per comparison.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
+                                                                     const std::vector<std::uint32_t>& locations,
+                                                                     int date, std::optional<std::uint8_t> category) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // location, crime index
+    auto month = month_index(s, date);
+    if (!month) return hits;
+    for (auto l : locations) {
+        auto begin = s.crimes_by_location.begin() + s.crime_first[l];
+        auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
+        auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < *month; });
+        for (; it != end && it->month == *month; ++it)
+            if (!category || it->category == *category)
+                hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
+        if (hits.size() > max_results)
+            throw http_error(error_kind::too_many_results,
+                             "more than 10,000 crimes match: ask for a smaller area or one category");
+    }
+    // By id: sorted with the ids beside them, not looked up per comparison.
     struct keyed {
         std::int64_t id;
         std::pair<std::uint32_t, std::uint32_t> hit;
@@ -311,25 +306,6 @@ crime_hits by_crime_id(const data::map_snapshot& s, crime_hits hits) {
     std::sort(by_id.begin(), by_id.end(), [](const keyed& a, const keyed& b) { return a.id < b.id; });
     for (std::size_t i = 0; i < hits.size(); ++i) hits[i] = by_id[i].hit;
     return hits;
-}
-
-}  // namespace
-
-crime_hits crimes_in_month(const data::map_snapshot& s, const std::vector<std::uint32_t>& locations, int date,
-                           std::optional<std::uint8_t> category) {
-    crime_hits hits;
-    auto month = month_index(s, date);
-    if (!month) return hits;
-    for (auto l : locations) add_crimes_at(s, l, *month, category, hits);
-    return by_crime_id(s, std::move(hits));
-}
-
-crime_hits crimes_in_month(const data::map_snapshot& s, const area& where, int date, std::optional<std::uint8_t> category) {
-    crime_hits hits;
-    auto month = month_index(s, date);
-    if (!month) return hits;
-    where.visit_locations(s, [&](std::uint32_t l) { add_crimes_at(s, l, *month, category, hits); });
-    return by_crime_id(s, std::move(hits));
 }
 
 const data::force_info* find_force(const data::map_snapshot& s, std::string_view id) {

@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,9 +68,6 @@ public:
     [[nodiscard]] bool contains(const geo::lonlat& p) const;
     /// The pyramid locations inside: each one covered_by the polygon, or at most one mile away.
     [[nodiscard]] std::vector<std::uint32_t> locations(const data::map_snapshot& s) const;
-    /// The same, each given to `visit` as it is found (in no particular order); `visit` may
-    /// throw to stop.
-    void visit_locations(const data::map_snapshot& s, const std::function<void(std::uint32_t)>& visit) const;
     [[nodiscard]] geo::box bounds() const { return bounds_; }
     [[nodiscard]] bool is_polygon() const { return !polygon_.outer().empty(); }
     [[nodiscard]] const geo::polygon& polygon() const { return polygon_; }
@@ -112,10 +108,6 @@ json unlocated_json(const data::map_snapshot& s, const data::unlocated_crime& u)
 /// 503 past max_results. Pairs of (location, crime index).
 std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
                                                                      const std::vector<std::uint32_t>& locations,
-                                                                     int date, std::optional<std::uint8_t> category);
-/// The same for the locations of an area, refusing with the 503 as soon as the crimes found
-/// pass max_results, before the rest of the area is searched.
-std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s, const area& where,
                                                                      int date, std::optional<std::uint8_t> category);
 
 /// 404 naming the force unless it is known (forces.json, neighbourhoods or files).
