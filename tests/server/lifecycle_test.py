@@ -94,7 +94,8 @@ def main(binary):
             conn.request("POST", "/api/crimes-street/all-crime", body="date=&poly=" + ring + ":54.0,-1.5",
                          headers={"Content-Type": "application/x-www-form-urlencoded"})
             res = conn.getresponse()
-            message = json.loads(res.read()).get("message", "")
+            answer = json.loads(res.read())
+            message = answer.get("message", "") if isinstance(answer, dict) else ""
             check(res.status == 400 and message.startswith("poly: more than 1000 points"),
                   "a polygon of 1,001 points is a 400 naming poly (%d %s)" % (res.status, message))
             conn.close()
