@@ -187,8 +187,9 @@ int serve_command(const arguments& args) {
     state->form_secrets = std::make_shared<server::form_keys>(
         state->writer->run([&](data::Database& d) { return data::form_secrets(d, form_secret_age); }));
     const auto& s = *state->snapshot;
-    std::cerr << "loaded " << s.crimes << " crimes at " << s.location_ids.size() << " locations ("
-              << s.crimes_without_location << " without a location), " << s.months.size() << " months, "
+    // Every crime, as `crimemap stats` counts them; the map and the street-level API have those with a location.
+    std::cerr << "loaded " << s.crimes + s.crimes_without_location << " crimes (" << s.crimes << " with a location) at "
+              << s.location_ids.size() << " locations, " << s.months.size() << " months, "
               << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << db
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
               << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files\n";

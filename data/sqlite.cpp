@@ -60,7 +60,9 @@ void Database::backup_to(const std::string& destination) {
         int rc = sqlite3_backup_step(backup, -1);  // every page, as of one read transaction
         sqlite3_backup_finish(backup);
         if (rc != SQLITE_DONE) throw sqlite_error(path_ + ": backup failed: " + sqlite3_errstr(rc));
-        copy.exec("PRAGMA journal_mode=WAL");  // as the store itself
+        // One file, whatever opens it next (a read-only check would leave -wal and -shm files
+        // beside a WAL copy); the store's own connections turn WAL on again when they open it.
+        copy.exec("PRAGMA journal_mode=DELETE");
     }
     std::filesystem::remove(temporary + "-wal");
     std::filesystem::remove(temporary + "-shm");

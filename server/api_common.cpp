@@ -6,7 +6,6 @@
 #include "server/request_parsers.hpp"
 
 #include <boost/geometry/algorithms/correct.hpp>
-#include <boost/geometry/algorithms/covered_by.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
 
 #include <algorithm>
@@ -93,6 +92,7 @@ area::area(const call& c) {
             north = std::max(north, p.y());
         }
         bounds_ = geo::box(geo::lonlat(west, south), geo::lonlat(east, north));
+        prepared_.emplace(polygon_);
         return;
     }
     std::tie(lat_, lng_) = lat_lng_parameters(c, "poly");
@@ -104,7 +104,7 @@ area::area(const call& c) {
 }
 
 bool area::contains(const geo::lonlat& p) const {
-    if (is_polygon()) return boost::geometry::covered_by(p, polygon_);
+    if (prepared_) return prepared_->covers(p);
     // A point at exactly one mile is inside.
     return distance_m(lat_, lng_, p.y(), p.x()) <= one_mile_m;
 }

@@ -4,6 +4,7 @@
 
 #include "data/map_snapshot.hpp"
 #include "data/store_readers.hpp"
+#include "geo/prepared_polygon.hpp"
 #include "server/http.hpp"
 #include "server/query_string.hpp"
 #include "server/request_parsers.hpp"
@@ -62,6 +63,8 @@ class area {
 public:
     /// Parses poly, else lat and lng; 400 naming the bad parameter.
     explicit area(const call& c);
+    /// Inside the polygon or on its boundary (as boost::geometry::covered_by, through the
+    /// prepared polygon: the cost of the few edges near `p`), or at most one mile away.
     [[nodiscard]] bool contains(const geo::lonlat& p) const;
     /// The pyramid locations inside: each one covered_by the polygon, or at most one mile away.
     [[nodiscard]] std::vector<std::uint32_t> locations(const data::map_snapshot& s) const;
@@ -73,6 +76,7 @@ public:
 
 private:
     geo::polygon polygon_;
+    std::optional<geo::prepared_polygon> prepared_;
     double lat_ = 0, lng_ = 0;
     geo::box bounds_{geo::lonlat(0, 0), geo::lonlat(0, 0)};
 };

@@ -139,7 +139,8 @@ response handle_request(const request& req, const app_state& state, const std::s
             // The port opens only once the indexes are loaded; this says which data they hold.
             nlohmann::json ready{{"ready", true},
                                  {"data_version", snapshot.data_version},
-                                 {"crimes", snapshot.crimes},
+                                 {"crimes", snapshot.crimes + snapshot.crimes_without_location},
+                                 {"crimes_with_location", snapshot.crimes},
                                  {"latest_month", snapshot.last_updated ? data::month_text(snapshot.last_updated) : ""},
                                  {"load_seconds", snapshot.load_seconds},
                                  {"integrity", state.integrity ? state.integrity->verdict() : "not checked"}};

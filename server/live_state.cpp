@@ -29,7 +29,8 @@ void live_state::reload(const std::string& store_path, std::function<void(const 
                 active_ = std::move(next);
             }
             ++reloads_;
-            log("reloaded " + std::to_string(snapshot->crimes) + " crimes (data version " +
+            log("reloaded " + std::to_string(snapshot->crimes + snapshot->crimes_without_location) + " crimes (" +
+                std::to_string(snapshot->crimes) + " with a location; data version " +
                 std::to_string(snapshot->data_version) + ") in " + std::to_string(snapshot->load_seconds) + " s");
         } catch (const std::exception& error) {
             ++failures_;

@@ -5,6 +5,7 @@
 
 #include <boost/geometry/algorithms/area.hpp>
 #include <boost/geometry/algorithms/correct.hpp>
+#include <boost/geometry/algorithms/equals.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
 
 #include <charconv>
@@ -52,7 +53,14 @@ bool parse_degrees(std::string_view text, double& value) {
 
 geo::polygon parse_poly(std::string_view rest) {
     geo::polygon polygon;
+    const auto too_many = [] {
+        return http_error(error_kind::bad_request, "poly: more than " + std::to_string(max_poly_points) +
+                                                       " points; want at most " + std::to_string(max_poly_points) +
+                                                       " (simplify the polygon)");
+    };
     while (!rest.empty()) {
+        // One more than the most, for a closing point that repeats the first.
+        if (polygon.outer().size() > max_poly_points) throw too_many();
         auto colon = rest.find(':');
         auto pair = rest.substr(0, colon);
         auto comma = pair.find(',');
@@ -66,6 +74,8 @@ geo::polygon parse_poly(std::string_view rest) {
         rest.remove_prefix(colon + 1);
     }
     if (polygon.outer().size() < 3) throw http_error(error_kind::bad_request, "poly: needs at least 3 points");
+    if (polygon.outer().size() > max_poly_points && !boost::geometry::equals(polygon.outer().front(), polygon.outer().back()))
+        throw too_many();
     boost::geometry::correct(polygon);  // closes the ring (unless the last point repeats the first) and orients it
     // "a:b:a" is closed already but only a line; collinear points are a line too.
     if (polygon.outer().size() < 4 || boost::geometry::area(polygon) == 0)

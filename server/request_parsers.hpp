@@ -5,6 +5,7 @@
 #include "geo/lonlat.hpp"
 #include "geo/web_mercator.hpp"
 
+#include <cstddef>
 #include <string_view>
 
 namespace crimemap::server {
@@ -21,8 +22,13 @@ tile_path parse_tile_path(std::string_view path);
 /// Decimal degrees with optional spaces and '+'; false for anything else or non-finite.
 bool parse_degrees(std::string_view text, double& value);
 
+/// Most points a poly= may have (a last point repeating the first is not counted): a request's
+/// cost grows with them.
+inline constexpr std::size_t max_poly_points = 1000;
+
 /// poly=lat,lng:lat,lng:... as a closed, correctly oriented polygon (lng as x). Throws
-/// http_error(bad_request) naming `poly` for fewer than 3 points or a malformed pair.
+/// http_error(bad_request) naming `poly` for fewer than 3 points, more than max_poly_points
+/// (found before reading the rest) or a malformed pair.
 geo::polygon parse_poly(std::string_view text);
 
 }  // namespace crimemap::server

@@ -96,8 +96,14 @@ TEST_CASE("crimemap serve answers health, TileJSON and tiles on loopback and sto
     import_paths(db, {shared_data("police-uk/essex")});
     running_server server(db);
     INFO(server.startup());
-    // Essex 2022-12: 13,139 rows, 107 of them without a location.
-    CHECK(server.startup().find("loaded 13032 crimes") != std::string::npos);
+    // Essex 2022-12: 13,139 rows, 107 of them without a location. Every crime is counted as
+    // `crimemap stats` counts them, and those with a location beside.
+    CHECK(server.startup().find("loaded 13139 crimes (13032 with a location)") != std::string::npos);
+    auto ready = get(server.port(), "/readyz");
+    REQUIRE(ready.result() == http::status::ok);
+    auto ready_doc = nlohmann::json::parse(ready.body());
+    CHECK(ready_doc["crimes"] == 13139);
+    CHECK(ready_doc["crimes_with_location"] == 13032);
 
     auto health = get(server.port(), "/healthz");
     CHECK(health.result() == http::status::ok);

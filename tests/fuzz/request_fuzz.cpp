@@ -5,6 +5,7 @@
 // Input: the request target, a newline, then the body.
 
 #include "data/text.hpp"
+#include "geo/prepared_polygon.hpp"
 #include "server/client_address.hpp"
 #include "server/errors.hpp"
 #include "server/forms.hpp"
@@ -12,6 +13,8 @@
 #include "server/request_parsers.hpp"
 
 #include <boost/beast/http/field.hpp>
+#include <boost/geometry/algorithms/covered_by.hpp>
+#include <boost/geometry/strategies/strategies.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +43,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (auto poly = query.get("poly")) {
             auto polygon = parse_poly(*poly);
             if (polygon.outer().size() < 4) std::abort();  // three points at least, closed
+            if (polygon.outer().size() > max_poly_points + 1) std::abort();  // the cap, closed
+            // The prepared polygon answers as covered_by at the vertices, the edges' midpoints
+            // and the points between vertices across the ring.
+            crimemap::geo::prepared_polygon prepared(polygon);
+            const auto& ring = polygon.outer();
+            for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+                const auto& a = ring[i];
+                const auto& b = ring[i + 1];
+                const auto& c = ring[(i + ring.size() / 2) % (ring.size() - 1)];
+                for (auto p : {a, crimemap::geo::lonlat((a.x() + b.x()) / 2, (a.y() + b.y()) / 2),
+                               crimemap::geo::lonlat((a.x() + c.x()) / 2, (a.y() + c.y()) / 2)})
+                    if (prepared.covers(p) != boost::geometry::covered_by(p, polygon)) std::abort();
+            }
         }
     } catch (const http_error&) {
     }

@@ -3,8 +3,12 @@
 
 #include "data/store.hpp"
 #include "server/api_fixtures.hpp"
+#include "server/query_string.hpp"
 
 #include <boost/beast/http.hpp>
+#include <boost/geometry/algorithms/correct.hpp>
+#include <boost/geometry/algorithms/covered_by.hpp>
+#include <boost/geometry/strategies/strategies.hpp>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -274,6 +278,70 @@ TEST_CASE("crimes-street by polygon returns exactly the crimes inside it, by GET
     auto res = handle_request(post, shared_api_data().state);
     REQUIRE(res.result() == http::status::ok);
     CHECK(ids_of(json::parse(res.body())) == expected);
+}
+
+namespace {
+
+response post_form(const std::string& path, const std::string& body) {
+    request post{http::verb::post, path, 11};
+    post.set(http::field::content_type, "application/x-www-form-urlencoded");
+    post.body() = body;
+    post.prepare_payload();
+    return handle_request(post, shared_api_data().state);
+}
+
+// A zigzag of `points` points whose teeth run west-east across the box, as poly= text.
+std::string zigzag_poly(std::size_t points, double south, double west, double north, double east) {
+    std::string poly;
+    char pair[64];
+    for (std::size_t i = 0; i < points; ++i) {
+        double lat = south + (north - south) * static_cast<double>(i / 2) / static_cast<double>(points / 2);
+        double lng = i % 2 == 0 ? west : east;
+        if (i + 2 >= points) lat = i + 2 == points ? north : south, lng = west - 0.01;  // close along the west side
+        std::snprintf(pair, sizeof pair, "%.6f,%.6f", lat, lng);
+        poly += (poly.empty() ? "" : ":") + std::string(pair);
+    }
+    return poly;
+}
+
+}  // namespace
+
+TEST_CASE("crimes-street by a 1,000-point zigzag returns exactly the crimes covered by it, edges included") {
+    auto month = crimes_of_month(201606);
+    auto poly = zigzag_poly(1000, 51.49, -0.14, 51.54, -0.06);
+    // The expectation from Boost.Geometry's covered_by on the same numbers, point by point.
+    geo::polygon shape;
+    for (auto pair : split_nonempty(poly, ':')) {
+        auto comma = pair.find(',');
+        shape.outer().emplace_back(std::stod(std::string(pair.substr(comma + 1))), std::stod(std::string(pair.substr(0, comma))));
+    }
+    boost::geometry::correct(shape);
+    std::set<std::int64_t> expected;
+    for (const auto& c : month)
+        if (boost::geometry::covered_by(geo::lonlat(c.lng, c.lat), shape)) expected.insert(c.id);
+    REQUIRE(expected.size() > 20);
+    auto res = post_form("/api/crimes-street/all-crime", "date=2016-06&poly=" + poly);
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(ids_of(json::parse(res.body())) == expected);
+}
+
+TEST_CASE("a poly of more than 1,000 points is a 400 naming poly; 1,000 and a closing repeat are taken") {
+    auto poly = zigzag_poly(1000, 51.49, -0.14, 51.54, -0.06);
+    CHECK(post_form("/api/crimes-street/all-crime", "date=2016-06&poly=" + poly).result() == http::status::ok);
+    auto first = poly.substr(0, poly.find(':'));
+    CHECK(post_form("/api/crimes-street/all-crime", "date=2016-06&poly=" + poly + ":" + first).result() == http::status::ok);
+    for (const auto& body : {"date=2016-06&poly=" + poly + ":51.5,-0.1", "date=2016-06&poly=" + poly + ":51.5,-0.1:" + first,
+                             "poly=" + zigzag_poly(3000, 51.49, -0.14, 51.54, -0.06)}) {
+        auto res = post_form("/api/crimes-street/all-crime", body);
+        REQUIRE(res.result() == http::status::bad_request);
+        CHECK(json::parse(res.body())["message"].get<std::string>().starts_with("poly: more than 1000 points"));
+    }
+}
+
+TEST_CASE("crimes-street refuses a polygon holding more than 10,000 crimes with a 503") {
+    auto res = post_form("/api/crimes-street/all-crime", "date=2016-06&poly=" + zigzag_poly(1000, 53, -3, 55, -1));
+    REQUIRE(res.result() == http::status::service_unavailable);
+    CHECK(json::parse(res.body())["error"] == "too-many-results");
 }
 
 TEST_CASE("crimes-street refuses bad lat, lng and poly by name, and more than 10,000 crimes with a 503") {

@@ -77,9 +77,10 @@ def main(binary):
             conn.close()
             status, _ = post_json(port, "/api/watch/schemes/x/messages", {"text": "x" * 17000}, {})
             check(status == 413, "a form body over 16 KB is a 413")
-            # A POSTed polygon may take 64 KB (a long boundary: this one is 36 KB, past the forms' 16 KB); past that, 413.
-            ring = ":".join("%.5f,%.5f" % (54.0 + 0.01 * math.sin(i / 1000.0 * math.pi), -1.5 + 0.01 * math.cos(i / 1000.0 * math.pi))
-                            for i in range(2000))
+            # A POSTed polygon may take 64 KB (a long boundary: this one is 18 KB, past the forms' 16 KB); past that, 413.
+            # It may have 1,000 points; past that, 400 naming poly.
+            ring = ":".join("%.5f,%.5f" % (54.0 + 0.01 * math.sin(i / 500.0 * math.pi), -1.5 + 0.01 * math.cos(i / 500.0 * math.pi))
+                            for i in range(1000))
             for size, want in ((len(ring), 200), (70000, 413)):
                 body = "date=&poly=" + (ring if size == len(ring) else ring + ":" + "1" * (size - len(ring)))
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -89,6 +90,15 @@ def main(binary):
                 res.read()
                 check(res.status == want, "a POSTed polygon of %d bytes: %d, want %d" % (len(body), res.status, want))
                 conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", "/api/crimes-street/all-crime", body="date=&poly=" + ring + ":54.0,-1.5",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+            res = conn.getresponse()
+            answer = json.loads(res.read())
+            message = answer.get("message", "") if isinstance(answer, dict) else ""
+            check(res.status == 400 and message.startswith("poly: more than 1000 points"),
+                  "a polygon of 1,001 points is a 400 naming poly (%d %s)" % (res.status, message))
+            conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", "/api/forces", headers={"X-Padding": "x" * 9000})
             res = conn.getresponse()
@@ -265,8 +275,11 @@ def main(binary):
         copy = os.path.join(work, "copy.sqlite")
         backed = subprocess.run([binary, "backup", "--db", store, copy], capture_output=True, text=True)
         check(backed.returncode == 0 and "integrity_check ok" in backed.stdout, "crimemap backup while serving")
+        beside = sorted(name for name in os.listdir(work) if name.startswith("copy.sqlite"))
+        check(beside == ["copy.sqlite"], "a backup is one file, no -wal or -shm beside it (%s)" % beside)
         db = sqlite3.connect(copy)
         check(db.execute("SELECT count(*) FROM watch_messages").fetchone()[0] >= len(acknowledged), "the backup holds the messages")
+        check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the backup passes integrity_check")
         db.close()
         again = subprocess.run([binary, "backup", "--db", store, copy], capture_output=True, text=True)
         check(again.returncode == 2 and "already exists" in again.stderr, "a backup never overwrites a file")
@@ -274,6 +287,11 @@ def main(binary):
         server.wait(timeout=30)
         server, port, _ = start(binary, store)
         check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
+        server.terminate()
+        server.wait(timeout=30)
+        # Restored as docs/operations.md says, the backup serves.
+        server, port, _ = start(binary, copy)
+        check(get(port, "/readyz")[0] == 200, "the server starts on the restored backup")
         server.terminate()
         server.wait(timeout=30)
 
