@@ -52,7 +52,8 @@ int serve_command(const arguments& args) {
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
-    std::string basemap_style, access_log_path;
+    std::string basemap_style, basemap_file, access_log_path;
+    std::size_t basemap_memory_mb = 64;
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
     std::size_t max_connections = server::server_config{}.max_connections;
@@ -69,6 +70,10 @@ int serve_command(const arguments& args) {
         ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off")  //
         ("basemap-style", po::value(&basemap_style),
          "a MapLibre style URL for a basemap beneath the map's layers (default: none, no third-party requests)")  //
+        ("basemap", po::value(&basemap_file),
+         "FILE.mbtiles: a vector basemap (OpenMapTiles schema) served from here and drawn beneath the map's layers")  //
+        ("basemap-memory-mb", po::value(&basemap_memory_mb)->default_value(basemap_memory_mb),
+         "a --basemap archive of at most this size is read into memory at start; a larger one tile by tile")  //
         ("access-log", po::value(&access_log_path),
          "append a JSON line per request to this file ('-': standard output); no addresses, query strings or bodies")  //
         ("insecure-cookies", po::bool_switch(&insecure_cookies),
@@ -144,9 +149,16 @@ int serve_command(const arguments& args) {
             throw po::error("--basemap-style: '" + origin + "' is not a host name or address (with an optional port)");
         config.content_security_policy = server::content_security_policy("https: " + origin);
     }
+    if (!basemap_file.empty() && !basemap_style.empty()) throw po::error("give --basemap or --basemap-style, not both");
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
 
     auto state = std::make_shared<server::app_state>();
+    // A bad archive stops the server before the store is loaded: the operator sees it at once.
+    if (!basemap_file.empty()) {
+        state->basemap = std::make_shared<const data::mbtiles>(basemap_file, std::uint64_t{basemap_memory_mb} << 20);
+        std::cerr << "basemap " << basemap_file << ": zooms " << state->basemap->min_zoom() << " to "
+                  << state->basemap->max_zoom() << (state->basemap->in_memory() ? ", in memory\n" : ", read tile by tile\n");
+    }
     // The write connection first: it brings a store of an older schema up to date.
     state->writer = std::make_shared<data::store_writer>(db);
     state->snapshot = data::load_snapshot(db);

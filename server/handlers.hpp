@@ -2,6 +2,7 @@
 // Request routing: plain functions from a request to a response, testable without sockets.
 
 #include "data/map_snapshot.hpp"
+#include "data/mbtiles.hpp"
 #include "data/store_readers.hpp"
 #include "data/integrity_check.hpp"
 #include "data/store_writer.hpp"
@@ -30,6 +31,7 @@ struct app_state {
     bool secure_cookies = true;  ///< false only for plain-http use on localhost (--insecure-cookies)
     std::string form_secret;     ///< random at start: keys the public forms' tokens
     std::string basemap_style;   ///< a MapLibre style URL drawn beneath our layers; empty: none
+    std::shared_ptr<const data::mbtiles> basemap;  ///< --basemap FILE.mbtiles, served at /tiles/basemap/; may be null
     std::shared_ptr<const data::integrity_check> integrity;  ///< the check run at start; may be null
 };
 

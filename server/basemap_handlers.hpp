@@ -1,0 +1,22 @@
+#pragma once
+// The operator's basemap (--basemap FILE.mbtiles): its TileJSON and its tiles as stored.
+
+#include "data/mbtiles.hpp"
+#include "server/http.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace crimemap::server {
+
+/// GET /tiles/basemap.json: TileJSON 3.0.0 from the archive's metadata, its tiles at
+/// `base_url`/tiles/basemap/{z}/{x}/{y}.mvt (the metadata's own `tiles`, if any, are ignored).
+response handle_basemap_tilejson(const request& req, const data::mbtiles& archive, const std::string& base_url);
+
+/// GET /tiles/basemap/{z}/{x}/{y}.mvt: the stored bytes, gzip passed through (decoded for a
+/// client that does not accept gzip), 204 for a tile the archive lacks, 404 for z outside the
+/// archive's zooms or x, y outside the grid, 400 for a malformed path. The ETag names the
+/// archive's version, the tile and the encoding, so a 304 is answered before any read.
+response handle_basemap_tile(const request& req, std::string_view path, const data::mbtiles& archive);
+
+}  // namespace crimemap::server
