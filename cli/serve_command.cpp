@@ -52,7 +52,7 @@ int serve_command(const arguments& args) {
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
-    std::string basemap_style, basemap_file, access_log_path;
+    std::string basemap_style, basemap_file, fonts_folder = "/usr/share/fonts", access_log_path;
     std::size_t basemap_memory_mb = 64;
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
@@ -74,6 +74,8 @@ int serve_command(const arguments& args) {
          "FILE.mbtiles: a vector basemap (OpenMapTiles schema) served from here and drawn beneath the map's layers")  //
         ("basemap-memory-mb", po::value(&basemap_memory_mb)->default_value(basemap_memory_mb),
          "a --basemap archive of at most this size is read into memory at start; a larger one tile by tile")  //
+        ("fonts", po::value(&fonts_folder)->default_value(fonts_folder),
+         "folder of fonts (.ttf, .otf) for the --basemap labels' glyphs at /fonts/")  //
         ("access-log", po::value(&access_log_path),
          "append a JSON line per request to this file ('-': standard output); no addresses, query strings or bodies")  //
         ("insecure-cookies", po::bool_switch(&insecure_cookies),
@@ -157,7 +159,9 @@ int serve_command(const arguments& args) {
     if (!basemap_file.empty()) {
         state->basemap = std::make_shared<const data::mbtiles>(basemap_file, std::uint64_t{basemap_memory_mb} << 20);
         std::cerr << "basemap " << basemap_file << ": zooms " << state->basemap->min_zoom() << " to "
-                  << state->basemap->max_zoom() << (state->basemap->in_memory() ? ", in memory\n" : ", read tile by tile\n");
+                  << state->basemap->max_zoom() << (state->basemap->in_memory() ? ", in memory" : ", read tile by tile");
+        state->glyphs = std::make_shared<const server::glyph_library>(fonts_folder);
+        std::cerr << "; " << state->glyphs->font_names().size() << " fonts under " << fonts_folder << " for its labels\n";
     }
     // The write connection first: it brings a store of an older schema up to date.
     state->writer = std::make_shared<data::store_writer>(db);

@@ -1,9 +1,12 @@
 #include "server/basemap_handlers.hpp"
 
+#include "data/text.hpp"
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <uriparser/Uri.h>
 
 #include <charconv>
 #include <vector>
@@ -17,6 +20,9 @@ namespace {
 constexpr int tile_max_age = 300;
 // A stored tile is a few hundred KB at most; more when decoded is a broken archive.
 constexpr std::size_t decoded_tile_limit = 64 << 20;
+// Glyphs change only with the fonts installed, and a map asks for many ranges: a day.
+constexpr int glyph_max_age = 86400;
+constexpr std::size_t fontstack_limit = 400;
 constexpr const char* osm_attribution =
     "<a href=\"https://www.openstreetmap.org/copyright\">&copy; OpenStreetMap contributors</a>";
 
@@ -115,6 +121,42 @@ response handle_basemap_tile(const request& req, std::string_view path, const da
     if (stored_gzip && !gzip_accepted) body = gunzip(body, decoded_tile_limit);
     return encoded_response(req, std::move(body), stored_gzip && gzip_accepted, "application/vnd.mapbox-vector-tile",
                             etag, tile_max_age);
+}
+
+response handle_glyphs(const request& req, std::string_view path, const glyph_library& glyphs) {
+    constexpr std::string_view prefix = "/fonts/";
+    constexpr const char* shape = "glyph paths look like /fonts/{fontstack}/{start}-{end}.pbf, e.g. /fonts/Noto%20Sans%20Regular/0-255.pbf";
+    auto slash = path.rfind('/');
+    if (!path.starts_with(prefix) || slash < prefix.size() || !path.ends_with(".pbf"))
+        throw http_error(error_kind::bad_request, shape);
+    std::string fontstack(path.substr(prefix.size(), slash - prefix.size()));
+    if (fontstack.empty() || fontstack.size() > fontstack_limit * 3 || fontstack.find('/') != std::string::npos)
+        throw http_error(error_kind::bad_request, shape);
+    fontstack.push_back('\0');
+    const char* end = uriUnescapeInPlaceExA(fontstack.data(), URI_FALSE, URI_BR_DONT_TOUCH);
+    fontstack.resize(static_cast<std::size_t>(end - fontstack.data()));
+    if (fontstack.empty() || fontstack.size() > fontstack_limit)
+        throw http_error(error_kind::bad_request, "the font stack must be 1 to 400 bytes");
+    if (data::invalid_utf8_at(fontstack) || fontstack.find('\0') != std::string::npos)
+        throw http_error(error_kind::bad_request, "the font stack is not UTF-8 text");
+    auto range = path.substr(slash + 1, path.size() - slash - 1 - 4);
+    auto dash = range.find('-');
+    std::uint32_t start = 0, last = 0;
+    if (dash == std::string_view::npos || !parse_whole(range.substr(0, dash), start) ||
+        !parse_whole(range.substr(dash + 1), last))
+        throw http_error(error_kind::bad_request, shape);
+    if (start % 256 != 0 || last != start + 255 || start > 0x10ff00)
+        throw http_error(error_kind::bad_request, "glyph range " + std::string(range.substr(0, 40)) +
+                                                      ": want START-END with START a multiple of 256 up to 1113856 "
+                                                      "and END = START + 255");
+    const bool gzip_accepted = accepts_gzip(req);
+    std::string identity = "fonts|" + fontstack + "|" + std::to_string(start);
+    for (const auto& name : glyphs.resolve(fontstack)) identity += "|" + name;  // other fonts installed: other glyphs
+    const std::string etag = representation_etag(0, identity, gzip_accepted);
+    if (etag_matches(req, etag)) return not_modified_response(req, etag, glyph_max_age);
+    std::string body = glyphs.range(fontstack, start);
+    if (gzip_accepted) body = gzip(body);
+    return encoded_response(req, std::move(body), gzip_accepted, "application/x-protobuf", etag, glyph_max_age);
 }
 
 }  // namespace crimemap::server

@@ -2,6 +2,7 @@
 // The operator's basemap (--basemap FILE.mbtiles): its TileJSON and its tiles as stored.
 
 #include "data/mbtiles.hpp"
+#include "server/glyphs.hpp"
 #include "server/http.hpp"
 
 #include <string>
@@ -18,5 +19,10 @@ response handle_basemap_tilejson(const request& req, const data::mbtiles& archiv
 /// archive's zooms or x, y outside the grid, 400 for a malformed path. The ETag names the
 /// archive's version, the tile and the encoding, so a 304 is answered before any read.
 response handle_basemap_tile(const request& req, std::string_view path, const data::mbtiles& archive);
+
+/// GET /fonts/{fontstack}/{start}-{end}.pbf: a MapLibre glyph range (256 code points, start a
+/// multiple of 256) of the fonts the stack resolves to; an unknown stack gets the fallback fonts,
+/// never a 404. 400 for a malformed path or range, or a stack longer than 400 bytes.
+response handle_glyphs(const request& req, std::string_view path, const glyph_library& glyphs);
 
 }  // namespace crimemap::server

@@ -156,6 +156,7 @@ response handle_request(const request& req, const app_state& state, const std::s
         if (state.basemap && path == "/tiles/basemap.json")
             return handle_basemap_tilejson(req, *state.basemap, link_base_url(req, state));
         if (state.basemap && path.starts_with("/tiles/basemap/")) return handle_basemap_tile(req, path, *state.basemap);
+        if (state.glyphs && path.starts_with("/fonts/")) return handle_glyphs(req, path, *state.glyphs);
         if (path.starts_with("/tiles/")) {
             query_parameters query(raw_query);
             if (path.ends_with(".json") && path.find('/', 7) == std::string_view::npos) {

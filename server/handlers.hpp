@@ -9,6 +9,7 @@
 #include "server/http.hpp"
 #include "server/rate_limits.hpp"
 #include "server/sessions.hpp"
+#include "server/glyphs.hpp"
 #include "server/static_files.hpp"
 #include "server/tile_cache.hpp"
 
@@ -32,6 +33,7 @@ struct app_state {
     std::string form_secret;     ///< random at start: keys the public forms' tokens
     std::string basemap_style;   ///< a MapLibre style URL drawn beneath our layers; empty: none
     std::shared_ptr<const data::mbtiles> basemap;  ///< --basemap FILE.mbtiles, served at /tiles/basemap/; may be null
+    std::shared_ptr<const glyph_library> glyphs;   ///< the basemap's label fonts at /fonts/; may be null
     std::shared_ptr<const data::integrity_check> integrity;  ///< the check run at start; may be null
 };
 
