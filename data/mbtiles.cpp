@@ -20,7 +20,13 @@ const char* const tile_query = "SELECT tile_data FROM tiles WHERE zoom_level = ?
 struct mbtiles::reader {
     Database db;
     Statement select;
-    explicit reader(const std::string& path) : db(path, Database::mode::read_only), select(db, tile_query) {}
+    explicit reader(const std::string& path) : db(path, Database::mode::read_only), select(db, prepared(db)) {}
+    // The archive does not change while it is served: a connection keeps its shared lock (no
+    // lock calls per tile) and reads through a memory map (no read call per page).
+    static const char* prepared(Database& db) {
+        db.exec("PRAGMA locking_mode = EXCLUSIVE; PRAGMA mmap_size = 1099511627776");
+        return tile_query;
+    }
 };
 
 mbtiles::~mbtiles() = default;
