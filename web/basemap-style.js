@@ -17,7 +17,7 @@ export const BASEMAP_COLOURS = Object.freeze({
   building: '#e6e2dc',
   buildingLine: '#d9d4cc',
   boundary: '#b8b0c4',
-  roadCasing: '#d9d4cb',
+  roadCasing: '#cfc9bf',
   road: '#ffffff',
   majorRoad: '#fbf7ef',
   rail: '#c9c4bc',
