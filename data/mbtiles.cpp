@@ -52,8 +52,7 @@ mbtiles::mbtiles(std::string path, std::uint64_t memory_limit_bytes) : path_(std
     version_ = std::to_string(size) + "-" + std::to_string(modified);
 
     try {
-        auto first = open_reader();
-        Database& db = first->db;
+        Database db(path_, Database::mode::read_only);
         auto has = [&](const char* name) {
             Statement find(db, "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1");
             find.bind(1, std::string_view(name));
@@ -106,7 +105,7 @@ mbtiles::mbtiles(std::string path, std::uint64_t memory_limit_bytes) : path_(std
                 if (!bytes.empty()) memory_tiles_.emplace(tile_key(z, x, (std::int64_t{1} << z) - 1 - row), bytes);
             }
         } else {
-            idle_.push_back(std::move(first));
+            idle_.push_back(open_reader());  // checks that the tiles table has MBTiles' columns
         }
     } catch (const sqlite_error& e) {
         throw fail(std::string("cannot be read as MBTiles: ") + e.what());
