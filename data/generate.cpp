@@ -2279,9 +2279,18 @@ void write_osm(const std::vector<force_world>& worlds, const std::filesystem::pa
             const char* kind = place.size == town_size::city ? "city" : place.size == town_size::town ? "town" : "village";
             node(frame.to_micro(place.x, place.y),
                  tag("place", kind) + tag("name", place.name) + tag("population", std::to_string(place.population)));
-            // A road on to the next place, so the map has its through roads.
-            if (t + 1 < world.towns.size()) {
-                const town& next = world.towns[t + 1];
+            // A road to the nearest place before it: the places joined as a tree, as through roads.
+            std::size_t nearest = t;
+            double best = std::numeric_limits<double>::max();
+            for (std::size_t other = 0; other < t; ++other) {
+                const double d = length_of(world.towns[other].x - place.x, world.towns[other].y - place.y);
+                if (d < best) {
+                    best = d;
+                    nearest = other;
+                }
+            }
+            if (nearest != t) {
+                const town& next = world.towns[nearest];
                 way({node(frame.to_micro(place.x, place.y), ""), node(frame.to_micro(next.x, next.y), "")},
                     tag("highway", "primary") + tag("ref", "A" + std::to_string(4000 + t)));
             }

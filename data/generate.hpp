@@ -39,7 +39,7 @@ struct generate_summary {
 /// With `options.osm`, that file gets the same geography as OpenStreetMap XML (OSM API 0.6), for
 /// a demo basemap (tilemaker): each street a straight way through its map points, named as its
 /// "On or near" text, highway=residential in towns and unclassified in the country; a primary
-/// road from each place to the next; a place node (city, town, village) per place; ids from 1.
+/// road from each place to the nearest one before it; a place node (city, town, village) per place; ids from 1.
 ///
 /// Exactly `options.rows` street rows are written in all. Memory stays bounded: crimes stream
 /// out month by month and only the outcomes still due are held (a few months of crimes at most).
