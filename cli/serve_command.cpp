@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <string_view>
 
 namespace crimemap::cli {
@@ -66,7 +67,8 @@ int serve_command(const arguments& args) {
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
-    std::string basemap_style, access_log_path;
+    std::string basemap_style, basemap_file, fonts_folder = "/usr/share/fonts", access_log_path;
+    std::size_t basemap_memory_mb = 64;
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
     std::size_t max_connections = server::server_config{}.max_connections;
@@ -83,6 +85,12 @@ int serve_command(const arguments& args) {
         ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off")  //
         ("basemap-style", po::value(&basemap_style),
          "a MapLibre style URL for a basemap beneath the map's layers (default: none, no third-party requests)")  //
+        ("basemap", po::value(&basemap_file),
+         "FILE.mbtiles: a vector basemap (OpenMapTiles schema) served from here and drawn beneath the map's layers")  //
+        ("basemap-memory-mb", po::value(&basemap_memory_mb)->default_value(basemap_memory_mb),
+         "a --basemap archive of at most this size is read into memory at start; a larger one tile by tile")  //
+        ("fonts", po::value(&fonts_folder)->default_value(fonts_folder),
+         "folder of fonts (.ttf, .otf) for the --basemap labels' glyphs at /fonts/")  //
         ("access-log", po::value(&access_log_path),
          "append a JSON line per request to this file ('-': standard output); no addresses, query strings or bodies")  //
         ("insecure-cookies", po::bool_switch(&insecure_cookies),
@@ -165,9 +173,25 @@ int serve_command(const arguments& args) {
             throw po::error("--basemap-style: '" + origin + "' is not a host name or address (with an optional port)");
         config.content_security_policy = server::content_security_policy("https: " + origin);
     }
+    if (!basemap_file.empty() && !basemap_style.empty()) throw po::error("give --basemap or --basemap-style, not both");
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
 
     auto state = std::make_shared<server::app_state>();
+    // A bad archive stops the server before the store is loaded: the operator sees it at once.
+    std::jthread glyph_warmup;
+    if (!basemap_file.empty()) {
+        state->basemap = std::make_shared<const data::mbtiles>(basemap_file, std::uint64_t{basemap_memory_mb} << 20);
+        std::cerr << "basemap " << basemap_file << ": zooms " << state->basemap->min_zoom() << " to "
+                  << state->basemap->max_zoom() << (state->basemap->in_memory() ? ", in memory" : ", read tile by tile");
+        state->glyphs = std::make_shared<const server::glyph_library>(fonts_folder);
+        std::cerr << "; " << state->glyphs->font_names().size() << " fonts under " << fonts_folder << " for its labels\n";
+        // The ranges the built-in style asks first (Latin, Latin Extended, punctuation), drawn while
+        // the store loads, so the first map shows its labels at once.
+        glyph_warmup = std::jthread([glyphs = state->glyphs] {
+            for (const char* stack : {"Noto Sans Regular", "Noto Sans Bold", "Noto Sans Italic"})
+                for (std::uint32_t start : {0u, 256u, 8192u}) (void)glyphs->range(stack, start);
+        });
+    }
     // The write connection first: it brings a store of an older schema up to date.
     state->writer = std::make_shared<data::store_writer>(db);
     state->snapshot = data::load_snapshot(db);

@@ -2233,6 +2233,117 @@ void check_options(const generate_options& options) {
 
 }  // namespace
 
+namespace {
+
+/// Escapes text for an XML attribute value in double quotes.
+std::string xml_attribute(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+/// The invented towns and streets as OpenStreetMap XML: see generate_options::osm.
+void write_osm(const std::vector<force_world>& worlds, const std::filesystem::path& path) {
+    std::string text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\" generator=\"crimemap generate\">\n";
+    std::string ways;
+    std::int64_t next_id = 1;
+    std::int32_t west = std::numeric_limits<std::int32_t>::max(), south = west, east = std::numeric_limits<std::int32_t>::min(),
+                 north = east;
+    auto node = [&](micro_point p, const std::string& tags) {
+        west = std::min(west, p.lon);
+        east = std::max(east, p.lon);
+        south = std::min(south, p.lat);
+        north = std::max(north, p.lat);
+        text += "<node id=\"" + std::to_string(next_id) + "\" version=\"1\" lat=\"" + degrees_text(p.lat) + "\" lon=\"" +
+                degrees_text(p.lon) + (tags.empty() ? "\"/>\n" : "\">" + tags + "</node>\n");
+        return next_id++;
+    };
+    auto tag = [](std::string_view key, std::string_view value) {
+        return "<tag k=\"" + std::string(key) + "\" v=\"" + xml_attribute(value) + "\"/>";
+    };
+    auto way = [&](const std::vector<std::int64_t>& refs, const std::string& tags) {
+        ways += "<way id=\"" + std::to_string(next_id++) + "\" version=\"1\">";
+        for (auto ref : refs) ways += "<nd ref=\"" + std::to_string(ref) + "\"/>";
+        ways += tags + "</way>\n";
+    };
+    for (const force_world& world : worlds) {
+        const force_spec& spec = *world.spec;
+        const local_frame frame(spec.west, spec.south, (spec.south + spec.north) / 2.0);
+        for (std::size_t t = 0; t < world.towns.size(); ++t) {
+            const town& place = world.towns[t];
+            const char* kind = place.size == town_size::city ? "city" : place.size == town_size::town ? "town" : "village";
+            node(frame.to_micro(place.x, place.y),
+                 tag("place", kind) + tag("name", place.name) + tag("population", std::to_string(place.population)));
+            // A road to the nearest place before it: the places joined as a tree, as through roads.
+            std::size_t nearest = t;
+            double best = std::numeric_limits<double>::max();
+            for (std::size_t other = 0; other < t; ++other) {
+                const double d = length_of(world.towns[other].x - place.x, world.towns[other].y - place.y);
+                if (d < best) {
+                    best = d;
+                    nearest = other;
+                }
+            }
+            if (nearest != t) {
+                const town& next = world.towns[nearest];
+                way({node(frame.to_micro(place.x, place.y), ""), node(frame.to_micro(next.x, next.y), "")},
+                    tag("highway", "primary") + tag("ref", "A" + std::to_string(4000 + t)));
+            }
+        }
+        for (std::size_t s = 0; s < world.streets.size(); ++s) {
+            const street& road = world.streets[s];
+            if (road.points.empty() || road.name.empty()) continue;
+            // The street's line: through the mean of its points along their main direction (the
+            // principal axis of their spread), long enough to pass every one, plus 30 m each end.
+            double mean_x = 0, mean_y = 0;
+            for (auto p : road.points) {
+                mean_x += world.points[p].x;
+                mean_y += world.points[p].y;
+            }
+            mean_x /= static_cast<double>(road.points.size());
+            mean_y /= static_cast<double>(road.points.size());
+            double sxx = 0, syy = 0, sxy = 0;
+            for (auto p : road.points) {
+                const double dx = world.points[p].x - mean_x, dy = world.points[p].y - mean_y;
+                sxx += dx * dx;
+                syy += dy * dy;
+                sxy += dx * dy;
+            }
+            const double angle = road.points.size() > 1 ? 0.5 * std::atan2(2 * sxy, sxx - syy)
+                                                        : static_cast<double>(mix64(s) % 628) / 100.0;
+            const double ux = std::cos(angle), uy = std::sin(angle);
+            double low = 0, high = 0;
+            for (auto p : road.points) {
+                const double along = (world.points[p].x - mean_x) * ux + (world.points[p].y - mean_y) * uy;
+                low = std::min(low, along);
+                high = std::max(high, along);
+            }
+            low -= 30.0;
+            high += 30.0;
+            way({node(frame.to_micro(mean_x + low * ux, mean_y + low * uy), ""),
+                 node(frame.to_micro(mean_x, mean_y), ""),
+                 node(frame.to_micro(mean_x + high * ux, mean_y + high * uy), "")},
+                tag("highway", road.rural ? "unclassified" : "residential") + tag("name", road.name));
+        }
+    }
+    text += ways + "</osm>\n";
+    // Tools that read a bounding box (tilemaker) find it first, as in an OSM API answer.
+    const std::string bounds = "<bounds minlat=\"" + degrees_text(south) + "\" minlon=\"" + degrees_text(west) +
+                               "\" maxlat=\"" + degrees_text(north) + "\" maxlon=\"" + degrees_text(east) + "\"/>\n";
+    text.insert(text.find('\n', text.find("<osm ")) + 1, bounds);
+    detail::write_whole_file(path, text);
+}
+
+}  // namespace
+
 generate_summary generate(const generate_options& options, std::ostream& log) {
     check_options(options);
     namespace fs = std::filesystem;
@@ -2249,6 +2360,10 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
         << options.out.string() << '\n';
 
     fs::create_directories(options.out);
+    if (!options.osm.empty()) {
+        write_osm(worlds, options.osm);
+        log << "generate: wrote the streets and places as OpenStreetMap XML to " << options.osm.string() << '\n';
+    }
 
     // Forces, boundaries and neighbourhoods.
     json forces = json::array();

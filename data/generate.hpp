@@ -13,6 +13,8 @@ struct generate_options {
     int months = 12;             ///< months ending at last_month
     std::uint64_t seed = 1;      ///< same seed and options give byte-identical files
     int last_month = 202409;     ///< YYYYMM of the newest month
+    /// When not empty, also writes the invented geography here as OpenStreetMap XML (see generate).
+    std::filesystem::path osm;
 };
 
 struct generate_summary {
@@ -33,6 +35,11 @@ struct generate_summary {
 ///   boundaries/<force>/<neighbourhood>.kml   one Placemark, one Polygon, WGS84 lon,lat
 ///   neighbourhoods/<force>/<neighbourhood>.json, forces.json   API-shaped JSON
 ///   watch/schemes.geojson, postcodes/postcodes.csv (British National Grid metres)
+///
+/// With `options.osm`, that file gets the same geography as OpenStreetMap XML (OSM API 0.6), for
+/// a demo basemap (tilemaker): each street a straight way through its map points, named as its
+/// "On or near" text, highway=residential in towns and unclassified in the country; a primary
+/// road from each place to the nearest one before it; a place node (city, town, village) per place; ids from 1.
 ///
 /// Exactly `options.rows` street rows are written in all. Memory stays bounded: crimes stream
 /// out month by month and only the outcomes still due are held (a few months of crimes at most).

@@ -3,6 +3,7 @@
 #include "data/months.hpp"
 
 #include "server/api_handlers.hpp"
+#include "server/basemap_handlers.hpp"
 #include "server/auth.hpp"
 #include "server/list_page.hpp"
 #include "server/team_handlers.hpp"
@@ -154,6 +155,10 @@ response handle_request(const request& req, const app_state& state, const std::s
             if (post_form) return handle_api(req, path, query_parameters(req.body()), snapshot, *state.store);
             return handle_api(req, path, query_parameters(raw_query), snapshot, *state.store);
         }
+        if (state.basemap && path == "/tiles/basemap.json")
+            return handle_basemap_tilejson(req, *state.basemap, link_base_url(req, state));
+        if (state.basemap && path.starts_with("/tiles/basemap/")) return handle_basemap_tile(req, path, *state.basemap);
+        if (state.glyphs && path.starts_with("/fonts/")) return handle_glyphs(req, path, *state.glyphs);
         if (path.starts_with("/tiles/")) {
             query_parameters query(raw_query);
             if (path.ends_with(".json") && path.find('/', 7) == std::string_view::npos) {
@@ -169,10 +174,12 @@ response handle_request(const request& req, const app_state& state, const std::s
         }
         if (path == "/list") return handle_list_page(req, query_parameters(raw_query), state);
         if (path == "/config.json") {
-            // What the web app is configured with: a basemap style URL (--basemap-style) or null.
+            // What the web app is configured with: a basemap style URL (--basemap-style) or null, and
+            // the TileJSON of our own basemap archive (--basemap) or null.
             nlohmann::json config{{"basemap_style", state.basemap_style.empty() ? nlohmann::json(nullptr)
-                                                                               : nlohmann::json(state.basemap_style)}};
-            return cacheable_response(req, config.dump(), "application/json", 0, "config" + state.basemap_style, 300);
+                                                                               : nlohmann::json(state.basemap_style)},
+                                  {"basemap_tiles", state.basemap ? nlohmann::json("/tiles/basemap.json") : nlohmann::json(nullptr)}};
+            return cacheable_response(req, config.dump(), "application/json", 0, config.dump(), 300);
         }
         if (const auto* file = state.web.find(path))
             return cacheable_response(req, file->content, file->content_type, 0, std::string(path) + file->version, 300);

@@ -3,6 +3,7 @@
 #include <boost/beast/http/field.hpp>
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <memory>
@@ -88,6 +89,35 @@ std::string gzip(std::string_view bytes) {
     if (size == 0) throw std::runtime_error("gzip compression failed");
     out.resize(size);
     return out;
+}
+
+bool is_gzip(std::string_view bytes) { return bytes.size() >= 2 && bytes[0] == '\x1f' && bytes[1] == '\x8b'; }
+
+std::string gunzip(std::string_view bytes, std::size_t limit) {
+    struct decompressor_deleter {
+        void operator()(libdeflate_decompressor* d) const noexcept { libdeflate_free_decompressor(d); }
+    };
+    thread_local std::unique_ptr<libdeflate_decompressor, decompressor_deleter> decompressor(
+        libdeflate_alloc_decompressor());
+    if (!decompressor) throw std::runtime_error("cannot allocate a gzip decompressor");
+    if (!is_gzip(bytes) || bytes.size() < 18) throw std::runtime_error("not gzip");
+    // The trailer's ISIZE is the decompressed size modulo 2^32: a first guess, grown if short.
+    const auto* tail = reinterpret_cast<const unsigned char*>(bytes.data() + bytes.size() - 4);
+    std::size_t guess = tail[0] | tail[1] << 8 | tail[2] << 16 | static_cast<std::size_t>(tail[3]) << 24;
+    std::size_t capacity = std::min(std::max<std::size_t>(guess, 64), limit);
+    for (;;) {
+        std::string out(capacity, '\0');
+        std::size_t actual = 0;
+        auto result = libdeflate_gzip_decompress(decompressor.get(), bytes.data(), bytes.size(), out.data(), out.size(),
+                                                 &actual);
+        if (result == LIBDEFLATE_SUCCESS) {
+            out.resize(actual);
+            return out;
+        }
+        if (result != LIBDEFLATE_INSUFFICIENT_SPACE) throw std::runtime_error("corrupt gzip data");
+        if (capacity >= limit) throw std::runtime_error("gzip data larger than " + std::to_string(limit) + " bytes");
+        capacity = std::min(capacity * 2, limit);
+    }
 }
 
 namespace {

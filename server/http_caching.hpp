@@ -21,6 +21,13 @@ bool accepts_gzip(const request& req);
 /// gzip-compresses `bytes` (libdeflate; one compressor per thread).
 std::string gzip(std::string_view bytes);
 
+/// Decompresses one gzip member (libdeflate) of at most `limit` bytes decompressed. Throws
+/// std::runtime_error for bytes that are not gzip or that would exceed `limit`.
+std::string gunzip(std::string_view bytes, std::size_t limit);
+
+/// True when `bytes` start with gzip's magic number.
+bool is_gzip(std::string_view bytes);
+
 /// The ETag of one representation (gzipped or not) of what `identity` names.
 std::string representation_etag(std::int64_t data_version, std::string_view identity, bool gzipped);
 

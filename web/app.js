@@ -4,6 +4,7 @@
 // Uses the MapLibre GL global that /vendor/maplibre-gl/maplibre-gl.js defines
 // (loaded with `defer` before this module, so it runs first).
 
+import { openMapTilesStyle } from './basemap-style.js';
 import { buildStyle, CATEGORY_GROUPS, COLOURS, LAYERS, withBasemap } from './map-style.js';
 import {
   crimesTileJsonUrl, describeFilter, describeLaggingForce, describeLocationList, filterCanMatch, laggingForcesAt, monthLabel,
@@ -71,10 +72,16 @@ async function fetchCrimesMetadata() {
   }
 }
 
-/** The operator's basemap style (a URL), or null: /config.json, see the README. */
+/**
+ * The basemap style, or null: /config.json names our own basemap archive's
+ * TileJSON (drawn with the built-in style) or an operator's style URL; see the README.
+ */
 async function fetchBasemapStyle() {
   try {
     const config = await requestJson('/config.json');
+    if (typeof config?.basemap_tiles === 'string') {
+      return openMapTilesStyle({ origin: location.origin, tileJsonUrl: config.basemap_tiles });
+    }
     const url = config?.basemap_style;
     if (typeof url !== 'string' || url === '') return null;
     return await requestJson(url);

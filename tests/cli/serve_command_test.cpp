@@ -1,5 +1,6 @@
 // crimemap serve as an operator runs it: the real server on loopback.
 
+#include "data/sqlite.hpp"
 #include "test_support.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -122,4 +123,33 @@ TEST_CASE("crimemap serve answers health, TileJSON and tiles on loopback and sto
     CHECK(get(server.port(), "/tiles/crimes/12/9999/1357.mvt").result() == http::status::not_found);
 
     CHECK(server.stop() == 0);
+}
+
+TEST_CASE("crimemap serve refuses a basemap that is not a vector MBTiles at start, naming the file and why") {
+    temp_dir dir;
+    auto text = dir.file("notes.mbtiles");
+    write_file(text, "these are notes, not a tile archive at all\n");
+    auto raster = dir.file("raster.mbtiles");
+    {
+        crimemap::data::Database db(raster, crimemap::data::Database::mode::create);
+        db.exec("CREATE TABLE metadata (name TEXT, value TEXT); INSERT INTO metadata VALUES ('format', 'png');"
+                "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)");
+    }
+    for (const auto& [file, why] : {std::pair{text, std::string("not MBTiles: not an SQLite database")},
+                                    std::pair{raster, std::string("not a vector archive: its metadata format is 'png'")},
+                                    std::pair{dir.file("missing.mbtiles"), std::string("no such file")}}) {
+        std::string command = std::string(CRIMEMAP_BINARY) + " serve --db " + dir.file("store.sqlite") +
+                              " --listen 127.0.0.1:0 --basemap " + file + " 2>&1";
+        FILE* pipe = popen(command.c_str(), "r");
+        REQUIRE(pipe);
+        std::string output;
+        char buffer[4096];
+        while (std::size_t got = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+        int status = pclose(pipe);
+        INFO(output);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 1);
+        CHECK(output.find("crimemap serve: " + file + ": " + why) != std::string::npos);
+        CHECK(output.find("serving http://") == std::string::npos);
+    }
 }

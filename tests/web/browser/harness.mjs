@@ -52,9 +52,10 @@ function run(args, input) {
 /**
  * Makes a dataset, accounts and a server. Returns what the tests need and a
  * stop() that ends the server and removes the folder.
- * @param {{serveArgs?: string[], leaveOut?: RegExp}} [options] more arguments for
- *   `crimemap serve`; generated files (by path under the data folder) not to import,
- *   e.g. one force's newest month, as when a force publishes late
+ * @param {{serveArgs?: string[] | ((made: {db: string, dir: string}) => string[]), leaveOut?: RegExp}} [options]
+ *   more arguments for `crimemap serve`, or a function making them from the imported store;
+ *   generated files (by path under the data folder) not to import, e.g. one force's newest
+ *   month, as when a force publishes late
  */
 export async function startServer({ serveArgs = [], leaveOut = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'crimemap-web-'));
@@ -73,7 +74,8 @@ export async function startServer({ serveArgs = [], leaveOut = null } = {}) {
   run(['user', 'add', '--db', db, '--email', TEAM.email, '--role', 'team', '--force', force, '--neighbourhood', neighbourhood, '--password-stdin'], TEAM.password);
   run(['user', 'add', '--db', db, '--email', COORDINATOR.email, '--role', 'coordinator', '--scheme', scheme, '--password-stdin'], COORDINATOR.password);
 
-  const server = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--insecure-cookies', '--web', join(root, 'web'), ...serveArgs],
+  const extraArgs = typeof serveArgs === 'function' ? serveArgs({ db, dir }) : serveArgs;
+  const server = spawn(binary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--insecure-cookies', '--web', join(root, 'web'), ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const url = await new Promise((resolve, reject) => {

@@ -1,0 +1,28 @@
+#pragma once
+// The operator's basemap (--basemap FILE.mbtiles): its TileJSON and its tiles as stored.
+
+#include "data/mbtiles.hpp"
+#include "server/glyphs.hpp"
+#include "server/http.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace crimemap::server {
+
+/// GET /tiles/basemap.json: TileJSON 3.0.0 from the archive's metadata, its tiles at
+/// `base_url`/tiles/basemap/{z}/{x}/{y}.mvt (the metadata's own `tiles`, if any, are ignored).
+response handle_basemap_tilejson(const request& req, const data::mbtiles& archive, const std::string& base_url);
+
+/// GET /tiles/basemap/{z}/{x}/{y}.mvt: the stored bytes, gzip passed through (decoded for a
+/// client that does not accept gzip), 204 for a tile the archive lacks, 404 for z outside the
+/// archive's zooms or x, y outside the grid, 400 for a malformed path. The ETag names the
+/// archive's version, the tile and the encoding, so a 304 is answered before any read.
+response handle_basemap_tile(const request& req, std::string_view path, const data::mbtiles& archive);
+
+/// GET /fonts/{fontstack}/{start}-{end}.pbf: a MapLibre glyph range (256 code points, start a
+/// multiple of 256) of the fonts the stack resolves to; an unknown stack gets the fallback fonts,
+/// never a 404. 400 for a malformed path or range, or a stack longer than 400 bytes.
+response handle_glyphs(const request& req, std::string_view path, const glyph_library& glyphs);
+
+}  // namespace crimemap::server

@@ -1,0 +1,99 @@
+// Our own basemap in a browser: a made-up town (osm-fixture.mjs) built with
+// Debian's tilemaker into an MBTiles archive where the generated crimes are,
+// `crimemap serve --basemap` serves it with glyphs from the installed fonts,
+// and the map draws streets and names beneath the crimes, asking nothing of
+// any other origin.
+// Run by tools/test: node --test tests/web/browser/basemap-archive.browser.mjs
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { launchBrowser, missingPrerequisite, newPage, screenshot, startServer } from './harness.mjs';
+import { buildTownBasemap } from './osm-fixture.mjs';
+
+function toolsProblem() {
+  for (const [tool, args] of [['tilemaker', ['--help']], ['osmium', ['--version']]]) {
+    try { execFileSync(tool, args, { stdio: 'ignore' }); } catch { return `${tool} is not installed (tools/setup)`; }
+  }
+  return false;
+}
+const skip = missingPrerequisite() || toolsProblem();
+if (toolsProblem() && process.env.CRIMEMAP_BROWSER_TESTS === 'required') throw new Error(toolsProblem());
+
+describe('a basemap served by crimemap itself', { skip, concurrency: false, timeout: 180000 }, () => {
+  let server;
+  let browser;
+  let centre;
+
+  before(async () => {
+    server = await startServer({
+      serveArgs: ({ db, dir }) => {
+        const [lon, lat] = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db,
+          'SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location '
+          + 'GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1'], { encoding: 'utf8' }).trim().split('|').map(Number);
+        centre = { lon, lat };
+        return ['--basemap', buildTownBasemap(dir, centre)];
+      },
+    });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const viewport of process.env.BASEMAP_ONE ? [{ width: 1280, height: 800 }] : [{ width: 1280, height: 800 }, { width: 320, height: 640 }]) {
+    test(`draws streets and names beneath the crimes from our origin only, at ${viewport.width} px`, async () => {
+      const policy = (await fetch(`${server.url}/`)).headers.get('content-security-policy');
+      assert.doesNotMatch(policy, /https:|http:/, 'the Content-Security-Policy stays \'self\'');
+
+      const page = await newPage(browser, server, { viewport });
+      const answers = [];
+      page.on('response', (response) => {
+        const path = new URL(response.url()).pathname;
+        if (path.startsWith('/tiles/basemap') || path.startsWith('/fonts/')) answers.push({ path, status: response.status() });
+      });
+      await page.goto(`${server.url}/#15/${centre.lat}/${centre.lon}`);
+      await page.waitForFunction(() => {
+        const map = window.crimemapPreview;
+        return map?.loaded() && map.isStyleLoaded() && map.areTilesLoaded()
+          && map.queryRenderedFeatures({ layers: ['basemap-street-names'] }).length > 0;
+      }, null, { timeout: 30000, polling: 200 }).catch(async (error) => {
+        await screenshot(page, `map-basemap-archive-${viewport.width}-failed`);
+        throw new Error(`${error.message}; problems: ${page.problems.join('; ')}; answers: ${JSON.stringify(answers.slice(0, 20))}`);
+      });
+
+      const drawn = await page.evaluate(() => {
+        const map = window.crimemapPreview;
+        const count = (layers) => map.queryRenderedFeatures({ layers }).length;
+        return {
+          order: map.getStyle().layers.map((layer) => layer.id),
+          streets: count(['basemap-road-minor', 'basemap-road-secondary', 'basemap-road-major']),
+          names: map.queryRenderedFeatures({ layers: ['basemap-street-names'] }).map((f) => f.properties.name ?? f.properties['name:latin']),
+          buildings: count(['basemap-building']),
+          crimes: count(['crimes-location', 'crimes-cluster']),
+        };
+      });
+      assert.ok(drawn.streets > 0, 'streets are drawn');
+      assert.ok(drawn.names.length > 0 && drawn.names.every((n) => /^(\S+ )+(Street|Road|Lane|Row|Avenue|Way|Close)$|^(Heol|Ffordd) /.test(n)),
+        `street names are drawn: ${drawn.names}`);
+      assert.ok(drawn.buildings > 0, 'buildings are drawn at zoom 15 from the zoom 14 tiles (overzoom)');
+      assert.ok(drawn.crimes > 0, 'crimes are drawn');
+      assert.ok(drawn.order.indexOf('basemap-town-names') < drawn.order.indexOf('neighbourhoods-fill'), 'the basemap is beneath our layers');
+      assert.ok(!drawn.order.includes('background'), 'our background would hide the basemap');
+
+      assert.ok(answers.some((a) => a.path === '/tiles/basemap.json'), 'the TileJSON was asked for');
+      assert.ok(answers.some((a) => a.path.startsWith('/tiles/basemap/14/')), 'zoom 14 tiles were asked for, not 15');
+      assert.ok(!answers.some((a) => /^\/tiles\/basemap\/1[5-9]\//.test(a.path)), 'nothing past the archive\'s maxzoom');
+      assert.ok(answers.some((a) => a.path.startsWith('/fonts/Noto%20Sans%20Regular/0-255.pbf')), 'glyphs were asked for');
+      for (const answer of answers) {
+        assert.ok(answer.status === 200 || (answer.status === 204 && answer.path.startsWith('/tiles/basemap/')),
+          `${answer.path}: ${answer.status}`);
+      }
+      await screenshot(page, `map-basemap-archive-${viewport.width}`);
+      assert.deepEqual(page.problems, [], 'console errors or requests to other hosts');
+      await page.context().close();
+    });
+  }
+});
