@@ -67,7 +67,7 @@ int serve_command(const arguments& args) {
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
-    std::string basemap_style, basemap_file, fonts_folder = "/usr/share/fonts", access_log_path;
+    std::string basemap_style, basemap_file, basemap_assets, fonts_folder = "/usr/share/fonts", access_log_path;
     std::size_t basemap_memory_mb = 64;
     int retention_days = 365;
     int session_idle = 30 * 60, session_max = 8 * 60 * 60;
@@ -84,7 +84,10 @@ int serve_command(const arguments& args) {
         ("web", po::value(&web_root)->default_value(web_root), "folder of the web app")  //
         ("tile-cache-mb", po::value(&cache_mb)->default_value(cache_mb), "memory for encoded tiles; 0 turns the cache off")  //
         ("basemap-style", po::value(&basemap_style),
-         "a MapLibre style URL for a basemap beneath the map's layers (default: none, no third-party requests)")  //
+         "URL or FILE: a MapLibre style for a basemap beneath the map's layers: a URL is fetched from its host; "
+         "a FILE (with --basemap) is served from here over our tiles, fonts and sprite (default: none)")  //
+        ("basemap-assets", po::value(&basemap_assets),
+         "DIR of the --basemap-style FILE's sprite (sprite.json, sprite.png, @2x) and fonts (fonts/<fontstack>/<range>.pbf)")  //
         ("basemap", po::value(&basemap_file),
          "FILE.mbtiles: a vector basemap (OpenMapTiles schema) served from here and drawn beneath the map's layers")  //
         ("basemap-memory-mb", po::value(&basemap_memory_mb)->default_value(basemap_memory_mb),
@@ -160,9 +163,9 @@ int serve_command(const arguments& args) {
         throw po::error("--public-url must start with http:// or https://");
 
     if (retention_days < 1) throw po::error("--retention-days must be at least 1");
-    if (!basemap_style.empty() && !basemap_style.starts_with("https://") && !basemap_style.starts_with("http://"))
-        throw po::error("--basemap-style must be an http:// or https:// URL");
-    if (!basemap_style.empty()) {
+    // A URL is a style hosted elsewhere; anything else a style file of the operator's, served from here.
+    const bool remote_style = basemap_style.starts_with("https://") || basemap_style.starts_with("http://");
+    if (remote_style) {
         // The browser fetches the basemap's style, tiles, glyphs and sprites from elsewhere: from
         // the style's own origin (which may be plain http on a private network) and over https.
         auto origin_end = basemap_style.find('/', basemap_style.find("//") + 2);
@@ -173,12 +176,27 @@ int serve_command(const arguments& args) {
             throw po::error("--basemap-style: '" + origin + "' is not a host name or address (with an optional port)");
         config.content_security_policy = server::content_security_policy("https: " + origin);
     }
-    if (!basemap_file.empty() && !basemap_style.empty()) throw po::error("give --basemap or --basemap-style, not both");
+    if (!basemap_file.empty() && remote_style)
+        throw po::error("give --basemap or --basemap-style URL, not both (a local --basemap-style FILE goes with --basemap)");
+    if (!basemap_style.empty() && !remote_style && basemap_file.empty())
+        throw po::error("--basemap-style " + basemap_style +
+                        " is a style file, and its vector sources are drawn from --basemap FILE.mbtiles: give --basemap too "
+                        "(or an http:// or https:// URL for a style hosted elsewhere)");
+    if (!basemap_assets.empty() && (basemap_style.empty() || remote_style))
+        throw po::error("--basemap-assets goes with --basemap-style FILE (a local style file)");
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
 
     auto state = std::make_shared<server::app_state>();
     // A bad archive stops the server before the store is loaded: the operator sees it at once.
     std::jthread glyph_warmup;
+    if (!basemap_style.empty() && !remote_style) {
+        state->own_style = std::make_shared<const server::local_style>(basemap_style, basemap_assets);
+        std::cerr << "basemap style " << basemap_style << " served at /basemap/style.json";
+        if (!basemap_assets.empty())
+            std::cerr << "; " << state->own_style->sprite_files() << " sprite files and " << state->own_style->font_files()
+                      << " glyph ranges of " << state->own_style->font_stacks() << " fonts from " << basemap_assets;
+        std::cerr << '\n';
+    }
     if (!basemap_file.empty()) {
         state->basemap = std::make_shared<const data::mbtiles>(basemap_file, std::uint64_t{basemap_memory_mb} << 20);
         std::cerr << "basemap " << basemap_file << ": zooms " << state->basemap->min_zoom() << " to "
@@ -205,7 +223,7 @@ int serve_command(const arguments& args) {
         server::session_limits{std::chrono::seconds(session_idle), std::chrono::seconds(session_max)});
     state->limits = std::make_shared<server::rate_limits>();
     state->secure_cookies = !insecure_cookies;
-    state->basemap_style = basemap_style;
+    if (remote_style) state->basemap_style = basemap_style;
     // Kept in the store, so open forms survive a restart; a new one each week, the last still accepted.
     constexpr auto form_secret_age = std::chrono::hours(24 * 7);
     state->form_secrets = std::make_shared<server::form_keys>(

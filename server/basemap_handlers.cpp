@@ -123,7 +123,8 @@ response handle_basemap_tile(const request& req, std::string_view path, const da
                             etag, tile_max_age);
 }
 
-response handle_glyphs(const request& req, std::string_view path, const glyph_library& glyphs) {
+response handle_glyphs(const request& req, std::string_view path, const glyph_library& glyphs,
+                       const local_style* assets) {
     constexpr std::string_view prefix = "/fonts/";
     constexpr const char* shape = "glyph paths look like /fonts/{fontstack}/{start}-{end}.pbf, e.g. /fonts/Noto%20Sans%20Regular/0-255.pbf";
     auto slash = path.rfind('/');
@@ -149,6 +150,10 @@ response handle_glyphs(const request& req, std::string_view path, const glyph_li
         throw http_error(error_kind::bad_request, "glyph range " + std::string(range.substr(0, 40)) +
                                                       ": want START-END with START a multiple of 256 up to 1113856 "
                                                       "and END = START + 255");
+    if (assets)
+        if (const auto* stored = assets->font_range(fontstack, start))
+            return stored_glyph_range(req, *stored, "assets-fonts|" + fontstack + "|" + std::to_string(start) + "|" +
+                                                        assets->version());
     const bool gzip_accepted = accepts_gzip(req);
     std::string identity = "fonts|" + fontstack + "|" + std::to_string(start);
     for (const auto& name : glyphs.resolve(fontstack)) identity += "|" + name;  // other fonts installed: other glyphs

@@ -2,6 +2,7 @@
 // The operator's basemap (--basemap FILE.mbtiles): its TileJSON and its tiles as stored.
 
 #include "data/mbtiles.hpp"
+#include "server/basemap_style.hpp"
 #include "server/glyphs.hpp"
 #include "server/http.hpp"
 
@@ -22,7 +23,9 @@ response handle_basemap_tile(const request& req, std::string_view path, const da
 
 /// GET /fonts/{fontstack}/{start}-{end}.pbf: a MapLibre glyph range (256 code points, start a
 /// multiple of 256) of the fonts the stack resolves to; an unknown stack gets the fallback fonts,
-/// never a 404. 400 for a malformed path or range, or a stack longer than 400 bytes.
-response handle_glyphs(const request& req, std::string_view path, const glyph_library& glyphs);
+/// never a 404. 400 for a malformed path or range, or a stack longer than 400 bytes. A range the
+/// --basemap-assets fonts hold for the stack (`assets`, may be null) is served as stored instead.
+response handle_glyphs(const request& req, std::string_view path, const glyph_library& glyphs,
+                       const local_style* assets = nullptr);
 
 }  // namespace crimemap::server

@@ -158,7 +158,11 @@ response handle_request(const request& req, const app_state& state, const std::s
         if (state.basemap && path == "/tiles/basemap.json")
             return handle_basemap_tilejson(req, *state.basemap, link_base_url(req, state));
         if (state.basemap && path.starts_with("/tiles/basemap/")) return handle_basemap_tile(req, path, *state.basemap);
-        if (state.glyphs && path.starts_with("/fonts/")) return handle_glyphs(req, path, *state.glyphs);
+        if (state.glyphs && path.starts_with("/fonts/"))
+            return handle_glyphs(req, path, *state.glyphs, state.own_style.get());
+        if (state.own_style && path == "/basemap/style.json")
+            return handle_local_style(req, *state.own_style, link_base_url(req, state));
+        if (state.own_style && path.starts_with("/basemap/sprite")) return handle_sprite(req, path, *state.own_style);
         if (path.starts_with("/tiles/")) {
             query_parameters query(raw_query);
             if (path.ends_with(".json") && path.find('/', 7) == std::string_view::npos) {
@@ -174,10 +178,12 @@ response handle_request(const request& req, const app_state& state, const std::s
         }
         if (path == "/list") return handle_list_page(req, query_parameters(raw_query), state);
         if (path == "/config.json") {
-            // What the web app is configured with: a basemap style URL (--basemap-style) or null, and
-            // the TileJSON of our own basemap archive (--basemap) or null.
-            nlohmann::json config{{"basemap_style", state.basemap_style.empty() ? nlohmann::json(nullptr)
-                                                                               : nlohmann::json(state.basemap_style)},
+            // What the web app is configured with: a basemap style URL (--basemap-style; our own
+            // /basemap/style.json for a local style file) or null, and the TileJSON of our own basemap
+            // archive (--basemap) or null. A style, when given, is drawn rather than the built-in one.
+            nlohmann::json config{{"basemap_style", state.own_style ? nlohmann::json("/basemap/style.json")
+                                                    : state.basemap_style.empty() ? nlohmann::json(nullptr)
+                                                                                  : nlohmann::json(state.basemap_style)},
                                   {"basemap_tiles", state.basemap ? nlohmann::json("/tiles/basemap.json") : nlohmann::json(nullptr)}};
             return cacheable_response(req, config.dump(), "application/json", 0, config.dump(), 300);
         }

@@ -9,6 +9,7 @@
 #include "server/http.hpp"
 #include "server/rate_limits.hpp"
 #include "server/sessions.hpp"
+#include "server/basemap_style.hpp"
 #include "server/glyphs.hpp"
 #include "server/static_files.hpp"
 #include "server/tile_cache.hpp"
@@ -34,6 +35,7 @@ struct app_state {
     bool secure_cookies = true;  ///< false only for plain-http use on localhost (--insecure-cookies)
     std::shared_ptr<form_keys> form_secrets;  ///< key the public forms' tokens; kept in the store
     std::string basemap_style;   ///< a MapLibre style URL drawn beneath our layers; empty: none
+    std::shared_ptr<const local_style> own_style;  ///< --basemap-style FILE, at /basemap/style.json; may be null
     std::shared_ptr<const data::mbtiles> basemap;  ///< --basemap FILE.mbtiles, served at /tiles/basemap/; may be null
     std::shared_ptr<const glyph_library> glyphs;   ///< the basemap's label fonts at /fonts/; may be null
     std::shared_ptr<const data::integrity_check> integrity;  ///< the check run at start; may be null

@@ -73,18 +73,19 @@ async function fetchCrimesMetadata() {
 }
 
 /**
- * The basemap style, or null: /config.json names our own basemap archive's
- * TileJSON (drawn with the built-in style) or an operator's style URL; see the README.
+ * The basemap style, or null: /config.json names an operator's style (a URL elsewhere, or
+ * our own /basemap/style.json over our archive) or our own basemap archive's TileJSON (drawn
+ * with the built-in style); see the README.
  */
 async function fetchBasemapStyle() {
   try {
     const config = await requestJson('/config.json');
+    const url = config?.basemap_style;
+    if (typeof url === 'string' && url !== '') return await requestJson(url);
     if (typeof config?.basemap_tiles === 'string') {
       return openMapTilesStyle({ origin: location.origin, tileJsonUrl: config.basemap_tiles });
     }
-    const url = config?.basemap_style;
-    if (typeof url !== 'string' || url === '') return null;
-    return await requestJson(url);
+    return null;
   } catch (error) {
     if (error.status !== 404) showMessage(`The basemap could not be loaded (${error.message}); the map is shown without it.`);
     return null;
