@@ -153,10 +153,21 @@ std::string glyph_library::range(std::string_view fontstack, std::uint32_t start
     std::string key = std::to_string(start);
     for (const auto& name : fonts) key += "|" + name;
     const std::string range_name = std::to_string(start) + "-" + std::to_string(start + 255);
-    // The stack's name is what MapLibre asked for; the glyphs are those of `fonts`.
-    if (auto cached = cache_.find(key + "|" + std::string(fontstack))) return *cached;
+    // The stack's name is what MapLibre asked for; the glyphs are those of `fonts`, rendered once
+    // for every name that resolves to them (a new name must not cost a new rendering).
+    auto answer = [&](const std::string& glyph_fields) {
+        std::string stack_message;
+        protozero::pbf_writer stack(stack_message);
+        stack.add_string(1, std::string(fontstack));
+        stack.add_string(2, range_name);
+        stack_message += glyph_fields;
+        std::string out;
+        protozero::pbf_writer(out).add_message(1, stack_message);
+        return out;
+    };
+    if (auto cached = cache_.find(key)) return answer(*cached);
 
-    std::string out;
+    std::string out;  // the stack's glyph fields (3), each a glyph message
     {
         std::lock_guard lock(render_mutex_);
         std::vector<font*> faces;
@@ -171,10 +182,7 @@ std::string glyph_library::range(std::string_view fontstack, std::uint32_t start
             }
             faces.push_back(f);
         }
-        protozero::pbf_writer glyphs(out);
-        protozero::pbf_writer stack(glyphs, 1);
-        stack.add_string(1, std::string(fontstack));
-        stack.add_string(2, range_name);
+        protozero::pbf_writer stack(out);
         std::string bitmap;
         for (std::uint32_t code = start; code < start + 256; ++code) {
             for (font* f : faces) {
@@ -217,8 +225,8 @@ std::string glyph_library::range(std::string_view fontstack, std::uint32_t start
             }
         }
     }
-    cache_.insert(key + "|" + std::string(fontstack), std::make_shared<const std::string>(out));
-    return out;
+    cache_.insert(key, std::make_shared<const std::string>(out));
+    return answer(out);
 }
 
 }  // namespace crimemap::server

@@ -38,7 +38,8 @@ public:
 
     /// The glyphs protobuf (MapLibre's glyphs.proto) of code points `start` to `start + 255`, each
     /// from the first of resolve(fontstack) that has it; code points no font has are left out.
-    /// Rendered once (linear in the range's glyphs, some ms each), then kept in a bounded cache.
+    /// Rendered once for the fonts the stack resolves to, whatever its name (linear in the range's
+    /// glyphs, some ms each), then kept in a bounded cache.
     /// Thread-safe. @pre start % 256 == 0 and start <= 0x10ff00
     [[nodiscard]] std::string range(std::string_view fontstack, std::uint32_t start) const;
 
