@@ -43,6 +43,9 @@ public:
     /// Thread-safe. @pre start % 256 == 0 and start <= 0x10ff00
     [[nodiscard]] std::string range(std::string_view fontstack, std::uint32_t start) const;
 
+    /// Ranges rendered since start (each a miss of the cache): for tests and metrics.
+    [[nodiscard]] std::uint64_t ranges_rendered() const { return cache_.misses(); }
+
 private:
     struct font;
     struct freetype;
