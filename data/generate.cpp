@@ -2337,7 +2337,8 @@ constexpr std::size_t building_budget = 3000;
 
 /// One force's river, lakes, parks, woods and buildings for write_osm, from their own random
 /// stream (stream::basemap), so the crime files do not change with them. Lakes, parks and woods
-/// keep clear of the map points (and so of the streets through them); buildings line the
+/// keep clear of the map points (and so of the streets through them), and each force's first wood
+/// is a nature reserve too; buildings line the
 /// streets that take the most crime, in town centres, `budget` at most.
 template <class Node, class Tag, class Way>
 void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t seed, std::size_t budget,
@@ -2358,6 +2359,7 @@ void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t se
         for (const auto& [x, y] : corners) refs.push_back(node(frame.to_micro(x, y), ""));
         refs.push_back(refs.front());
         way(refs, tags);
+        return refs;
     };
     // A rounded shape: 12 corners at 0.75 to 1.25 times r from (x, y).
     auto blob = [&](const disc& d) {
@@ -2423,6 +2425,7 @@ void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t se
     }
 
     // Parks in places, woods at their edges.
+    bool reserve = false;
     for (const town& place : world.towns) {
         const bool village = place.size == town_size::village;
         const int parks = place.size == town_size::city ? 3 : village ? (random.chance(0.5) ? 1 : 0) : 2;
@@ -2437,7 +2440,11 @@ void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t se
             if (const auto wood = spot(place, 1.2, 2.5, 150.0 + 300.0 * random.unit())) {
                 const std::string name =
                     random.chance(0.6) ? tag("name", place.name + " " + std::string(random.pick(wood_names))) : "";
-                closed(blob(*wood), (w == 1 ? tag("landuse", "forest") : tag("natural", "wood")) + name);
+                const auto refs = closed(blob(*wood), (w == 1 ? tag("landuse", "forest") : tag("natural", "wood")) + name);
+                if (!reserve) {  // the force's first wood is also a nature reserve (OpenMapTiles' park layer)
+                    way(refs, tag("leisure", "nature_reserve") + tag("name", place.name + " Nature Reserve"));
+                    reserve = true;
+                }
             }
         }
     }

@@ -709,7 +709,7 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
     GDALDatasetH osm = GDALOpenEx(options.osm.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr);
     REQUIRE(osm != nullptr);
     std::set<std::string> way_names, place_kinds, rivers;
-    std::size_t places = 0, roads = 0, lakes = 0, named_lakes = 0, parks = 0, woods = 0, buildings = 0;
+    std::size_t places = 0, roads = 0, lakes = 0, named_lakes = 0, parks = 0, reserves = 0, woods = 0, buildings = 0;
     // The OSM driver reads layers in the file's order: interleaved reading (GDALDatasetGetNextFeature).
     OGRLayerH layer = nullptr;
     while (OGRFeatureH feature = GDALDatasetGetNextFeature(osm, &layer, nullptr, nullptr, nullptr)) {
@@ -739,6 +739,8 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
             } else if (field("leisure") == "park") {
                 ++parks;
                 CHECK(!field("name").empty());
+            } else if (field("leisure") == "nature_reserve") {
+                ++reserves;
             } else if (field("natural") == "wood" || field("landuse") == "forest") {
                 ++woods;
             } else if (field("building") == "yes") {
@@ -764,6 +766,7 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
     CHECK(named_lakes >= 3);
     CHECK(parks >= 10);
     CHECK(woods >= 10);
+    CHECK(reserves == rivers.size());
     CHECK(buildings >= 1000);
     CHECK(buildings <= 3000);
     INFO(lakes << " lakes, " << parks << " parks, " << woods << " woods, " << buildings << " buildings");
