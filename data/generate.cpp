@@ -2414,10 +2414,10 @@ void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t se
                       tag("name", river_names[(mix64(seed) + f) % river_names.size()]));
     }
 
-    // Two lakes, the first named, beyond the edges of places.
+    // Two lakes beyond the edges of places: the first, named, by the largest place.
     for (int l = 0; l < 2 && !world.towns.empty(); ++l) {
-        const town& place = world.towns[random.below(world.towns.size())];
-        if (const auto lake = spot(place, 1.3, 2.5, 120.0 + 230.0 * random.unit())) {
+        const town& place = world.towns[l == 0 ? main_town : random.below(world.towns.size())];
+        if (const auto lake = spot(place, l == 0 ? 1.05 : 1.3, l == 0 ? 1.6 : 2.5, 120.0 + 230.0 * random.unit())) {
             closed(blob(*lake), tag("natural", "water") + tag("water", "lake") +
                                     (l == 0 ? tag("name", place.name + " " + std::string(random.pick(lake_names)))
                                             : std::string()));
