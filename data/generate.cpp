@@ -2440,7 +2440,8 @@ void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t se
             if (const auto wood = spot(place, 1.2, 2.5, 150.0 + 300.0 * random.unit())) {
                 const std::string name =
                     random.chance(0.6) ? tag("name", place.name + " " + std::string(random.pick(wood_names))) : "";
-                const auto refs = closed(blob(*wood), (w == 1 ? tag("landuse", "forest") : tag("natural", "wood")) + name);
+                const std::string kind = w == 1 ? tag("landuse", "forest") : tag("natural", "wood");
+                const auto refs = closed(blob(*wood), kind + name);
                 if (!reserve) {  // the force's first wood is also a nature reserve (OpenMapTiles' park layer)
                     way(refs, tag("leisure", "nature_reserve") + tag("name", place.name + " Nature Reserve"));
                     reserve = true;
