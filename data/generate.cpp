@@ -16,6 +16,7 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <set>
@@ -23,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -71,6 +73,7 @@ enum class stream : std::uint64_t {
     details = 4,
     schemes = 5,
     crime_ids = 6,
+    basemap = 7,  ///< the OSM file's rivers, lakes, parks, woods and buildings (write_osm)
 };
 
 class random_source {
@@ -2250,8 +2253,237 @@ std::string xml_attribute(std::string_view text) {
     return out;
 }
 
+/// A street's line in its force's frame: through the mean of its points along their main
+/// direction (the principal axis of their spread), long enough to pass every one, plus 30 m each end.
+struct street_line {
+    double mean_x = 0, mean_y = 0, ux = 1, uy = 0, low = 0, high = 0;
+};
+
+street_line line_of(const force_world& world, std::size_t s) {
+    const street& road = world.streets[s];
+    street_line line;
+    for (auto p : road.points) {
+        line.mean_x += world.points[p].x;
+        line.mean_y += world.points[p].y;
+    }
+    line.mean_x /= static_cast<double>(road.points.size());
+    line.mean_y /= static_cast<double>(road.points.size());
+    double sxx = 0, syy = 0, sxy = 0;
+    for (auto p : road.points) {
+        const double dx = world.points[p].x - line.mean_x, dy = world.points[p].y - line.mean_y;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+    }
+    const double angle = road.points.size() > 1 ? 0.5 * std::atan2(2 * sxy, sxx - syy)
+                                                : static_cast<double>(mix64(s) % 628) / 100.0;
+    line.ux = std::cos(angle);
+    line.uy = std::sin(angle);
+    for (auto p : road.points) {
+        const double along = (world.points[p].x - line.mean_x) * line.ux + (world.points[p].y - line.mean_y) * line.uy;
+        line.low = std::min(line.low, along);
+        line.high = std::max(line.high, along);
+    }
+    line.low -= 30.0;
+    line.high += 30.0;
+    return line;
+}
+
+/// The map points of one force in 250 m cells, to keep parks, woods, lakes and buildings off them.
+class point_grid {
+public:
+    explicit point_grid(const force_world& world) : world_(world) {
+        for (std::uint32_t p = 0; p < world.points.size(); ++p) {
+            cells_[key(cell(world.points[p].x), cell(world.points[p].y))].push_back(p);
+        }
+    }
+
+    /// Whether no map point lies within `radius` metres of (x, y).
+    bool clear(double x, double y, double radius) const {
+        for (std::int64_t cx = cell(x - radius); cx <= cell(x + radius); ++cx) {
+            for (std::int64_t cy = cell(y - radius); cy <= cell(y + radius); ++cy) {
+                const auto found = cells_.find(key(cx, cy));
+                if (found == cells_.end()) continue;
+                for (const std::uint32_t p : found->second) {
+                    if (length_of(world_.points[p].x - x, world_.points[p].y - y) < radius) return false;
+                }
+            }
+        }
+        return true;
+    }
+
+private:
+    static constexpr double size = 250.0;
+    static std::int64_t cell(double v) { return static_cast<std::int64_t>(std::floor(v / size)); }
+    static std::uint64_t key(std::int64_t cx, std::int64_t cy) {
+        return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint32_t>(cy);
+    }
+
+    const force_world& world_;
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> cells_;
+};
+
+constexpr std::array<std::string_view, 10> river_names{
+    "River Wend", "River Aske", "River Brill", "River Lune Minor", "River Coln",
+    "River Idle Water", "River Sallow", "River Tarn", "River Meon Parva", "River Evenlode Minor"};
+constexpr std::array<std::string_view, 6> lake_names{"Mere", "Pool", "Water", "Lake", "Reservoir", "Broad"};
+constexpr std::array<std::string_view, 6> park_names{"Park", "Recreation Ground", "Memorial Park", "Gardens",
+                                                     "Playing Fields", "Green"};
+constexpr std::array<std::string_view, 5> wood_names{"Wood", "Copse", "Forest", "Spinney", "Hanger"};
+
+/// Buildings in all, shared out between the forces: enough for town centres, few enough to keep
+/// the demo's tile archive small.
+constexpr std::size_t building_budget = 3000;
+
+/// One force's river, lakes, parks, woods and buildings for write_osm, from their own random
+/// stream (stream::basemap), so the crime files do not change with them. Lakes, parks and woods
+/// keep clear of the map points (and so of the streets through them), and each force's first wood
+/// is a nature reserve too; buildings line the
+/// streets that take the most crime, in town centres, `budget` at most.
+template <class Node, class Tag, class Way>
+void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t seed, std::size_t budget,
+                       const local_frame& frame, Node& node, Tag& tag, Way& way) {
+    random_source random(seed, stream::basemap, f);
+    const point_grid grid(world);
+    const double width = frame.width_of(world.spec->east), height = frame.height_of(world.spec->north);
+    struct disc {
+        double x, y, r;
+    };
+    std::vector<disc> taken;  // lakes, parks and woods, kept apart and free of buildings
+    auto free_of_taken = [&](double x, double y, double r) {
+        return std::none_of(taken.begin(), taken.end(),
+                            [&](const disc& d) { return length_of(d.x - x, d.y - y) < d.r + r; });
+    };
+    auto closed = [&](const std::vector<std::pair<double, double>>& corners, const std::string& tags) {
+        std::vector<std::int64_t> refs;
+        for (const auto& [x, y] : corners) refs.push_back(node(frame.to_micro(x, y), ""));
+        refs.push_back(refs.front());
+        way(refs, tags);
+        return refs;
+    };
+    // A rounded shape: 12 corners at 0.75 to 1.25 times r from (x, y).
+    auto blob = [&](const disc& d) {
+        std::vector<std::pair<double, double>> corners;
+        for (int i = 0; i < 12; ++i) {
+            const double angle = i * (2 * pi / 12), k = 0.75 + 0.5 * random.unit();
+            corners.emplace_back(d.x + k * d.r * std::cos(angle), d.y + k * d.r * std::sin(angle));
+        }
+        return corners;
+    };
+    // A spot of radius r between near and far town radii from the town's centre, clear of map
+    // points and of what is already placed; none after 16 tries.
+    auto spot = [&](const town& place, double near, double far, double r) -> std::optional<disc> {
+        for (int attempt = 0; attempt < 16; ++attempt) {
+            const auto [a, b] = random.in_disc();
+            const double length = length_of(a, b);
+            const double d = place.radius * (near + (far - near) * random.unit());
+            if (length < 1e-6) continue;
+            const disc at{place.x + a / length * d, place.y + b / length * d, r};
+            if (at.x < r || at.y < r || at.x + r > width || at.y + r > height) continue;
+            if (grid.clear(at.x, at.y, r + 15.0) && free_of_taken(at.x, at.y, r + 20.0)) {
+                taken.push_back(at);
+                return at;
+            }
+        }
+        return std::nullopt;
+    };
+
+    // A river across the force's area, west to east (south to north in a tall one), through the
+    // largest place a little off its centre, winding.
+    std::size_t main_town = 0;
+    for (std::size_t t = 1; t < world.towns.size(); ++t) {
+        if (world.towns[t].population > world.towns[main_town].population) main_town = t;
+    }
+    if (!world.towns.empty()) {
+        const town& place = world.towns[main_town];
+        const bool across = width >= height;
+        const double span = across ? width : height, side = across ? height : width;
+        const double at = across ? place.x : place.y;
+        const double offset = (random.chance(0.5) ? 1 : -1) * place.radius * (0.4 + 0.3 * random.unit());
+        const double cross = (across ? place.y : place.x) + offset;
+        const double slope = 0.3 * random.centred(), amplitude = 300.0 + 500.0 * random.unit();
+        const double wavelength = 1500.0 + 1500.0 * random.unit(), phase = 2 * pi * random.unit();
+        std::vector<std::int64_t> refs;
+        for (double u = 0; u <= span; u += 200.0) {
+            const double c = std::clamp(cross + slope * (u - at) + amplitude * (std::sin(u / wavelength + phase) -
+                                                                                 std::sin(at / wavelength + phase)),
+                                        0.0, side);
+            refs.push_back(node(across ? frame.to_micro(u, c) : frame.to_micro(c, u), ""));
+        }
+        way(refs, tag("waterway", "river") +
+                      tag("name", river_names[(mix64(seed) + f) % river_names.size()]));
+    }
+
+    // Two lakes beyond the edges of places: the first, named, by the largest place.
+    for (int l = 0; l < 2 && !world.towns.empty(); ++l) {
+        const town& place = world.towns[l == 0 ? main_town : random.below(world.towns.size())];
+        if (const auto lake = spot(place, l == 0 ? 1.05 : 1.3, l == 0 ? 1.6 : 2.5, 120.0 + 230.0 * random.unit())) {
+            closed(blob(*lake), tag("natural", "water") + tag("water", "lake") +
+                                    (l == 0 ? tag("name", place.name + " " + std::string(random.pick(lake_names)))
+                                            : std::string()));
+        }
+    }
+
+    // Parks in places, woods at their edges.
+    bool reserve = false;
+    for (const town& place : world.towns) {
+        const bool village = place.size == town_size::village;
+        const int parks = place.size == town_size::city ? 3 : village ? (random.chance(0.5) ? 1 : 0) : 2;
+        for (int p = 0; p < parks; ++p) {
+            if (const auto park = spot(place, 0.2, 1.1, (village ? 40.0 : 60.0) + 70.0 * random.unit())) {
+                closed(blob(*park), tag("leisure", "park") +
+                                        tag("name", place.name + " " + std::string(random.pick(park_names))));
+            }
+        }
+        const int woods = village ? 1 : 2;
+        for (int w = 0; w < woods; ++w) {
+            if (const auto wood = spot(place, 1.2, 2.5, 150.0 + 300.0 * random.unit())) {
+                const std::string name =
+                    random.chance(0.6) ? tag("name", place.name + " " + std::string(random.pick(wood_names))) : "";
+                const std::string kind = w == 1 ? tag("landuse", "forest") : tag("natural", "wood");
+                const auto refs = closed(blob(*wood), kind + name);
+                if (!reserve) {  // the force's first wood is also a nature reserve (OpenMapTiles' park layer)
+                    way(refs, tag("leisure", "nature_reserve") + tag("name", place.name + " Nature Reserve"));
+                    reserve = true;
+                }
+            }
+        }
+    }
+
+    // Buildings both sides of the town streets that take the most crime, about every 25 m.
+    std::vector<std::pair<double, std::size_t>> busiest;
+    for (std::size_t s = 0; s < world.streets.size(); ++s) {
+        const street& road = world.streets[s];
+        if (road.rural || road.points.empty() || road.name.empty()) continue;
+        double weight = 0;
+        for (auto p : road.points) weight += world.points[p].weight;
+        busiest.emplace_back(-weight, s);
+    }
+    std::sort(busiest.begin(), busiest.end());
+    std::size_t built = 0;
+    for (const auto& [weight, s] : busiest) {
+        if (built >= budget) break;
+        const street_line line = line_of(world, s);
+        const double nx = -line.uy, ny = line.ux;
+        for (double t = line.low + 15.0; t <= line.high - 15.0 && built < budget; t += 22.0 + 6.0 * random.unit()) {
+            for (const double side : {-1.0, 1.0}) {
+                const double along = 4.0 + 3.0 * random.unit(), deep = 3.5 + 2.0 * random.unit();  // half sizes
+                const double off = side * (9.0 + deep + 3.0 * random.unit());
+                const double cx = line.mean_x + t * line.ux + off * nx, cy = line.mean_y + t * line.uy + off * ny;
+                if (!grid.clear(cx, cy, std::max(along, deep) + 2.0) || !free_of_taken(cx, cy, 10.0)) continue;
+                closed({{cx - along * line.ux - deep * nx, cy - along * line.uy - deep * ny},
+                        {cx + along * line.ux - deep * nx, cy + along * line.uy - deep * ny},
+                        {cx + along * line.ux + deep * nx, cy + along * line.uy + deep * ny},
+                        {cx - along * line.ux + deep * nx, cy - along * line.uy + deep * ny}},
+                       tag("building", "yes"));
+                if (++built >= budget) break;
+            }
+        }
+    }
+}
+
 /// The invented towns and streets as OpenStreetMap XML: see generate_options::osm.
-void write_osm(const std::vector<force_world>& worlds, const std::filesystem::path& path) {
+void write_osm(const std::vector<force_world>& worlds, std::uint64_t seed, const std::filesystem::path& path) {
     std::string text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\" generator=\"crimemap generate\">\n";
     std::string ways;
     std::int64_t next_id = 1;
@@ -2274,7 +2506,8 @@ void write_osm(const std::vector<force_world>& worlds, const std::filesystem::pa
         for (auto ref : refs) ways += "<nd ref=\"" + std::to_string(ref) + "\"/>";
         ways += tags + "</way>\n";
     };
-    for (const force_world& world : worlds) {
+    for (std::size_t f = 0; f < worlds.size(); ++f) {
+        const force_world& world = worlds[f];
         const force_spec& spec = *world.spec;
         const local_frame frame(spec.west, spec.south, (spec.south + spec.north) / 2.0);
         for (std::size_t t = 0; t < world.towns.size(); ++t) {
@@ -2301,38 +2534,13 @@ void write_osm(const std::vector<force_world>& worlds, const std::filesystem::pa
         for (std::size_t s = 0; s < world.streets.size(); ++s) {
             const street& road = world.streets[s];
             if (road.points.empty() || road.name.empty()) continue;
-            // The street's line: through the mean of its points along their main direction (the
-            // principal axis of their spread), long enough to pass every one, plus 30 m each end.
-            double mean_x = 0, mean_y = 0;
-            for (auto p : road.points) {
-                mean_x += world.points[p].x;
-                mean_y += world.points[p].y;
-            }
-            mean_x /= static_cast<double>(road.points.size());
-            mean_y /= static_cast<double>(road.points.size());
-            double sxx = 0, syy = 0, sxy = 0;
-            for (auto p : road.points) {
-                const double dx = world.points[p].x - mean_x, dy = world.points[p].y - mean_y;
-                sxx += dx * dx;
-                syy += dy * dy;
-                sxy += dx * dy;
-            }
-            const double angle = road.points.size() > 1 ? 0.5 * std::atan2(2 * sxy, sxx - syy)
-                                                        : static_cast<double>(mix64(s) % 628) / 100.0;
-            const double ux = std::cos(angle), uy = std::sin(angle);
-            double low = 0, high = 0;
-            for (auto p : road.points) {
-                const double along = (world.points[p].x - mean_x) * ux + (world.points[p].y - mean_y) * uy;
-                low = std::min(low, along);
-                high = std::max(high, along);
-            }
-            low -= 30.0;
-            high += 30.0;
+            const auto [mean_x, mean_y, ux, uy, low, high] = line_of(world, s);
             way({node(frame.to_micro(mean_x + low * ux, mean_y + low * uy), ""),
                  node(frame.to_micro(mean_x, mean_y), ""),
                  node(frame.to_micro(mean_x + high * ux, mean_y + high * uy), "")},
                 tag("highway", road.rural ? "unclassified" : "residential") + tag("name", road.name));
         }
+        write_osm_scenery(world, f, seed, building_budget / worlds.size(), frame, node, tag, way);
     }
     text += ways + "</osm>\n";
     // Tools that read a bounding box (tilemaker) find it first, as in an OSM API answer.
@@ -2361,7 +2569,7 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
 
     fs::create_directories(options.out);
     if (!options.osm.empty()) {
-        write_osm(worlds, options.osm);
+        write_osm(worlds, options.seed, options.osm);
         log << "generate: wrote the streets and places as OpenStreetMap XML to " << options.osm.string() << '\n';
     }
 

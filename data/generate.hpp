@@ -39,7 +39,10 @@ struct generate_summary {
 /// With `options.osm`, that file gets the same geography as OpenStreetMap XML (OSM API 0.6), for
 /// a demo basemap (tilemaker): each street a straight way through its map points, named as its
 /// "On or near" text, highway=residential in towns and unclassified in the country; a primary
-/// road from each place to the nearest one before it; a place node (city, town, village) per place; ids from 1.
+/// road from each place to the nearest one before it; a place node (city, town, village) per place;
+/// and scenery from a random stream of its own (the other files do not change with it): a named
+/// river across each force's area, two lakes, parks and woods clear of the map points, and 3,000
+/// buildings along the busiest town streets (docs/basemap.md); ids from 1.
 ///
 /// Exactly `options.rows` street rows are written in all. Memory stays bounded: crimes stream
 /// out month by month and only the outcomes still due are held (a few months of crimes at most).

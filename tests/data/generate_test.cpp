@@ -708,8 +708,8 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
     const char* drivers[] = {"OSM", nullptr};
     GDALDatasetH osm = GDALOpenEx(options.osm.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr);
     REQUIRE(osm != nullptr);
-    std::set<std::string> way_names, place_kinds;
-    std::size_t places = 0, roads = 0;
+    std::set<std::string> way_names, place_kinds, rivers;
+    std::size_t places = 0, roads = 0, lakes = 0, named_lakes = 0, parks = 0, reserves = 0, woods = 0, buildings = 0;
     // The OSM driver reads layers in the file's order: interleaved reading (GDALDatasetGetNextFeature).
     OGRLayerH layer = nullptr;
     while (OGRFeatureH feature = GDALDatasetGetNextFeature(osm, &layer, nullptr, nullptr, nullptr)) {
@@ -727,6 +727,25 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
             ++roads;
             if (!field("name").empty()) way_names.insert(field("name"));
             CHECK(OGR_G_GetPointCount(OGR_F_GetGeometryRef(feature)) >= 2);
+        } else if (layer_name == "lines" && field("waterway") == "river") {
+            rivers.insert(field("name"));
+            CHECK(OGR_G_GetPointCount(OGR_F_GetGeometryRef(feature)) >= 10);
+        } else if (layer_name == "multipolygons") {
+            // Closed ways with area tags come back as polygons.
+            CHECK(wkbFlatten(OGR_G_GetGeometryType(OGR_F_GetGeometryRef(feature))) == wkbMultiPolygon);
+            if (field("natural") == "water") {
+                ++lakes;
+                if (!field("name").empty()) ++named_lakes;
+            } else if (field("leisure") == "park") {
+                ++parks;
+                CHECK(!field("name").empty());
+            } else if (field("leisure") == "nature_reserve") {
+                ++reserves;
+            } else if (field("natural") == "wood" || field("landuse") == "forest") {
+                ++woods;
+            } else if (field("building") == "yes") {
+                ++buildings;
+            }
         }
         OGR_F_Destroy(feature);
     }
@@ -739,5 +758,28 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
     INFO("streets without a way: " << missing.size() << " of " << streets.size() << ", first " << (missing.empty() ? "" : missing.front()));
     CHECK(missing.empty());
     CHECK(log.str().find("OpenStreetMap XML") != std::string::npos);
+    // Scenery for the basemap: a named river per force, lakes, parks, woods and a bounded number
+    // of buildings.
+    CHECK(rivers.size() == force_ids(options.out).size());
+    CHECK(!rivers.count(""));
+    CHECK(lakes >= 5);
+    CHECK(named_lakes >= 3);
+    CHECK(parks >= 10);
+    CHECK(woods >= 10);
+    CHECK(reserves == rivers.size());
+    CHECK(buildings >= 1000);
+    CHECK(buildings <= 3000);
+    INFO(lakes << " lakes, " << parks << " parks, " << woods << " woods, " << buildings << " buildings");
+
+    // The same seed gives the same file byte for byte, whatever the rows; the crimes are not
+    // drawn from the scenery's random numbers.
+    const std::string first = read_file(options.osm);
+    generate_options again = options;
+    again.out = dir / "again";
+    again.osm = dir / "again.osm";
+    again.rows = 50;
+    std::ostringstream quiet;
+    generate(again, quiet);
+    CHECK(read_file(again.osm) == first);
     fs::remove_all(dir);
 }

@@ -11,11 +11,13 @@
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 
 using namespace crimemap;
@@ -284,4 +286,28 @@ TEST_CASE("an archive Debian's tilemaker built from crimemap generate --osm is s
     // Asking with the archive's own TMS row number lands far south of England: nothing there.
     auto flipped = get(state, "/tiles/basemap/14/" + std::to_string(x) + "/" + std::to_string((1u << 14) - 1 - y) + ".mvt");
     CHECK(flipped.result() == http::status::no_content);
+
+    // The generated scenery reaches OpenMapTiles' layers: rivers and lakes, woods and grass
+    // (parks), nature reserves and buildings, in the zoom 14 tiles served.
+    std::map<std::string, std::size_t> features;
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(archive.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* rows = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT tile_column, tile_row FROM tiles WHERE zoom_level = 14", -1, &rows, nullptr) ==
+            SQLITE_OK);
+    while (sqlite3_step(rows) == SQLITE_ROW) {
+        const auto column = static_cast<std::uint32_t>(sqlite3_column_int(rows, 0));
+        const auto row = (1u << 14) - 1 - static_cast<std::uint32_t>(sqlite3_column_int(rows, 1));
+        auto answer = get(state, "/tiles/basemap/14/" + std::to_string(column) + "/" + std::to_string(row) + ".mvt");
+        INFO("tile 14/" << column << "/" << row);
+        if (answer.result() == http::status::no_content) continue;  // tilemaker stores some empty tiles
+        REQUIRE(answer.result() == http::status::ok);
+        for (const auto& f : decoded_tile(answer.body()).features) ++features[f.layer];
+    }
+    sqlite3_finalize(rows);
+    sqlite3_close(db);
+    for (const char* layer : {"water", "waterway", "landcover", "park", "building"}) {
+        INFO(layer);
+        CHECK(features[layer] > 0);
+    }
 }

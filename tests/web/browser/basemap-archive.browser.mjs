@@ -8,7 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { launchBrowser, missingPrerequisite, newPage, screenshot, startServer } from './harness.mjs';
+import { join } from 'node:path';
+import { binary, launchBrowser, missingPrerequisite, newPage, screenshot, startServer } from './harness.mjs';
 import { buildTownBasemap } from './osm-fixture.mjs';
 
 function toolsProblem() {
@@ -96,4 +97,70 @@ describe('a basemap served by crimemap itself', { skip, concurrency: false, time
       await page.context().close();
     });
   }
+});
+
+// The demo's basemap: the generated world itself (crimemap generate --osm, the seed the
+// harness generates its crimes with), its river, lakes, parks, woods and town-centre buildings
+// through tilemaker, drawn muted beneath the crimes.
+describe('the generated world as a basemap', { skip, concurrency: false, timeout: 180000 }, () => {
+  let server;
+  let browser;
+  let centre;
+
+  before(async () => {
+    server = await startServer({
+      serveArgs: ({ db, dir }) => {
+        const [lon, lat] = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db,
+          'SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location '
+          + 'GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1'], { encoding: 'utf8' }).trim().split('|').map(Number);
+        centre = { lon, lat };
+        const examples = '/usr/share/doc/tilemaker/examples';
+        execFileSync(binary, ['generate', '--out', join(dir, 'world'), '--rows', '1', '--months', '1', '--seed', '3',
+          '--osm', join(dir, 'world.osm')], { stdio: 'pipe' });
+        execFileSync('osmium', ['cat', '--overwrite', '-o', join(dir, 'world.osm.pbf'), join(dir, 'world.osm')], { stdio: 'pipe' });
+        execFileSync('tilemaker', ['--input', join(dir, 'world.osm.pbf'), '--output', join(dir, 'world.mbtiles'),
+          '--config', join(examples, 'config-openmaptiles.json'), '--process', join(examples, 'process-openmaptiles.lua')],
+        { cwd: dir, stdio: 'pipe' });
+        return ['--basemap', join(dir, 'world.mbtiles')];
+      },
+    });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('draws water, parks, woods and buildings beneath the crimes', async () => {
+    const page = await newPage(browser, server, { viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/#14/${centre.lat}/${centre.lon}`);
+    const ready = () => window.crimemapPreview?.loaded() && window.crimemapPreview.isStyleLoaded()
+      && window.crimemapPreview.areTilesLoaded();
+    await page.waitForFunction(ready, null, { timeout: 30000, polling: 200 });
+    const counts = (near) => page.evaluate((near) => {
+      const map = window.crimemapPreview;
+      const layers = {};
+      for (const layer of ['water', 'waterway', 'landcover', 'park', 'building']) {
+        layers[layer] = map.querySourceFeatures('basemap', { sourceLayer: layer }).length;
+      }
+      const drawn = (ids) => map.queryRenderedFeatures({ layers: ids }).length;
+      return { near, layers, buildings: drawn(['basemap-building']), crimes: drawn(['crimes-location', 'crimes-cluster']) };
+    }, near);
+    const town = await counts('town centre, zoom 14');
+    assert.ok(town.buildings > 0, `buildings are drawn in the town centre: ${JSON.stringify(town)}`);
+    assert.ok(town.crimes > 0, 'crimes are drawn');
+    assert.ok(town.layers.building > 0, `building tiles: ${JSON.stringify(town)}`);
+    await screenshot(page, 'map-basemap-generated-1280');
+    // Zoomed out over the town and its edges: the river, lakes, parks and woods.
+    await page.evaluate(() => window.crimemapPreview.jumpTo({ zoom: 11 }));
+    await page.waitForFunction(ready, null, { timeout: 30000, polling: 200 });
+    const around = await counts('around the town, zoom 11');
+    for (const layer of ['water', 'waterway', 'landcover']) {
+      assert.ok(around.layers[layer] > 0, `${layer} features near the town: ${JSON.stringify(around)}`);
+    }
+    await screenshot(page, 'map-basemap-generated-zoom11-1280');
+    assert.deepEqual(page.problems, [], 'console errors or requests to other hosts');
+    await page.context().close();
+  });
 });
