@@ -1,4 +1,5 @@
 #include "data/generate.hpp"
+#include "data/text.hpp"
 
 #include "data/categories.hpp"
 
@@ -2238,21 +2239,6 @@ void check_options(const generate_options& options) {
 
 namespace {
 
-/// Escapes text for an XML attribute value in double quotes.
-std::string xml_attribute(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 /// A street's line in its force's frame: through the mean of its points along their main
 /// direction (the principal axis of their spread), long enough to pass every one, plus 30 m each end.
 struct street_line {
@@ -2499,7 +2485,7 @@ void write_osm(const std::vector<force_world>& worlds, std::uint64_t seed, const
         return next_id++;
     };
     auto tag = [](std::string_view key, std::string_view value) {
-        return "<tag k=\"" + std::string(key) + "\" v=\"" + xml_attribute(value) + "\"/>";
+        return "<tag k=\"" + std::string(key) + "\" v=\"" + escape_markup(value) + "\"/>";
     };
     auto way = [&](const std::vector<std::int64_t>& refs, const std::string& tags) {
         ways += "<way id=\"" + std::to_string(next_id++) + "\" version=\"1\">";

@@ -16,6 +16,23 @@ inline std::string lower(std::string_view text) {
     return out;
 }
 
+/// Text made safe between HTML or XML tags and in a quoted attribute (`&`, `<`, `>`, `"`, `'`).
+inline std::string escape_markup(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
 /// Characters (code points) in UTF-8 text: what a length limit a person reads means.
 inline std::size_t utf8_length(std::string_view text) {
     std::size_t n = 0;

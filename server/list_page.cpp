@@ -2,6 +2,7 @@
 
 #include "data/months.hpp"
 #include "data/outcome_groups.hpp"
+#include "data/text.hpp"
 #include "server/errors.hpp"
 #include "server/tile_handlers.hpp"
 
@@ -75,21 +76,7 @@ std::string six(double value) {
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string html_escape(std::string_view text) { return data::escape_markup(text); }
 
 response handle_list_page(const request& req, const query_parameters& query, const app_state& state) {
     const auto& s = *state.snapshot;
