@@ -56,11 +56,12 @@ def start_server(binary, store, *options):
 
 def call(port, method, path, body=None, form=None, headers=None, source="127.0.0.1", cookie=None, csrf=None,
          origin=True):
-    """One request: (status, parsed JSON or None, raw body, headers as a dict of lower-case names)."""
+    """One request: (status, parsed JSON or None, raw body, headers as a dict of lower-case names).
+    `origin`: True sends the server's own Origin, a string sends that one, a false value none."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
     h = {"Host": "127.0.0.1:%d" % port}
     if origin:
-        h["Origin"] = "http://127.0.0.1:%d" % port
+        h["Origin"] = "http://127.0.0.1:%d" % port if origin is True else origin
     if cookie:
         h["Cookie"] = cookie
     if csrf:

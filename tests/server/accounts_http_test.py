@@ -7,8 +7,6 @@ coordinators' and applicants' email addresses.
 
 Usage: accounts_http_test.py CRIMEMAP_BINARY
 """
-import http.client
-import json
 import os
 import re
 import sqlite3
@@ -16,10 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, start_server  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 
@@ -36,31 +33,13 @@ class Client:
         self.csrf = None
 
     def call(self, method, path, body=None, form=None, headers=None, origin=True, csrf=True):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30, source_address=(self.source, 0))
-        h = {"Host": "127.0.0.1:%d" % self.port}
-        if origin:
-            h["Origin"] = self.origin if origin is True else origin
-        if self.cookie:
-            h["Cookie"] = self.cookie
+        token = None
         if csrf and self.csrf and method not in ("GET", "HEAD"):
-            h["X-CSRF-Token"] = csrf if isinstance(csrf, str) else self.csrf
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        elif form is not None:
-            data = urllib.parse.urlencode(form).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        h.update(headers or {})
-        conn.request(method, path, body=data, headers=h)
-        res = conn.getresponse()
-        raw = res.read()
-        cookie = res.getheader("Set-Cookie")
-        conn.close()
-        parsed = None
-        if raw and (res.getheader("Content-Type") or "").startswith("application/json"):
-            parsed = json.loads(raw)
-        return res.status, parsed, raw, cookie
+            token = csrf if isinstance(csrf, str) else self.csrf
+        status, parsed, raw, got = call(self.port, method, path, body=body, form=form, headers=headers,
+                                        source=self.source, cookie=self.cookie, csrf=token,
+                                        origin=origin)
+        return status, parsed, raw, got.get("set-cookie")
 
     def login(self, email, password=PASSWORD):
         status, body, _, cookie = self.call("POST", "/auth/login", {"email": email, "password": password})
