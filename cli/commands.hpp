@@ -9,6 +9,7 @@ namespace crimemap::cli {
 using arguments = std::vector<std::string>;
 
 int import_command(const arguments& args);
+int index_command(const arguments& args);
 int stats_command(const arguments& args);
 int generate_command(const arguments& args);
 int serve_command(const arguments& args);

@@ -13,6 +13,7 @@ constexpr const char* usage = R"(usage: crimemap <command> [options]
 
 commands:
   import    read data.police.uk files (CSV, folders, .zip) into the store
+  index     build the serving indexes beside the store, for serve to map (serve builds them too)
   stats     print what the store holds, as JSON
   generate  write synthetic data in data.police.uk's layouts
   serve     serve the map, tiles and API over HTTP
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     crimemap::cli::arguments args(argv + 2, argv + argc);
     try {
         if (command == "import") return crimemap::cli::import_command(args);
+        if (command == "index") return crimemap::cli::index_command(args);
         if (command == "stats") return crimemap::cli::stats_command(args);
         if (command == "generate") return crimemap::cli::generate_command(args);
         if (command == "serve") return crimemap::cli::serve_command(args);

@@ -63,7 +63,7 @@ std::string default_web_root() {
 
 int serve_command(const arguments& args) {
     po::options_description options("serve options");
-    std::string db, listen = "127.0.0.1:8080", public_url, web_root = default_web_root();
+    std::string db, index_file, listen = "127.0.0.1:8080", public_url, web_root = default_web_root();
     int threads = 2;
     std::size_t cache_mb = 256;
     bool insecure_cookies = false;
@@ -77,6 +77,9 @@ int serve_command(const arguments& args) {
     int request_timeout = server::server_config{}.read_timeout_seconds;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
+        ("index-file", po::value(&index_file),
+         "the serving indexes, mapped from this file (default: the store's path + .index); built when "
+         "missing or of other data")  //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
         ("threads", po::value(&threads)->default_value(threads), "worker threads")  //
         ("public-url", po::value(&public_url),
@@ -212,7 +215,12 @@ int serve_command(const arguments& args) {
     }
     // The write connection first: it brings a store of an older schema up to date.
     state->writer = std::make_shared<data::store_writer>(db);
-    state->snapshot = data::load_snapshot(db);
+    data::snapshot_options snapshot_settings;
+    snapshot_settings.index_path = index_file;
+    state->snapshot = data::load_snapshot(db, snapshot_settings);
+    // A reload that needs new indexes builds them in a child process, so this one never holds a
+    // build's temporary arrays beside the arrays it serves.
+    snapshot_settings.builder_executable = "/proc/self/exe";
     state->store = std::make_shared<data::store_readers>(db);
     malloc_trim(0);  // hand the loader's temporary arrays back to the system
     state->public_url = public_url;
@@ -234,7 +242,8 @@ int serve_command(const arguments& args) {
               << s.location_ids.size() << " locations, " << s.months.size() << " months, "
               << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << db
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
-              << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files\n";
+              << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files; "
+              << s.origin << '\n';
 
     // Watch messages past the retention period go now and then every hour; the form secret is
     // rotated when due.
@@ -282,7 +291,7 @@ int serve_command(const arguments& args) {
         },
         [&] {
             std::cerr << "SIGHUP: reloading " << db << '\n';
-            live.reload(db, [](const std::string& message) { std::cerr << message << '\n'; });
+            live.reload(db, [](const std::string& message) { std::cerr << message << '\n'; }, snapshot_settings);
         },
         [&](std::string_view method, std::string_view target, unsigned status, std::size_t bytes, const std::string& client) {
             edge.record(method, target, status, bytes, 0, client);

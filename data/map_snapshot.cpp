@@ -8,8 +8,16 @@
 #include "data/outcome_groups.hpp"
 #include "data/store.hpp"
 
+#include "data/detail/snapshot_file.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <future>
 #include <numeric>
 #include <tuple>
@@ -137,7 +145,8 @@ std::int32_t latest_month(const map_snapshot& s, std::uint64_t key) {
 
 // Sets each crime's outcome_month: a merge of the crimes in Crime ID order with the outcome
 // rows in key order, so no crime needs a search.
-void mark_outcome_months(map_snapshot& s) {
+void mark_outcome_months(map_snapshot& s, const std::vector<std::pair<std::uint32_t, std::string>>& other_pids) {
+    auto& crimes = s.crimes_by_location.build();
     const auto& keys = s.outcome_keys;
     std::size_t row = 0;
     for (auto index : s.crimes_by_pid) {
@@ -147,22 +156,36 @@ void mark_outcome_months(map_snapshot& s) {
         if (keys[row] != key) continue;
         auto last = row;
         while (last + 1 < keys.size() && keys[last + 1] == key) ++last;
-        s.crimes_by_location[index].outcome_month = s.outcome_months[last];
+        crimes[index].outcome_month = s.outcome_months[last];
     }
-    for (const auto& [index, text] : s.other_pids)
+    for (const auto& [index, text] : other_pids)
         if (auto month = latest_month(s, std::hash<std::string_view>{}(text)))
-            s.crimes_by_location[index].outcome_month = month_number(month);
+            crimes[index].outcome_month = month_number(month);
 }
+
+// Neighbourhoods (with their boundaries' tiles and index), forces, the months of data and the
+// Watch schemes: small, and edited through the app, so read from the store at every load.
+// Returns neighbourhoods.key → index into snapshot.neighbourhoods.
+std::unordered_map<std::int64_t, std::int32_t> load_store_parts(Database& db, map_snapshot& snapshot);
 
 }  // namespace
 
-std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path) {
-    auto start = std::chrono::steady_clock::now();
-    auto db = open_store_for_reading(store_path);
+namespace {
+
+// Every index, built from the store (in the caller's read transaction on `db`), its arrays owned.
+std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Database& db) {
     map_for_scanning(db);
     auto outcome_rows_future = std::async(std::launch::async, load_outcome_rows, store_path);
     auto snapshot = std::make_shared<map_snapshot>();
     snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
+    text_table_builder texts;
+    texts.add("");
+    std::vector<std::string> street_names;
+    auto& location_ids = snapshot->location_ids.build();
+    auto& location_streets = snapshot->location_streets.build();
+    auto& location_positions = snapshot->location_positions.build();
+    std::vector<unlocated_crime> unlocated;
+    std::vector<std::string> unlocated_strings;  // force, persistent_id, context of each, in turn
 
     auto category_of_type = load_categories(db, snapshot->categories);
     snapshot->outcome_labels.assign(1, std::string());
@@ -195,8 +218,8 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
             auto street = select.column_text(3);
             auto [it, inserted] = street_index.try_emplace(std::string(street), 0);
             if (inserted) {
-                it->second = static_cast<std::uint32_t>(snapshot->streets.size());
-                snapshot->streets.emplace_back(street);
+                it->second = static_cast<std::uint32_t>(street_names.size());
+                street_names.emplace_back(street);
             }
             by_id[id] = {select.column_double(1), select.column_double(2), it->second, -1,
                          select.is_null(4) ? -1 : select.column_int(4)};
@@ -217,6 +240,7 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
     }
     std::vector<std::pair<std::uint32_t, std::string>> other_pids, contexts;  // by entry index
     std::vector<std::int64_t> location_lsoa, location_neighbourhood_key;  // by pyramid location index
+    std::vector<unlocated_row> unlocated_order;  // in id order; texts in unlocated_strings
     std::vector<std::int32_t> month_slot(12 * 10000, -1);  // YYYYMM → month index, filled below
     std::vector<int> months_seen;
     {
@@ -254,7 +278,7 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
             }
             if (select.is_null(0)) {
                 ++snapshot->crimes_without_location;
-                unlocated_crime crime;
+                unlocated_row crime;
                 crime.record.id = select.column_int(4);
                 crime.record.month = static_cast<std::uint16_t>(month_slot[slot]);
                 auto type = static_cast<std::size_t>(select.column_int(2));
@@ -262,11 +286,11 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
                     static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0);
                 crime.record.outcome = select.is_null(3) ? 0 : static_cast<std::uint16_t>(select.column_int(3));
                 crime.record.pid_kind = select.is_null(5) ? 0 : 2;
-                crime.persistent_id = select.is_null(5) ? std::string() : std::string(select.column_text(5));
-                crime.context = select.is_null(6) ? std::string() : std::string(select.column_text(6));
                 auto file = force_of_file.find(select.column_int(7));
-                crime.force = file == force_of_file.end() ? std::string() : file->second;
-                snapshot->unlocated.push_back(std::move(crime));
+                unlocated_strings.emplace_back(file == force_of_file.end() ? std::string() : file->second);
+                unlocated_strings.emplace_back(select.is_null(5) ? std::string() : std::string(select.column_text(5)));
+                unlocated_strings.emplace_back(select.is_null(6) ? std::string() : std::string(select.column_text(6)));
+                unlocated_order.push_back(crime);
                 continue;
             }
             auto id = static_cast<std::size_t>(select.column_int(0));
@@ -275,9 +299,9 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
             if (location.index < 0) {
                 location.index = static_cast<std::int32_t>(points.size());
                 points.push_back(geo::to_world(location.longitude, location.latitude));
-                snapshot->location_ids.push_back(static_cast<std::int64_t>(id));
-                snapshot->location_streets.push_back(location.street);
-                snapshot->location_positions.emplace_back(location.longitude, location.latitude);
+                location_ids.push_back(static_cast<std::int64_t>(id));
+                location_streets.push_back(location.street);
+                location_positions.emplace_back(location.longitude, location.latitude);
                 location_lsoa.push_back(-1);
                 location_neighbourhood_key.push_back(location.neighbourhood);
             }
@@ -330,10 +354,32 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         remap[i] = static_cast<std::uint16_t>(std::lower_bound(sorted.begin(), sorted.end(), months_seen[i]) - sorted.begin());
     for (auto& e : entries) e.month = remap[e.month];
     for (auto& r : records) r.month = remap[r.month];
-    for (auto& u : snapshot->unlocated) u.record.month = remap[u.record.month];
-    std::sort(snapshot->unlocated.begin(), snapshot->unlocated.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.force, a.record.month, a.record.id) < std::tie(b.force, b.record.month, b.record.id);
-    });
+    for (auto& u : unlocated_order) u.record.month = remap[u.record.month];
+    {
+        std::vector<std::uint32_t> order(unlocated_order.size());
+        std::iota(order.begin(), order.end(), 0u);
+        auto force = [&](std::uint32_t i) -> const std::string& { return unlocated_strings[3 * std::size_t{i}]; };
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const auto &x = unlocated_order[a].record, &y = unlocated_order[b].record;
+            return std::tie(force(a), x.month, x.id) < std::tie(force(b), y.month, y.id);
+        });
+        std::map<std::string, std::uint32_t> force_texts;  // a few forces, many crimes
+        auto& rows = snapshot->unlocated_rows.build();
+        rows.reserve(order.size());
+        for (auto i : order) {
+            auto row = unlocated_order[i];
+            auto [it, added] = force_texts.try_emplace(force(i), 0);
+            if (added) it->second = texts.add(force(i));
+            row.force = it->second;
+            const auto& pid = unlocated_strings[3 * std::size_t{i} + 1];
+            const auto& context = unlocated_strings[3 * std::size_t{i} + 2];
+            row.persistent_id = pid.empty() ? 0 : texts.add(pid);
+            row.context = context.empty() ? 0 : texts.add(context);
+            rows.push_back(row);
+        }
+        unlocated_order = {};
+        unlocated_strings = {};
+    }
     snapshot->months = std::move(sorted);
     snapshot->categories_by_month.assign(snapshot->months.size(), 0);
     for (const auto& e : entries) snapshot->categories_by_month[e.month] |= std::uint64_t{1} << e.category;
@@ -350,9 +396,12 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         }
         snapshot->bounds = geo::box(geo::lonlat(west, south), geo::lonlat(east, north));
     }
-    snapshot->location_index_by_id.assign(by_id.size(), -1);
-    for (std::size_t id = 0; id < by_id.size(); ++id)
-        if (by_id[id].index >= 0) snapshot->location_index_by_id[id] = by_id[id].index;
+    {
+        auto& index_by_id = snapshot->location_index_by_id.build();
+        index_by_id.assign(by_id.size(), -1);
+        for (std::size_t id = 0; id < by_id.size(); ++id)
+            if (by_id[id].index >= 0) index_by_id[id] = by_id[id].index;
+    }
     by_id = {};
 
     // Stop and search positions, on their own connection while the crimes are indexed.
@@ -376,15 +425,24 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         for (auto i : by_month) order[cursor[entries[i].location]++] = i;
         by_month = {};
         std::vector<std::uint32_t> position(records.size());
-        snapshot->crimes_by_location.reserve(records.size());
-        snapshot->crime_pids.reserve(records.size());
+        auto& crimes = snapshot->crimes_by_location.build();
+        auto& crime_pids = snapshot->crime_pids.build();
+        crimes.reserve(records.size());
+        crime_pids.reserve(records.size());
         for (std::uint32_t k = 0; k < order.size(); ++k) {
             position[order[k]] = k;
-            snapshot->crimes_by_location.push_back(records[order[k]]);
-            snapshot->crime_pids.push_back(pids[order[k]]);
+            crimes.push_back(records[order[k]]);
+            crime_pids.push_back(pids[order[k]]);
         }
-        for (auto& [index, text] : other_pids) snapshot->other_pids.emplace(position[index], std::move(text));
-        for (auto& [index, text] : contexts) snapshot->contexts.emplace(position[index], std::move(text));
+        for (auto& [index, text] : other_pids) index = position[index];
+        for (auto& [index, text] : contexts) index = position[index];
+        std::sort(other_pids.begin(), other_pids.end());
+        std::sort(contexts.begin(), contexts.end());
+        auto& other = snapshot->other_pids.build();
+        for (const auto& [index, text] : other_pids) other.push_back({index, texts.add(text)});
+        auto& with_context = snapshot->contexts.build();
+        for (const auto& [index, text] : contexts) with_context.push_back({index, texts.add(text)});
+        contexts = {};
         snapshot->crime_first = std::move(first);
     }
     records = {};
@@ -398,11 +456,40 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         snapshot->outcome_types = std::move(outcomes.types);
         snapshot->outcomes_by_place = std::move(outcomes.by_place);
         snapshot->outcome_place_locations = std::move(outcomes.place_locations);
-        mark_outcome_months(*snapshot);
+        mark_outcome_months(*snapshot, other_pids);
     });
     snapshot->crime_tiles = geo::crime_pyramid(points, std::move(entries));
     pid_index.get();
 
+    auto neighbourhood_of_key = load_store_parts(db, *snapshot);
+    {
+        auto& location_neighbourhood = snapshot->location_neighbourhood.build();
+        location_neighbourhood.reserve(location_neighbourhood_key.size());
+        for (auto key : location_neighbourhood_key) {
+            auto found = neighbourhood_of_key.find(key);
+            location_neighbourhood.push_back(found == neighbourhood_of_key.end() ? -1 : found->second);
+        }
+    }
+    detail::tally_neighbourhoods(*snapshot);
+    stops.get();
+    {
+        text_table_builder streets;
+        for (const auto& name : street_names) streets.add(name);
+        snapshot->streets = streets.finish();
+    }
+    detail::build_places(db, *snapshot, location_lsoa, texts);
+    snapshot->texts = texts.finish();
+    return snapshot;
+}
+
+std::unordered_map<std::int64_t, std::int32_t> load_store_parts(Database& db, map_snapshot& target) {
+    auto* snapshot = &target;
+    snapshot->neighbourhoods.clear();
+    snapshot->forces.clear();
+    snapshot->dataset_months.clear();
+    snapshot->schemes.clear();
+    snapshot->scheme_area_owner.clear();
+    snapshot->scheme_points.clear();
     std::unordered_map<std::int64_t, std::int32_t> neighbourhood_of_key;
     {
         std::vector<geo::multi_polygon> shapes;
@@ -460,14 +547,6 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         }
         snapshot->last_updated = snapshot->dataset_months.empty() ? 0 : snapshot->dataset_months.front().month;
     }
-    snapshot->location_neighbourhood.reserve(location_neighbourhood_key.size());
-    for (auto key : location_neighbourhood_key) {
-        auto found = neighbourhood_of_key.find(key);
-        snapshot->location_neighbourhood.push_back(found == neighbourhood_of_key.end() ? -1 : found->second);
-    }
-    detail::tally_neighbourhoods(*snapshot);
-    stops.get();
-    detail::build_places(db, *snapshot, location_lsoa);
     {
         std::vector<geo::multi_polygon> areas;
         std::vector<std::pair<geo::box, std::uint32_t>> boxes;
@@ -504,8 +583,141 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path)
         snapshot->scheme_areas = geo::polygon_tiles(areas);
         snapshot->scheme_index = decltype(snapshot->scheme_index)(boxes.begin(), boxes.end());
     }
+    detail::read_populations(*snapshot);
+    return neighbourhood_of_key;
+}
+
+// Each crime without a location, and each place, with its texts.
+void attach_texts(map_snapshot& s) {
+    s.unlocated.clear();
+    s.unlocated.reserve(s.unlocated_rows.size());
+    for (const auto& row : s.unlocated_rows)
+        s.unlocated.push_back({row.record, s.texts[row.force], s.texts[row.persistent_id], s.texts[row.context]});
+    s.places.clear();
+    s.places.reserve(s.place_rows.size());
+    for (const auto& row : s.place_rows)
+        s.places.push_back({row.type, s.texts[row.name], s.texts[row.label], row.where, row.neighbourhood, row.crimes});
+}
+
+// Runs `executable index --db STORE --index-file FILE` and waits for it.
+void build_in_child(const std::string& executable, const std::string& store_path, const std::string& file) {
+    std::vector<std::string> args{executable, "index", "--db", store_path, "--index-file", file};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t child = 0;
+    if (int error = posix_spawn(&child, executable.c_str(), nullptr, nullptr, argv.data(), environ); error != 0)
+        throw std::runtime_error("cannot start " + executable + " index: " + std::strerror(error));
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0)
+        if (errno != EINTR) throw std::runtime_error(std::string("waiting for the index builder: ") + std::strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error(executable + " index --db " + store_path + " failed (" +
+                                 (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                                    : "signal " + std::to_string(WTERMSIG(status))) +
+                                 "; its messages are above)");
+}
+
+// A read transaction: the fingerprint, the store's parts and (when built here) the indexes
+// all see one state of the store.
+struct read_transaction {
+    Database& db;
+    explicit read_transaction(Database& d) : db(d) { db.exec("BEGIN"); }
+    ~read_transaction() {
+        try {
+            db.exec("COMMIT");
+        } catch (...) {
+        }
+    }
+    read_transaction(const read_transaction&) = delete;
+    read_transaction& operator=(const read_transaction&) = delete;
+};
+
+}  // namespace
+
+std::string index_file_path(const std::string& store_path, const snapshot_options& options) {
+    return options.index_path.empty() ? store_path + ".index" : options.index_path;
+}
+
+std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path, const snapshot_options& options) {
+    auto start = std::chrono::steady_clock::now();
+    auto db = open_store_for_reading(store_path);
+    read_transaction tx(db);
+    std::shared_ptr<map_snapshot> snapshot;
+    if (options.in_memory) {
+        snapshot = build_snapshot(store_path, db);
+        snapshot->origin = "built in memory";
+    } else {
+        const auto fingerprint = detail::read_fingerprint(db);
+        const auto file = index_file_path(store_path, options);
+        std::string why_not;
+        snapshot = detail::map_index_file(file, fingerprint, why_not);
+        if (snapshot) {
+            snapshot->origin = "mapped " + file;
+        } else if (!options.builder_executable.empty()) {
+            build_in_child(options.builder_executable, store_path, file);
+            std::string again;
+            snapshot = detail::map_index_file(file, fingerprint, again);
+            if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
+            snapshot->origin = "built " + file + " in a child process (" + why_not + ")";
+        } else {
+            auto built = build_snapshot(store_path, db);
+            std::string written;
+            try {
+                detail::write_index_file(file, *built, fingerprint);
+                std::string again;
+                snapshot = detail::map_index_file(file, fingerprint, again);
+                if (!snapshot) throw std::runtime_error(again);
+                snapshot->origin = "built " + file + " (" + why_not + ")";
+            } catch (const std::exception& error) {
+                snapshot = std::move(built);
+                snapshot->origin = std::string("built in memory, as the index file could not be written (") +
+                                   error.what() + "; " + why_not + ")";
+            }
+        }
+    }
+    load_store_parts(db, *snapshot);
+    attach_texts(*snapshot);
+    snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
     snapshot->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return snapshot;
+}
+
+std::string build_index_file(const std::string& store_path, const snapshot_options& options) {
+    auto db = open_store_for_reading(store_path);
+    read_transaction tx(db);
+    const auto fingerprint = detail::read_fingerprint(db);
+    auto built = build_snapshot(store_path, db);
+    const auto file = index_file_path(store_path, options);
+    detail::write_index_file(file, *built, fingerprint);
+    return file;
+}
+
+std::uint32_t text_table_builder::add(std::string_view text) {
+    chars_.insert(chars_.end(), text.begin(), text.end());
+    ends_.push_back(chars_.size());
+    return static_cast<std::uint32_t>(ends_.size() - 1);
+}
+
+text_table text_table_builder::finish() {
+    text_table out;
+    out.ends = std::move(ends_);
+    out.chars = std::move(chars_);
+    ends_ = {};
+    chars_ = {};
+    return out;
+}
+
+std::string_view map_snapshot::other_pid(std::uint32_t index) const {
+    auto it = std::lower_bound(other_pids.begin(), other_pids.end(), index,
+                               [](const crime_text& t, std::uint32_t i) { return t.crime < i; });
+    return it != other_pids.end() && it->crime == index ? texts[it->text] : std::string_view();
+}
+
+std::string_view map_snapshot::context(std::uint32_t index) const {
+    auto it = std::lower_bound(contexts.begin(), contexts.end(), index,
+                               [](const crime_text& t, std::uint32_t i) { return t.crime < i; });
+    return it != contexts.end() && it->crime == index ? texts[it->text] : std::string_view();
 }
 
 std::int32_t map_snapshot::outcome_month_of(std::string_view crime_id) const {
@@ -533,8 +745,8 @@ std::optional<std::uint32_t> map_snapshot::find_crime(std::string_view crime_id)
         if (it != crimes_by_pid.end() && crime_pids[*it] == bytes) return *it;
         return std::nullopt;
     }
-    for (const auto& [index, text] : other_pids)
-        if (text == crime_id) return index;
+    for (const auto& t : other_pids)
+        if (texts[t.text] == crime_id) return t.crime;
     return std::nullopt;
 }
 
@@ -542,8 +754,8 @@ std::optional<std::uint32_t> map_snapshot::crime_with_key(std::uint64_t key) con
     auto it = std::lower_bound(crimes_by_pid.begin(), crimes_by_pid.end(), key,
                                [&](std::uint32_t index, std::uint64_t k) { return leading_key(crime_pids[index]) < k; });
     if (it != crimes_by_pid.end() && leading_key(crime_pids[*it]) == key) return *it;
-    for (const auto& [index, text] : other_pids)
-        if (std::hash<std::string_view>{}(text) == key) return index;
+    for (const auto& t : other_pids)
+        if (std::hash<std::string_view>{}(texts[t.text]) == key) return t.crime;
     return std::nullopt;
 }
 

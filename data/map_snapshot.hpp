@@ -3,6 +3,7 @@
 // shared read-only by every request.
 
 #include "geo/crime_pyramid.hpp"
+#include "geo/mapped_array.hpp"
 #include "geo/polygon_index.hpp"
 #include "geo/polygon_tiles.hpp"
 
@@ -14,6 +15,7 @@
 #include <optional>
 #include <unordered_map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crimemap::data {
@@ -75,22 +77,63 @@ struct stop_entry {
     std::int32_t month = 0;        ///< YYYYMM of its file
 };
 
+/// Strings by index: string i is chars[ends[i - 1] .. ends[i]) (from 0 for the first).
+struct text_table {
+    geo::mapped_array<std::uint64_t> ends;
+    geo::mapped_array<char> chars;
+    [[nodiscard]] std::size_t size() const { return ends.size(); }
+    [[nodiscard]] std::string_view operator[](std::size_t i) const {
+        std::uint64_t begin = i == 0 ? 0 : ends[i - 1];
+        return {chars.data() + begin, static_cast<std::size_t>(ends[i] - begin)};
+    }
+};
+
+/// Appends strings to a text_table; add() returns the index.
+class text_table_builder {
+public:
+    std::uint32_t add(std::string_view text);
+    [[nodiscard]] std::size_t size() const { return ends_.size(); }
+    text_table finish();
+
+private:
+    std::vector<std::uint64_t> ends_;
+    std::vector<char> chars_;
+};
+
 /// A place the search box finds: a town, a neighbourhood or a street.
 struct place {
     enum class kind : std::uint8_t { town, neighbourhood, street };
     kind type = kind::street;
-    std::string name;   ///< what is matched, lower case
-    std::string label;  ///< what is shown, e.g. "Christow Street, Leicester"
+    std::string_view name;   ///< what is matched, lower case
+    std::string_view label;  ///< what is shown, e.g. "Christow Street, Leicester"
     geo::lonlat where;
     std::int32_t neighbourhood = -1;  ///< index into map_snapshot::neighbourhoods, -1: none
     std::uint32_t crimes = 0;         ///< how many crimes it holds: busier places rank first
+};
+/// A place as the index file holds it: name and label are indexes into map_snapshot::texts.
+struct place_row {
+    geo::lonlat where;
+    std::uint32_t name = 0, label = 0;
+    std::int32_t neighbourhood = -1;
+    std::uint32_t crimes = 0;
+    place::kind type = place::kind::street;
 };
 
 /// A crime published without a location ("No Location"), as crimes-no-location shows it.
 struct unlocated_crime {
     crime_record record;
-    std::string force;  ///< the force whose file it came from
-    std::string persistent_id, context;
+    std::string_view force;  ///< the force whose file it came from
+    std::string_view persistent_id, context;
+};
+/// The same as the index file holds it: force, persistent_id and context index map_snapshot::texts.
+struct unlocated_row {
+    crime_record record;
+    std::uint32_t force = 0, persistent_id = 0, context = 0;
+};
+
+/// A text of one crime of crimes_by_location: an index into map_snapshot::texts.
+struct crime_text {
+    std::uint32_t crime = 0, text = 0;
 };
 
 struct map_snapshot {
@@ -100,36 +143,43 @@ struct map_snapshot {
     std::vector<std::uint64_t> categories_by_month;  ///< per month index: bits of the categories with crimes
     std::uint64_t crimes = 0;                ///< crimes with a location (the map's)
     std::uint64_t crimes_without_location = 0;
-    std::vector<unlocated_crime> unlocated;  ///< by force, month, id
+    /// Strings of the crimes without a location, other Crime IDs, contexts and places.
+    text_table texts;
+    geo::mapped_array<unlocated_row> unlocated_rows;  ///< by force, month, id
+    std::vector<unlocated_crime> unlocated;           ///< the same, with their texts
 
     geo::crime_pyramid crime_tiles;
-    std::vector<std::int64_t> location_ids;       ///< store location id by pyramid location index
-    std::vector<std::uint32_t> location_streets;  ///< index into streets
-    std::vector<std::string> streets;
+    geo::mapped_array<std::int64_t> location_ids;       ///< store location id by pyramid location index
+    geo::mapped_array<std::uint32_t> location_streets;  ///< index into streets
+    text_table streets;
     geo::box bounds{geo::lonlat(0, 0), geo::lonlat(0, 0)};  ///< of the crime locations, WGS84
-    std::vector<geo::lonlat> location_positions;  ///< as published, by pyramid location index
-    std::vector<std::int32_t> location_index_by_id;  ///< store location id → pyramid location index, -1: none
+    geo::mapped_array<geo::lonlat> location_positions;  ///< as published, by pyramid location index
+    geo::mapped_array<std::int32_t> location_index_by_id;  ///< store location id → pyramid location index, -1: none
 
     /// Crimes grouped by pyramid location index, then by month: location i's are
     /// crimes[crime_first[i] .. crime_first[i + 1]).
-    std::vector<crime_record> crimes_by_location;
-    std::vector<std::uint32_t> crime_first;
-    std::vector<std::array<std::uint8_t, 32>> crime_pids;  ///< binary Crime IDs, parallel to crimes_by_location
-    std::unordered_map<std::uint32_t, std::string> other_pids;  ///< Crime IDs that are not 64 hex digits
-    std::unordered_map<std::uint32_t, std::string> contexts;    ///< non-empty Context by crime index
+    geo::mapped_array<crime_record> crimes_by_location;
+    geo::mapped_array<std::uint32_t> crime_first;
+    geo::mapped_array<std::array<std::uint8_t, 32>> crime_pids;  ///< binary Crime IDs, parallel to crimes_by_location
+    geo::mapped_array<crime_text> other_pids;  ///< Crime IDs that are not 64 hex digits, by crime index
+    geo::mapped_array<crime_text> contexts;    ///< non-empty Context by crime index
     std::vector<std::string> outcome_labels;                    ///< [0] is "" (no outcome)
     std::vector<std::uint8_t> outcome_label_groups;             ///< outcome group of each label
     /// Every outcomes-file row with a Crime ID, as parallel arrays sorted by Crime ID key
     /// (crime_id_key), then month: the key, the month (as month_number) and the outcome label index.
-    std::vector<std::uint64_t> outcome_keys;
-    std::vector<std::uint16_t> outcome_months;
-    std::vector<std::uint16_t> outcome_types;
+    geo::mapped_array<std::uint64_t> outcome_keys;
+    geo::mapped_array<std::uint16_t> outcome_months;
+    geo::mapped_array<std::uint16_t> outcome_types;
     /// Outcome row indexes of the rows with a location, by month then locations.id;
     /// outcome_place_locations holds the locations.id of each, in the same order.
-    std::vector<std::uint32_t> outcomes_by_place;
-    std::vector<std::uint32_t> outcome_place_locations;
+    geo::mapped_array<std::uint32_t> outcomes_by_place;
+    geo::mapped_array<std::uint32_t> outcome_place_locations;
     /// Indexes into crimes_by_location of the crimes with a 64-hex-digit Crime ID, by Crime ID.
-    std::vector<std::uint32_t> crimes_by_pid;
+    geo::mapped_array<std::uint32_t> crimes_by_pid;
+
+    /// The Crime ID of a crime with pid_kind 2; the Context of a crime ("" when none).
+    [[nodiscard]] std::string_view other_pid(std::uint32_t index) const;
+    [[nodiscard]] std::string_view context(std::uint32_t index) const;
 
     /// The outcomes-file rows of a Crime ID: [first, last) into the outcome arrays.
     [[nodiscard]] std::pair<std::size_t, std::size_t> outcomes_of(std::string_view crime_id) const;
@@ -156,16 +206,17 @@ struct map_snapshot {
     geo::polygon_tiles neighbourhood_tiles;  ///< ids index neighbourhoods
     geo::polygon_index neighbourhood_index;  ///< ids index neighbourhoods; point → neighbourhood
 
-    std::vector<std::int32_t> location_neighbourhood;  ///< by pyramid location index; -1: outside every boundary
+    geo::mapped_array<std::int32_t> location_neighbourhood;  ///< by pyramid location index; -1: outside every boundary
     /// Pyramid location indexes by neighbourhood: neighbourhood n's are
     /// neighbourhood_locations[neighbourhood_location_first[n] .. neighbourhood_location_first[n + 1]).
-    std::vector<std::uint32_t> neighbourhood_location_first, neighbourhood_locations;
-    std::vector<std::uint32_t> neighbourhood_month_crimes;  ///< [n * months.size() + month index]
+    geo::mapped_array<std::uint32_t> neighbourhood_location_first, neighbourhood_locations;
+    geo::mapped_array<std::uint32_t> neighbourhood_month_crimes;  ///< [n * months.size() + month index]
     std::vector<std::int64_t> neighbourhood_population;     ///< residents as published; -1: not published
 
-    std::vector<stop_entry> stops;  ///< stops with a location, by month, then location id, then row
+    geo::mapped_array<stop_entry> stops;  ///< stops with a location, by month, then location id, then row
 
-    std::vector<place> places;  ///< towns, neighbourhoods and streets for search, by name
+    geo::mapped_array<place_row> place_rows;  ///< towns, neighbourhoods and streets for search, by name
+    std::vector<place> places;                ///< the same, with their texts
 
     std::vector<scheme_info> schemes;
     geo::polygon_tiles scheme_areas;             ///< ids index scheme_area_owner
@@ -175,10 +226,34 @@ struct map_snapshot {
     boost::geometry::index::rtree<std::pair<geo::box, std::uint32_t>, boost::geometry::index::rstar<16>> scheme_index;
 
     double load_seconds = 0;
+    /// The index file the arrays are viewed in (kept mapped while the snapshot lives); null
+    /// when they are owned.
+    std::shared_ptr<const void> mapping;
+    /// How this snapshot was made: "mapped FILE", or why the file was (re)built.
+    std::string origin;
 };
 
-/// Reads the store and builds every index. Linear in crimes plus O(n log n) sorting.
+struct snapshot_options {
+    /// Where the index file goes; empty: the store's path + ".index".
+    std::string index_path;
+    /// When the index file must be (re)built, build it in a child process running
+    /// `EXECUTABLE index --db STORE` rather than in this one (serve's reloads use it, so a
+    /// reload never holds a build's temporary arrays beside the served ones). Empty: here.
+    std::string builder_executable;
+    /// Build in memory only (no file is read or written), as tests of the builder do.
+    bool in_memory = false;
+};
+
+/// The index file's path for a store.
+std::string index_file_path(const std::string& store_path, const snapshot_options& options = {});
+
+/// Maps the store's index file when it is of the store's map version and intact; otherwise
+/// builds it from the store (linear in crimes plus O(n log n) sorting), writes it beside the
+/// store and maps that. A file that cannot be written leaves the snapshot in memory.
 /// Throws std::runtime_error or sqlite_error when the store cannot be read.
-std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path);
+std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path, const snapshot_options& options = {});
+
+/// Builds the index file of the store (what `crimemap index` runs); returns its path.
+std::string build_index_file(const std::string& store_path, const snapshot_options& options = {});
 
 }  // namespace crimemap::data

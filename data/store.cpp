@@ -294,4 +294,10 @@ void bump_data_version(Database& db) {
     db.exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
 }
 
+void bump_map_version(Database& db) {
+    db.exec("INSERT INTO meta VALUES ('map_version', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+    bump_data_version(db);
+}
+
 }  // namespace crimemap::data

@@ -24,5 +24,9 @@ Database open_store_for_reading(const std::string& path, bool spatialite = true)
 
 /// Increments meta('data_version'): every committed change to served data bumps it.
 void bump_data_version(Database& db);
+/// Increments meta('map_version') and the data version: every import that changes what the
+/// serving indexes hold (crimes, outcomes, stops, locations, neighbourhoods) bumps it, so an
+/// index file of another map version is rebuilt. Edits through the app do not.
+void bump_map_version(Database& db);
 
 }  // namespace crimemap::data

@@ -1,17 +1,13 @@
 #include "geo/crime_pyramid.hpp"
 
-#include <boost/geometry/algorithms/disjoint.hpp>
-#include <boost/geometry/algorithms/comparable_distance.hpp>
-#include <boost/geometry/strategies/strategies.hpp>
-#include <boost/geometry/algorithms/intersects.hpp>
-
 #include <algorithm>
 #include <bit>
 #include <numeric>
+#include <queue>
+#include <stdexcept>
+#include <string>
 
 namespace crimemap::geo {
-
-namespace bgi = boost::geometry::index;
 
 namespace {
 
@@ -58,6 +54,10 @@ crime_pyramid::crime_pyramid(std::span<const world_point> locations, std::vector
     const std::size_t n = locations.size();
     std::vector<std::uint64_t> codes(n);
     for (std::size_t i = 0; i < n; ++i) codes[i] = morton_code(locations[i]);
+    std::vector<std::uint64_t> location_codes_;
+    std::vector<world_point> location_points_;
+    std::vector<std::uint32_t> location_ids_, location_first_;
+    std::vector<crime_tally> location_tallies_;
     location_ids_.resize(n);
     std::iota(location_ids_.begin(), location_ids_.end(), 0u);
     std::sort(location_ids_.begin(), location_ids_.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -98,7 +98,13 @@ crime_pyramid::crime_pyramid(std::span<const world_point> locations, std::vector
     keys = {};
 
     // Cell levels from the finest (zoom detail_zoom - 1) to zoom 0, each from the one below.
-    levels_.resize(detail_zoom);
+    struct built_level {
+        std::vector<std::uint64_t> codes;
+        std::vector<std::uint32_t> first;
+        std::vector<world_point> centres;
+        std::vector<crime_tally> tallies;
+    };
+    std::array<built_level, detail_zoom> levels_;
     std::span<const std::uint64_t> child_codes = location_codes_;
     std::span<const world_point> child_points = location_points_;
     std::span<const std::uint32_t> child_first = location_first_;
@@ -106,7 +112,7 @@ crime_pyramid::crime_pyramid(std::span<const world_point> locations, std::vector
     int child_level = 32;
     std::vector<std::uint32_t> merge_keys, merge_counts;
     for (int zoom = static_cast<int>(detail_zoom) - 1; zoom >= 0; --zoom) {
-        level& out = levels_[static_cast<std::size_t>(zoom)];
+        built_level& out = levels_[static_cast<std::size_t>(zoom)];
         const int cell_level = zoom + static_cast<int>(cell_bits);
         const int shift = 2 * (child_level - cell_level);
         std::vector<std::uint64_t> next_weight;
@@ -155,11 +161,106 @@ crime_pyramid::crime_pyramid(std::span<const world_point> locations, std::vector
         child_level = cell_level;
     }
 
-    std::vector<rtree_entry> entries;
-    entries.reserve(n);
-    for (std::uint32_t s = 0; s < n; ++s)
-        entries.emplace_back(rtree_point(double(location_points_[s].x), double(location_points_[s].y)), s);
-    rtree_ = decltype(rtree_)(entries.begin(), entries.end());
+    // The packed tree: runs of tree_fanout locations in Morton order are compact, so their boxes
+    // are small; each level above groups tree_fanout boxes of the one below.
+    std::vector<grid_box> nodes;
+    // Leaves over locations.
+    const std::size_t leaves = (n + tree_fanout - 1) / tree_fanout;
+    for (std::size_t p = 0; p < leaves; ++p) {
+        grid_box b{~0u, ~0u, 0, 0};
+        for (std::size_t c = p * tree_fanout; c < std::min(n, (p + 1) * tree_fanout); ++c) {
+            const auto& q = location_points_[c];
+            b = {std::min(b.min_x, q.x), std::min(b.min_y, q.y), std::max(b.max_x, q.x), std::max(b.max_y, q.y)};
+        }
+        nodes.push_back(b);
+    }
+    // Parents until one root.
+    for (std::size_t level_first = 0, level_size = leaves; level_size > 1;) {
+        const std::size_t parents = (level_size + tree_fanout - 1) / tree_fanout;
+        for (std::size_t p = 0; p < parents; ++p) {
+            grid_box b{~0u, ~0u, 0, 0};
+            for (std::size_t c = p * tree_fanout; c < std::min(level_size, (p + 1) * tree_fanout); ++c) {
+                const auto q = nodes[level_first + c];
+                b = {std::min(b.min_x, q.min_x), std::min(b.min_y, q.min_y), std::max(b.max_x, q.max_x),
+                     std::max(b.max_y, q.max_y)};
+            }
+            nodes.push_back(b);
+        }
+        level_first += level_size;
+        level_size = parents;
+    }
+
+    parts_.location_codes = std::move(location_codes_);
+    parts_.location_points = std::move(location_points_);
+    parts_.location_ids = std::move(location_ids_);
+    parts_.location_first = std::move(location_first_);
+    parts_.location_tallies = std::move(location_tallies_);
+    for (std::size_t z = 0; z < detail_zoom; ++z) {
+        parts_.levels[z].codes = std::move(levels_[z].codes);
+        parts_.levels[z].first = std::move(levels_[z].first);
+        parts_.levels[z].centres = std::move(levels_[z].centres);
+        parts_.levels[z].tallies = std::move(levels_[z].tallies);
+    }
+    parts_.nodes = std::move(nodes);
+    index_levels();
+}
+
+crime_pyramid::crime_pyramid(arrays parts) : parts_(std::move(parts)) {
+    auto fail = [](const std::string& why) { throw std::invalid_argument("crime pyramid arrays: " + why); };
+    const auto n = parts_.location_codes.size();
+    if (parts_.location_points.size() != n || parts_.location_ids.size() != n) fail("location arrays differ in length");
+    // Offsets: one more than the entries, ending at the tallies' end (none at all when empty).
+    auto offsets_fit = [](std::size_t entries, const mapped_array<std::uint32_t>& first, std::size_t tallies) {
+        if (first.empty()) return entries == 0 && tallies == 0;
+        return first.size() == entries + 1 && first.back() == tallies;
+    };
+    if (!offsets_fit(n, parts_.location_first, parts_.location_tallies.size()))
+        fail("location tally offsets do not match the locations");
+    for (const auto& l : parts_.levels)
+        if (l.centres.size() != l.codes.size() || !offsets_fit(l.codes.size(), l.first, l.tallies.size()))
+            fail("a cell level's arrays do not fit together");
+    index_levels();
+    if (node_level_first_.back() != parts_.nodes.size()) fail("the tree's node count does not match the locations");
+}
+
+void crime_pyramid::index_levels() {
+    node_level_first_.assign(1, 0);
+    std::size_t size = (parts_.location_codes.size() + tree_fanout - 1) / tree_fanout;
+    if (size == 0) return;
+    node_level_first_.push_back(size);
+    while (size > 1) {
+        size = (size + tree_fanout - 1) / tree_fanout;
+        node_level_first_.push_back(node_level_first_.back() + size);
+    }
+}
+
+void crime_pyramid::search(const grid_box& area, const std::function<void(std::uint32_t)>& emit) const {
+    const std::size_t levels = node_level_first_.size() - 1;
+    if (levels == 0) return;
+    const auto& nodes = parts_.nodes;
+    const auto& points = parts_.location_points;
+    const std::size_t n = points.size();
+    auto overlaps = [&](const grid_box& b) {
+        return b.min_x <= area.max_x && area.min_x <= b.max_x && b.min_y <= area.max_y && area.min_y <= b.max_y;
+    };
+    // (level, index within the level); level 0 holds the leaves.
+    std::vector<std::pair<std::uint32_t, std::size_t>> stack{{static_cast<std::uint32_t>(levels - 1), 0}};
+    while (!stack.empty()) {
+        auto [depth, index] = stack.back();
+        stack.pop_back();
+        if (!overlaps(nodes[node_level_first_[depth] + index])) continue;
+        if (depth == 0) {
+            for (std::size_t c = index * tree_fanout; c < std::min(n, (index + 1) * tree_fanout); ++c) {
+                const auto& p = points[c];
+                if (p.x >= area.min_x && p.x <= area.max_x && p.y >= area.min_y && p.y <= area.max_y)
+                    emit(static_cast<std::uint32_t>(c));
+            }
+            continue;
+        }
+        const std::size_t below = node_level_first_[depth] - node_level_first_[depth - 1];
+        for (std::size_t c = std::min(below, (index + 1) * tree_fanout); c-- > index * tree_fanout;)
+            stack.emplace_back(depth - 1, c);
+    }
 }
 
 bool crime_pyramid::tally_cell(std::span<const crime_tally> tallies, const crime_filter& filter,
@@ -190,16 +291,16 @@ void crime_pyramid::query(const tile_id& tile, const crime_filter& filter,
     };
     const std::uint64_t first = tile_first_code(tile), last = tile_last_code(tile);
     if (tile.z >= detail_zoom) {
-        auto begin = std::lower_bound(location_codes_.begin(), location_codes_.end(), first);
-        auto end = std::upper_bound(begin, location_codes_.end(), last);
+        auto begin = std::lower_bound(parts_.location_codes.begin(), parts_.location_codes.end(), first);
+        auto end = std::upper_bound(begin, parts_.location_codes.end(), last);
         for (auto it = begin; it != end; ++it) {
-            auto s = static_cast<std::size_t>(it - location_codes_.begin());
-            emit_cell({location_tallies_.data() + location_first_[s], location_tallies_.data() + location_first_[s + 1]},
-                      location_points_[s], location_ids_[s]);
+            auto s = static_cast<std::size_t>(it - parts_.location_codes.begin());
+            emit_cell({parts_.location_tallies.data() + parts_.location_first[s], parts_.location_tallies.data() + parts_.location_first[s + 1]},
+                      parts_.location_points[s], parts_.location_ids[s]);
         }
         return;
     }
-    const level& cells = levels_[tile.z];
+    const level& cells = parts_.levels[tile.z];
     const int shift = 64 - 2 * static_cast<int>(tile.z + cell_bits);
     auto begin = std::lower_bound(cells.codes.begin(), cells.codes.end(), first >> shift);
     auto end = std::upper_bound(begin, cells.codes.end(), last >> shift);
@@ -217,51 +318,83 @@ void crime_pyramid::query_margin(const tile_id& tile, std::uint64_t margin, cons
     const std::uint64_t size = tile_size(tile);
     auto low = [&](std::uint32_t v) { return static_cast<std::uint32_t>(v > margin ? v - margin : 0); };
     auto high = [&](std::uint64_t v) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(v, 0xffffffffu)); };
-    boost::geometry::model::box<rtree_point> area(rtree_point(double(low(origin.x)), double(low(origin.y))),
-                                                  rtree_point(double(high(origin.x + size - 1 + margin)),
-                                                              double(high(origin.y + size - 1 + margin))));
+    const grid_box area{low(origin.x), low(origin.y), high(origin.x + size - 1 + margin), high(origin.y + size - 1 + margin)};
     std::array<std::uint32_t, max_categories> per_category{};
-    for (auto it = rtree_.qbegin(bgi::intersects(area)); it != rtree_.qend(); ++it) {
-        std::uint32_t s = it->second;
-        const world_point p = location_points_[s];
+    search(area, [&](std::uint32_t s) {
+        const world_point p = parts_.location_points[s];
         bool inside = p.x >= origin.x && p.x - origin.x < size && p.y >= origin.y && p.y - origin.y < size;
-        if (inside) continue;
+        if (inside) return;
         std::uint32_t total = 0;
         std::uint64_t categories = 0;
-        std::span<const crime_tally> tallies(location_tallies_.data() + location_first_[s],
-                                             location_tallies_.data() + location_first_[s + 1]);
+        std::span<const crime_tally> tallies(parts_.location_tallies.data() + parts_.location_first[s],
+                                             parts_.location_tallies.data() + parts_.location_first[s + 1]);
         if (tally_cell(tallies, filter, per_category, total, categories))
-            emit(crime_feature{p, location_ids_[s], total, &per_category, categories});
+            emit(crime_feature{p, parts_.location_ids[s], total, &per_category, categories});
         for (std::uint64_t bits = categories; bits; bits &= bits - 1) per_category[std::countr_zero(bits)] = 0;
-    }
+    });
 }
 
 void crime_pyramid::locations_in(world_point min, world_point max,
                                  const std::function<void(std::uint32_t)>& emit) const {
-    boost::geometry::model::box<rtree_point> area(rtree_point(double(min.x), double(min.y)),
-                                                  rtree_point(double(max.x), double(max.y)));
-    for (auto it = rtree_.qbegin(bgi::intersects(area)); it != rtree_.qend(); ++it) emit(location_ids_[it->second]);
+    search({min.x, min.y, max.x, max.y}, [&](std::uint32_t s) { emit(parts_.location_ids[s]); });
 }
 
 std::optional<std::uint32_t> crime_pyramid::nearest_location(world_point p) const {
-    auto it = rtree_.qbegin(bgi::nearest(rtree_point(double(p.x), double(p.y)), 1));
-    if (it == rtree_.qend()) return std::nullopt;
-    return location_ids_[it->second];
+    const std::size_t levels = node_level_first_.size() - 1;
+    if (levels == 0) return std::nullopt;
+    const auto& nodes = parts_.nodes;
+    const auto& points = parts_.location_points;
+    const std::size_t n = points.size();
+    auto axis = [](std::uint32_t v, std::uint32_t low, std::uint32_t high) {
+        return v < low ? double(low) - double(v) : v > high ? double(v) - double(high) : 0.0;
+    };
+    auto box_distance = [&](const grid_box& b) {
+        double dx = axis(p.x, b.min_x, b.max_x), dy = axis(p.y, b.min_y, b.max_y);
+        return dx * dx + dy * dy;
+    };
+    // Best first: the nearest box or location comes out first; a location out of the queue
+    // is the answer. Level -1 marks a location (then `index` is its sorted index).
+    struct entry {
+        double distance;
+        std::int32_t depth;
+        std::size_t index;
+        bool operator>(const entry& o) const {
+            return distance != o.distance ? distance > o.distance : index > o.index;
+        }
+    };
+    std::priority_queue<entry, std::vector<entry>, std::greater<>> queue;
+    queue.push({box_distance(nodes[node_level_first_[levels - 1]]), static_cast<std::int32_t>(levels - 1), 0});
+    while (!queue.empty()) {
+        auto [distance, depth, index] = queue.top();
+        queue.pop();
+        if (depth < 0) return parts_.location_ids[index];
+        if (depth == 0) {
+            for (std::size_t c = index * tree_fanout; c < std::min(n, (index + 1) * tree_fanout); ++c) {
+                double dx = double(points[c].x) - double(p.x), dy = double(points[c].y) - double(p.y);
+                queue.push({dx * dx + dy * dy, -1, c});
+            }
+            continue;
+        }
+        const auto l = static_cast<std::size_t>(depth);
+        const std::size_t below = node_level_first_[l] - node_level_first_[l - 1];
+        for (std::size_t c = index * tree_fanout; c < std::min(below, (index + 1) * tree_fanout); ++c)
+            queue.push({box_distance(nodes[node_level_first_[l - 1] + c]), depth - 1, c});
+    }
+    return std::nullopt;
 }
 
 std::size_t crime_pyramid::tally_count() const {
-    std::size_t total = location_tallies_.size();
-    for (const auto& l : levels_) total += l.tallies.size();
+    std::size_t total = parts_.location_tallies.size();
+    for (const auto& l : parts_.levels) total += l.tallies.size();
     return total;
 }
 
 std::size_t crime_pyramid::memory_bytes() const {
-    std::size_t bytes = location_codes_.capacity() * 8 + location_points_.capacity() * 8 + location_ids_.capacity() * 4 +
-                        location_first_.capacity() * 4 + location_tallies_.capacity() * sizeof(crime_tally);
-    for (const auto& l : levels_)
-        bytes += l.codes.capacity() * 8 + l.first.capacity() * 4 + l.centres.capacity() * 8 +
-                 l.tallies.capacity() * sizeof(crime_tally);
-    bytes += rtree_.size() * (sizeof(rtree_entry) + 8);
+    std::size_t bytes = parts_.location_codes.heap_bytes() + parts_.location_points.heap_bytes() +
+                        parts_.location_ids.heap_bytes() + parts_.location_first.heap_bytes() +
+                        parts_.location_tallies.heap_bytes() + parts_.nodes.heap_bytes();
+    for (const auto& l : parts_.levels)
+        bytes += l.codes.heap_bytes() + l.first.heap_bytes() + l.centres.heap_bytes() + l.tallies.heap_bytes();
     return bytes;
 }
 

@@ -7,11 +7,8 @@
 // outcome group set) is answered by scanning those tallies, so no crime is visited per
 // request and every crime is counted in exactly one location and one cell per level.
 
+#include "geo/mapped_array.hpp"
 #include "geo/web_mercator.hpp"
-
-#include <boost/geometry/geometries/box.hpp>
-#include <boost/geometry/geometries/point.hpp>
-#include <boost/geometry/index/rtree.hpp>
 
 #include <array>
 #include <cstdint>
@@ -57,6 +54,11 @@ struct crime_feature {
 };
 inline constexpr std::uint32_t no_location = 0xffffffffu;
 
+/// A box on the world grid, edges included: a node of the pyramid's packed tree.
+struct grid_box {
+    std::uint32_t min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+};
+
 class crime_pyramid {
 public:
     /// Zooms at and above this show single locations; below it, cells of 1/32 tile.
@@ -83,35 +85,50 @@ public:
     /// Builder location index of the location nearest to `p` on the world grid; nullopt when empty.
     [[nodiscard]] std::optional<std::uint32_t> nearest_location(world_point p) const;
 
-    [[nodiscard]] std::size_t location_count() const { return location_codes_.size(); }
+    [[nodiscard]] std::size_t location_count() const { return parts_.location_codes.size(); }
     [[nodiscard]] std::size_t tally_count() const;
+    /// Bytes of its arrays on the heap (arrays viewed in a mapped file are not counted).
     [[nodiscard]] std::size_t memory_bytes() const;
     /// Location index given to the builder, for the n-th location in Morton order.
-    [[nodiscard]] std::uint32_t original_location(std::size_t sorted_index) const { return location_ids_[sorted_index]; }
+    [[nodiscard]] std::uint32_t original_location(std::size_t sorted_index) const { return parts_.location_ids[sorted_index]; }
+
+    /// Cells of one zoom below detail_zoom.
+    struct level {
+        mapped_array<std::uint64_t> codes;  ///< cell code: Morton code >> (64 - 2 * (zoom + cell_bits))
+        mapped_array<std::uint32_t> first;  ///< tally offsets, size codes.size() + 1
+        mapped_array<world_point> centres;
+        mapped_array<crime_tally> tallies;
+    };
+    /// Every array the pyramid is made of: what an index file stores, and what it is viewed from.
+    struct arrays {
+        // Locations in Morton order: level "32" of the pyramid.
+        mapped_array<std::uint64_t> location_codes;
+        mapped_array<world_point> location_points;
+        mapped_array<std::uint32_t> location_ids;  ///< builder location index by sorted index
+        mapped_array<std::uint32_t> location_first;
+        mapped_array<crime_tally> location_tallies;
+        std::array<level, detail_zoom> levels;  ///< levels[z]: cells for zoom z
+        /// A packed tree over the sorted locations: tree_fanout locations a leaf, tree_fanout
+        /// nodes a parent, the leaves first and the root last.
+        mapped_array<grid_box> nodes;
+    };
+    static constexpr std::uint32_t tree_fanout = 16;
+
+    /// A pyramid over arrays written earlier by a pyramid (`parts()`), owned or viewed.
+    /// @throws std::invalid_argument when the arrays do not fit together
+    explicit crime_pyramid(arrays parts);
+    [[nodiscard]] const arrays& parts() const { return parts_; }
 
 private:
-    struct level {
-        std::vector<std::uint64_t> codes;     // cell code: Morton code >> (64 - 2 * level)
-        std::vector<std::uint32_t> first;     // tally offsets, size codes.size() + 1
-        std::vector<world_point> centres;
-        std::vector<crime_tally> tallies;
-    };
-    using rtree_point = boost::geometry::model::point<double, 2, boost::geometry::cs::cartesian>;
-    using rtree_entry = std::pair<rtree_point, std::uint32_t>;  // sorted location index
-
     bool tally_cell(std::span<const crime_tally> tallies, const crime_filter& filter,
                     std::array<std::uint32_t, max_categories>& per_category, std::uint32_t& total,
                     std::uint64_t& categories) const;
+    /// Sorted location indexes inside the box, in tree order.
+    void search(const grid_box& area, const std::function<void(std::uint32_t sorted)>& emit) const;
+    void index_levels();
 
-    // Locations in Morton order: level "32" of the pyramid.
-    std::vector<std::uint64_t> location_codes_;
-    std::vector<world_point> location_points_;
-    std::vector<std::uint32_t> location_ids_;
-    std::vector<std::uint32_t> location_first_;
-    std::vector<crime_tally> location_tallies_;
-    // levels_[i] holds cells for zoom i (cell level i + cell_bits), i < detail_zoom.
-    std::vector<level> levels_;
-    boost::geometry::index::rtree<rtree_entry, boost::geometry::index::rstar<16>> rtree_;
+    arrays parts_;
+    std::vector<std::size_t> node_level_first_;  // first node of each tree level, leaves first; then the end
 };
 
 }  // namespace crimemap::geo

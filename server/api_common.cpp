@@ -156,7 +156,7 @@ std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
 std::string crime_id_text(const data::map_snapshot& s, std::uint32_t index) {
     const auto& c = s.crimes_by_location[index];
     if (c.pid_kind == 1) return hex_id(s.crime_pids[index]);
-    if (c.pid_kind == 2) return s.other_pids.at(index);
+    if (c.pid_kind == 2) return std::string(s.other_pid(index));
     return {};
 }
 
@@ -192,11 +192,10 @@ json unlocated_json(const data::map_snapshot& s, const data::unlocated_crime& u)
 
 json crime_json(const data::map_snapshot& s, std::uint32_t location, std::uint32_t index) {
     const auto& c = s.crimes_by_location[index];
-    auto context = s.contexts.find(index);
     return {{"category", s.categories[c.category].slug},
             {"location_type", "Force"},
             {"location", location_json(s, location)},
-            {"context", context == s.contexts.end() ? std::string() : context->second},
+            {"context", s.context(index)},
             {"outcome_status", outcome_status(s, c, c.outcome ? s.outcome_month(index) : 0)},
             {"persistent_id", crime_id_text(s, index)},
             {"id", c.id},
@@ -225,8 +224,7 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
         if (place == places.end()) place = places.emplace(location, location_json(s, location).dump()).first;
         out += place->second;
         out += ",\"context\":";
-        auto context = s.contexts.find(index);
-        out += context == s.contexts.end() ? std::string("\"\"") : quoted(context->second);
+        out += quoted(s.context(index));
         out += ",\"outcome_status\":";
         if (c.outcome == 0) {
             out += "null";
@@ -259,7 +257,7 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
             }
             out[at + 65] = '"';
         } else {
-            out += quoted(c.pid_kind == 2 ? std::string_view(s.other_pids.at(index)) : std::string_view());
+            out += quoted(c.pid_kind == 2 ? s.other_pid(index) : std::string_view());
         }
         out += ",\"id\":";
         auto [end, error] = std::to_chars(digits, digits + sizeof digits, c.id);

@@ -13,15 +13,16 @@ std::shared_ptr<const app_state> live_state::current() const {
     return active_;
 }
 
-void live_state::reload(const std::string& store_path, std::function<void(const std::string&)> log) {
+void live_state::reload(const std::string& store_path, std::function<void(const std::string&)> log,
+                        data::snapshot_options options) {
     if (running_.exchange(true)) {
         log("a reload is already running; this one is skipped");
         return;
     }
     if (worker_.joinable()) worker_.join();  // the last one has finished: running_ was false
-    worker_ = std::thread([this, store_path, log = std::move(log)] {
+    worker_ = std::thread([this, store_path, log = std::move(log), options = std::move(options)] {
         try {
-            auto snapshot = data::load_snapshot(store_path);
+            auto snapshot = data::load_snapshot(store_path, options);
             auto next = std::make_shared<app_state>(*current());
             next->snapshot = snapshot;
             {
@@ -31,7 +32,8 @@ void live_state::reload(const std::string& store_path, std::function<void(const 
             ++reloads_;
             log("reloaded " + std::to_string(snapshot->crimes + snapshot->crimes_without_location) + " crimes (" +
                 std::to_string(snapshot->crimes) + " with a location; data version " +
-                std::to_string(snapshot->data_version) + ") in " + std::to_string(snapshot->load_seconds) + " s");
+                std::to_string(snapshot->data_version) + ") in " + std::to_string(snapshot->load_seconds) + " s; " +
+                snapshot->origin);
         } catch (const std::exception& error) {
             ++failures_;
             log(std::string("reload failed, still serving the earlier data: ") + error.what());

@@ -28,7 +28,8 @@ public:
 
     /// Starts loading `store_path` again on a background thread; when done, swaps the new
     /// snapshot in. A reload asked for while one runs is skipped. Reports to `log`.
-    void reload(const std::string& store_path, std::function<void(const std::string&)> log);
+    void reload(const std::string& store_path, std::function<void(const std::string&)> log,
+                data::snapshot_options options = {});
 
     [[nodiscard]] std::uint64_t reloads() const { return reloads_.load(); }
     [[nodiscard]] std::uint64_t reload_failures() const { return failures_.load(); }

@@ -50,7 +50,7 @@ file_result import_forces(Database& db, const import_source& source) {
         upsert.bind(1, text_member(force, "id")).bind(2, text_member(force, "name")).bind(3, force.dump()).run();
         ++result.rows;
     }
-    bump_data_version(db);
+    bump_map_version(db);
     tx.commit();
     return result;
 }
@@ -71,7 +71,7 @@ file_result import_support_services(Database& db, const import_source& source) {
     Statement upsert(db, "INSERT INTO force_support(force, services) VALUES (?, ?) "
                          "ON CONFLICT(force) DO UPDATE SET services = excluded.services");
     upsert.bind(1, source.force).bind(2, services.dump()).run();
-    bump_data_version(db);
+    bump_map_version(db);
     tx.commit();
     file_result result;
     result.rows = services.size();
@@ -121,7 +121,7 @@ file_result import_neighbourhood_details(Database& db, const import_source& sour
                          "ON CONFLICT(force, id) DO UPDATE SET name = coalesce(excluded.name, name), "
                          "details = excluded.details");
     upsert.bind(1, source.force).bind(2, id).bind(3, text_member(details, "name")).bind(4, details.dump()).run();
-    bump_data_version(db);
+    bump_map_version(db);
     tx.commit();
     return result;
 }

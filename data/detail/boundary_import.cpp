@@ -93,7 +93,7 @@ file_result import_boundaries(Database& db, const import_source& source, import_
         upsert.bind(5, source.display_path).run();
         ++result.rows;
     }
-    bump_data_version(db);
+    bump_map_version(db);
     tx.commit();
     result.skipped = skipped;
     return result;

@@ -1,6 +1,7 @@
 #include "data/detail/neighbourhood_lookup.hpp"
 
 #include "data/detail/wkb.hpp"
+#include "data/store.hpp"
 
 namespace crimemap::data::detail {
 
@@ -48,6 +49,7 @@ std::uint64_t assign_all_locations(Database& db, const neighbourhood_lookup& loo
         update.bind(2, c.location);
         update.run();
     }
+    bump_map_version(db);
     tx.commit();
     return assigned;
 }

@@ -642,7 +642,7 @@ public:
             finish_file_.bind_null(3).bind_null(4);
         }
         finish_file_.bind(5, file_id_).run();
-        bump_data_version(db_);
+        bump_map_version(db_);
         transaction_->commit();
         transaction_.reset();
         return {rows_, skipped, replaced_};

@@ -23,12 +23,13 @@ void index_crime_ids(map_snapshot& s) {
     for (std::uint32_t i = 0; i < n; ++i)
         if (s.crimes_by_location[i].pid_kind == 1) ++first[bucket(i) + 1];
     for (std::size_t b = 0; b < buckets; ++b) first[b + 1] += first[b];
-    s.crimes_by_pid.assign(first.back(), 0);
+    auto& by_pid = s.crimes_by_pid.build();
+    by_pid.assign(first.back(), 0);
     std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i)
-        if (s.crimes_by_location[i].pid_kind == 1) s.crimes_by_pid[cursor[bucket(i)]++] = i;
+        if (s.crimes_by_location[i].pid_kind == 1) by_pid[cursor[bucket(i)]++] = i;
     for (std::size_t b = 0; b < buckets; ++b)
-        std::sort(s.crimes_by_pid.begin() + first[b], s.crimes_by_pid.begin() + first[b + 1],
+        std::sort(by_pid.begin() + first[b], by_pid.begin() + first[b + 1],
                   [&](std::uint32_t a, std::uint32_t c) { return s.crime_pids[a] < s.crime_pids[c]; });
 }
 
@@ -58,20 +59,27 @@ void index_outcome_places(const std::vector<std::uint16_t>& months, const std::v
 
 void tally_neighbourhoods(map_snapshot& s) {
     const std::size_t count = s.neighbourhoods.size(), months = s.months.size();
-    s.neighbourhood_location_first.assign(count + 1, 0);
+    auto& location_first = s.neighbourhood_location_first.build();
+    location_first.assign(count + 1, 0);
     for (auto n : s.location_neighbourhood)
-        if (n >= 0) ++s.neighbourhood_location_first[static_cast<std::size_t>(n) + 1];
-    for (std::size_t n = 0; n < count; ++n) s.neighbourhood_location_first[n + 1] += s.neighbourhood_location_first[n];
-    s.neighbourhood_locations.assign(s.neighbourhood_location_first.back(), 0);
-    std::vector<std::uint32_t> cursor(s.neighbourhood_location_first.begin(), s.neighbourhood_location_first.end() - 1);
-    s.neighbourhood_month_crimes.assign(count * months, 0);
+        if (n >= 0) ++location_first[static_cast<std::size_t>(n) + 1];
+    for (std::size_t n = 0; n < count; ++n) location_first[n + 1] += location_first[n];
+    auto& locations = s.neighbourhood_locations.build();
+    locations.assign(location_first.back(), 0);
+    std::vector<std::uint32_t> cursor(location_first.begin(), location_first.end() - 1);
+    auto& month_crimes = s.neighbourhood_month_crimes.build();
+    month_crimes.assign(count * months, 0);
     for (std::uint32_t l = 0; l < s.location_neighbourhood.size(); ++l) {
         auto n = s.location_neighbourhood[l];
         if (n < 0) continue;
-        s.neighbourhood_locations[cursor[static_cast<std::size_t>(n)]++] = l;
-        auto* row = &s.neighbourhood_month_crimes[static_cast<std::size_t>(n) * months];
+        locations[cursor[static_cast<std::size_t>(n)]++] = l;
+        auto* row = &month_crimes[static_cast<std::size_t>(n) * months];
         for (auto i = s.crime_first[l]; i < s.crime_first[l + 1]; ++i) ++row[s.crimes_by_location[i].month];
     }
+}
+
+void read_populations(map_snapshot& s) {
+    const std::size_t count = s.neighbourhoods.size();
     s.neighbourhood_population.assign(count, -1);
     for (std::size_t n = 0; n < count; ++n) {
         const auto& details = s.neighbourhoods[n].details;
@@ -101,6 +109,7 @@ void load_stop_entries(Database& db, map_snapshot& s) {
     };
     for (std::size_t l = 0; l < s.location_positions.size(); ++l)
         crime_location_at.emplace(point_key(s.location_positions[l].x(), s.location_positions[l].y()), s.location_ids[l]);
+    auto& stops = s.stops.build();
     Statement select(db, "SELECT stops.id, import_files.month, stops.location, locations.longitude, locations.latitude "
                          "FROM stops JOIN import_files ON import_files.id = stops.file "
                          "JOIN locations ON locations.id = stops.location");
@@ -111,9 +120,9 @@ void load_stop_entries(Database& db, map_snapshot& s) {
         e.where = geo::lonlat(select.column_double(3), select.column_double(4));
         auto crime_location = crime_location_at.find(point_key(e.where.x(), e.where.y()));
         e.location_id = crime_location == crime_location_at.end() ? select.column_int(2) : crime_location->second;
-        s.stops.push_back(e);
+        stops.push_back(e);
     }
-    std::sort(s.stops.begin(), s.stops.end(), [](const stop_entry& a, const stop_entry& b) {
+    std::sort(stops.begin(), stops.end(), [](const stop_entry& a, const stop_entry& b) {
         return std::tie(a.month, a.location_id, a.row) < std::tie(b.month, b.location_id, b.row);
     });
 }
@@ -152,7 +161,15 @@ struct centre {
 
 }  // namespace
 
-void build_places(Database& db, map_snapshot& s, const std::vector<std::int64_t>& location_lsoa) {
+void build_places(Database& db, map_snapshot& s, const std::vector<std::int64_t>& location_lsoa, text_table_builder& texts) {
+    struct built {
+        place::kind type;
+        std::string name, label;
+        geo::lonlat where;
+        std::int32_t neighbourhood;
+        std::uint32_t crimes;
+    };
+    std::vector<built> places;
     std::unordered_map<std::int64_t, std::string> district_of_lsoa;
     {
         Statement select(db, "SELECT id, name FROM lsoas");
@@ -176,12 +193,12 @@ void build_places(Database& db, map_snapshot& s, const std::vector<std::int64_t>
         streets[{street, town}].add(where, crimes, n);
     }
     for (const auto& [name, c] : towns)
-        s.places.push_back({place::kind::town, lower(name), name, c.where(), c.main_neighbourhood(), c.crimes});
+        places.push_back({place::kind::town, lower(name), name, c.where(), c.main_neighbourhood(), c.crimes});
     for (const auto& [key, c] : streets) {
         const auto& [street, town] = key;
         std::string label(street);
         if (!town.empty()) label += ", " + town;
-        s.places.push_back({place::kind::street, lower(street), label, c.where(), c.main_neighbourhood(), c.crimes});
+        places.push_back({place::kind::street, lower(street), label, c.where(), c.main_neighbourhood(), c.crimes});
     }
     for (std::size_t n = 0; n < s.neighbourhoods.size(); ++n) {
         const auto& info = s.neighbourhoods[n];
@@ -205,9 +222,11 @@ void build_places(Database& db, map_snapshot& s, const std::vector<std::int64_t>
         if (where.x() == 0 && where.y() == 0) continue;
         std::uint32_t crimes = 0;
         for (std::size_t m = 0; m < s.months.size(); ++m) crimes += s.neighbourhood_month_crimes[n * s.months.size() + m];
-        s.places.push_back({place::kind::neighbourhood, lower(info.name), info.name, where, static_cast<std::int32_t>(n), crimes});
+        places.push_back({place::kind::neighbourhood, lower(info.name), info.name, where, static_cast<std::int32_t>(n), crimes});
     }
-    std::sort(s.places.begin(), s.places.end(), [](const place& a, const place& b) { return a.name < b.name; });
+    std::stable_sort(places.begin(), places.end(), [](const built& a, const built& b) { return a.name < b.name; });
+    auto& rows = s.place_rows.build();
+    for (const auto& p : places) rows.push_back({p.where, texts.add(p.name), texts.add(p.label), p.neighbourhood, p.crimes, p.type});
 }
 
 }  // namespace crimemap::data::detail

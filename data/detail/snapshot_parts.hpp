@@ -18,16 +18,20 @@ void index_crime_ids(map_snapshot& snapshot);
 void index_outcome_places(const std::vector<std::uint16_t>& months, const std::vector<std::int64_t>& row_locations,
                           std::vector<std::uint32_t>& by_place, std::vector<std::uint32_t>& place_locations);
 
-/// Fills neighbourhood_location_first/_locations, neighbourhood_month_crimes and
-/// neighbourhood_population. Needs location_neighbourhood, crimes_by_location and neighbourhoods.
+/// Fills neighbourhood_location_first/_locations and neighbourhood_month_crimes. Needs
+/// location_neighbourhood, crimes_by_location and neighbourhoods.
 void tally_neighbourhoods(map_snapshot& snapshot);
+
+/// Fills neighbourhood_population from the neighbourhoods' details.
+void read_populations(map_snapshot& snapshot);
 
 /// Fills stops: every stop with a location, shown at the crime location at the same point when
 /// there is one.
 void load_stop_entries(Database& db, map_snapshot& snapshot);
 
-/// Fills places: towns (from LSOA names, "Colchester 012B" → Colchester), neighbourhoods and
+/// Fills place_rows, their texts added to `texts`: towns (from LSOA names, "Colchester 012B" → Colchester), neighbourhoods and
 /// streets. `location_lsoa` holds the lsoas.id of each pyramid location's first crime, -1: none.
-void build_places(Database& db, map_snapshot& snapshot, const std::vector<std::int64_t>& location_lsoa);
+void build_places(Database& db, map_snapshot& snapshot, const std::vector<std::int64_t>& location_lsoa,
+                  text_table_builder& texts);
 
 }  // namespace crimemap::data::detail

@@ -190,7 +190,7 @@ TEST_CASE("search finds neighbourhoods, towns and streets by name, best match fi
     CHECK(by_name[0]["neighbourhood"] == n.id);
 
     // A street as published ("On or near ...") finds the street.
-    std::string street = s.streets[s.location_streets[0]];
+    std::string street(s.streets[s.location_streets[0]]);
     REQUIRE(street.starts_with("On or near "));
     std::string q;
     for (char c : street) q += c == ' ' ? std::string("%20") : std::string(1, c);
