@@ -128,7 +128,7 @@ private:
     void index_levels();
 
     arrays parts_;
-    std::vector<std::size_t> node_level_first_;  // first node of each tree level, leaves first; then the end
+    std::vector<std::size_t> node_level_first_{0};  // first node of each tree level, leaves first; then the end
 };
 
 }  // namespace crimemap::geo

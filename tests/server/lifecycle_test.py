@@ -182,6 +182,10 @@ def main(binary):
             dates = [d["date"] for d in json.loads(get(port, "/api/crimes-street-dates")[1])]
             check(dates[0] == "2031-01" and point in dates, "after SIGHUP the new month is served")
             check(any("reloaded" in line for line in lines), "the reload is logged")
+            # The import changed the data, so the reload built new indexes, in a child process
+            # (the server never holds a build beside what it serves), and mapped them.
+            check(any("reloaded" in line and "in a child process" in line and "other data" in line for line in lines),
+                  "the reload built the index file in a child process: %r" % [l for l in lines if "reloaded" in l])
 
             # Metrics and the access log.
             get(port, "/api/search?q=AB1%201CD")
