@@ -175,8 +175,10 @@ warm_seconds = time.time() - t0
 steady = rss_kib(server.pid)
 out.append("| `serve` ready (file mapped) | %.2f | | %s |" %
            (ready, next((l.strip() for l in lines if l.startswith("loaded")), "")[-120:].replace("|", "/")))
-out.append("| warm-up: %d requests, every zoom, filters, API | %.1f | resident %d MiB = %.0f bytes a crime | %d failed |" %
-           (len(paths), warm_seconds, steady // 1024, steady * 1024 / crimes_total, failures))
+out.append("| warm-up: %d requests, every zoom, filters, API | %.1f | resident %d MiB = %.0f bytes a crime "
+           "(heap %d MiB, tile cache included; mapped file %d MiB) | %d failed |" %
+           (len(paths), warm_seconds, steady // 1024, steady * 1024 / crimes_total, rss_kib(server.pid, "RssAnon") // 1024,
+            rss_kib(server.pid, "RssFile") // 1024, failures))
 
 # A new month of one force: its latest street file, one month on.
 say("importing a new month, then SIGHUP under load")
@@ -216,6 +218,7 @@ for w in workers:
     w.start()
 time.sleep(1)
 before_version = json.loads(get(port, "/readyz")[1])["data_version"]
+steady = rss_kib(server.pid)  # after the warm-up and a second of this load
 peak_server, peak_child = steady, 0
 t0 = time.time()
 server.send_signal(signal.SIGHUP)
@@ -236,10 +239,10 @@ for w in workers:
 after = rss_kib(server.pid)
 reload_line = next((l.strip() for l in lines if l.startswith("reloaded")), "")
 out.append("| import of a new month (%s, one force) | %.1f | | |" % (new_month, import_seconds))
-out.append("| SIGHUP reload under 4 clients | %.1f | server peak %d MiB = %.2f× steady; builder child %d MiB | "
-           "%d failed, %d over 2 s; after: %d MiB |" %
-           (reload_seconds, peak_server // 1024, peak_server / steady, peak_child // 1024, len(errors), len(slow),
-            after // 1024))
+out.append("| SIGHUP reload under 4 clients | %.1f | server peak %d MiB = %.2f× the %d MiB before; builder child %d MiB | "
+           "%d failed, %d over 2 s; after: %d MiB (heap %d, mapped %d) |" %
+           (reload_seconds, peak_server // 1024, peak_server / steady, steady // 1024, peak_child // 1024, len(errors),
+            len(slow), after // 1024, rss_kib(server.pid, "RssAnon") // 1024, rss_kib(server.pid, "RssFile") // 1024))
 stop(server)
 
 say("a first start: no index file")
