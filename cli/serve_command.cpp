@@ -277,7 +277,10 @@ int serve_command(const arguments& args) {
                       << " (restore the latest backup; see docs/operations.md)\n";
     });
 
-    server::live_state live(state);
+    // The live state holds the only reference from here on, so the first snapshot (its mapping
+    // or its arrays) goes once a reload has replaced it and its last request has ended.
+    auto* first_state = state.get();
+    server::live_state live(std::move(state));
     server::metrics counts;
     std::unique_ptr<server::access_log> log;
     if (!access_log_path.empty()) log = std::make_unique<server::access_log>(access_log_path);
@@ -286,7 +289,7 @@ int serve_command(const arguments& args) {
         config, edge,
         [&](unsigned short port) {
             // Before any request is read: the state is shared read-only from here on.
-            state->listen_url = listen_url(config.address, port, public_url.empty());
+            first_state->listen_url = listen_url(config.address, port, public_url.empty());
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },
         [&] {

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """The measurements of tools/bench/national (see there). Usage: national.py CRIMEMAP WORK_FOLDER"""
+import atexit
 import http.client
 import json
 import os
@@ -61,12 +62,23 @@ def free_port():
     return port
 
 
+started = []
+
+
+@atexit.register
+def stop_all():
+    for server in started:
+        if server.poll() is None:
+            server.kill()
+
+
 def start_serve():
     """Starts serve; returns (process, port, seconds until /readyz answered 200, log lines)."""
     port = free_port()
     t0 = time.time()
     server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:%d" % port, "--threads", "2"],
-                              stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    started.append(server)
     lines = []
     threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True).start()
     while True:
@@ -102,6 +114,9 @@ sample = db.execute("SELECT l.latitude, l.longitude FROM crimes c JOIN locations
                     "WHERE c.id IN (SELECT abs(random()) % (SELECT max(id) FROM crimes) FROM crimes LIMIT 400) "
                     "LIMIT 200").fetchall()
 forces = [r[0] for r in db.execute("SELECT DISTINCT force FROM import_files WHERE kind = 'street'")]
+# The new month copies the latest street file of one force (an earlier run's copy counts too).
+latest_file = db.execute("SELECT force, month FROM import_files WHERE kind = 'street' ORDER BY month DESC, force "
+                         "LIMIT 1").fetchone()
 months = [r[0] for r in db.execute("SELECT DISTINCT month FROM crimes ORDER BY month")]
 neighbourhoods = db.execute("SELECT force, id FROM neighbourhoods LIMIT 200").fetchall()
 db.close()
@@ -182,10 +197,12 @@ out.append("| warm-up: %d requests, every zoom, filters, API | %.1f | resident %
 
 # A new month of one force: its latest street file, one month on.
 say("importing a new month, then SIGHUP under load")
-latest = month_text(last_month)
-force = forces[0]
+force, source_month = latest_file
+latest = month_text(source_month)
 source = os.path.join(work, "data", latest, "%s-%s-street.csv" % (latest, force))
-y, m = divmod(last_month, 100)
+if not os.path.exists(source):
+    source = os.path.join(work, "extra-" + latest, "%s-%s-street.csv" % (latest, force))
+y, m = divmod(source_month, 100)
 y, m = (y + 1, 1) if m == 12 else (y, m + 1)
 new_month = "%04d-%02d" % (y, m)
 extra = os.path.join(work, "extra-" + new_month)
