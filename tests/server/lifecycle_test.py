@@ -166,7 +166,7 @@ def main(binary):
                         except Exception as error:  # noqa: BLE001 - any failure counts
                             errors.append((path, repr(error)))
 
-            workers = [threading.Thread(target=hammer) for _ in range(3)]
+            workers = [threading.Thread(target=hammer, daemon=True) for _ in range(3)]
             for w in workers:
                 w.start()
             time.sleep(0.5)
@@ -186,6 +186,12 @@ def main(binary):
             # (the server never holds a build beside what it serves), and mapped them.
             check(any("reloaded" in line and "in a child process" in line and "other data" in line for line in lines),
                   "the reload built the index file in a child process: %r" % [l for l in lines if "reloaded" in l])
+            # The old indexes go with their last request: only the new file stays mapped.
+            time.sleep(0.5)
+            with open("/proc/%d/maps" % server.pid) as f:
+                mapped = [line.strip() for line in f if store + ".index" in line]
+            check(mapped and not any("(deleted)" in line for line in mapped),
+                  "after the reload only the new index file is mapped: %r" % mapped)
 
             # Metrics and the access log.
             get(port, "/api/search?q=AB1%201CD")
