@@ -772,8 +772,9 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
     CHECK(buildings <= 3000);
     INFO(lakes << " lakes, " << parks << " parks, " << woods << " woods, " << buildings << " buildings");
 
-    // The same seed gives the same file byte for byte, whatever the rows; the crimes are not
-    // drawn from the scenery's random numbers.
+    // The same seed gives the same file byte for byte, whatever the rows while the world is the
+    // smallest (up to 18,000 crimes a month); the crimes are not drawn from the scenery's random
+    // numbers.
     const std::string first = read_file(options.osm);
     generate_options again = options;
     again.out = dir / "again";
@@ -872,8 +873,8 @@ TEST_CASE("the generated world is as dense as data.police.uk's: points, crimes p
     const auto up_to_ten = static_cast<double>(std::count_if(counts.begin(), counts.end(), [](auto c) { return c <= 10; }));
     INFO("median " << median << ", 99th percentile " << top_percent << ", busiest " << counts.back());
     CHECK(median >= 2);
-    CHECK(median <= 6);
-    CHECK(up_to_ten >= 0.6 * counts.size());
+    CHECK(median <= 4);
+    CHECK(up_to_ten >= 0.75 * counts.size());
     CHECK(top_percent >= 25);
     CHECK(top_percent <= 120);
     CHECK(counts.back() >= 300);
@@ -887,8 +888,8 @@ TEST_CASE("the generated world is as dense as data.police.uk's: points, crimes p
     // A few percent of crimes have no location.
     const double without = static_cast<double>(census.without_location) / static_cast<double>(census.rows);
     INFO("without a location: " << without);
-    CHECK(without >= 0.01);
-    CHECK(without <= 0.05);
+    CHECK(without >= 0.02);
+    CHECK(without <= 0.04);
 
     // Shoplifting where the shops are, anti-social behaviour more in the centres than at home.
     auto share = [&](const std::string& type, auto&& chosen) {
@@ -918,11 +919,16 @@ TEST_CASE("the world grows with the crimes a month: more forces and more points"
     generate(options, log);
     CHECK(force_ids(folder.path()).size() == 8);
     const point_census census = census_of(folder.path());
-    const std::size_t points = census.crimes_at.size();
-    INFO(points << " distinct points in one month");
-    // One month of crime reaches fewer of the points than a year would.
-    CHECK(points >= 0.2 * 180000);
-    CHECK(points <= 0.6 * 180000);
+    const std::vector<std::uint64_t> counts = sorted_counts(census);
+    INFO(counts.size() << " distinct points in one month, median " << counts[counts.size() / 2] << ", 99th percentile "
+                       << counts[counts.size() * 99 / 100] << ", busiest " << counts.back());
+    // One month of crime reaches fewer of the points than a year would; as in one month of
+    // Essex's (13,139 crimes on 5,971 points), most points have one crime and the top 1% a dozen.
+    CHECK(counts.size() >= 0.2 * 180000);
+    CHECK(counts.size() <= 0.6 * 180000);
+    CHECK(counts[counts.size() / 2] <= 2);
+    CHECK(counts[counts.size() * 99 / 100] >= 5);
+    CHECK(counts[counts.size() * 99 / 100] <= 25);
 }
 
 namespace {
@@ -1062,6 +1068,6 @@ TEST_CASE("every map point lies on a street, and on the --osm way of the street 
     CHECK(classes["secondary"] >= 20);
     CHECK(classes["unclassified"] >= 100);
     CHECK(residential >= 1000);
-    CHECK(bending >= residential / 3);
+    CHECK(bending >= residential / 5);
     CHECK(rings >= 5);
 }
