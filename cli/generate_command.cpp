@@ -11,7 +11,7 @@ int generate_command(const arguments& args) {
     std::string out, osm;
     options.add_options()                                                            //
         ("out", po::value(&out)->required(), "folder to write into")                 //
-        ("rows", po::value(&generate.rows)->default_value(generate.rows), "street crimes in all")  //
+        ("rows", po::value(&generate.rows)->default_value(generate.rows), "street crimes in all; the world grows with the crimes a month")  //
         ("months", po::value(&generate.months)->default_value(generate.months), "months of data")  //
         ("seed", po::value(&generate.seed)->default_value(generate.seed), "random seed; same seed, same files")  //
         ("osm", po::value(&osm), "also write the invented streets and places to this OpenStreetMap XML file (for a demo basemap)");

@@ -30,15 +30,25 @@
 #include <vector>
 
 // How the synthetic world is made, in brief:
-//  * A few invented police forces sit over real English countryside. Each has a city, towns and
-//    villages; each place has streets, and each street a handful of fixed map points ("On or near
-//    <street>"), as the anonymised points of data.police.uk have. Town centres also carry the
-//    named hot spots the real data is full of ("On or near Supermarket").
-//  * Every map point gets a weight (central, heavy-tailed, hot spots heavier) and crimes are drawn
-//    from those weights, so the same points repeat month after month.
+//  * Invented police forces sit over real English countryside: five always, and more (up to the
+//    43 data.police.uk publishes for) as the run's crimes a month grow, since the world holds
+//    about two map points per crime a month, as data.police.uk does (world_scale_of). Each force
+//    has a city, towns and villages, whose people grow with the world too.
+//  * Each place has a street network: main roads radiating from its centre, a High Street, ring
+//    roads round cities and larger towns, and side streets branching off those and off each
+//    other, bending a little and ending at junctions (the shortest are closes). Lanes wander
+//    through the countryside between. Map points lie on the streets' lines, every few tens of
+//    metres, named after their street ("On or near <street>"), as data.police.uk's anonymised
+//    points are; the --osm file draws each street as a way through its points. Town centres also
+//    carry the named hot spots the real data is full of ("On or near Supermarket"), on their
+//    main roads.
+//  * Every map point gets a weight (long-tailed, falling away from its place's centre; the hot
+//    spots share an eighth of a town's crime) and crimes are drawn from those weights, so the
+//    same points repeat month after month: most see a few crimes, the busiest thousands.
 //  * Neighbourhoods are the cells of a jittered grid over the force; cells share their vertices
 //    and edges exactly, so they tile the force without gaps. Map points closer than a few
-//    micro-degrees to any boundary are moved, so each lies in exactly one neighbourhood.
+//    micro-degrees to any boundary are moved along their street, so each lies in exactly one
+//    neighbourhood.
 //  * Crimes stream out month by month; only outcomes still to come are held in memory.
 //
 // Determinism: every draw comes from std::mt19937_64 (whose output the standard fixes) through
@@ -2987,7 +2997,12 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
     for (int m = options.months - 1; m >= 0; --m) {
         months.push_back(stamp_of(last_number - m));
     }
-    log << "generate: " << worlds.size() << " forces, " << with_commas(options.rows) << " street crimes over "
+    std::uint64_t map_points = 0;
+    for (const force_world& world : worlds) {
+        map_points += world.points.size();
+    }
+    log << "generate: " << worlds.size() << " forces, " << with_commas(map_points) << " map points, "
+        << with_commas(options.rows) << " street crimes over "
         << options.months << " months (" << months.front().text << " to " << months.back().text << ") into "
         << options.out.string() << '\n';
 
