@@ -792,8 +792,8 @@ namespace {
 struct point_census {
     std::uint64_t rows = 0;
     std::uint64_t without_location = 0;
-    std::map<std::pair<std::string, std::string>, std::uint64_t> crimes_at;  ///< (lon, lat) -> crimes
-    std::map<std::pair<std::string, std::string>, std::string> location_at;  ///< (lon, lat) -> "On or near ..."
+    std::map<std::pair<std::string, std::string>, std::uint64_t> crimes_at;         ///< (lon, lat) -> crimes
+    std::map<std::pair<std::string, std::string>, std::string> location_at;         ///< (lon, lat) -> "On or near ..."
     std::map<std::string, std::map<std::string, std::uint64_t>> types_by_location;  ///< location -> type -> crimes
 };
 
@@ -822,7 +822,8 @@ point_census census_of(const fs::path& root) {
 
 std::vector<std::uint64_t> sorted_counts(const point_census& census) {
     std::vector<std::uint64_t> counts;
-    for (const auto& [point, crimes] : census.crimes_at) counts.push_back(crimes);
+    for (const auto& [point, crimes] : census.crimes_at)
+        counts.push_back(crimes);
     std::sort(counts.begin(), counts.end());
     return counts;
 }
@@ -870,7 +871,8 @@ TEST_CASE("the generated world is as dense as data.police.uk's: points, crimes p
     // (a town centre's hot spot) hundreds.
     const std::uint64_t median = counts[counts.size() / 2];
     const std::uint64_t top_percent = counts[counts.size() * 99 / 100];
-    const auto up_to_ten = static_cast<double>(std::count_if(counts.begin(), counts.end(), [](auto c) { return c <= 10; }));
+    const auto up_to_ten =
+        static_cast<double>(std::count_if(counts.begin(), counts.end(), [](auto c) { return c <= 10; }));
     INFO("median " << median << ", 99th percentile " << top_percent << ", busiest " << counts.back());
     CHECK(median >= 2);
     CHECK(median <= 4);
@@ -955,16 +957,19 @@ std::vector<osm_way> read_osm_ways(const fs::path& path) {
                                             std::strtod(attribute(line, "lat").c_str(), nullptr)};
         } else if (line.starts_with("<way ")) {
             osm_way way;
-            for (std::size_t at = line.find("<nd ref=\""); at != std::string::npos; at = line.find("<nd ref=\"", at + 1)) {
+            for (std::size_t at = line.find("<nd ref=\""); at != std::string::npos;
+                 at = line.find("<nd ref=\"", at + 1)) {
                 const std::size_t from = at + 9;
                 way.nodes.push_back(nodes.at(line.substr(from, line.find('"', from) - from)));
             }
-            for (std::size_t at = line.find("<tag k=\""); at != std::string::npos; at = line.find("<tag k=\"", at + 1)) {
+            for (std::size_t at = line.find("<tag k=\""); at != std::string::npos;
+                 at = line.find("<tag k=\"", at + 1)) {
                 const std::string tag = line.substr(at);
                 const std::string key = tag.substr(8, tag.find('"', 8) - 8);
                 const std::size_t value_at = tag.find("v=\"") + 3;
                 std::string value = tag.substr(value_at, tag.find('"', value_at) - value_at);
-                for (std::size_t amp = value.find("&amp;"); amp != std::string::npos; amp = value.find("&amp;", amp + 1))
+                for (std::size_t amp = value.find("&amp;"); amp != std::string::npos;
+                     amp = value.find("&amp;", amp + 1))
                     value.replace(amp, 5, "&");
                 if (key == "name") way.name = value;
                 if (key == "highway") way.highway = value;
@@ -1010,7 +1015,8 @@ TEST_CASE("every map point lies on a street, and on the --osm way of the street 
     std::set<std::pair<double, double>> way_nodes;  // every vertex of every highway
     for (const osm_way& way : ways) {
         ways_named[way.name].push_back(&way);
-        for (const auto& node : way.nodes) way_nodes.insert(node);
+        for (const auto& node : way.nodes)
+            way_nodes.insert(node);
     }
     std::size_t named = 0, on_their_street = 0, hot_spots = 0, hot_spots_on_a_street = 0;
     std::string first_off;
@@ -1027,7 +1033,8 @@ TEST_CASE("every map point lies on a street, and on the --osm way of the street 
         ++named;
         double nearest = std::numeric_limits<double>::infinity();
         if (const auto found = ways_named.find(name); found != ways_named.end()) {
-            for (const osm_way* way : found->second) nearest = std::min(nearest, metres_to_way(*way, lon, lat));
+            for (const osm_way* way : found->second)
+                nearest = std::min(nearest, metres_to_way(*way, lon, lat));
         }
         if (nearest <= 1.0) {
             ++on_their_street;
