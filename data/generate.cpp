@@ -925,10 +925,12 @@ private:
 // every crime of a month (some 500,000 crimes a month on about a million points over the years),
 // so the world holds two map points per crime a month, never fewer than the smallest world's
 // 36,000 (the demo's size). The first five forces come first; another joins for each further
-// 23,500 points, up to all 43, and beyond that the forces grow. Each force's places grow in
+// 23,500 points, up to all 43, and beyond that the forces grow, up to 4,000,000 points (four
+// times data.police.uk's, to bound memory); busier runs put more crimes on each point. Each force's places grow in
 // people with the square root of its growth and its streets in points with the growth itself.
 constexpr double points_per_crime_a_month = 2.0;
 constexpr double smallest_world_points = 36000.0;
+constexpr double largest_world_points = 4000000.0;
 constexpr double points_per_added_force = 23500.0;
 constexpr double points_per_force_at_first = 7200.0;
 constexpr std::size_t first_forces = 5;
@@ -942,8 +944,8 @@ struct world_scale {
 
 world_scale world_scale_of(std::uint64_t rows, int months) {
     world_scale scale;
-    scale.points = std::max(smallest_world_points,
-                            points_per_crime_a_month * static_cast<double>(rows) / static_cast<double>(months));
+    scale.points = std::clamp(points_per_crime_a_month * static_cast<double>(rows) / static_cast<double>(months),
+                              smallest_world_points, largest_world_points);
     scale.forces = std::clamp(static_cast<std::size_t>(std::ceil(scale.points / points_per_added_force)), first_forces,
                               force_specs.size());
     scale.growth = std::max(1.0, scale.points / (static_cast<double>(scale.forces) * points_per_force_at_first));

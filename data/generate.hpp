@@ -31,8 +31,8 @@ struct generate_summary {
 ///
 /// The invented world grows with the crimes a month (rows / months): it holds about two map
 /// points per crime a month, as data.police.uk does (about 500,000 crimes a month on a million
-/// points), and never fewer than 36,000; five forces always, another for each further 23,500
-/// points up to 43, and beyond that bigger places. Up to 18,000 crimes a month the world, and so
+/// points), and never fewer than 36,000 nor more than 4,000,000; five forces always, another for
+/// each further 23,500 points up to 43, and beyond that bigger places. Up to 18,000 crimes a month the world, and so
 /// the --osm file, depends on the seed alone.
 ///
 /// Under `options.out`, for each invented force over English countryside:
