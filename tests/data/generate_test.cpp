@@ -795,6 +795,7 @@ struct point_census {
     std::map<std::pair<std::string, std::string>, std::uint64_t> crimes_at;         ///< (lon, lat) -> crimes
     std::map<std::pair<std::string, std::string>, std::string> location_at;         ///< (lon, lat) -> "On or near ..."
     std::map<std::string, std::map<std::string, std::uint64_t>> types_by_location;  ///< location -> type -> crimes
+    std::map<std::pair<std::string, std::string>, std::uint64_t> anti_social_at;    ///< (lon, lat) -> such crimes
 };
 
 point_census census_of(const fs::path& root) {
@@ -815,6 +816,7 @@ point_census census_of(const fs::path& root) {
             ++census.crimes_at[{f[4], f[5]}];
             census.location_at[{f[4], f[5]}] = f[6];
             ++census.types_by_location[f[6]][f[9]];
+            if (f[9] == "Anti-social behaviour") ++census.anti_social_at[{f[4], f[5]}];
         }
     }
     return census;
@@ -940,8 +942,9 @@ struct osm_way {
     std::vector<std::pair<double, double>> nodes;  ///< (lon, lat) in degrees
 };
 
-/// The highway ways of a file `generate --osm` wrote (its own simple layout: one element a line).
-std::vector<osm_way> read_osm_ways(const fs::path& path) {
+/// The highway ways of a file `generate --osm` wrote (its own simple layout: one element a line),
+/// and with `centres` the (lon, lat) of its cities and towns.
+std::vector<osm_way> read_osm_ways(const fs::path& path, std::vector<std::pair<double, double>>* centres = nullptr) {
     std::map<std::string, std::pair<double, double>> nodes;
     std::vector<osm_way> ways;
     auto attribute = [](const std::string& line, const std::string& key) {
@@ -955,6 +958,9 @@ std::vector<osm_way> read_osm_ways(const fs::path& path) {
         if (line.starts_with("<node ")) {
             nodes[attribute(line, "id")] = {std::strtod(attribute(line, "lon").c_str(), nullptr),
                                             std::strtod(attribute(line, "lat").c_str(), nullptr)};
+            const bool centre = line.find("<tag k=\"place\" v=\"city\"/>") != std::string::npos ||
+                                line.find("<tag k=\"place\" v=\"town\"/>") != std::string::npos;
+            if (centres != nullptr && centre) centres->push_back(nodes[attribute(line, "id")]);
         } else if (line.starts_with("<way ")) {
             osm_way way;
             for (std::size_t at = line.find("<nd ref=\""); at != std::string::npos;
@@ -1008,8 +1014,10 @@ TEST_CASE("every map point lies on a street, and on the --osm way of the street 
     std::ostringstream log;
     generate(options, log);
     const point_census census = census_of(options.out);
-    const std::vector<osm_way> ways = read_osm_ways(options.osm);
+    std::vector<std::pair<double, double>> centres;
+    const std::vector<osm_way> ways = read_osm_ways(options.osm, &centres);
     REQUIRE(!ways.empty());
+    REQUIRE(centres.size() >= 20);
 
     std::map<std::string, std::vector<const osm_way*>> ways_named;
     std::set<std::pair<double, double>> way_nodes;  // every vertex of every highway
@@ -1077,4 +1085,25 @@ TEST_CASE("every map point lies on a street, and on the --osm way of the street 
     CHECK(residential >= 1000);
     CHECK(bending >= residential / 5);
     CHECK(rings >= 5);
+
+    // Anti-social behaviour runs higher on the streets of town centres (within 250 m of a city's
+    // or town's centre) than on the others.
+    double central = 0, central_asb = 0, other = 0, other_asb = 0;
+    for (const auto& [point, location] : census.location_at) {
+        if (hot_spot_labels.count(location.substr(11))) continue;
+        const double lon = std::strtod(point.first.c_str(), nullptr), lat = std::strtod(point.second.c_str(), nullptr);
+        const bool near_centre = std::any_of(centres.begin(), centres.end(), [&](const auto& c) {
+            const double dx = (c.first - lon) * 111200.0 * std::cos(lat * 3.14159265358979 / 180.0);
+            const double dy = (c.second - lat) * 111200.0;
+            return dx * dx + dy * dy < 250.0 * 250.0;
+        });
+        const auto asb = census.anti_social_at.find(point);
+        const double anti_social = asb == census.anti_social_at.end() ? 0.0 : static_cast<double>(asb->second);
+        (near_centre ? central : other) += static_cast<double>(census.crimes_at.at(point));
+        (near_centre ? central_asb : other_asb) += anti_social;
+    }
+    INFO("anti-social behaviour: " << central_asb << " of " << central << " crimes in town centres, " << other_asb
+                                   << " of " << other << " elsewhere");
+    REQUIRE(central >= 200);
+    CHECK(central_asb / central > 1.3 * other_asb / other);
 }
