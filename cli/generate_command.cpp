@@ -9,12 +9,14 @@ int generate_command(const arguments& args) {
     po::options_description options("generate options");
     data::generate_options generate;
     std::string out, osm;
-    options.add_options()                                                            //
-        ("out", po::value(&out)->required(), "folder to write into")                 //
-        ("rows", po::value(&generate.rows)->default_value(generate.rows), "street crimes in all")  //
-        ("months", po::value(&generate.months)->default_value(generate.months), "months of data")  //
+    options.add_options()                                             //
+        ("out", po::value(&out)->required(), "folder to write into")  //
+        ("rows", po::value(&generate.rows)->default_value(generate.rows),
+         "street crimes in all; the world grows with the crimes a month")                                        //
+        ("months", po::value(&generate.months)->default_value(generate.months), "months of data")                //
         ("seed", po::value(&generate.seed)->default_value(generate.seed), "random seed; same seed, same files")  //
-        ("osm", po::value(&osm), "also write the invented streets and places to this OpenStreetMap XML file (for a demo basemap)");
+        ("osm", po::value(&osm),
+         "also write the invented streets and places to this OpenStreetMap XML file (for a demo basemap)");
     po::variables_map values;
     if (!parse_options(args, "crimemap generate --out DIR [--rows N] [--months M] [--seed S]", options, values))
         return 0;

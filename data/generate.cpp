@@ -30,15 +30,25 @@
 #include <vector>
 
 // How the synthetic world is made, in brief:
-//  * A few invented police forces sit over real English countryside. Each has a city, towns and
-//    villages; each place has streets, and each street a handful of fixed map points ("On or near
-//    <street>"), as the anonymised points of data.police.uk have. Town centres also carry the
-//    named hot spots the real data is full of ("On or near Supermarket").
-//  * Every map point gets a weight (central, heavy-tailed, hot spots heavier) and crimes are drawn
-//    from those weights, so the same points repeat month after month.
+//  * Invented police forces sit over real English countryside: five always, and more (up to the
+//    43 data.police.uk publishes for) as the run's crimes a month grow, since the world holds
+//    about two map points per crime a month, as data.police.uk does (world_scale_of). Each force
+//    has a city, towns and villages, whose people grow with the world too.
+//  * Each place has a street network: main roads radiating from its centre, a High Street, ring
+//    roads round cities and larger towns, and side streets branching off those and off each
+//    other, bending a little and ending at junctions (the shortest are closes). Lanes wander
+//    through the countryside between. Map points lie on the streets' lines, every few tens of
+//    metres, named after their street ("On or near <street>"), as data.police.uk's anonymised
+//    points are; the --osm file draws each street as a way through its points. Town centres also
+//    carry the named hot spots the real data is full of ("On or near Supermarket"), on their
+//    main roads.
+//  * Every map point gets a weight (long-tailed, falling away from its place's centre; the hot
+//    spots share an eighth of a town's crime) and crimes are drawn from those weights, so the
+//    same points repeat month after month: most see a few crimes, the busiest thousands.
 //  * Neighbourhoods are the cells of a jittered grid over the force; cells share their vertices
 //    and edges exactly, so they tile the force without gaps. Map points closer than a few
-//    micro-degrees to any boundary are moved, so each lies in exactly one neighbourhood.
+//    micro-degrees to any boundary are moved along their street, so each lies in exactly one
+//    neighbourhood.
 //  * Crimes stream out month by month; only outcomes still to come are held in memory.
 //
 // Determinism: every draw comes from std::mt19937_64 (whose output the standard fixes) through
@@ -360,6 +370,15 @@ std::int64_t twice_signed_area(const ring& boundary) {
 /// Euclidean length with std::sqrt only (std::hypot may differ between maths libraries).
 double length_of(double dx, double dy) { return std::sqrt(dx * dx + dy * dy); }
 
+/// The unit vector at `angle` radians from east, by series_cos and std::sqrt (no libm).
+std::pair<double, double> unit_at(double angle) {
+    const double turn = 2.0 * pi;
+    angle -= turn * std::floor((angle + pi) / turn);  // into [-pi, pi)
+    const double c = std::clamp(series_cos(angle), -1.0, 1.0);
+    const double s = std::sqrt(1.0 - c * c);
+    return {c, angle < 0.0 ? -s : s};
+}
+
 /// "North", "South East", ... for a direction in metres east and north.
 std::string_view compass(double dx, double dy) {
     const double tan_22_5 = 0.41421356237;
@@ -415,15 +434,18 @@ constexpr std::array<std::string_view, 14> crime_type_labels{
 };
 
 /// What kind of place a map point is; it shifts the mix of crime types recorded there.
-enum class place_profile : std::uint8_t { residential, retail, night_time, parking };
+enum class place_profile : std::uint8_t { residential, retail, night_time, parking, town_centre };
 
-// Per thousand, in crime_type order. The residential mix follows Essex (Dec 2022); the others
-// follow what the City of London files record at supermarkets, nightclubs and car parks.
-const std::array<weighted_choice, 4> crime_mix_by_profile{{
+// Per thousand, in crime_type order. The residential mix follows Essex (Dec 2022); the retail,
+// night-time and parking ones what the City of London files record at supermarkets, nightclubs
+// and car parks; the town centre's (the streets near a town's middle) is heavy in anti-social
+// behaviour, shoplifting and public order, as the central streets of Essex's towns are.
+const std::array<weighted_choice, 5> crime_mix_by_profile{{
     {180, 10, 55, 85, 30, 75, 9, 75, 8, 25, 8, 85, 335, 20},
     {120, 15, 20, 30, 25, 90, 8, 60, 15, 400, 40, 20, 145, 12},
     {170, 10, 5, 40, 70, 80, 20, 140, 20, 5, 50, 10, 370, 10},
     {150, 20, 5, 100, 30, 120, 5, 50, 10, 80, 10, 250, 160, 10},
+    {280, 25, 15, 55, 45, 90, 12, 110, 15, 110, 35, 25, 170, 13},
 }};
 
 enum outcome : std::uint8_t {
@@ -542,18 +564,96 @@ struct force_spec {
     std::string_view landscape;
 };
 
-// Rectangles over real English countryside, none overlapping, each 37-52 km across.
-constexpr std::array<force_spec, 5> force_specs{{
-    {"northshire", "Northshire Police", "NS", "northshire.police.example", -2.05, 53.90, -1.25, 54.30,
-     6, 5, 310000, 5, 14, 260, 12, 70, "dales, moorland and stone-built market towns"},
-    {"east-wessex", "East Wessex Constabulary", "EW", "eastwessex.police.example", -1.95, 51.02, -1.30,
-     51.40, 5, 4, 180000, 4, 12, 220, 18, 55, "chalk downland, river valleys and a cathedral city"},
-    {"mercia-vale", "Mercia Vale Police", "MV", "merciavale.police.example", -1.85, 52.15, -1.20, 52.50,
-     6, 4, 390000, 5, 12, 200, 15, 90, "a busy manufacturing city, canal towns and farmland"},
-    {"downland", "Downland Constabulary", "DW", "downland.police.example", -0.55, 50.90, 0.10, 51.20, 5,
-     4, 150000, 4, 13, 240, 22, 60, "wooded weald, commuter towns and the chalk downs"},
-    {"marches", "Marches Police", "MX", "marches.police.example", -2.90, 52.30, -2.35, 52.70, 4, 3,
-     90000, 3, 11, 280, 10, 50, "border hills, river meadows and small market towns"},
+// Rectangles over real English countryside, none overlapping, each 30-52 km across. The first
+// five always exist; the others join in this order as the world grows (world_scale_of), up to
+// the 43 forces data.police.uk publishes for in England and Wales.
+constexpr std::array<force_spec, 43> force_specs{{
+    {"northshire", "Northshire Police", "NS", "northshire.police.example", -2.05, 53.90, -1.25, 54.30, 6, 5, 310000, 5,
+     14, 260, 20, 70, "dales, moorland and stone-built market towns"},
+    {"east-wessex", "East Wessex Constabulary", "EW", "eastwessex.police.example", -1.95, 51.02, -1.30, 51.40, 5, 4,
+     180000, 4, 12, 220, 28, 55, "chalk downland, river valleys and a cathedral city"},
+    {"mercia-vale", "Mercia Vale Police", "MV", "merciavale.police.example", -1.85, 52.15, -1.20, 52.50, 6, 4, 390000,
+     5, 12, 200, 24, 90, "a busy manufacturing city, canal towns and farmland"},
+    {"downland", "Downland Constabulary", "DW", "downland.police.example", -0.55, 50.90, 0.10, 51.20, 5, 4, 150000, 4,
+     13, 240, 35, 60, "wooded weald, commuter towns and the chalk downs"},
+    {"marches", "Marches Police", "MX", "marches.police.example", -2.90, 52.30, -2.35, 52.70, 4, 3, 90000, 3, 11, 280,
+     16, 50, "border hills, river meadows and small market towns"},
+    {"tamar-moor", "Tamar and Moor Police", "TY", "tamarmoor.police.example", -4.40, 50.40, -3.90, 50.70, 5, 4, 270000,
+     3, 12, 200, 26, 45, "granite moorland, a naval port and deep wooded valleys"},
+    {"kennet-vale", "Kennet Vale Police", "KV", "kennetvale.police.example", -1.10, 51.25, -0.60, 51.55, 5, 4, 190000,
+     6, 11, 260, 22, 80, "a thriving commuter town, water meadows and chalk streams"},
+    {"tyneside-north", "Tyne and Wansbeck Police", "TV", "tynesidenorth.police.example", -2.10, 54.70, -1.55, 55.00, 5,
+     4, 120000, 5, 10, 240, 18, 70, "a river city, pit villages and coal-era terraces"},
+    {"mersey-vale", "Mersey Vale Police", "MY", "merseyvale.police.example", -2.95, 53.25, -2.45, 53.55, 5, 4, 350000,
+     4, 13, 220, 31, 60, "docklands, market towns and flat farmland"},
+    {"irwell", "Irwell Police", "IW", "irwell.police.example", -2.40, 53.25, -1.90, 53.55, 5, 4, 280000, 3, 12, 200, 27,
+     45, "a great industrial city, mill towns and the Pennine edge"},
+    {"aire-calder", "Aire and Calder Police", "AC", "airecalder.police.example", -1.85, 53.66, -1.35, 53.88, 5, 3,
+     210000, 6, 11, 260, 23, 85, "wool towns, canal valleys and moorland"},
+    {"trentside", "Trentside Police", "TX", "trentside.police.example", -1.30, 52.90, -0.80, 53.20, 5, 4, 140000, 5, 10,
+     240, 19, 70, "a lace-making city, mining villages and the Trent valley"},
+    {"soar-vale", "Soar Vale Constabulary", "SV", "soarvale.police.example", -1.20, 52.55, -0.70, 52.85, 5, 4, 360000,
+     4, 14, 220, 32, 60, "a hosiery city, red-brick villages and rolling pasture"},
+    {"severn-mouth", "Severn Mouth Constabulary", "SX", "severnmouth.police.example", -2.75, 51.40, -2.25, 51.70, 5, 4,
+     290000, 3, 12, 200, 28, 50, "a harbour city, limestone gorges and orchards"},
+    {"don-valley", "Don Valley Police", "DX", "donvalley.police.example", -1.30, 53.35, -0.80, 53.65, 5, 4, 220000, 6,
+     11, 260, 24, 85, "steel towns, coalfield villages and river levels"},
+    {"exe-valley", "Exe Valley Constabulary", "XV", "exevalley.police.example", -3.75, 50.78, -3.25, 51.08, 5, 4,
+     150000, 5, 10, 240, 20, 75, "red-soil farmland, a cathedral city and wooded hills"},
+    {"cam-fen", "Cam and Fen Constabulary", "CX", "camfen.police.example", -0.05, 52.10, 0.45, 52.40, 5, 4, 380000, 4,
+     14, 230, 33, 60, "a university city, fen droves and flint villages"},
+    {"wear-tees", "Wear and Tees Police", "WT", "weartees.police.example", -1.40, 54.40, -0.90, 54.70, 5, 4, 310000, 3,
+     13, 210, 28, 50, "a steel town on the estuary, villages and the moors' edge"},
+    {"ribble", "Ribble Police", "RX", "ribble.police.example", -2.95, 53.60, -2.45, 53.90, 5, 4, 230000, 6, 12, 270, 24,
+     90, "cotton towns, the river plain and the fells behind"},
+    {"ouse-forest", "Ouse and Forest Police", "OF", "ouseforest.police.example", -1.20, 53.70, -0.70, 54.00, 5, 4,
+     160000, 5, 10, 250, 20, 75, "a walled city, the vale's farms and river ings"},
+    {"blackmore", "Blackmore Vale Police", "BV", "blackmore.police.example", -2.65, 50.65, -2.15, 50.95, 5, 4, 390000,
+     4, 14, 230, 33, 65, "clay vales, chalk hills and stone market towns"},
+    {"weald-east", "East Weald Police", "EQ", "wealdeast.police.example", 0.70, 51.00, 1.25, 51.30, 5, 4, 320000, 3, 13,
+     210, 29, 50, "orchards, hop gardens and a cathedral city"},
+    {"chiltern", "Chiltern Hundreds Police", "CQ", "chiltern.police.example", -1.05, 51.60, -0.55, 51.90, 5, 4, 250000,
+     6, 12, 270, 25, 90, "beech woods, chalk escarpment and commuter towns"},
+    {"lea-valley", "Lea Valley Constabulary", "LQ", "leavalley.police.example", -0.50, 51.70, 0.00, 52.00, 5, 4, 180000,
+     5, 11, 250, 21, 80, "new towns, market towns and river meadows"},
+    {"blackwater", "Blackwater Police", "BQ", "blackwater.police.example", 0.05, 51.60, 0.60, 51.90, 5, 4, 400000, 4,
+     14, 230, 34, 65, "a county town, estuary villages and arable land"},
+    {"broadland", "Broadland Constabulary", "BY", "broadland.police.example", 1.15, 52.45, 1.65, 52.80, 5, 5, 330000, 3,
+     13, 210, 30, 55, "a fine old city, reed beds and waterways"},
+    {"nene-vale", "Nene Vale Police", "NQ", "nenevale.police.example", -1.15, 52.15, -0.65, 52.45, 5, 4, 260000, 6, 12,
+     270, 26, 90, "shoe towns, stone villages and the Nene valley"},
+    {"cannock-chase", "Cannock and Chase Police", "CZ", "cannockchase.police.example", -2.30, 52.55, -1.80, 52.85, 5, 4,
+     190000, 5, 11, 260, 22, 80, "heathland, coalfield towns and the canal network"},
+    {"peak-fringe", "Peak Fringe Police", "PQ", "peakfringe.police.example", -1.85, 52.90, -1.35, 53.20, 5, 4, 120000,
+     5, 10, 240, 18, 70, "a railway city, limestone dales and mill villages"},
+    {"potteries", "Potteries Police", "PZ", "potteries.police.example", -2.40, 52.90, -1.90, 53.20, 5, 4, 350000, 4, 13,
+     220, 31, 55, "six pottery towns, canal wharves and farmland"},
+    {"dee-weaver", "Dee and Weaver Constabulary", "DQ", "deeweaver.police.example", -3.00, 52.85, -2.45, 53.15, 5, 4,
+     270000, 3, 12, 200, 27, 45, "salt towns, dairy pasture and meres"},
+    {"witham", "Witham Police", "WQ", "witham.police.example", -0.75, 52.90, -0.20, 53.20, 5, 4, 200000, 6, 11, 260, 23,
+     85, "a hilltop cathedral city, heath and fenland"},
+    {"ancholme", "Ancholme Police", "AQ", "ancholme.police.example", -0.75, 53.30, -0.25, 53.60, 5, 4, 130000, 5, 10,
+     240, 19, 70, "steel works, wolds villages and drained carrs"},
+    {"holderness", "Holderness Police", "HQ", "holderness.police.example", -0.65, 53.70, -0.15, 54.05, 5, 5, 360000, 4,
+     14, 220, 31, 60, "the wolds, a minster town and the coast's low farmland"},
+    {"calder-pennine", "Calder and Pennine Police", "KQ", "calderpennine.police.example", -1.85, 53.35, -1.35, 53.65, 5,
+     4, 290000, 3, 12, 200, 27, 45, "a cutlers' city, reservoirs and moorland"},
+    {"ryedale", "Ryedale Police", "RQ", "ryedale.police.example", -1.20, 54.05, -0.65, 54.35, 5, 4, 210000, 6, 11, 260,
+     23, 85, "moorland, limestone hills and market towns"},
+    {"kent-fells", "Kent and Fells Police", "KF", "kentfells.police.example", -3.20, 54.20, -2.65, 54.55, 5, 5, 140000,
+     5, 10, 240, 19, 75, "lakes, fells and slate-built towns"},
+    {"eden-border", "Eden Border Constabulary", "EZ", "edenborder.police.example", -3.20, 54.60, -2.65, 54.95, 5, 5,
+     370000, 4, 14, 220, 32, 60, "a border city, the Eden valley and red sandstone villages"},
+    {"tees-dale", "Teesdale Constabulary", "TU", "teesdale.police.example", -2.00, 54.35, -1.45, 54.65, 5, 4, 300000, 3,
+     13, 210, 28, 50, "a market town, dales farms and the old coalfield"},
+    {"tynedale", "Tynedale Police", "TZ", "tynedale.police.example", -2.60, 55.00, -2.05, 55.30, 5, 4, 230000, 6, 11,
+     270, 24, 85, "the Roman wall, hill farms and a river valley"},
+    {"wansbeck", "Wansbeck and Coquet Police", "WZ", "wansbeck.police.example", -2.00, 55.05, -1.55, 55.35, 4, 4,
+     160000, 5, 10, 250, 20, 75, "pit towns, castles and farmland to the sea"},
+    {"avon-levels", "Avon Levels Constabulary", "AZ", "avonlevels.police.example", -2.75, 51.05, -2.25, 51.35, 5, 4,
+     380000, 4, 14, 230, 33, 65, "the levels, a small cathedral city and the Mendip hills"},
+    {"solent-east", "East Solent Police", "SQ", "solenteast.police.example", -1.25, 50.80, -0.70, 51.15, 6, 5, 310000,
+     3, 13, 210, 29, 50, "a harbour city, chalk downs and forest"},
 }};
 
 // Uncommon syllables, so that invented places rarely share a name with a real town.
@@ -575,6 +675,13 @@ constexpr std::array<std::string_view, 56> street_words{
     "Manor",   "Grange",   "Mount",   "Spring",   "Brook",    "River",   "Canal",   "Forge",
     "Tanner",  "Weaver",   "Cooper",  "Mason",    "Granary",  "School",  "Albert",  "Alexandra",
     "Windsor", "Nelson",   "Clarence", "Foundry", "Quarry",   "Pound",   "Well",    "Vicarage"};
+
+// Second halves of compound street names ("Oakfield Road").
+constexpr std::array<std::string_view, 12> compound_ends{"field", "brook", "wood",  "lands", "side", "croft",
+                                                         "dale",  "gate",  "hurst", "mead",  "ley",  "holme"};
+
+// Short streets and cul-de-sacs.
+constexpr std::array<std::string_view, 7> close_types{"Close", "Court", "Mews", "Gardens", "Place", "Walk", "Rise"};
 
 constexpr std::array<std::string_view, 20> street_types{
     "Street", "Road", "Lane", "Avenue", "Close",  "Way",  "Drive", "Crescent", "Gardens", "Place",
@@ -628,20 +735,37 @@ struct town {
     double x = 0.0;  ///< metres in the force's frame
     double y = 0.0;
     double radius = 0.0;
-    double spread = 0.0;  ///< how far a street's points stray from its anchor
+    double spread = 0.0;  ///< how far its streets reach beyond its radius
     std::uint32_t population = 0;
     std::size_t district = 0;       ///< the city or town whose name its LSOAs carry
     int postcode_district = 0;      ///< a city has four, from this one up
     std::size_t residential_points = 0;
 };
 
+/// A point in a force's flat frame: metres east and north of its south-west corner.
+struct frame_point {
+    double x = 0.0;
+    double y = 0.0;
+};
+
+/// OpenStreetMap's highway classes, as the --osm file tags the streets.
+enum class road_class : std::uint8_t { primary, secondary, tertiary, residential, unclassified };
+
+constexpr std::array<std::string_view, 5> highway_values{"primary", "secondary", "tertiary", "residential",
+                                                         "unclassified"};
+
 struct street {
     std::string name;
     std::size_t town = 0;
     bool rural = false;
-    double x = 0.0;
+    road_class kind = road_class::residential;
+    double x = 0.0;  ///< the middle of its line
     double y = 0.0;
-    std::vector<std::uint32_t> points;
+    std::vector<frame_point> line;      ///< its polyline, at least two vertices
+    std::vector<std::uint32_t> points;  ///< map points named after it, in order along it
+    /// Every map point on it (those named after it and hot spots beside it) with its distance
+    /// along the line in metres, in order: the --osm way passes through each.
+    std::vector<std::pair<double, std::uint32_t>> stops;
     std::string postcode;  ///< the first of its postcodes; empty when it has none
 };
 
@@ -737,12 +861,111 @@ std::string zero_padded(std::uint64_t value, int width) {
 
 std::string slug_of(std::string_view text) { return slugify(text); }
 
+/// Length of a polyline in metres.
+double line_length(const std::vector<frame_point>& line) {
+    double length = 0.0;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        length += length_of(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);
+    }
+    return length;
+}
+
+/// The point `arc` metres along a polyline (clamped to its ends).
+frame_point point_along(const std::vector<frame_point>& line, double arc) {
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const double dx = line[i].x - line[i - 1].x, dy = line[i].y - line[i - 1].y;
+        const double segment = length_of(dx, dy);
+        if (arc <= segment && segment > 0.0) {
+            const double t = std::max(arc, 0.0) / segment;
+            return {line[i - 1].x + t * dx, line[i - 1].y + t * dy};
+        }
+        arc -= segment;
+    }
+    return line.back();
+}
+
+/// Which street first came near each 25 m square of a place: side streets stop where they would
+/// come within about a square of another street, so they end at junctions and keep apart.
+class street_cells {
+public:
+    void mark(const std::vector<frame_point>& line, std::uint32_t s) {
+        for (std::size_t i = 1; i < line.size(); ++i) {
+            const double dx = line[i].x - line[i - 1].x, dy = line[i].y - line[i - 1].y;
+            const int steps = 1 + static_cast<int>(length_of(dx, dy) / 8.0);
+            for (int k = 0; k <= steps; ++k) {
+                const double t = static_cast<double>(k) / steps;
+                owner_.try_emplace(pack(cell(line[i - 1].x + t * dx), cell(line[i - 1].y + t * dy)), s);
+            }
+        }
+    }
+
+    /// Whether a street other than `except` passes within about a square of (x, y).
+    bool crowded(double x, double y, std::uint32_t except) const {
+        const std::int64_t cx = cell(x), cy = cell(y);
+        for (std::int64_t i = cx - 1; i <= cx + 1; ++i) {
+            for (std::int64_t j = cy - 1; j <= cy + 1; ++j) {
+                const auto found = owner_.find(pack(i, j));
+                if (found != owner_.end() && found->second != except) return true;
+            }
+        }
+        return false;
+    }
+
+private:
+    static constexpr double size = 25.0;
+    static std::int64_t cell(double v) { return static_cast<std::int64_t>(std::floor(v / size)); }
+    static std::uint64_t pack(std::int64_t cx, std::int64_t cy) {
+        return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint32_t>(cy);
+    }
+
+    std::unordered_map<std::uint64_t, std::uint32_t> owner_;
+};
+
+// How the world grows with the run (world_scale_of): data.police.uk has about two map points for
+// every crime of a month (some 500,000 crimes a month on about a million points over the years),
+// so the world holds two map points per crime a month, never fewer than the smallest world's
+// 36,000 (the demo's size). The first five forces come first; another joins for each further
+// 23,500 points, up to all 43, and beyond that the forces grow, up to 4,000,000 points (four
+// times data.police.uk's, to bound memory); busier runs put more crimes on each point. Each force's places grow in
+// people with the square root of its growth and its streets in points with the growth itself.
+constexpr double points_per_crime_a_month = 2.0;
+constexpr double smallest_world_points = 36000.0;
+constexpr double largest_world_points = 4000000.0;
+constexpr double points_per_added_force = 23500.0;
+constexpr double points_per_force_at_first = 7200.0;
+constexpr std::size_t first_forces = 5;
+
+/// How large the invented world is for a run.
+struct world_scale {
+    std::size_t forces = first_forces;
+    double points = smallest_world_points;  ///< map points wanted, all forces together
+    double growth = 1.0;                    ///< map points per force over the smallest world's
+};
+
+world_scale world_scale_of(std::uint64_t rows, int months) {
+    world_scale scale;
+    scale.points = std::clamp(points_per_crime_a_month * static_cast<double>(rows) / static_cast<double>(months),
+                              smallest_world_points, largest_world_points);
+    scale.forces = std::clamp(static_cast<std::size_t>(std::ceil(scale.points / points_per_added_force)), first_forces,
+                              force_specs.size());
+    scale.growth = std::max(1.0, scale.points / (static_cast<double>(scale.forces) * points_per_force_at_first));
+    return scale;
+}
+
+/// A force's people before growth, for sharing the world's points out between the forces.
+double nominal_population(const force_spec& spec) {
+    return spec.city_population + spec.towns * 37000.0 + spec.villages * 2400.0;
+}
+
 /// Builds one force's towns, streets, map points, LSOAs, neighbourhoods and postcodes.
 class force_builder {
 public:
-    force_builder(const force_spec& spec, std::size_t force_index, std::uint64_t seed,
+    /// `points` is how many map points the force should hold, about; `growth` as world_scale's.
+    force_builder(const force_spec& spec, std::size_t force_index, std::uint64_t seed, double growth, double points,
                   std::set<std::string>& used_place_names, std::uint32_t& next_lsoa_code)
         : spec_(spec),
+          growth_(growth),
+          points_wanted_(points),
           random_(seed, stream::geography, force_index),
           frame_(spec.west, spec.south, (spec.south + spec.north) / 2.0),
           width_(frame_.width_of(spec.east)),
@@ -756,10 +979,21 @@ public:
         place_towns();
         build_neighbourhood_grid();
         locate_town_centres();
-        for (std::size_t t = 0; t < world_.towns.size(); ++t) {
-            add_town_points(t);
+        const int lanes = static_cast<int>(std::lround(spec_.rural_lanes * growth_));
+        double people = 0.0;
+        for (const town& place : world_.towns) {
+            people += place.population;
         }
-        add_rural_lanes();
+        // What the lanes (2.5 points each) and hot spots leave goes to the places' streets.
+        const double town_points = std::max(points_wanted_ - 2.5 * lanes - 150.0, 0.5 * points_wanted_);
+        for (std::size_t t = 0; t < world_.towns.size(); ++t) {
+            add_town_streets(t, std::max(8.0, town_points * world_.towns[t].population / people));
+        }
+        add_rural_lanes(lanes);
+        for (street& road : world_.streets) {
+            std::stable_sort(road.stops.begin(), road.stops.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+        }
         assign_lsoas();
         weigh_points();
         count_population();
@@ -789,14 +1023,16 @@ private:
     }
 
     void place_towns() {
-        add_town(town_size::city, spec_.city_population);
+        const double people = std::sqrt(growth_);
+        auto grown = [&](double population) { return static_cast<std::uint32_t>(std::llround(population * people)); };
+        add_town(town_size::city, grown(spec_.city_population));
         for (int i = 0; i < spec_.towns; ++i) {
             const double u = random_.unit();
-            add_town(town_size::town, 18000 + static_cast<std::uint32_t>(u * u * 57000.0));
+            add_town(town_size::town, grown(18000 + u * u * 57000.0));
         }
         for (int i = 0; i < spec_.villages; ++i) {
             const double u = random_.unit();
-            add_town(town_size::village, 700 + static_cast<std::uint32_t>(u * u * 5000.0));
+            add_town(town_size::village, grown(700 + u * u * 5000.0));
         }
         // Villages belong to the district of the nearest city or town; postcode districts are
         // numbered city first (four of them), then in order of founding.
@@ -830,7 +1066,7 @@ private:
         place.size = size;
         place.population = population;
         place.radius = 900.0 * std::sqrt(population / 10000.0);
-        place.spread = size == town_size::city ? 160.0 : size == town_size::town ? 120.0 : 70.0;
+        place.spread = 0.25 * place.radius;
         const double margin = place.radius + 2500.0;
         double gap = size == town_size::village ? 1500.0 : 5000.0;
         for (int attempt = 0;; ++attempt) {
@@ -1072,16 +1308,18 @@ private:
         return true;
     }
 
-    std::string invent_street_name(std::size_t t, std::set<std::string>& used) {
+    std::string invent_street_name(std::size_t t, std::size_t made, std::set<std::string>& used) {
         const town& place = world_.towns[t];
         for (int attempt = 0;; ++attempt) {
             std::string name;
-            if (used.size() < first_streets.size() && place.size != town_size::village) {
-                name = first_streets[used.size()];
-            } else if (random_.chance(0.08)) {
+            if (made + 1 < first_streets.size() && attempt == 0 && place.size != town_size::village) {
+                name = first_streets[made + 1];  // the High Street is the centre's own
+            } else if (random_.chance(0.06)) {
                 // Roads named after where they lead.
                 const town& other = world_.towns[random_.below(world_.towns.size())];
                 name = join({other.name, other.size == town_size::village ? " Lane" : " Road"});
+            } else if (random_.chance(0.35)) {
+                name = join({random_.pick(street_words), random_.pick(compound_ends), " ", random_.pick(street_types)});
             } else {
                 name = join({random_.pick(street_words), " ", random_.pick(street_types)});
             }
@@ -1094,60 +1332,277 @@ private:
         }
     }
 
-    void add_town_points(std::size_t t) {
-        const town& place = world_.towns[t];
-        const auto size_index = static_cast<std::size_t>(place.size);
+    /// A short street's name: "Rowan Close", "Millbrook Court".
+    std::string invent_close_name(std::set<std::string>& used) {
+        for (int attempt = 0;; ++attempt) {
+            std::string name = random_.chance(0.3) ? join({random_.pick(street_words), random_.pick(compound_ends)})
+                                                   : std::string(random_.pick(street_words));
+            name = join({name, " ", random_.pick(close_types)});
+            if (attempt > 50) {
+                name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
+            }
+            if (used.insert(name).second) {
+                return name;
+            }
+        }
+    }
 
+    /// A main road's name: after the place it heads for when one lies that way, else its direction.
+    std::string main_road_name(std::size_t t, double ux, double uy, std::set<std::string>& used) {
+        const town& place = world_.towns[t];
+        std::size_t best = none;
+        double best_score = 0.0;
+        for (std::size_t other = 0; other < world_.towns.size(); ++other) {
+            const town& there = world_.towns[other];
+            const double dx = there.x - place.x, dy = there.y - place.y, d = length_of(dx, dy);
+            if (other == t || d < 1.0) continue;
+            const double alignment = (dx * ux + dy * uy) / d;
+            const double score = alignment * (there.size == town_size::village ? 0.8 : 1.0);
+            if (alignment > 0.85 && score > best_score) {
+                best_score = score;
+                best = other;
+            }
+        }
+        if (best != none && used.insert(join({world_.towns[best].name, " Road"})).second) {
+            return join({world_.towns[best].name, " Road"});
+        }
+        if (used.insert(join({compass(ux, uy), " Road"})).second) {
+            return join({compass(ux, uy), " Road"});
+        }
+        return invent_street_name(t, first_streets.size(), used);
+    }
+
+    /// A line from `from` along the unit heading (ux, uy) in steps of `step` metres, turning by
+    /// up to `bend` radians at each, for up to `length` metres. It ends early `reach` metres from
+    /// (centre_x, centre_y), near the force's edge, or (with `cells`) short of a street other
+    /// than `parent` once 30 m from its start.
+    std::vector<frame_point> grow_line(frame_point from, double ux, double uy, double length, double step, double bend,
+                                       double centre_x, double centre_y, double reach, const street_cells* cells,
+                                       std::uint32_t parent) {
+        std::vector<frame_point> line{from};
+        double travelled = 0.0;
+        while (travelled + 1e-6 < length) {
+            const double d = std::min(step, length - travelled);
+            const auto [c, s] = unit_at(bend * random_.centred());
+            const double turned_x = ux * c - uy * s;
+            uy = ux * s + uy * c;
+            ux = turned_x;
+            const frame_point next{line.back().x + d * ux, line.back().y + d * uy};
+            if (length_of(next.x - centre_x, next.y - centre_y) > reach || next.x < 300.0 || next.y < 300.0 ||
+                next.x > width_ - 300.0 || next.y > height_ - 300.0) {
+                break;
+            }
+            if (cells != nullptr && travelled + d > 30.0 && cells->crowded(next.x, next.y, parent)) {
+                break;
+            }
+            line.push_back(next);
+            travelled += d;
+        }
+        return line;
+    }
+
+    std::uint32_t add_street(std::string name, std::size_t t, road_class kind, bool rural,
+                             std::vector<frame_point> line) {
+        street road;
+        road.name = std::move(name);
+        road.town = t;
+        road.kind = kind;
+        road.rural = rural;
+        const frame_point middle = point_along(line, line_length(line) / 2.0);
+        road.x = middle.x;
+        road.y = middle.y;
+        road.line = std::move(line);
+        world_.streets.push_back(std::move(road));
+        return static_cast<std::uint32_t>(world_.streets.size() - 1);
+    }
+
+    /// Adds a map point at `arc` metres along street s (or a few metres on, when that is too near
+    /// a neighbourhood boundary); returns whether it did.
+    bool add_point_on(std::uint32_t s, double arc, map_point point) {
+        const street& road = world_.streets[s];
+        const double length = line_length(road.line);
+        for (int attempt = 0; attempt < 6; ++attempt) {
+            const double along = std::clamp(arc + 4.0 * attempt, 0.0, length);
+            const frame_point at = point_along(road.line, along);
+            if (try_add_point(at.x, at.y, point)) {
+                world_.streets[s].stops.emplace_back(along, static_cast<std::uint32_t>(world_.points.size() - 1));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// `count` map points spread along street s with some jitter, named after it.
+    void add_street_points(std::uint32_t s, std::size_t count) {
+        const street& road = world_.streets[s];
+        const town& place = world_.towns[road.town];
+        const double length = line_length(road.line);
+        const bool shops = road.name == "High Street" || road.name == "Market Place";
+        for (std::size_t k = 0; k < count; ++k) {
+            map_point point;
+            point.town = road.town;
+            point.street_index = s;
+            point.rural = road.rural;
+            // Real data has a few points whose street has no name.
+            point.location = !road.rural && random_.chance(0.03) ? "On or near " : join({"On or near ", road.name});
+            const double arc =
+                (static_cast<double>(k) + 0.5 + 0.35 * random_.centred()) * length / static_cast<double>(count);
+            const frame_point at = point_along(road.line, arc);
+            const double from_centre = length_of(at.x - place.x, at.y - place.y);
+            if (!road.rural && place.size != town_size::village && shops && from_centre < 0.4 * place.radius) {
+                point.profile = place_profile::retail;
+            } else if (!road.rural && place.size != town_size::village && from_centre < 0.18 * place.radius) {
+                point.profile = place_profile::town_centre;
+            }
+            if (add_point_on(s, arc, std::move(point)) && !road.rural) {
+                ++world_.towns[road.town].residential_points;
+            }
+        }
+    }
+
+    /// A place's street network and its map points (about `points_wanted` of them, one every
+    /// few tens of metres of street): main roads radiating from the centre, a High Street across
+    /// it, ring roads round cities and larger towns, and side streets branching off those and off
+    /// each other, curving a little, ending at junctions, the shortest of them closes; then the
+    /// hot spots on the main roads near the centre.
+    void add_town_streets(std::size_t t, double points_wanted) {
+        const town& place = world_.towns[t];
+        const bool village = place.size == town_size::village;
+        const double reach = place.radius + place.spread;
+        const std::uint32_t first = static_cast<std::uint32_t>(world_.streets.size());
+        street_cells cells;
+        std::set<std::string> used;
+        std::vector<std::uint32_t> mains;
+
+        const int main_count = place.size == town_size::city ? 8
+                               : village                     ? random_.between(2, 3)
+                                                             : random_.between(5, 6);
+        const double start = 2.0 * pi * random_.unit();
+        for (int k = 0; k < main_count; ++k) {
+            const double angle = start + 2.0 * pi * (k + 0.2 * random_.centred()) / main_count;
+            const auto [ux, uy] = unit_at(angle);
+            std::vector<frame_point> line =
+                grow_line({place.x, place.y}, ux, uy, reach, 150.0, 0.12, place.x, place.y, reach, nullptr, 0);
+            if (line.size() < 2) continue;
+            mains.push_back(add_street(main_road_name(t, ux, uy, used), t,
+                                       village ? road_class::secondary : road_class::primary, false, std::move(line)));
+        }
+        if (!village) {
+            const auto [ux, uy] = unit_at(start + pi / main_count);
+            const double length = std::max(300.0, 0.25 * place.radius);
+            used.insert("High Street");
+            std::vector<frame_point> line = grow_line({place.x - ux * length / 2.0, place.y - uy * length / 2.0}, ux,
+                                                      uy, length, 60.0, 0.05, place.x, place.y, reach, nullptr, 0);
+            mains.push_back(add_street("High Street", t, road_class::tertiary, false, std::move(line)));
+        }
+        std::vector<double> rings;
+        if (place.size == town_size::city) {
+            rings = {0.38, 0.72};
+        } else if (!village && place.radius > 1200.0) {
+            rings = {0.55};
+        }
+        for (std::size_t r = 0; r < rings.size(); ++r) {
+            constexpr int corners = 32;
+            std::array<double, corners> noise{};
+            for (double& n : noise)
+                n = random_.centred();
+            std::vector<frame_point> line;
+            for (int i = 0; i < corners; ++i) {
+                const double wobble =
+                    0.07 * (noise[(i + corners - 1) % corners] + 2.0 * noise[i] + noise[(i + 1) % corners]) / 4.0;
+                const auto [ux, uy] = unit_at(2.0 * pi * i / corners);
+                const double radius = rings[r] * place.radius * (1.0 + wobble);
+                line.push_back({place.x + radius * ux, place.y + radius * uy});
+            }
+            line.push_back(line.front());
+            const std::string name = rings.size() == 1 ? join({place.name, " Ring Road"})
+                                     : r == 0          ? std::string("Inner Ring Road")
+                                                       : std::string("Outer Ring Road");
+            used.insert(name);
+            add_street(name, t, road_class::secondary, false, std::move(line));
+        }
+
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> segments;  // (street, first vertex)
+        double total = 0.0;
+        auto adopt = [&](std::uint32_t s) {
+            const street& road = world_.streets[s];
+            cells.mark(road.line, s);
+            for (std::uint32_t i = 0; i + 1 < road.line.size(); ++i)
+                segments.emplace_back(s, i);
+            total += line_length(road.line);
+        };
+        for (auto s = first; s < world_.streets.size(); ++s)
+            adopt(s);
+        const std::size_t arterial_segments = segments.size();
+
+        // Streets enough for a point every 55 m, and never fewer than 4 km of them a square
+        // kilometre (3 in a village), so that a small world's places are still towns.
+        const double wanted_length = std::max(55.0 * points_wanted, (village ? 0.003 : 0.004) * pi * reach * reach);
+        std::size_t side_streets = 0;
+        for (double failures = 0;
+             total < wanted_length && failures < 1000.0 + wanted_length / 50.0 && !segments.empty();) {
+            // Four in ten branch off a main or ring road, so that every one of them gets its streets.
+            const auto [parent, i] = segments[random_.below(random_.chance(0.4) ? arterial_segments : segments.size())];
+            const frame_point a = world_.streets[parent].line[i], b = world_.streets[parent].line[i + 1];
+            const double u = random_.unit();
+            const frame_point from{a.x + u * (b.x - a.x), a.y + u * (b.y - a.y)};
+            const double out = length_of(from.x - place.x, from.y - place.y) / reach;
+            if (random_.unit() > 1.0 - 0.6 * out) {  // fewer streets towards the edge
+                ++failures;
+                continue;
+            }
+            const double segment = length_of(b.x - a.x, b.y - a.y);
+            if (segment < 1e-6) {
+                ++failures;
+                continue;
+            }
+            const double side = random_.chance(0.5) ? 1.0 : -1.0;
+            const auto [c, s] = unit_at(0.35 * random_.centred());
+            const double nx = -side * (b.y - a.y) / segment, ny = side * (b.x - a.x) / segment;
+            const double length = (60.0 + 340.0 * random_.unit()) * (0.6 + 0.6 * out);
+            const double bend = random_.chance(0.3) ? 0.22 : 0.06;
+            std::vector<frame_point> line = grow_line(from, nx * c - ny * s, nx * s + ny * c, length, 35.0, bend,
+                                                      place.x, place.y, reach, &cells, parent);
+            const double grown = line_length(line);
+            if (grown < 50.0) {
+                ++failures;
+                continue;
+            }
+            std::string name = grown < 160.0 && random_.chance(0.6) ? invent_close_name(used)
+                                                                    : invent_street_name(t, side_streets, used);
+            ++side_streets;
+            adopt(add_street(std::move(name), t, road_class::residential, false, std::move(line)));
+        }
+
+        // Points every so many metres, so the place gets about the points it should.
+        const double spacing = std::max(total, 1.0) / points_wanted;
+        for (auto s = first; s < world_.streets.size(); ++s) {
+            const double share = line_length(world_.streets[s].line) / spacing;
+            const auto count = static_cast<std::size_t>(std::floor(share + random_.unit()));
+            add_street_points(s, count);
+        }
+
+        const auto size_index = static_cast<std::size_t>(place.size);
         for (const hot_spot_kind& kind : hot_spot_kinds) {
-            for (int k = 0; k < kind.count[size_index]; ++k) {
+            for (int k = 0; k < kind.count[size_index] && !mains.empty(); ++k) {
                 map_point point;
                 point.town = t;
                 point.profile = kind.profile;
                 point.location = join({"On or near ", kind.label});
                 for (int attempt = 0; attempt < 20; ++attempt) {
-                    const auto [a, b] = random_.in_disc();
-                    if (try_add_point(place.x + 0.3 * place.radius * a, place.y + 0.3 * place.radius * b, point)) {
-                        break;
-                    }
-                }
-            }
-        }
-
-        const std::size_t point_count = std::max<std::size_t>(8, place.population / 120);
-        const std::size_t street_count = std::max<std::size_t>(3, point_count / 4);
-        const std::size_t first_street = world_.streets.size();
-        std::set<std::string> used;
-        for (std::size_t s = 0; s < street_count; ++s) {
-            street road;
-            road.name = invent_street_name(t, used);
-            road.town = t;
-            const auto [a, b] = random_.in_disc();
-            const double reach = place.radius * (0.15 + 0.85 * random_.unit());
-            road.x = place.x + reach * a;
-            road.y = place.y + reach * b;
-            world_.streets.push_back(std::move(road));
-        }
-        for (std::size_t k = 0; k < point_count; ++k) {
-            // Every street gets a point before any gets a second.
-            const std::size_t s = first_street + (k < street_count ? k : random_.below(street_count));
-            map_point point;
-            point.town = t;
-            point.street_index = static_cast<std::uint32_t>(s);
-            // Real data has a few points whose street has no name.
-            point.location = random_.chance(0.03) ? "On or near " : join({"On or near ", world_.streets[s].name});
-            for (int attempt = 0; attempt < 20; ++attempt) {
-                if (try_add_point(world_.streets[s].x + place.spread * random_.centred(),
-                                  world_.streets[s].y + place.spread * random_.centred(), point)) {
-                    ++world_.towns[t].residential_points;
-                    break;
+                    const std::uint32_t s = mains[random_.below(mains.size())];
+                    const double arc = world_.streets[s].kind == road_class::tertiary
+                                           ? line_length(world_.streets[s].line) * random_.unit()
+                                           : 0.3 * place.radius * random_.unit();
+                    if (add_point_on(s, arc, point)) break;
                 }
             }
         }
     }
 
-    void add_rural_lanes() {
+    void add_rural_lanes(int lanes) {
         std::set<std::string> used;
-        for (int lane = 0; lane < spec_.rural_lanes; ++lane) {
+        for (int lane = 0; lane < lanes; ++lane) {
             double x = 0.0;
             double y = 0.0;
             for (int attempt = 0; attempt < 30; ++attempt) {
@@ -1155,7 +1610,7 @@ private:
                 y = 1000.0 + (height_ - 2000.0) * random_.unit();
                 bool in_town = false;
                 for (const town& place : world_.towns) {
-                    if (length_of(place.x - x, place.y - y) < place.radius + 500.0) {
+                    if (length_of(place.x - x, place.y - y) < place.radius + place.spread + 500.0) {
                         in_town = true;
                         break;
                     }
@@ -1173,38 +1628,28 @@ private:
                     nearest = t;
                 }
             }
-            street road;
-            road.town = nearest;
-            road.rural = true;
-            road.x = x;
-            road.y = y;
+            std::string name;
             for (int attempt = 0;; ++attempt) {
                 const double style = random_.unit();
-                road.name = style < 0.6   ? join({random_.pick(street_words), " Lane"})
-                            : style < 0.8 ? join({random_.pick(street_words), " Farm Road"})
-                                          : join({world_.towns[random_.below(world_.towns.size())].name, " Road"});
+                name = style < 0.6   ? join({random_.pick(street_words), " Lane"})
+                       : style < 0.8 ? join({random_.pick(street_words), " Farm Road"})
+                                     : join({world_.towns[random_.below(world_.towns.size())].name, " Road"});
                 if (attempt > 50) {
-                    road.name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
+                    name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
                 }
-                if (used.insert(road.name).second) {
+                if (used.insert(name).second) {
                     break;
                 }
             }
-            const auto s = static_cast<std::uint32_t>(world_.streets.size());
-            world_.streets.push_back(std::move(road));
-            const int point_count = random_.between(1, 4);
-            for (int k = 0; k < point_count; ++k) {
-                map_point point;
-                point.town = nearest;
-                point.street_index = s;
-                point.rural = true;
-                point.location = join({"On or near ", world_.streets[s].name});
-                for (int attempt = 0; attempt < 20; ++attempt) {
-                    if (try_add_point(x + 400.0 * random_.centred(), y + 400.0 * random_.centred(), point)) {
-                        break;
-                    }
-                }
+            const auto [ux, uy] = unit_at(2.0 * pi * random_.unit());
+            std::vector<frame_point> line = grow_line({x, y}, ux, uy, 700.0 + 1300.0 * random_.unit(), 100.0, 0.15, x,
+                                                      y, std::numeric_limits<double>::infinity(), nullptr, 0);
+            if (line.size() < 2) {
+                line.push_back({x + 1.0, y});  // at the force's edge: a stub, still a line
             }
+            const std::uint32_t s =
+                add_street(std::move(name), nearest, road_class::unclassified, true, std::move(line));
+            add_street_points(s, static_cast<std::size_t>(random_.between(1, 4)));
         }
     }
 
@@ -1249,10 +1694,14 @@ private:
     }
 
     void weigh_points() {
-        // Crime per resident grows with the size of the place.
+        // Crime per resident grows with the size of the place. Each point's weight has a long
+        // tail (most points see a crime or two a year, a few dozens) and falls away from its
+        // place's centre; the hot spots share an eighth of a town's crime (a twelfth of a
+        // village's), unevenly, so the busiest take thousands in a national run.
         std::vector<double> town_share(world_.towns.size(), 0.0);
-        std::vector<double> raw_sum(world_.towns.size(), 0.0);
-        double rural_raw_sum = 0.0;
+        std::vector<double> street_sum(world_.towns.size(), 0.0);
+        std::vector<double> hot_sum(world_.towns.size(), 0.0);
+        double rural_sum = 0.0;
         double towns_total = 0.0;
         for (std::size_t t = 0; t < world_.towns.size(); ++t) {
             const double people = world_.towns[t].population;
@@ -1262,26 +1711,33 @@ private:
         for (map_point& point : world_.points) {
             const town& place = world_.towns[point.town];
             const double u = random_.unit();
-            double weight = 1.0 / (0.04 + u * u);  // heavy-tailed: a few points take many crimes
+            const double v = random_.unit();
+            const double d = length_of(point.x - place.x, point.y - place.y) / (0.5 * place.radius);
             if (point.rural) {
-                point.weight = weight;
-                rural_raw_sum += weight;
-                continue;
+                point.weight = 1.0 / ((0.03 + u) * (0.08 + v * v));
+                rural_sum += point.weight;
+            } else if (point.street_index == no_street) {
+                point.weight = (10.0 + 300.0 * u * u) / (1.0 + d * d);
+                hot_sum[point.town] += point.weight;
+            } else {
+                point.weight = 1.0 / ((0.03 + u) * (0.08 + v * v) * (1.0 + d * d));
+                street_sum[point.town] += point.weight;
             }
-            const double d = length_of(point.x - place.x, point.y - place.y) / (0.45 * place.radius);
-            weight /= 1.0 + d * d;
-            if (point.street_index == no_street) {
-                weight *= 3.0 + 6.0 * random_.unit();  // named hot spots: about an eighth of all crime
-            }
-            point.weight = weight;
-            raw_sum[point.town] += weight;
         }
         const double rural_share = 0.06 * towns_total;
         std::vector<double> weights;
         weights.reserve(world_.points.size());
         for (map_point& point : world_.points) {
-            const double raw_total = point.rural ? rural_raw_sum : raw_sum[point.town];
-            point.weight *= (point.rural ? rural_share : town_share[point.town]) / raw_total;
+            const std::size_t t = point.town;
+            const double hot_share =
+                hot_sum[t] > 0.0 ? (world_.towns[t].size == town_size::village ? 1.0 / 12.0 : 1.0 / 8.0) : 0.0;
+            if (point.rural) {
+                point.weight *= rural_share / rural_sum;
+            } else if (point.street_index == no_street) {
+                point.weight *= town_share[t] * hot_share / hot_sum[t];
+            } else {
+                point.weight *= town_share[t] * (1.0 - hot_share) / street_sum[t];
+            }
             weights.push_back(point.weight);
             world_.crime_weight += point.weight;
         }
@@ -1447,6 +1903,8 @@ private:
     }
 
     const force_spec& spec_;
+    double growth_;
+    double points_wanted_;
     random_source random_;
     local_frame frame_;
     double width_;
@@ -1456,13 +1914,19 @@ private:
     force_world world_;
 };
 
-std::vector<force_world> build_worlds(std::uint64_t seed) {
+std::vector<force_world> build_worlds(std::uint64_t seed, const world_scale& scale) {
     std::vector<force_world> worlds;
     std::set<std::string> used_place_names;
     // Real LSOA codes stop near E01035800; starting at 50001 keeps invented ones apart.
     std::uint32_t next_lsoa_code = 50001;
-    for (std::size_t f = 0; f < force_specs.size(); ++f) {
-        worlds.push_back(force_builder(force_specs[f], f, seed, used_place_names, next_lsoa_code).build());
+    double people = 0.0;
+    for (std::size_t f = 0; f < scale.forces; ++f) {
+        people += nominal_population(force_specs[f]);
+    }
+    for (std::size_t f = 0; f < scale.forces; ++f) {
+        const double points = scale.points * nominal_population(force_specs[f]) / people;
+        worlds.push_back(
+            force_builder(force_specs[f], f, seed, scale.growth, points, used_place_names, next_lsoa_code).build());
     }
     return worlds;
 }
@@ -2239,42 +2703,6 @@ void check_options(const generate_options& options) {
 
 namespace {
 
-/// A street's line in its force's frame: through the mean of its points along their main
-/// direction (the principal axis of their spread), long enough to pass every one, plus 30 m each end.
-struct street_line {
-    double mean_x = 0, mean_y = 0, ux = 1, uy = 0, low = 0, high = 0;
-};
-
-street_line line_of(const force_world& world, std::size_t s) {
-    const street& road = world.streets[s];
-    street_line line;
-    for (auto p : road.points) {
-        line.mean_x += world.points[p].x;
-        line.mean_y += world.points[p].y;
-    }
-    line.mean_x /= static_cast<double>(road.points.size());
-    line.mean_y /= static_cast<double>(road.points.size());
-    double sxx = 0, syy = 0, sxy = 0;
-    for (auto p : road.points) {
-        const double dx = world.points[p].x - line.mean_x, dy = world.points[p].y - line.mean_y;
-        sxx += dx * dx;
-        syy += dy * dy;
-        sxy += dx * dy;
-    }
-    const double angle = road.points.size() > 1 ? 0.5 * std::atan2(2 * sxy, sxx - syy)
-                                                : static_cast<double>(mix64(s) % 628) / 100.0;
-    line.ux = std::cos(angle);
-    line.uy = std::sin(angle);
-    for (auto p : road.points) {
-        const double along = (world.points[p].x - line.mean_x) * line.ux + (world.points[p].y - line.mean_y) * line.uy;
-        line.low = std::min(line.low, along);
-        line.high = std::max(line.high, along);
-    }
-    line.low -= 30.0;
-    line.high += 30.0;
-    return line;
-}
-
 /// The map points of one force in 250 m cells, to keep parks, woods, lakes and buildings off them.
 class point_grid {
 public:
@@ -2436,34 +2864,43 @@ void write_osm_scenery(const force_world& world, std::size_t f, std::uint64_t se
         }
     }
 
-    // Buildings both sides of the town streets that take the most crime, about every 25 m.
+    // Buildings both sides of the town streets that take the most crime a metre, about every 25 m.
     std::vector<std::pair<double, std::size_t>> busiest;
     for (std::size_t s = 0; s < world.streets.size(); ++s) {
         const street& road = world.streets[s];
         if (road.rural || road.points.empty() || road.name.empty()) continue;
         double weight = 0;
         for (auto p : road.points) weight += world.points[p].weight;
-        busiest.emplace_back(-weight, s);
+        busiest.emplace_back(-weight / std::max(line_length(road.line), 50.0), s);  // crime per metre
     }
     std::sort(busiest.begin(), busiest.end());
     std::size_t built = 0;
     for (const auto& [weight, s] : busiest) {
         if (built >= budget) break;
-        const street_line line = line_of(world, s);
-        const double nx = -line.uy, ny = line.ux;
-        for (double t = line.low + 15.0; t <= line.high - 15.0 && built < budget; t += 22.0 + 6.0 * random.unit()) {
-            for (const double side : {-1.0, 1.0}) {
-                const double along = 4.0 + 3.0 * random.unit(), deep = 3.5 + 2.0 * random.unit();  // half sizes
-                const double off = side * (9.0 + deep + 3.0 * random.unit());
-                const double cx = line.mean_x + t * line.ux + off * nx, cy = line.mean_y + t * line.uy + off * ny;
-                if (!grid.clear(cx, cy, std::max(along, deep) + 2.0) || !free_of_taken(cx, cy, 10.0)) continue;
-                closed({{cx - along * line.ux - deep * nx, cy - along * line.uy - deep * ny},
-                        {cx + along * line.ux - deep * nx, cy + along * line.uy - deep * ny},
-                        {cx + along * line.ux + deep * nx, cy + along * line.uy + deep * ny},
-                        {cx - along * line.ux + deep * nx, cy - along * line.uy + deep * ny}},
-                       tag("building", "yes"));
-                if (++built >= budget) break;
+        const std::vector<frame_point>& line = world.streets[s].line;
+        double next_at = 15.0;  // metres along the street to the next pair of buildings
+        double passed = 0.0;
+        for (std::size_t i = 1; i < line.size() && built < budget; ++i) {
+            const double dx = line[i].x - line[i - 1].x, dy = line[i].y - line[i - 1].y;
+            const double segment = length_of(dx, dy);
+            if (segment < 1e-6) continue;
+            const double ux = dx / segment, uy = dy / segment, nx = -uy, ny = ux;
+            for (; next_at <= passed + segment && built < budget; next_at += 22.0 + 6.0 * random.unit()) {
+                const double t = next_at - passed;
+                for (const double side : {-1.0, 1.0}) {
+                    const double along = 4.0 + 3.0 * random.unit(), deep = 3.5 + 2.0 * random.unit();  // half sizes
+                    const double off = side * (9.0 + deep + 3.0 * random.unit());
+                    const double cx = line[i - 1].x + t * ux + off * nx, cy = line[i - 1].y + t * uy + off * ny;
+                    if (!grid.clear(cx, cy, std::max(along, deep) + 2.0) || !free_of_taken(cx, cy, 10.0)) continue;
+                    closed({{cx - along * ux - deep * nx, cy - along * uy - deep * ny},
+                            {cx + along * ux - deep * nx, cy + along * uy - deep * ny},
+                            {cx + along * ux + deep * nx, cy + along * uy + deep * ny},
+                            {cx - along * ux + deep * nx, cy - along * uy + deep * ny}},
+                           tag("building", "yes"));
+                    if (++built >= budget) break;
+                }
             }
+            passed += segment;
         }
     }
 }
@@ -2473,6 +2910,7 @@ void write_osm(const std::vector<force_world>& worlds, std::uint64_t seed, const
     std::string text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\" generator=\"crimemap generate\">\n";
     std::string ways;
     std::int64_t next_id = 1;
+    std::int32_t last_lon = 0, last_lat = 0;  // the last node of the street being written
     std::int32_t west = std::numeric_limits<std::int32_t>::max(), south = west, east = std::numeric_limits<std::int32_t>::min(),
                  north = east;
     auto node = [&](micro_point p, const std::string& tags) {
@@ -2517,14 +2955,31 @@ void write_osm(const std::vector<force_world>& worlds, std::uint64_t seed, const
                     tag("highway", "primary") + tag("ref", "A" + std::to_string(4000 + t)));
             }
         }
-        for (std::size_t s = 0; s < world.streets.size(); ++s) {
-            const street& road = world.streets[s];
-            if (road.points.empty() || road.name.empty()) continue;
-            const auto [mean_x, mean_y, ux, uy, low, high] = line_of(world, s);
-            way({node(frame.to_micro(mean_x + low * ux, mean_y + low * uy), ""),
-                 node(frame.to_micro(mean_x, mean_y), ""),
-                 node(frame.to_micro(mean_x + high * ux, mean_y + high * uy), "")},
-                tag("highway", road.rural ? "unclassified" : "residential") + tag("name", road.name));
+        // Each street as a way along its line through its map points, which are its nodes in
+        // order along it, at the very coordinates the crime files give them.
+        for (const street& road : world.streets) {
+            std::vector<std::int64_t> refs;
+            std::size_t stop = 0;
+            double passed = 0.0;
+            auto add_node = [&](micro_point p) {
+                if (!refs.empty() && p.lon == last_lon && p.lat == last_lat) return;
+                refs.push_back(node(p, ""));
+                last_lon = p.lon;
+                last_lat = p.lat;
+            };
+            for (std::size_t i = 0; i < road.line.size(); ++i) {
+                if (i > 0) {
+                    passed += length_of(road.line[i].x - road.line[i - 1].x, road.line[i].y - road.line[i - 1].y);
+                }
+                for (; stop < road.stops.size() && road.stops[stop].first <= passed; ++stop) {
+                    add_node(world.points[road.stops[stop].second].at);
+                }
+                add_node(frame.to_micro(road.line[i].x, road.line[i].y));
+            }
+            for (; stop < road.stops.size(); ++stop)
+                add_node(world.points[road.stops[stop].second].at);
+            if (refs.size() < 2) continue;
+            way(refs, tag("highway", highway_values[static_cast<std::size_t>(road.kind)]) + tag("name", road.name));
         }
         write_osm_scenery(world, f, seed, building_budget / worlds.size(), frame, node, tag, way);
     }
@@ -2543,15 +2998,19 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
     namespace fs = std::filesystem;
     generate_summary summary;
 
-    const std::vector<force_world> worlds = build_worlds(options.seed);
+    const std::vector<force_world> worlds = build_worlds(options.seed, world_scale_of(options.rows, options.months));
     std::vector<month_stamp> months;
     const int last_number = options.last_month / 100 * 12 + options.last_month % 100 - 1;
     for (int m = options.months - 1; m >= 0; --m) {
         months.push_back(stamp_of(last_number - m));
     }
-    log << "generate: " << worlds.size() << " forces, " << with_commas(options.rows) << " street crimes over "
-        << options.months << " months (" << months.front().text << " to " << months.back().text << ") into "
-        << options.out.string() << '\n';
+    std::uint64_t map_points = 0;
+    for (const force_world& world : worlds) {
+        map_points += world.points.size();
+    }
+    log << "generate: " << worlds.size() << " forces, " << with_commas(map_points) << " map points, "
+        << with_commas(options.rows) << " street crimes over " << options.months << " months (" << months.front().text
+        << " to " << months.back().text << ") into " << options.out.string() << '\n';
 
     fs::create_directories(options.out);
     if (!options.osm.empty()) {

@@ -29,7 +29,13 @@ struct generate_summary {
 
 /// Writes the layout `crimemap import` reads (see docs/data-formats.md). Progress goes to `log`.
 ///
-/// Under `options.out`, for five invented forces over English countryside:
+/// The invented world grows with the crimes a month (rows / months): it holds about two map
+/// points per crime a month, as data.police.uk does (about 500,000 crimes a month on a million
+/// points), and never fewer than 36,000 nor more than 4,000,000; five forces always, another for
+/// each further 23,500 points up to 43, and beyond that bigger places. Up to 18,000 crimes a month the world, and so
+/// the --osm file, depends on the seed alone.
+///
+/// Under `options.out`, for each invented force over English countryside:
 ///   YYYY-MM/YYYY-MM-<force>-street.csv, -outcomes.csv, -stop-and-search.csv (data.police.uk
 ///     bulk layouts, LF line endings, no field ever needs quoting)
 ///   boundaries/<force>/<neighbourhood>.kml   one Placemark, one Polygon, WGS84 lon,lat
@@ -37,12 +43,15 @@ struct generate_summary {
 ///   watch/schemes.geojson, postcodes/postcodes.csv (British National Grid metres)
 ///
 /// With `options.osm`, that file gets the same geography as OpenStreetMap XML (OSM API 0.6), for
-/// a demo basemap (tilemaker): each street a straight way through its map points, named as its
-/// "On or near" text, highway=residential in towns and unclassified in the country; a primary
-/// road from each place to the nearest one before it; a place node (city, town, village) per place;
-/// and scenery from a random stream of its own (the other files do not change with it): a named
-/// river across each force's area, two lakes, parks and woods clear of the map points, and 3,000
-/// buildings along the busiest town streets (docs/basemap.md); ids from 1.
+/// a demo basemap (tilemaker): each street a way along its line whose nodes include its map
+/// points at the crime files' very coordinates, named as their "On or near" text, tagged
+/// highway=primary (main roads out of towns), secondary (village main roads, ring roads),
+/// tertiary (High Streets), residential (side streets) or unclassified (country lanes); a
+/// primary road from each place to the nearest one before it; a place node (city, town,
+/// village) per place; and scenery from a random stream of its own (the other files do not
+/// change with it): a named river across each force's area, two lakes, parks and woods clear of
+/// the map points, and 3,000 buildings along the town streets with the most crime a metre
+/// (docs/basemap.md); ids from 1.
 ///
 /// Exactly `options.rows` street rows are written in all. Memory stays bounded: crimes stream
 /// out month by month and only the outcomes still due are held (a few months of crimes at most).

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -771,8 +772,9 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
     CHECK(buildings <= 3000);
     INFO(lakes << " lakes, " << parks << " parks, " << woods << " woods, " << buildings << " buildings");
 
-    // The same seed gives the same file byte for byte, whatever the rows; the crimes are not
-    // drawn from the scenery's random numbers.
+    // The same seed gives the same file byte for byte, whatever the rows while the world is the
+    // smallest (up to 18,000 crimes a month); the crimes are not drawn from the scenery's random
+    // numbers.
     const std::string first = read_file(options.osm);
     generate_options again = options;
     again.out = dir / "again";
@@ -782,4 +784,326 @@ TEST_CASE("with --osm the streets and places are written as OpenStreetMap XML th
     generate(again, quiet);
     CHECK(read_file(again.osm) == first);
     fs::remove_all(dir);
+}
+
+namespace {
+
+/// What a run's street files say about its map points.
+struct point_census {
+    std::uint64_t rows = 0;
+    std::uint64_t without_location = 0;
+    std::map<std::pair<std::string, std::string>, std::uint64_t> crimes_at;         ///< (lon, lat) -> crimes
+    std::map<std::pair<std::string, std::string>, std::string> location_at;         ///< (lon, lat) -> "On or near ..."
+    std::map<std::string, std::map<std::string, std::uint64_t>> types_by_location;  ///< location -> type -> crimes
+    std::map<std::pair<std::string, std::string>, std::uint64_t> anti_social_at;    ///< (lon, lat) -> such crimes
+};
+
+point_census census_of(const fs::path& root) {
+    point_census census;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        if (!entry.path().string().ends_with("-street.csv")) continue;
+        std::ifstream in(entry.path());
+        std::string line;
+        std::getline(in, line);
+        while (std::getline(in, line)) {
+            const std::vector<std::string> f = split_row(line);
+            REQUIRE(f.size() == 12);
+            ++census.rows;
+            if (f[4].empty()) {
+                ++census.without_location;
+                continue;
+            }
+            ++census.crimes_at[{f[4], f[5]}];
+            census.location_at[{f[4], f[5]}] = f[6];
+            ++census.types_by_location[f[6]][f[9]];
+            if (f[9] == "Anti-social behaviour") ++census.anti_social_at[{f[4], f[5]}];
+        }
+    }
+    return census;
+}
+
+std::vector<std::uint64_t> sorted_counts(const point_census& census) {
+    std::vector<std::uint64_t> counts;
+    for (const auto& [point, crimes] : census.crimes_at)
+        counts.push_back(crimes);
+    std::sort(counts.begin(), counts.end());
+    return counts;
+}
+
+const std::set<std::string> hot_spot_labels{"Shopping Area",
+                                            "Supermarket",
+                                            "Parking Area",
+                                            "Petrol Station",
+                                            "Nightclub",
+                                            "Police Station",
+                                            "Bus/Coach Station",
+                                            "Pedestrian Subway",
+                                            "Sports/Recreation Area",
+                                            "Hospital",
+                                            "Further/Higher Educational Building",
+                                            "Theatre/Concert Hall",
+                                            "Conference/Exhibition Centre"};
+
+}  // namespace
+
+// data.police.uk has about two map points for every crime of a month and, over 36 months, about
+// 23 crimes a point, most points 1-10 and a few thousands (docs/data-formats.md, "generate").
+TEST_CASE("the generated world is as dense as data.police.uk's: points, crimes per point, no location",
+          "[generate][density]") {
+    const temporary_folder folder;
+    generate_options options;
+    options.out = folder.path();
+    options.rows = 200000;
+    options.months = 12;
+    options.seed = 5;
+    std::ostringstream log;
+    generate(options, log);
+    const point_census census = census_of(folder.path());
+    REQUIRE(census.rows == options.rows);
+
+    // The world holds two map points per crime a month (36,000 at least): here 36,000, of which
+    // a year of crime reaches most.
+    const double world_points = std::max(36000.0, 2.0 * options.rows / options.months);
+    const std::vector<std::uint64_t> counts = sorted_counts(census);
+    INFO(counts.size() << " distinct points");
+    CHECK(counts.size() >= 0.6 * world_points);
+    CHECK(counts.size() <= 1.0 * world_points);
+
+    // Crimes per point: a long tail. Most points have 1 to 10; the top 1% dozens; the busiest
+    // (a town centre's hot spot) hundreds.
+    const std::uint64_t median = counts[counts.size() / 2];
+    const std::uint64_t top_percent = counts[counts.size() * 99 / 100];
+    const auto up_to_ten =
+        static_cast<double>(std::count_if(counts.begin(), counts.end(), [](auto c) { return c <= 10; }));
+    INFO("median " << median << ", 99th percentile " << top_percent << ", busiest " << counts.back());
+    CHECK(median >= 2);
+    CHECK(median <= 4);
+    CHECK(up_to_ten >= 0.75 * counts.size());
+    CHECK(top_percent >= 25);
+    CHECK(top_percent <= 120);
+    CHECK(counts.back() >= 300);
+    CHECK(counts.back() <= 5000);
+    std::string busiest;
+    for (const auto& [point, crimes] : census.crimes_at)
+        if (crimes == counts.back()) busiest = census.location_at.at(point);
+    INFO("busiest point " << busiest);
+    CHECK(hot_spot_labels.count(busiest.substr(11)) == 1);
+
+    // A few percent of crimes have no location.
+    const double without = static_cast<double>(census.without_location) / static_cast<double>(census.rows);
+    INFO("without a location: " << without);
+    CHECK(without >= 0.02);
+    CHECK(without <= 0.04);
+
+    // Shoplifting where the shops are, anti-social behaviour more in the centres than at home.
+    auto share = [&](const std::string& type, auto&& chosen) {
+        double of_type = 0, all = 0;
+        for (const auto& [location, types] : census.types_by_location) {
+            if (!chosen(location)) continue;
+            for (const auto& [name, crimes] : types) {
+                all += static_cast<double>(crimes);
+                if (name == type) of_type += static_cast<double>(crimes);
+            }
+        }
+        return all > 0 ? of_type / all : 0.0;
+    };
+    auto shops = [](const std::string& l) { return l == "On or near Supermarket" || l == "On or near Shopping Area"; };
+    auto streets = [](const std::string& l) { return hot_spot_labels.count(l.substr(11)) == 0; };
+    CHECK(share("Shoplifting", shops) > 0.3);
+    CHECK(share("Shoplifting", shops) > 4.0 * share("Shoplifting", streets));
+}
+
+TEST_CASE("the world grows with the crimes a month: more forces and more points", "[generate][density]") {
+    const temporary_folder folder;
+    generate_options options;
+    options.out = folder.path();
+    options.rows = 90000;
+    options.months = 1;  // 90,000 crimes a month: a world of 180,000 points
+    std::ostringstream log;
+    generate(options, log);
+    CHECK(force_ids(folder.path()).size() == 8);
+    const point_census census = census_of(folder.path());
+    const std::vector<std::uint64_t> counts = sorted_counts(census);
+    INFO(counts.size() << " distinct points in one month, median " << counts[counts.size() / 2] << ", 99th percentile "
+                       << counts[counts.size() * 99 / 100] << ", busiest " << counts.back());
+    // One month of crime reaches fewer of the points than a year would; as in one month of
+    // Essex's (13,139 crimes on 5,971 points), most points have one crime and the top 1% a dozen.
+    CHECK(counts.size() >= 0.2 * 180000);
+    CHECK(counts.size() <= 0.6 * 180000);
+    CHECK(counts[counts.size() / 2] <= 2);
+    CHECK(counts[counts.size() * 99 / 100] >= 5);
+    CHECK(counts[counts.size() * 99 / 100] <= 25);
+}
+
+namespace {
+
+struct osm_way {
+    std::string name, highway;
+    std::vector<std::pair<double, double>> nodes;  ///< (lon, lat) in degrees
+};
+
+/// The highway ways of a file `generate --osm` wrote (its own simple layout: one element a line),
+/// and with `centres` the (lon, lat) of its cities and towns.
+std::vector<osm_way> read_osm_ways(const fs::path& path, std::vector<std::pair<double, double>>* centres = nullptr) {
+    std::map<std::string, std::pair<double, double>> nodes;
+    std::vector<osm_way> ways;
+    auto attribute = [](const std::string& line, const std::string& key) {
+        const std::size_t at = line.find(" " + key + "=\"");
+        if (at == std::string::npos) return std::string();
+        const std::size_t from = at + key.size() + 3;
+        return line.substr(from, line.find('"', from) - from);
+    };
+    std::istringstream in(read_file(path));
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("<node ")) {
+            nodes[attribute(line, "id")] = {std::strtod(attribute(line, "lon").c_str(), nullptr),
+                                            std::strtod(attribute(line, "lat").c_str(), nullptr)};
+            const bool centre = line.find("<tag k=\"place\" v=\"city\"/>") != std::string::npos ||
+                                line.find("<tag k=\"place\" v=\"town\"/>") != std::string::npos;
+            if (centres != nullptr && centre) centres->push_back(nodes[attribute(line, "id")]);
+        } else if (line.starts_with("<way ")) {
+            osm_way way;
+            for (std::size_t at = line.find("<nd ref=\""); at != std::string::npos;
+                 at = line.find("<nd ref=\"", at + 1)) {
+                const std::size_t from = at + 9;
+                way.nodes.push_back(nodes.at(line.substr(from, line.find('"', from) - from)));
+            }
+            for (std::size_t at = line.find("<tag k=\""); at != std::string::npos;
+                 at = line.find("<tag k=\"", at + 1)) {
+                const std::string tag = line.substr(at);
+                const std::string key = tag.substr(8, tag.find('"', 8) - 8);
+                const std::size_t value_at = tag.find("v=\"") + 3;
+                std::string value = tag.substr(value_at, tag.find('"', value_at) - value_at);
+                for (std::size_t amp = value.find("&amp;"); amp != std::string::npos;
+                     amp = value.find("&amp;", amp + 1))
+                    value.replace(amp, 5, "&");
+                if (key == "name") way.name = value;
+                if (key == "highway") way.highway = value;
+            }
+            if (!way.highway.empty()) ways.push_back(std::move(way));
+        }
+    }
+    return ways;
+}
+
+/// Metres from (lon, lat) to a way's line, planar on a local scale (good to a per cent or so).
+double metres_to_way(const osm_way& way, double lon, double lat) {
+    const double kx = 111200.0 * std::cos(lat * 3.14159265358979 / 180.0), ky = 111200.0;
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 1; i < way.nodes.size(); ++i) {
+        const double ax = (way.nodes[i - 1].first - lon) * kx, ay = (way.nodes[i - 1].second - lat) * ky;
+        const double bx = (way.nodes[i].first - lon) * kx, by = (way.nodes[i].second - lat) * ky;
+        const double dx = bx - ax, dy = by - ay, length2 = dx * dx + dy * dy;
+        const double t = length2 > 0 ? std::clamp(-(ax * dx + ay * dy) / length2, 0.0, 1.0) : 0.0;
+        best = std::min(best, std::sqrt((ax + t * dx) * (ax + t * dx) + (ay + t * dy) * (ay + t * dy)));
+    }
+    return best;
+}
+
+}  // namespace
+
+TEST_CASE("every map point lies on a street, and on the --osm way of the street it is named after",
+          "[generate][streets]") {
+    const temporary_folder folder;
+    generate_options options;
+    options.out = folder.path() / "data";
+    options.rows = 20000;
+    options.months = 2;
+    options.seed = 3;
+    options.osm = folder.path() / "streets.osm";
+    std::ostringstream log;
+    generate(options, log);
+    const point_census census = census_of(options.out);
+    std::vector<std::pair<double, double>> centres;
+    const std::vector<osm_way> ways = read_osm_ways(options.osm, &centres);
+    REQUIRE(!ways.empty());
+    REQUIRE(centres.size() >= 20);
+
+    std::map<std::string, std::vector<const osm_way*>> ways_named;
+    std::set<std::pair<double, double>> way_nodes;  // every vertex of every highway
+    for (const osm_way& way : ways) {
+        ways_named[way.name].push_back(&way);
+        for (const auto& node : way.nodes)
+            way_nodes.insert(node);
+    }
+    std::size_t named = 0, on_their_street = 0, hot_spots = 0, hot_spots_on_a_street = 0;
+    std::string first_off;
+    for (const auto& [point, location] : census.location_at) {
+        const double lon = std::strtod(point.first.c_str(), nullptr), lat = std::strtod(point.second.c_str(), nullptr);
+        const std::string name = location.substr(11);
+        if (hot_spot_labels.count(name)) {
+            ++hot_spots;
+            // A hot spot is a node of the street it stands on.
+            if (way_nodes.count({lon, lat})) ++hot_spots_on_a_street;
+            continue;
+        }
+        if (name.empty()) continue;  // "On or near " alone: a point whose street has no name
+        ++named;
+        double nearest = std::numeric_limits<double>::infinity();
+        if (const auto found = ways_named.find(name); found != ways_named.end()) {
+            for (const osm_way* way : found->second)
+                nearest = std::min(nearest, metres_to_way(*way, lon, lat));
+        }
+        if (nearest <= 1.0) {
+            ++on_their_street;
+        } else if (first_off.empty()) {
+            first_off = location + " at " + point.first + "," + point.second + ": " + std::to_string(nearest) + " m";
+        }
+    }
+    INFO(on_their_street << " of " << named << " named points on their street; first off: " << first_off);
+    REQUIRE(named > 1000);
+    CHECK(on_their_street == named);
+    INFO(hot_spots_on_a_street << " of " << hot_spots << " hot spots on a street");
+    REQUIRE(hot_spots > 50);
+    CHECK(hot_spots_on_a_street == hot_spots);
+
+    // A town's streets, not a grid: main roads, ring roads and side streets, most of them bending.
+    std::map<std::string, std::size_t> classes;
+    std::size_t bending = 0, residential = 0, rings = 0;
+    for (const osm_way& way : ways) {
+        ++classes[way.highway];
+        if (way.name.ends_with("Ring Road") && way.nodes.size() > 8) ++rings;
+        if (way.highway != "residential") continue;
+        ++residential;
+        const double kx = std::cos(53.0 * 3.14159265358979 / 180.0);
+        for (std::size_t i = 2; i < way.nodes.size(); ++i) {
+            const double ax = (way.nodes[i - 1].first - way.nodes[i - 2].first) * kx;
+            const double ay = way.nodes[i - 1].second - way.nodes[i - 2].second;
+            const double bx = (way.nodes[i].first - way.nodes[i - 1].first) * kx;
+            const double by = way.nodes[i].second - way.nodes[i - 1].second;
+            const double sine = std::abs(ax * by - ay * bx) / std::sqrt((ax * ax + ay * ay) * (bx * bx + by * by));
+            if (sine > 0.1) {  // a turn of more than about 6 degrees
+                ++bending;
+                break;
+            }
+        }
+    }
+    INFO(bending << " of " << residential << " residential ways bend; " << rings << " ring roads");
+    CHECK(classes["primary"] >= 20);
+    CHECK(classes["secondary"] >= 20);
+    CHECK(classes["unclassified"] >= 100);
+    CHECK(residential >= 1000);
+    CHECK(bending >= residential / 5);
+    CHECK(rings >= 5);
+
+    // Anti-social behaviour runs higher on the streets of town centres (within 250 m of a city's
+    // or town's centre) than on the others.
+    double central = 0, central_asb = 0, other = 0, other_asb = 0;
+    for (const auto& [point, location] : census.location_at) {
+        if (hot_spot_labels.count(location.substr(11))) continue;
+        const double lon = std::strtod(point.first.c_str(), nullptr), lat = std::strtod(point.second.c_str(), nullptr);
+        const bool near_centre = std::any_of(centres.begin(), centres.end(), [&](const auto& c) {
+            const double dx = (c.first - lon) * 111200.0 * std::cos(lat * 3.14159265358979 / 180.0);
+            const double dy = (c.second - lat) * 111200.0;
+            return dx * dx + dy * dy < 250.0 * 250.0;
+        });
+        const auto asb = census.anti_social_at.find(point);
+        const double anti_social = asb == census.anti_social_at.end() ? 0.0 : static_cast<double>(asb->second);
+        (near_centre ? central : other) += static_cast<double>(census.crimes_at.at(point));
+        (near_centre ? central_asb : other_asb) += anti_social;
+    }
+    INFO("anti-social behaviour: " << central_asb << " of " << central << " crimes in town centres, " << other_asb
+                                   << " of " << other << " elsewhere");
+    REQUIRE(central >= 200);
+    CHECK(central_asb / central > 1.3 * other_asb / other);
 }
