@@ -7,12 +7,15 @@
 #include "server/http_server.hpp"
 #include "server/edge.hpp"
 #include "server/live_state.hpp"
+#include "server/mail_sender.hpp"
+#include "data/outbox.hpp"
 #include "server/watch_handlers.hpp"
 
 #include <malloc.h>
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -75,6 +78,9 @@ int serve_command(const arguments& args) {
     std::size_t max_per_address = server::server_config{}.max_connections_per_address;
     std::string trusted_proxy;
     int request_timeout = server::server_config{}.read_timeout_seconds;
+    server::smtp_settings smtp;
+    std::string smtp_password_file;
+    int mail_retry_seconds = 60, notice_interval = 15 * 60;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("listen", po::value(&listen)->default_value(listen), "ADDRESS:PORT to listen on; port 0 picks a free one")  //
@@ -112,7 +118,19 @@ int serve_command(const arguments& args) {
          "their X-Forwarded-Host and -Proto give TileJSON's links without --public-url")  //
         ("request-timeout", po::value(&request_timeout)->default_value(request_timeout),
          "seconds to read a whole request (an idle keep-alive wait included) and to write an answer; "
-         "a slower client is disconnected");
+         "a slower client is disconnected")  //
+        ("smtp-url", po::value(&smtp.url),
+         "the mail relay: smtp://HOST:PORT (STARTTLS when the relay offers it) or smtps://HOST:PORT (TLS); "
+         "without it mail waits in the store's outbox")  //
+        ("smtp-require-tls", po::bool_switch(&smtp.require_tls), "send no mail over a connection without TLS")  //
+        ("smtp-user", po::value(&smtp.user),
+         "the relay's user name; the password from CRIMEMAP_SMTP_PASSWORD or --smtp-password-file")  //
+        ("smtp-password-file", po::value(&smtp_password_file), "FILE whose first line is the relay's password")  //
+        ("mail-from", po::value(&smtp.from), "ADDRESS mail is sent from (envelope and From)")  //
+        ("mail-retry-seconds", po::value(&mail_retry_seconds)->default_value(mail_retry_seconds),
+         "wait before the first retry of a mail the relay did not take; doubled each time, for up to 48 hours")  //
+        ("notice-interval-seconds", po::value(&notice_interval)->default_value(notice_interval),
+         "a coordinator gets at most one notice of new Watch messages in this time");
     po::variables_map values;
     if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL] [--insecure-cookies]",
                        options, values))
@@ -185,6 +203,22 @@ int serve_command(const arguments& args) {
     if (!basemap_assets.empty() && (basemap_style.empty() || remote_style))
         throw po::error("--basemap-assets goes with --basemap-style FILE (a local style file)");
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
+    if (!smtp.url.empty()) {
+        if (const char* password = std::getenv("CRIMEMAP_SMTP_PASSWORD")) smtp.password = password;
+        if (!smtp_password_file.empty()) {
+            if (!smtp.password.empty())
+                throw po::error("give the relay's password in CRIMEMAP_SMTP_PASSWORD or --smtp-password-file, not both");
+            std::ifstream in(smtp_password_file);
+            if (!in || !std::getline(in, smtp.password))
+                throw po::error("--smtp-password-file " + smtp_password_file + ": cannot be read");
+            if (!smtp.password.empty() && smtp.password.back() == '\r') smtp.password.pop_back();
+        }
+        if (auto problem = server::smtp_settings_problem(smtp); !problem.empty()) throw po::error(problem);
+    } else if (smtp.require_tls || !smtp.user.empty() || !smtp.from.empty() || !smtp_password_file.empty()) {
+        throw po::error("--smtp-require-tls, --smtp-user, --smtp-password-file and --mail-from go with --smtp-url");
+    }
+    if (mail_retry_seconds < 1) throw po::error("--mail-retry-seconds must be at least 1");
+    if (notice_interval < 0) throw po::error("--notice-interval-seconds must not be negative");
 
     auto state = std::make_shared<server::app_state>();
     // A bad archive stops the server before the store is loaded: the operator sees it at once.
@@ -228,6 +262,16 @@ int serve_command(const arguments& args) {
     constexpr auto form_secret_age = std::chrono::hours(24 * 7);
     state->form_secrets = std::make_shared<server::form_keys>(
         state->writer->run([&](data::Database& d) { return data::form_secrets(d, form_secret_age); }));
+    state->notice_interval_seconds = notice_interval;
+    if (!smtp.url.empty()) {
+        std::cerr << "mail through " << smtp.url << " from " << smtp.from
+                  << (smtp.require_tls ? " (TLS required)" : smtp.url.starts_with("smtps:") ? " (TLS)" : " (STARTTLS when offered)")
+                  << '\n';
+        state->mail = std::make_shared<server::mail_sender>(
+            state->writer, server::smtp_relay(smtp), server::mail_timing{std::chrono::seconds(mail_retry_seconds)});
+    } else {
+        std::cerr << "no --smtp-url: mail waits in the store's outbox until a serve with a relay sends it\n";
+    }
     const auto& s = *state->snapshot;
     // Every crime, as `crimemap stats` counts them; the map and the street-level API have those with a location.
     std::cerr << "loaded " << s.crimes + s.crimes_without_location << " crimes (" << s.crimes << " with a location) at "
@@ -252,6 +296,11 @@ int serve_command(const arguments& args) {
             if (removed > 0) std::cerr << "deleted " << removed << " Watch messages older than " << retention_days << " days\n";
         } catch (const std::exception& error) {
             std::cerr << "crimemap: deleting old Watch messages failed: " << error.what() << '\n';
+        }
+        try {
+            writer->run([](data::Database& d) { return data::purge_failed_mail(d, std::chrono::hours(24 * 30)); });
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: deleting old failed mail failed: " << error.what() << '\n';
         }
     });
 

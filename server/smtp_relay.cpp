@@ -92,6 +92,9 @@ std::string smtp_settings_problem(const smtp_settings& s) {
         return "--smtp-url must start with smtp:// (STARTTLS when offered) or smtps:// (TLS), not '" + s.url + "'";
     for (unsigned char c : s.url)
         if (c <= 0x20 || c >= 0x7F) return "--smtp-url must not hold spaces or control characters";
+    if (s.url.find('@') != std::string::npos)
+        return "--smtp-url must not hold a user or password: give --smtp-user, and the password in CRIMEMAP_SMTP_PASSWORD "
+               "or --smtp-password-file";
     if (s.from.empty()) return "--mail-from is needed with --smtp-url: the address mail is sent from";
     if (auto problem = data::email_problem(s.from); !problem.empty()) return "--mail-from " + problem;
     if (!s.password.empty() && s.user.empty()) return "a relay password was given without --smtp-user";
