@@ -1,6 +1,7 @@
 #include "data/outbox.hpp"
 
 #include "data/accounts.hpp"
+#include "data/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -87,6 +88,19 @@ outbox_counts read_outbox_counts(Database& db) {
         out.oldest_queued_at = select.column_int(2);
     }
     return out;
+}
+
+}  // namespace crimemap::data
+
+namespace crimemap::data {
+
+std::string html_mail(std::string_view title, std::string_view body) {
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+           escape_markup(title) +
+           "</title>\n</head>\n<body style=\"font-family: sans-serif; font-size: 16px; line-height: 1.5; "
+           "color: #0b0c0c; max-width: 40em; margin: 0 auto; padding: 1em;\">\n<main>\n" +
+           std::string(body) + "\n</main>\n</body>\n</html>\n";
 }
 
 }  // namespace crimemap::data

@@ -56,3 +56,11 @@ struct outbox_counts {
 outbox_counts read_outbox_counts(Database& db);
 
 }  // namespace crimemap::data
+
+namespace crimemap::data {
+
+/// A whole HTML document for a mail's HTML part: language, character set and title given, one
+/// column of readable text; `body` is markup (escape what goes into it with escape_markup).
+std::string html_mail(std::string_view title, std::string_view body);
+
+}  // namespace crimemap::data
