@@ -153,7 +153,7 @@ int serve_command(const arguments& args) {
         if (req.method() != boost::beast::http::verb::post) return false;
         std::string_view target(req.target().data(), req.target().size());
         auto path = target.substr(0, target.find('?'));
-        return path == "/auth/login" || path == "/auth/set-password";
+        return path == "/auth/login" || path == "/auth/set-password" || path == "/auth/forgot-password";
     };
     if (max_connections < 1) throw po::error("--max-connections must be at least 1");
     config.max_connections = max_connections;

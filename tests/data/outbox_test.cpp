@@ -52,3 +52,26 @@ TEST_CASE("a refused recipient fails at once; a delivered mail leaves the outbox
     CHECK(!data::claim_due_mail(db, now, std::chrono::seconds(60)));
     CHECK(data::claim_due_mail(db, now + 600, std::chrono::seconds(60))->id == later);
 }
+
+TEST_CASE("a mail queued in its cause's transaction goes with it: rolled back together, committed together") {
+    temp_dir dir;
+    auto db = data::open_store_for_writing(dir.file("store.sqlite"));
+    data::user u;
+    u.email = "new@example.org";
+    u.kind = data::role::admin;
+    {
+        data::Transaction tx(db);
+        data::add_user(db, u);  // its own transaction, nested as a savepoint
+        data::queue_mail(db, {"set-password", u.email, "s", "t", "h", {}, 0});
+    }  // not committed
+    CHECK(db.query_int("SELECT count(*) FROM users") == 0);
+    CHECK(db.query_int("SELECT count(*) FROM outbox") == 0);
+    {
+        data::Transaction tx(db);
+        data::add_user(db, u);
+        data::queue_mail(db, {"set-password", u.email, "s", "t", "h", {}, 0});
+        tx.commit();
+    }
+    CHECK(db.query_int("SELECT count(*) FROM users") == 1);
+    CHECK(db.query_int("SELECT count(*) FROM outbox") == 1);
+}
