@@ -9,6 +9,7 @@
 #include "server/live_state.hpp"
 #include "server/mail_sender.hpp"
 #include "data/outbox.hpp"
+#include "data/subscriptions.hpp"
 #include "server/watch_handlers.hpp"
 
 #include <malloc.h>
@@ -298,9 +299,12 @@ int serve_command(const arguments& args) {
             std::cerr << "crimemap: deleting old Watch messages failed: " << error.what() << '\n';
         }
         try {
-            writer->run([](data::Database& d) { return data::purge_failed_mail(d, std::chrono::hours(24 * 30)); });
+            writer->run([](data::Database& d) {
+                data::purge_failed_mail(d, std::chrono::hours(24 * 30));
+                data::purge_unconfirmed_subscriptions(d, data::subscription_confirm_lifetime);
+            });
         } catch (const std::exception& error) {
-            std::cerr << "crimemap: deleting old failed mail failed: " << error.what() << '\n';
+            std::cerr << "crimemap: deleting old failed mail or unconfirmed subscriptions failed: " << error.what() << '\n';
         }
     });
 
@@ -317,6 +321,18 @@ int serve_command(const arguments& args) {
                       << " (restore the latest backup; see docs/operations.md)\n";
     });
 
+    // Subscribers get one mail when a load first sees a new latest month: at start (an import
+    // while the server was down) and after each reload.
+    auto queue_alerts = [writer](const server::app_state& current) {
+        try {
+            const auto& base = current.public_url.empty() ? current.listen_url : current.public_url;
+            auto queued = writer->run([&](data::Database& d) { return data::queue_monthly_alerts(d, *current.snapshot, base); });
+            if (queued > 0) std::cerr << "queued " << queued << " monthly alerts for subscribers\n";
+            if (queued > 0 && current.mail) current.mail->wake();
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: queueing the monthly alerts failed: " << error.what() << '\n';
+        }
+    };
     server::live_state live(state);
     server::metrics counts;
     std::unique_ptr<server::access_log> log;
@@ -327,11 +343,15 @@ int serve_command(const arguments& args) {
         [&](unsigned short port) {
             // Before any request is read: the state is shared read-only from here on.
             state->listen_url = listen_url(config.address, port, public_url.empty());
+            queue_alerts(*state);
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },
         [&] {
             std::cerr << "SIGHUP: reloading " << db << '\n';
-            live.reload(db, [](const std::string& message) { std::cerr << message << '\n'; });
+            live.reload(db, [&live, queue_alerts](const std::string& message) {
+                std::cerr << message << '\n';
+                if (message.starts_with("reloaded ")) queue_alerts(*live.current());
+            });
         },
         [&](std::string_view method, std::string_view target, unsigned status, std::size_t bytes, const std::string& client) {
             edge.record(method, target, status, bytes, 0, client);

@@ -230,7 +230,8 @@ CREATE TABLE import_conflicts(
 
 // Version 6: mail. The outbox holds every mail until the relay has accepted it
 // (data/outbox.hpp); mail_notices when each coordinator's latest notice of new messages
-// was due, so that they get at most one in each interval.
+// was due, so that they get at most one in each interval; subscriptions residents' requests
+// for a mail when their neighbourhood's new month of figures is loaded (data/subscriptions.hpp).
 constexpr const char* schema_v6_sql = R"sql(
 CREATE TABLE outbox(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -252,6 +253,17 @@ CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 CREATE TABLE mail_notices(
   user_id INTEGER PRIMARY KEY,
   due_at INTEGER NOT NULL          -- Unix seconds: when the latest notice to this account was due
+);
+CREATE TABLE subscriptions(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email TEXT NOT NULL COLLATE NOCASE,
+  force TEXT NOT NULL,
+  neighbourhood TEXT NOT NULL,
+  confirm_token_hash TEXT,         -- BLAKE2b of the confirmation link's token; NULL once confirmed
+  unsubscribe_token TEXT NOT NULL UNIQUE,  -- kept as it is: every alert carries it, and it can only end this row
+  created_at INTEGER NOT NULL,     -- Unix seconds; an unconfirmed row goes after 7 days
+  confirmed_at INTEGER,
+  UNIQUE(email, force, neighbourhood)
 );
 )sql";
 

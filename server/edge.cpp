@@ -1,6 +1,7 @@
 #include "server/edge.hpp"
 
 #include "data/outbox.hpp"
+#include "data/subscriptions.hpp"
 #include "server/mail_sender.hpp"
 
 #include "server/query_string.hpp"
@@ -91,6 +92,9 @@ response edge::operator()(const request& req, const std::string& client) const {
             auto mail = data::read_outbox_counts(*db);
             more.mail_queued = mail.queued;
             more.mail_failed_stored = mail.failed;
+            auto subscriptions = data::count_subscriptions(*db);
+            more.subscriptions_confirmed = subscriptions.confirmed;
+            more.subscriptions_unconfirmed = subscriptions.unconfirmed;
             if (mail.oldest_queued_at)
                 more.mail_oldest_queued_seconds = static_cast<double>(std::max<std::int64_t>(0, std::time(nullptr) - mail.oldest_queued_at));
         }

@@ -157,6 +157,10 @@ std::string metrics::prometheus_text(const outside& more) const {
            "# TYPE crimemap_mail_failed_total counter\ncrimemap_mail_failed_total " + std::to_string(more.mail_failed) + "\n";
     out += "# HELP crimemap_mail_failed_stored Failed mail kept in the outbox for the operator (30 days).\n"
            "# TYPE crimemap_mail_failed_stored gauge\ncrimemap_mail_failed_stored " + std::to_string(more.mail_failed_stored) + "\n";
+    out += "# HELP crimemap_subscriptions Residents' subscriptions to their neighbourhood's new figures, by state.\n"
+           "# TYPE crimemap_subscriptions gauge\ncrimemap_subscriptions{state=\"confirmed\"} " +
+           std::to_string(more.subscriptions_confirmed) + "\ncrimemap_subscriptions{state=\"unconfirmed\"} " +
+           std::to_string(more.subscriptions_unconfirmed) + "\n";
     return out;
 }
 

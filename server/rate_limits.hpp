@@ -55,6 +55,9 @@ struct rate_limits {
     /// make crimemap mail-bomb an account.
     rate_limit reset_per_address{5, std::chrono::minutes(15)};
     rate_limit reset_per_target{3, std::chrono::hours(1)};
+    /// Subscription requests, the same way: by client address and by the address to be mailed.
+    rate_limit subscribe_per_address{5, std::chrono::hours(1)};
+    rate_limit subscribe_per_target{3, std::chrono::hours(24)};
     /// Keyed "scheme|address": one sender cannot use up a scheme's form for everyone.
     rate_limit messages_per_scheme_address{5, std::chrono::hours(1)};
     /// A scheme-wide ceiling far above what residents send; reaching it shows in the
