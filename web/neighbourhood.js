@@ -165,6 +165,7 @@ async function main() {
   }
   byId('map-links').replaceChildren(...links);
   followForm(force, id);
+  byId('events-calendar').href = `${base}/events.ics`;
   renderContact(hood.contact_details);
   renderPeople(value(people, []));
   renderPriorities(value(priorities, []));
