@@ -109,6 +109,20 @@ def main(binary):
         server.terminate()
         server.wait()
 
+        # Behind a trusted proxy the limit per client address counts the forwarded client, and a
+        # forwarded address from anyone else counts nothing.
+        server, port, lines = start_server(binary, store, "--smtp-url", "smtp://127.0.0.1:%d" % sink.port,
+                                           "--mail-from", "crimemap@example.org", "--trusted-proxy", "127.0.0.1/32")
+        forwarded = lambda email, client, source="127.0.0.1": call(
+            port, "POST", "/auth/forgot-password", {"email": email}, source=source, headers={"X-Forwarded-For": client})[0]
+        statuses = [forwarded("p%d@example.org" % i, "203.0.113.7") for i in range(6)]
+        check(statuses == [202] * 5 + [429], "one client behind the proxy is limited: %s" % statuses)
+        check(forwarded("q@example.org", "203.0.113.8") == 202, "another client behind the proxy is not")
+        statuses = [forwarded("r%d@example.org" % i, "198.51.100.%d" % i, "127.0.0.7") for i in range(6)]
+        check(statuses == [202] * 5 + [429], "an untrusted sender's X-Forwarded-For is ignored: %s" % statuses)
+        server.terminate()
+        server.wait()
+
         # Without --smtp-url the form says so (and nothing is queued).
         server, port, lines = start_server(binary, store)
         status, body, _, _ = call(port, "POST", "/auth/forgot-password", {"email": "new@example.org"})
