@@ -143,7 +143,7 @@ TEST_CASE("a relay that is not there is a failure to retry, and a refused recipi
     CHECK(refused.permanent);
 }
 
-TEST_CASE("--smtp-require-tls sends nothing to a relay that offers no TLS") {
+TEST_CASE("a relay that offers no TLS is sent nothing when TLS is required (--smtp-require-tls)") {
     smtp_sink sink;
     server::smtp_relay relay({"smtp://127.0.0.1:" + std::to_string(sink.port), true, "", "", "crimemap@example.org"});
     auto result = relay.send(sample("hello"));
