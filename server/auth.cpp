@@ -202,6 +202,13 @@ response forgot_password(const request& req, const app_state& state, const std::
             tx.commit();
         });
         state.mail->wake();
+    } else {
+        // The same kind of write (one synchronous commit) as for an account, so the answer's
+        // time does not tell either; the attempt is audited as a failed sign-in is.
+        state.writer->run([&](data::Database& db) {
+            data::audit(db, {found ? std::optional(found->first.id) : std::nullopt, email, "forgot password", "", "", "",
+                             "failed"});
+        });
     }
     return json_answer(req, http::status::accepted,
                        {{"message", "If an account has this email address, a link to set a new password is on its way "
