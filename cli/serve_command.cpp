@@ -7,12 +7,16 @@
 #include "server/http_server.hpp"
 #include "server/edge.hpp"
 #include "server/live_state.hpp"
+#include "server/mail_sender.hpp"
+#include "data/outbox.hpp"
+#include "data/subscriptions.hpp"
 #include "server/watch_handlers.hpp"
 
 #include <malloc.h>
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -75,6 +79,9 @@ int serve_command(const arguments& args) {
     std::size_t max_per_address = server::server_config{}.max_connections_per_address;
     std::string trusted_proxy;
     int request_timeout = server::server_config{}.read_timeout_seconds;
+    server::smtp_settings smtp;
+    std::string smtp_password_file;
+    int mail_retry_seconds = 60, notice_interval = 15 * 60;
     options.add_options()                                                             //
         ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
         ("index-file", po::value(&index_file),
@@ -115,7 +122,19 @@ int serve_command(const arguments& args) {
          "their X-Forwarded-Host and -Proto give TileJSON's links without --public-url")  //
         ("request-timeout", po::value(&request_timeout)->default_value(request_timeout),
          "seconds to read a whole request (an idle keep-alive wait included) and to write an answer; "
-         "a slower client is disconnected");
+         "a slower client is disconnected")  //
+        ("smtp-url", po::value(&smtp.url),
+         "the mail relay: smtp://HOST:PORT (STARTTLS when the relay offers it) or smtps://HOST:PORT (TLS); "
+         "without it mail waits in the store's outbox")  //
+        ("smtp-require-tls", po::bool_switch(&smtp.require_tls), "send no mail over a connection without TLS")  //
+        ("smtp-user", po::value(&smtp.user),
+         "the relay's user name; the password from CRIMEMAP_SMTP_PASSWORD or --smtp-password-file")  //
+        ("smtp-password-file", po::value(&smtp_password_file), "FILE whose first line is the relay's password")  //
+        ("mail-from", po::value(&smtp.from), "ADDRESS mail is sent from (envelope and From)")  //
+        ("mail-retry-seconds", po::value(&mail_retry_seconds)->default_value(mail_retry_seconds),
+         "wait before the first retry of a mail the relay did not take; doubled each time, for up to 48 hours")  //
+        ("notice-interval-seconds", po::value(&notice_interval)->default_value(notice_interval),
+         "a coordinator gets at most one notice of new Watch messages in this time");
     po::variables_map values;
     if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL] [--insecure-cookies]",
                        options, values))
@@ -138,7 +157,7 @@ int serve_command(const arguments& args) {
         if (req.method() != boost::beast::http::verb::post) return false;
         std::string_view target(req.target().data(), req.target().size());
         auto path = target.substr(0, target.find('?'));
-        return path == "/auth/login" || path == "/auth/set-password";
+        return path == "/auth/login" || path == "/auth/set-password" || path == "/auth/forgot-password";
     };
     if (max_connections < 1) throw po::error("--max-connections must be at least 1");
     config.max_connections = max_connections;
@@ -188,6 +207,22 @@ int serve_command(const arguments& args) {
     if (!basemap_assets.empty() && (basemap_style.empty() || remote_style))
         throw po::error("--basemap-assets goes with --basemap-style FILE (a local style file)");
     if (session_idle < 1 || session_max < 1) throw po::error("--session-idle-seconds and --session-max-seconds must be positive");
+    if (!smtp.url.empty()) {
+        if (const char* password = std::getenv("CRIMEMAP_SMTP_PASSWORD")) smtp.password = password;
+        if (!smtp_password_file.empty()) {
+            if (!smtp.password.empty())
+                throw po::error("give the relay's password in CRIMEMAP_SMTP_PASSWORD or --smtp-password-file, not both");
+            std::ifstream in(smtp_password_file);
+            if (!in || !std::getline(in, smtp.password))
+                throw po::error("--smtp-password-file " + smtp_password_file + ": cannot be read");
+            if (!smtp.password.empty() && smtp.password.back() == '\r') smtp.password.pop_back();
+        }
+        if (auto problem = server::smtp_settings_problem(smtp); !problem.empty()) throw po::error(problem);
+    } else if (smtp.require_tls || !smtp.user.empty() || !smtp.from.empty() || !smtp_password_file.empty()) {
+        throw po::error("--smtp-require-tls, --smtp-user, --smtp-password-file and --mail-from go with --smtp-url");
+    }
+    if (mail_retry_seconds < 1) throw po::error("--mail-retry-seconds must be at least 1");
+    if (notice_interval < 0) throw po::error("--notice-interval-seconds must not be negative");
 
     auto state = std::make_shared<server::app_state>();
     // A bad archive stops the server before the store is loaded: the operator sees it at once.
@@ -236,6 +271,16 @@ int serve_command(const arguments& args) {
     constexpr auto form_secret_age = std::chrono::hours(24 * 7);
     state->form_secrets = std::make_shared<server::form_keys>(
         state->writer->run([&](data::Database& d) { return data::form_secrets(d, form_secret_age); }));
+    state->notice_interval_seconds = notice_interval;
+    if (!smtp.url.empty()) {
+        std::cerr << "mail through " << smtp.url << " from " << smtp.from
+                  << (smtp.require_tls ? " (TLS required)" : smtp.url.starts_with("smtps:") ? " (TLS)" : " (STARTTLS when offered)")
+                  << '\n';
+        state->mail = std::make_shared<server::mail_sender>(
+            state->writer, server::smtp_relay(smtp), server::mail_timing{std::chrono::seconds(mail_retry_seconds)});
+    } else {
+        std::cerr << "no --smtp-url: mail waits in the store's outbox until a serve with a relay sends it\n";
+    }
     const auto& s = *state->snapshot;
     // Every crime, as `crimemap stats` counts them; the map and the street-level API have those with a location.
     std::cerr << "loaded " << s.crimes + s.crimes_without_location << " crimes (" << s.crimes << " with a location) at "
@@ -262,6 +307,14 @@ int serve_command(const arguments& args) {
         } catch (const std::exception& error) {
             std::cerr << "crimemap: deleting old Watch messages failed: " << error.what() << '\n';
         }
+        try {
+            writer->run([](data::Database& d) {
+                data::purge_failed_mail(d, std::chrono::hours(24 * 30));
+                data::purge_unconfirmed_subscriptions(d, data::subscription_confirm_lifetime);
+            });
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: deleting old failed mail or unconfirmed subscriptions failed: " << error.what() << '\n';
+        }
     });
 
     // Rate-limit keys whose window has passed go each minute, so distinct addresses cannot pile up.
@@ -277,6 +330,18 @@ int serve_command(const arguments& args) {
                       << " (restore the latest backup; see docs/operations.md)\n";
     });
 
+    // Subscribers get one mail when a load first sees a new latest month: at start (an import
+    // while the server was down) and after each reload.
+    auto queue_alerts = [writer](const server::app_state& current) {
+        try {
+            const auto& base = current.public_url.empty() ? current.listen_url : current.public_url;
+            auto queued = writer->run([&](data::Database& d) { return data::queue_monthly_alerts(d, *current.snapshot, base); });
+            if (queued > 0) std::cerr << "queued " << queued << " monthly alerts for subscribers\n";
+            if (queued > 0 && current.mail) current.mail->wake();
+        } catch (const std::exception& error) {
+            std::cerr << "crimemap: queueing the monthly alerts failed: " << error.what() << '\n';
+        }
+    };
     // The live state holds the only reference from here on, so the first snapshot (its mapping
     // or its arrays) goes once a reload has replaced it and its last request has ended.
     auto* first_state = state.get();
@@ -290,11 +355,18 @@ int serve_command(const arguments& args) {
         [&](unsigned short port) {
             // Before any request is read: the state is shared read-only from here on.
             first_state->listen_url = listen_url(config.address, port, public_url.empty());
+            queue_alerts(*first_state);
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },
         [&] {
             std::cerr << "SIGHUP: reloading " << db << '\n';
-            live.reload(db, [](const std::string& message) { std::cerr << message << '\n'; }, snapshot_settings);
+            live.reload(
+                db,
+                [&live, queue_alerts](const std::string& message) {
+                    std::cerr << message << '\n';
+                    if (message.starts_with("reloaded ")) queue_alerts(*live.current());
+                },
+                snapshot_settings);
         },
         [&](std::string_view method, std::string_view target, unsigned status, std::size_t bytes, const std::string& client) {
             edge.record(method, target, status, bytes, 0, client);

@@ -149,17 +149,21 @@ std::string_view Statement::column_blob(int column) const {
                  : std::string_view();
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+// Inside another transaction a Transaction is a savepoint: its work commits or rolls back
+// with the outer one (a mail queued with the account change that caused it).
+Transaction::Transaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+    db_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+}
 Transaction::~Transaction() {
     if (open_) {
         try {
-            db_.exec("ROLLBACK");
+            db_.exec(nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
         } catch (...) {  // a failed rollback leaves SQLite to roll back on close
         }
     }
 }
 void Transaction::commit() {
-    db_.exec("COMMIT");
+    db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
     open_ = false;
 }
 

@@ -88,7 +88,8 @@ private:
     void check(int rc, const char* what) const;
 };
 
-/// BEGIN IMMEDIATE on construction; rolls back on destruction unless commit() was called.
+/// BEGIN IMMEDIATE on construction (a SAVEPOINT inside an open transaction, which then commits
+/// or rolls back with it); rolls back on destruction unless commit() was called.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -99,6 +100,7 @@ public:
 
 private:
     Database& db_;
+    bool nested_ = false;  ///< a savepoint inside an open transaction
     bool open_ = true;
 };
 

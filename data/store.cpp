@@ -228,6 +228,45 @@ CREATE TABLE import_conflicts(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 6: mail. The outbox holds every mail until the relay has accepted it
+// (data/outbox.hpp); mail_notices when each coordinator's latest notice of new messages
+// was due, so that they get at most one in each interval; subscriptions residents' requests
+// for a mail when their neighbourhood's new month of figures is loaded (data/subscriptions.hpp).
+constexpr const char* schema_v6_sql = R"sql(
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,              -- set-password, coordinator-notice, ...
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  text_body TEXT NOT NULL,         -- '' once failed: a link in it is not kept
+  html_body TEXT NOT NULL,
+  headers TEXT NOT NULL,           -- JSON array of [name, value]
+  message_token TEXT NOT NULL,     -- the Message-ID's local part, the same for every try
+  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'failed')),
+  created_at INTEGER NOT NULL,     -- Unix seconds
+  next_attempt_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  digest TEXT                      -- JSON: what a batched notice counts, while it is queued
+);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+CREATE TABLE mail_notices(
+  user_id INTEGER PRIMARY KEY,
+  due_at INTEGER NOT NULL          -- Unix seconds: when the latest notice to this account was due
+);
+CREATE TABLE subscriptions(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email TEXT NOT NULL COLLATE NOCASE,
+  force TEXT NOT NULL,
+  neighbourhood TEXT NOT NULL,
+  confirm_token_hash TEXT,         -- BLAKE2b of the confirmation link's token; NULL once confirmed
+  unsubscribe_token TEXT NOT NULL UNIQUE,  -- kept as it is: every alert carries it, and it can only end this row
+  created_at INTEGER NOT NULL,     -- Unix seconds; an unconfirmed row goes after 7 days
+  confirmed_at INTEGER,
+  UNIQUE(email, force, neighbourhood)
+);
+)sql";
+
 void apply_connection_settings(Database& db) {
     db.exec("PRAGMA journal_mode=WAL");
     // NORMAL keeps WAL commits atomic when the process dies; FULL is for messages (issue 5).
@@ -253,6 +292,7 @@ Database open_store_for_writing(const std::string& path) {
         db.exec(schema_v3_sql);
         db.exec(schema_v4_sql);
         db.exec(schema_v5_sql);
+        db.exec(schema_v6_sql);
         if (db.query_int("SELECT count(*) FROM geometry_columns") != 2)
             throw sqlite_error(path + ": SpatiaLite could not add the geometry columns");
         db.exec("INSERT INTO meta VALUES ('schema_version', '" + std::to_string(schema_version) + "')");
@@ -262,7 +302,7 @@ Database open_store_for_writing(const std::string& path) {
         // An older store is brought up to date one version at a time, each step in one
         // transaction; everything stored is kept.
         for (auto [from, sql] : {std::pair{1, schema_v2_sql}, std::pair{2, schema_v3_sql}, std::pair{3, schema_v4_sql},
-                                  std::pair{4, schema_v5_sql}}) {
+                                  std::pair{4, schema_v5_sql}, std::pair{5, schema_v6_sql}}) {
             if (version != from) continue;
             Transaction tx(db);
             db.exec(sql);

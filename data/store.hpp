@@ -8,7 +8,7 @@
 namespace crimemap::data {
 
 /// The schema this build reads and writes; stored in meta('schema_version').
-inline constexpr int schema_version = 5;
+inline constexpr int schema_version = 6;
 
 /// Opens the store for writing, creating the file and its schema when absent, and bringing a
 /// store of an older schema up to this one (adding tables; nothing stored is changed).

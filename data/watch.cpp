@@ -68,7 +68,8 @@ std::map<std::string, std::string> watch_message_problems(const watch_message_fo
     return problems;
 }
 
-stored_watch_message store_watch_message(Database& db, std::string_view scheme_id, const watch_message_form& f) {
+stored_watch_message store_watch_message(Database& db, std::string_view scheme_id, const watch_message_form& f,
+                                         const std::function<void(Database&)>& within) {
     stored_watch_message out;
     out.delete_token = random_token();
     Transaction tx(db);
@@ -78,6 +79,7 @@ stored_watch_message store_watch_message(Database& db, std::string_view scheme_i
     insert.bind(7, static_cast<std::int64_t>(std::time(nullptr))).bind(8, token_hash(out.delete_token));
     insert.run();
     out.id = db.last_insert_rowid();
+    if (within) within(db);
     tx.commit();
     return out;
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -45,9 +46,10 @@ struct stored_watch_message {
     std::int64_t id = 0;
     std::string delete_token;  ///< the applicant's own: with it they can delete the message
 };
-/// Stores a valid message for a scheme in one transaction; durable once it returns when the
-/// connection runs with synchronous=FULL.
-stored_watch_message store_watch_message(Database& db, std::string_view scheme_id, const watch_message_form& form);
+/// Stores a valid message for a scheme in one transaction, with what `within` writes (the
+/// coordinators' notices); durable once it returns when the connection runs with synchronous=FULL.
+stored_watch_message store_watch_message(Database& db, std::string_view scheme_id, const watch_message_form& form,
+                                         const std::function<void(Database&)>& within = {});
 
 struct watch_message {
     std::int64_t id = 0;

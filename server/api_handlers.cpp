@@ -3,7 +3,11 @@
 #include "data/months.hpp"
 #include "data/published_details.hpp"
 #include "server/api_methods.hpp"
+#include "server/calendar.hpp"
+#include "server/http_caching.hpp"
 #include "server/errors.hpp"
+
+#include <ctime>
 
 namespace crimemap::server {
 
@@ -124,6 +128,15 @@ response handle_api(const request& req, std::string_view path, const query_param
             throw http_error(error_kind::not_found, "force '" + clip(parts[0]) + "' has no neighbourhood '" + clip(parts[1]) + "'");
         }
         if (size == 2) return c.reply_live(neighbourhood_object(std::string(parts[1]), *n), n->data_version);
+        if (parts[2] == "events.ics") {  // the events for a calendar application (RFC 5545)
+            auto name = n->details.is_object() && n->details.contains("name") && n->details["name"].is_string()
+                            ? n->details["name"].get<std::string>()
+                            : (n->name.empty() ? std::string(parts[1]) : n->name);
+            auto events = detail_list(n->details, "events");
+            return cacheable_response(req, events_calendar(events, name + " events", std::string(parts[0]) + "/" + std::string(parts[1]),
+                                                           std::time(nullptr)),
+                                      "text/calendar; charset=utf-8", n->data_version, c.identity(), max_age);
+        }
         if (parts[2] == "people" || parts[2] == "events" || parts[2] == "priorities")
             return c.reply_live(detail_list(n->details, std::string(parts[2]).c_str()), n->data_version);
         if (parts[2] == "contact_details") {  // what a team's PUT replaces, on its own

@@ -1,16 +1,19 @@
 #include "server/auth.hpp"
 
+#include "data/account_mail.hpp"
 #include "data/accounts.hpp"
 #include "data/text.hpp"
 #include "server/errors.hpp"
 #include "server/forms.hpp"
 #include "server/http_caching.hpp"
+#include "server/mail_sender.hpp"
 #include "server/query_string.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include <cctype>
+#include <chrono>
 
 namespace crimemap::server {
 
@@ -52,6 +55,8 @@ nlohmann::json me_json(const signed_in& who) {
             {"scope", scope_json(who.user)},
             {"csrf_token", who.csrf_token}};
 }
+
+constexpr auto forgotten_link_lifetime = std::chrono::hours(1);
 
 constexpr const char* login_failed = "the email address or password is not right";
 
@@ -164,6 +169,52 @@ response set_password(const request& req, const app_state& state, const std::str
     return json_answer(req, http::status::ok, {{"password_set", true}});
 }
 
+// POST /auth/forgot-password {"email"}: mails a reset link when the address has an account
+// that can sign in; the same answer either way (no account enumeration). The password stays
+// until the link is used.
+response forgot_password(const request& req, const app_state& state, const std::string& client) {
+    require_same_origin(req, state);
+    auto fields = read_body_fields(req);
+    const auto email = fields["email"];
+    if (email.empty() || !data::email_problem(email).empty())
+        throw http_error(error_kind::bad_request, "give the account's email address",
+                         {{"email", email.empty() ? "Enter your email address"
+                                                  : "Enter an email address in the correct format, like name@example.com"}});
+    if (!state.mail)
+        throw http_error(error_kind::unavailable, "this server sends no mail: ask your administrator for a new link");
+    auto& limits = *state.limits;
+    const auto target_key = data::lower(email);
+    if (!limits.reset_per_address.take(client))
+        throw http_error(error_kind::too_many_requests, "too many password reset requests: try again in 15 minutes");
+    if (!limits.reset_per_target.take(target_key)) {
+        limits.reset_per_address.give_back(client);
+        throw http_error(error_kind::too_many_requests, "too many password reset requests for this address: try again later");
+    }
+    auto found = data::find_user_by_email(*state.store->acquire(), email);
+    if (found && !found->first.disabled) {
+        const auto base = link_base_url(req, state);
+        state.writer->run([&](data::Database& db) {
+            data::Transaction tx(db);
+            auto token = data::create_password_token(db, found->first.id, forgotten_link_lifetime);
+            data::queue_password_link(db, found->first.email, base + "/auth/set-password?token=" + token,
+                                      data::link_reason::forgotten, forgotten_link_lifetime);
+            data::audit(db, {found->first.id, found->first.email, "forgot password", "", "", "", "allowed"});
+            tx.commit();
+        });
+        state.mail->wake();
+    } else {
+        // The same kind of write (one synchronous commit) as for an account, so the answer's
+        // time does not tell either; the attempt is audited as a failed sign-in is.
+        state.writer->run([&](data::Database& db) {
+            data::audit(db, {found ? std::optional(found->first.id) : std::nullopt, email, "forgot password", "", "", "",
+                             "failed"});
+        });
+    }
+    return json_answer(req, http::status::accepted,
+                       {{"message", "If an account has this email address, a link to set a new password is on its way "
+                                    "to it. The link works for 1 hour."}});
+}
+
 }  // namespace
 
 nlohmann::json scope_json(const data::user& u) {
@@ -225,7 +276,8 @@ response handle_auth(const request& req, std::string_view path, const app_state&
     if (path == "/auth/set-password" && reading) return set_password_page(req, state);
     if (path == "/auth/set-password/account" && reading) return set_password_account(req, state);
     if (path == "/auth/set-password" && verb == http::verb::post) return set_password(req, state, client);
-    if (path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path.starts_with("/auth/set-password"))
+    if (path == "/auth/forgot-password" && verb == http::verb::post) return forgot_password(req, state, client);
+    if (path == "/auth/forgot-password" || path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path.starts_with("/auth/set-password"))
         throw http_error(error_kind::method_not_allowed, "not a method this path answers");
     throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 100)));
 }

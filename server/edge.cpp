@@ -1,5 +1,9 @@
 #include "server/edge.hpp"
 
+#include "data/outbox.hpp"
+#include "data/subscriptions.hpp"
+#include "server/mail_sender.hpp"
+
 #include "server/query_string.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -83,6 +87,22 @@ response edge::operator()(const request& req, const std::string& client) const {
         more.snapshot_load_seconds = current->snapshot->load_seconds;
         more.data_version = current->snapshot->data_version;
         if (current->limits) more.watch_scheme_ceilings = current->limits->scheme_ceiling_refusals.load();
+        if (current->store) {
+            auto db = current->store->acquire();
+            auto mail = data::read_outbox_counts(*db);
+            more.mail_queued = mail.queued;
+            more.mail_failed_stored = mail.failed;
+            auto subscriptions = data::count_subscriptions(*db);
+            more.subscriptions_confirmed = subscriptions.confirmed;
+            more.subscriptions_unconfirmed = subscriptions.unconfirmed;
+            if (mail.oldest_queued_at)
+                more.mail_oldest_queued_seconds = static_cast<double>(std::max<std::int64_t>(0, std::time(nullptr) - mail.oldest_queued_at));
+        }
+        if (current->mail) {
+            more.mail_sent = current->mail->sent();
+            more.mail_retried = current->mail->retried();
+            more.mail_failed = current->mail->failed();
+        }
         res = response{http::status::ok, req.version()};
         res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
         res.set(http::field::cache_control, "no-store");

@@ -4,6 +4,7 @@
 
 #include "server/api_handlers.hpp"
 #include "server/basemap_handlers.hpp"
+#include "server/subscription_handlers.hpp"
 #include "server/auth.hpp"
 #include "server/list_page.hpp"
 #include "server/team_handlers.hpp"
@@ -57,6 +58,8 @@ std::string allowed_methods(std::string_view path) {
         return "POST";
     }
     if (is(0, "api") && is(1, "crimes-street")) return "GET, HEAD, POST";
+    if (is(0, "api") && is(1, "subscriptions")) return "POST";
+    if (is(0, "subscriptions")) return is(1, "unsubscribe") ? "GET, HEAD, POST" : "GET, HEAD";
     if (is(0, "api") && is(1, "watch")) {
         if (is(2, "schemes")) return parts.size() == 4 ? "GET, HEAD, PUT" : parts.size() == 5 ? "POST" : "GET, HEAD";
         if (is(2, "inbox"))
@@ -125,6 +128,8 @@ response handle_request(const request& req, const app_state& state, const std::s
             throw http_error(error_kind::payload_too_large, "the body is larger than 16 KB");
         if (path.starts_with("/auth/")) return handle_auth(req, path, state, client);
         if (path.starts_with("/api/watch/")) return handle_watch(req, path, query_parameters(raw_query), state, client);
+        if (path == "/api/subscriptions" || path == "/api/subscriptions/confirm" || path.starts_with("/subscriptions/"))
+            return handle_subscriptions(req, path, raw_query, state, client);
         if (verb == http::verb::put && path.starts_with("/api/")) {
             // PUT /api/{force}/{neighbourhood}/{contact_details|people|priorities|events}
             auto parts = split_nonempty(path.substr(5), '/');

@@ -20,6 +20,7 @@
 namespace crimemap::server {
 
 class form_keys;  // server/watch_handlers.hpp
+class mail_sender;  // server/mail_sender.hpp
 
 /// What every handler reads: the loaded indexes and the configuration. Shared read-only.
 struct app_state {
@@ -39,6 +40,8 @@ struct app_state {
     std::shared_ptr<const data::mbtiles> basemap;  ///< --basemap FILE.mbtiles, served at /tiles/basemap/; may be null
     std::shared_ptr<const glyph_library> glyphs;   ///< the basemap's label fonts at /fonts/; may be null
     std::shared_ptr<const data::integrity_check> integrity;  ///< the check run at start; may be null
+    std::shared_ptr<mail_sender> mail;  ///< sends the outbox through --smtp-url; null: mail waits in the outbox
+    std::int64_t notice_interval_seconds = 15 * 60;  ///< at most one new-message notice per coordinator in this time
 };
 
 /// The methods a path answers, for a 405's Allow header: "GET, HEAD", "POST", ...

@@ -144,6 +144,23 @@ std::string metrics::prometheus_text(const outside& more) const {
     out += "# HELP crimemap_watch_scheme_ceiling_total Watch messages refused because their scheme reached its hourly ceiling.\n"
            "# TYPE crimemap_watch_scheme_ceiling_total counter\ncrimemap_watch_scheme_ceiling_total " +
            std::to_string(more.watch_scheme_ceilings) + "\n";
+    out += "# HELP crimemap_mail_queued Mail in the outbox waiting to be sent (or retried).\n"
+           "# TYPE crimemap_mail_queued gauge\ncrimemap_mail_queued " + std::to_string(more.mail_queued) + "\n";
+    out += "# HELP crimemap_mail_oldest_queued_seconds Age of the oldest mail waiting in the outbox; 0 when none.\n"
+           "# TYPE crimemap_mail_oldest_queued_seconds gauge\ncrimemap_mail_oldest_queued_seconds " +
+           number(more.mail_oldest_queued_seconds) + "\n";
+    out += "# HELP crimemap_mail_sent_total Mail the relay accepted.\n# TYPE crimemap_mail_sent_total counter\n"
+           "crimemap_mail_sent_total " + std::to_string(more.mail_sent) + "\n";
+    out += "# HELP crimemap_mail_retried_total Tries to send that failed and will be retried.\n"
+           "# TYPE crimemap_mail_retried_total counter\ncrimemap_mail_retried_total " + std::to_string(more.mail_retried) + "\n";
+    out += "# HELP crimemap_mail_failed_total Mail given up on (refused for good, or not accepted within 48 hours).\n"
+           "# TYPE crimemap_mail_failed_total counter\ncrimemap_mail_failed_total " + std::to_string(more.mail_failed) + "\n";
+    out += "# HELP crimemap_mail_failed_stored Failed mail kept in the outbox for the operator (30 days).\n"
+           "# TYPE crimemap_mail_failed_stored gauge\ncrimemap_mail_failed_stored " + std::to_string(more.mail_failed_stored) + "\n";
+    out += "# HELP crimemap_subscriptions Residents' subscriptions to their neighbourhood's new figures, by state.\n"
+           "# TYPE crimemap_subscriptions gauge\ncrimemap_subscriptions{state=\"confirmed\"} " +
+           std::to_string(more.subscriptions_confirmed) + "\ncrimemap_subscriptions{state=\"unconfirmed\"} " +
+           std::to_string(more.subscriptions_unconfirmed) + "\n";
     return out;
 }
 

@@ -28,6 +28,10 @@ public:
         double snapshot_load_seconds = 0;
         std::int64_t data_version = 0;
         std::uint64_t watch_scheme_ceilings = 0;  ///< messages refused at a scheme's hourly ceiling
+        std::int64_t mail_queued = 0, mail_failed_stored = 0;  ///< rows of the outbox now
+        double mail_oldest_queued_seconds = 0;
+        std::uint64_t mail_sent = 0, mail_retried = 0, mail_failed = 0;  ///< by this process's sender
+        std::int64_t subscriptions_confirmed = 0, subscriptions_unconfirmed = 0;  ///< counted, never listed
     };
     [[nodiscard]] std::string prometheus_text(const outside& more) const;
 

@@ -65,7 +65,9 @@ std::size_t rate_limit::size() {
 
 std::size_t rate_limits::sweep() {
     return login_per_account.sweep() + login_per_address.sweep() + set_password_per_address.sweep() +
-           messages_per_address.sweep() + messages_per_scheme_address.sweep() + messages_per_scheme.sweep();
+           messages_per_address.sweep() + messages_per_scheme_address.sweep() + messages_per_scheme.sweep() +
+           reset_per_address.sweep() + reset_per_target.sweep() + subscribe_per_address.sweep() +
+           subscribe_per_target.sweep();
 }
 
 }  // namespace crimemap::server

@@ -50,6 +50,14 @@ struct rate_limits {
     rate_limit login_per_address{20, std::chrono::minutes(15)};
     rate_limit set_password_per_address{10, std::chrono::minutes(15)};
     rate_limit messages_per_address{10, std::chrono::minutes(10)};
+    /// "Forgot your password?": by client address, and by the address asked for, an account's
+    /// (addresses are unique, case aside) or not, so that a refusal tells nothing: nobody can
+    /// make crimemap mail-bomb an account.
+    rate_limit reset_per_address{5, std::chrono::minutes(15)};
+    rate_limit reset_per_target{3, std::chrono::hours(1)};
+    /// Subscription requests, the same way: by client address and by the address to be mailed.
+    rate_limit subscribe_per_address{5, std::chrono::hours(1)};
+    rate_limit subscribe_per_target{3, std::chrono::hours(24)};
     /// Keyed "scheme|address": one sender cannot use up a scheme's form for everyone.
     rate_limit messages_per_scheme_address{5, std::chrono::hours(1)};
     /// A scheme-wide ceiling far above what residents send; reaching it shows in the

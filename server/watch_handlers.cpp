@@ -6,10 +6,12 @@
 #include "data/store.hpp"
 #include "data/watch.hpp"
 #include "data/watch_finder.hpp"
+#include "data/watch_notices.hpp"
 #include "server/auth.hpp"
 #include "server/errors.hpp"
 #include "server/forms.hpp"
 #include "server/http_caching.hpp"
+#include "server/mail_sender.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -232,6 +234,7 @@ response post_message(const request& req, std::string_view id, const app_state& 
     // Limits count stored messages only, by sender and by sender to this scheme; a stranger
     // cannot use up a scheme's form for its residents. The scheme's own ceiling is high, and
     // reaching it is shown to its coordinator and in /metrics.
+    const auto inbox_url = link_base_url(req, state) + "/inbox";
     auto& limits = *state.limits;
     const std::string scheme_key(id), sender_key = scheme_key + "|" + client;
     if (!limits.messages_per_address.take(client))
@@ -246,7 +249,13 @@ response post_message(const request& req, std::string_view id, const app_state& 
         ++limits.scheme_ceiling_refusals;
         throw http_error(error_kind::too_many_requests, "this scheme has had too many messages this hour: try again later");
     }
-    auto stored = state.writer->run([&](data::Database& db) { return data::store_watch_message(db, id, form); });
+    // The coordinators' notices are queued in the message's own transaction: neither without the other.
+    auto stored = state.writer->run([&](data::Database& db) {
+        return data::store_watch_message(db, id, form, [&](data::Database& d) {
+            data::notify_coordinators(d, id, form.kind, inbox_url, state.notice_interval_seconds, std::time(nullptr));
+        });
+    });
+    if (state.mail) state.mail->wake();
     return json_answer(req, http::status::created,
                        {{"id", stored.id},
                         {"delete_url", "/api/watch/messages/" + std::to_string(stored.id) + "?token=" + stored.delete_token}});

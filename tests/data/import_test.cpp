@@ -1,3 +1,4 @@
+#include "data/outbox.hpp"
 // The store as a whole: schema, WAL mode, refusing what it cannot read.
 
 #include "test_support.hpp"
@@ -50,7 +51,7 @@ TEST_CASE("a version 1 store is brought up to date when opened for writing, keep
     {  // what a version 1 store lacks
         auto store = data::open_store_for_writing(db);
         for (const char* table : {"users", "user_schemes", "password_tokens", "audit_log", "watch_messages", "force_support",
-                                  "form_secrets", "local_edits", "import_conflicts"})
+                                  "form_secrets", "local_edits", "import_conflicts", "outbox", "mail_notices", "subscriptions"})
             store.exec(std::string("DROP TABLE ") + table);
         store.exec("ALTER TABLE watch_schemes DROP COLUMN visibility");
         store.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
@@ -70,7 +71,8 @@ TEST_CASE("a version 3 store is brought up to date in place: messages kept, no m
     {  // a version 3 store: messages 1 to 4, of which 4 was deleted (the audit log names it) and 3 is kept
         auto store = data::open_store_for_writing(db);
         store.exec("DROP TABLE watch_messages; DROP TABLE form_secrets; ALTER TABLE users DROP COLUMN session_epoch; "
-                   "DROP TABLE local_edits; DROP TABLE import_conflicts");
+                   "DROP TABLE local_edits; DROP TABLE import_conflicts; DROP TABLE outbox; DROP TABLE mail_notices; "
+                   "DROP TABLE subscriptions");
         store.exec("CREATE TABLE watch_messages(id INTEGER PRIMARY KEY, scheme_id TEXT NOT NULL, kind TEXT NOT NULL, "
                    "name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT, text TEXT NOT NULL, created_at INTEGER NOT NULL, "
                    "read_at INTEGER, delete_token_hash TEXT NOT NULL)");
@@ -93,4 +95,27 @@ TEST_CASE("a version 3 store is brought up to date in place: messages kept, no m
         CHECK(store.query_int("SELECT count(*) FROM pragma_table_info('users') WHERE name = 'session_epoch'") == 1);
         CHECK(data::form_secrets(store, std::chrono::hours(1)).size() == 1);
     }
+}
+
+TEST_CASE("a version 5 store gets the outbox when opened for writing, keeping its accounts") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    {  // a version 5 store with an account
+        auto store = data::open_store_for_writing(db);
+        data::user u;
+        u.email = "admin@example.org";
+        u.kind = data::role::admin;
+        data::add_user(store, u);
+        store.exec("DROP TABLE outbox; DROP TABLE mail_notices; DROP TABLE subscriptions");
+        store.exec("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+    }
+    CHECK_THROWS_WITH(data::open_store_for_reading(db), Catch::Contains("schema version 5"));
+    auto store = data::open_store_for_writing(db);
+    CHECK(store.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'") == 6);
+    CHECK(store.query_int("SELECT count(*) FROM users") == 1);
+    auto id = data::queue_mail(store, {"set-password", "admin@example.org", "Set your password", "text", "<p>html</p>", {}, 0});
+    auto claimed = data::claim_due_mail(store, std::time(nullptr), std::chrono::seconds(30));
+    REQUIRE(claimed);
+    CHECK(claimed->id == id);
+    CHECK(claimed->attempts == 1);
 }
