@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstring>
 #include <future>
+#include <optional>
 #include <numeric>
 #include <tuple>
 #include <map>
@@ -642,7 +643,7 @@ std::string index_file_path(const std::string& store_path, const snapshot_option
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path, const snapshot_options& options) {
     auto start = std::chrono::steady_clock::now();
     auto db = open_store_for_reading(store_path);
-    read_transaction tx(db);
+    std::optional<read_transaction> tx(std::in_place, db);
     std::shared_ptr<map_snapshot> snapshot;
     if (options.in_memory) {
         snapshot = build_snapshot(store_path, db);
@@ -655,9 +656,13 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path,
         if (snapshot) {
             snapshot->origin = "mapped " + file;
         } else if (!options.builder_executable.empty()) {
+            // No read transaction open here while the child builds (minutes at national size):
+            // it would hold back the store's checkpoints meanwhile.
+            tx.reset();
             build_in_child(options.builder_executable, store_path, file);
+            tx.emplace(db);
             std::string again;
-            snapshot = detail::map_index_file(file, fingerprint, again);
+            snapshot = detail::map_index_file(file, detail::read_fingerprint(db), again);
             if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
             snapshot->origin = "built " + file + " in a child process (" + why_not + ")";
         } else {
@@ -708,6 +713,42 @@ text_table text_table_builder::finish() {
     return out;
 }
 
+std::array<std::uint8_t, 32> map_snapshot::crime_pid(std::uint32_t index) const {
+    if (pid_fd < 0) return crime_pids[index];
+    std::array<std::uint8_t, 32> out{};
+    auto offset = static_cast<off_t>(pid_offset + std::uint64_t{index} * sizeof out);
+    if (::pread(pid_fd, out.data(), sizeof out, offset) != static_cast<ssize_t>(sizeof out))
+        throw std::runtime_error(std::string("reading a Crime ID from the index file: ") + std::strerror(errno));
+    return out;
+}
+
+std::vector<std::array<std::uint8_t, 32>> map_snapshot::crime_pids_of(const std::vector<std::uint32_t>& indexes) const {
+    std::vector<std::array<std::uint8_t, 32>> out(indexes.size());
+    if (pid_fd < 0) {
+        for (std::size_t i = 0; i < indexes.size(); ++i) out[i] = crime_pids[indexes[i]];
+        return out;
+    }
+    std::vector<std::uint32_t> order(indexes.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return indexes[a] < indexes[b]; });
+    // Runs of crimes at most 64 apart are read whole: one call instead of one per crime.
+    constexpr std::uint32_t gap = 64;
+    std::vector<std::array<std::uint8_t, 32>> run;
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i + 1;
+        while (j < order.size() && indexes[order[j]] - indexes[order[j - 1]] <= gap) ++j;
+        const std::uint32_t first = indexes[order[i]], last = indexes[order[j - 1]];
+        run.resize(last - first + 1);
+        const auto bytes = run.size() * sizeof run[0];
+        auto offset = static_cast<off_t>(pid_offset + std::uint64_t{first} * sizeof run[0]);
+        if (::pread(pid_fd, run.data(), bytes, offset) != static_cast<ssize_t>(bytes))
+            throw std::runtime_error(std::string("reading Crime IDs from the index file: ") + std::strerror(errno));
+        for (std::size_t k = i; k < j; ++k) out[order[k]] = run[indexes[order[k]] - first];
+        i = j;
+    }
+    return out;
+}
+
 std::string_view map_snapshot::other_pid(std::uint32_t index) const {
     auto it = std::lower_bound(other_pids.begin(), other_pids.end(), index,
                                [](const crime_text& t, std::uint32_t i) { return t.crime < i; });
@@ -741,8 +782,8 @@ std::optional<std::uint32_t> map_snapshot::find_crime(std::string_view crime_id)
     std::array<std::uint8_t, 32> bytes{};
     if (decode_hex_id(crime_id, bytes)) {
         auto it = std::lower_bound(crimes_by_pid.begin(), crimes_by_pid.end(), bytes,
-                                   [&](std::uint32_t index, const auto& key) { return crime_pids[index] < key; });
-        if (it != crimes_by_pid.end() && crime_pids[*it] == bytes) return *it;
+                                   [&](std::uint32_t index, const auto& key) { return crime_pid(index) < key; });
+        if (it != crimes_by_pid.end() && crime_pid(*it) == bytes) return *it;
         return std::nullopt;
     }
     for (const auto& t : other_pids)
@@ -752,8 +793,8 @@ std::optional<std::uint32_t> map_snapshot::find_crime(std::string_view crime_id)
 
 std::optional<std::uint32_t> map_snapshot::crime_with_key(std::uint64_t key) const {
     auto it = std::lower_bound(crimes_by_pid.begin(), crimes_by_pid.end(), key,
-                               [&](std::uint32_t index, std::uint64_t k) { return leading_key(crime_pids[index]) < k; });
-    if (it != crimes_by_pid.end() && leading_key(crime_pids[*it]) == key) return *it;
+                               [&](std::uint32_t index, std::uint64_t k) { return leading_key(crime_pid(index)) < k; });
+    if (it != crimes_by_pid.end() && leading_key(crime_pid(*it)) == key) return *it;
     for (const auto& t : other_pids)
         if (std::hash<std::string_view>{}(texts[t.text]) == key) return t.crime;
     return std::nullopt;

@@ -160,7 +160,17 @@ struct map_snapshot {
     /// crimes[crime_first[i] .. crime_first[i + 1]).
     geo::mapped_array<crime_record> crimes_by_location;
     geo::mapped_array<std::uint32_t> crime_first;
-    geo::mapped_array<std::array<std::uint8_t, 32>> crime_pids;  ///< binary Crime IDs, parallel to crimes_by_location
+    /// Binary Crime IDs, parallel to crimes_by_location, while built (and for a snapshot in
+    /// memory). From a mapped file they are read with pread() instead (pid_fd): 32 bytes a crime
+    /// that only answers showing them need, so they stay in the page cache, not in the server's
+    /// memory. Read them through crime_pid() and crime_pids_of().
+    geo::mapped_array<std::array<std::uint8_t, 32>> crime_pids;
+    int pid_fd = -1;               ///< the index file (owned by `mapping`), or -1
+    std::uint64_t pid_offset = 0;  ///< where its crime_pids section starts
+    /// The binary Crime ID of crimes_by_location[index] (meaningful when its pid_kind is 1).
+    [[nodiscard]] std::array<std::uint8_t, 32> crime_pid(std::uint32_t index) const;
+    /// Those of many crimes, in one read per run of neighbouring ones: out[i] is indexes[i]'s.
+    [[nodiscard]] std::vector<std::array<std::uint8_t, 32>> crime_pids_of(const std::vector<std::uint32_t>& indexes) const;
     geo::mapped_array<crime_text> other_pids;  ///< Crime IDs that are not 64 hex digits, by crime index
     geo::mapped_array<crime_text> contexts;    ///< non-empty Context by crime index
     std::vector<std::string> outcome_labels;                    ///< [0] is "" (no outcome)

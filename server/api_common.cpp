@@ -155,7 +155,7 @@ std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
 
 std::string crime_id_text(const data::map_snapshot& s, std::uint32_t index) {
     const auto& c = s.crimes_by_location[index];
-    if (c.pid_kind == 1) return hex_id(s.crime_pids[index]);
+    if (c.pid_kind == 1) return hex_id(s.crime_pid(index));
     if (c.pid_kind == 2) return std::string(s.other_pid(index));
     return {};
 }
@@ -214,6 +214,12 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
     out.reserve(crimes.size() * 360 + 2);
     out += '[';
     char digits[24];
+    // The Crime IDs in one go: they are read from the index file, not memory.
+    std::vector<std::uint32_t> with_pid;
+    for (const auto& [location, index] : crimes)
+        if (s.crimes_by_location[index].pid_kind == 1) with_pid.push_back(index);
+    const auto pids = s.crime_pids_of(with_pid);
+    std::size_t n = 0;
     for (const auto& [location, index] : crimes) {
         const auto& c = s.crimes_by_location[index];
         if (out.size() > 1) out += ',';
@@ -251,9 +257,10 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
             auto at = out.size();
             out.resize(at + 66);
             out[at] = '"';
+            const auto& pid = pids[n++];
             for (std::size_t b = 0; b < 32; ++b) {
-                out[at + 1 + 2 * b] = hex[s.crime_pids[index][b] >> 4];
-                out[at + 2 + 2 * b] = hex[s.crime_pids[index][b] & 15];
+                out[at + 1 + 2 * b] = hex[pid[b] >> 4];
+                out[at + 2 + 2 * b] = hex[pid[b] & 15];
             }
             out[at + 65] = '"';
         } else {

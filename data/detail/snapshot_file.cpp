@@ -199,9 +199,11 @@ private:
 struct mapping {
     void* address = nullptr;
     std::size_t bytes = 0;
-    mapping(void* a, std::size_t b) : address(a), bytes(b) {}
+    int fd = -1;  // kept open for the sections read with pread()
+    mapping(void* a, std::size_t b, int f) : address(a), bytes(b), fd(f) {}
     ~mapping() {
         if (address) ::munmap(address, bytes);
+        if (fd >= 0) ::close(fd);
     }
     mapping(const mapping&) = delete;
     mapping& operator=(const mapping&) = delete;
@@ -372,7 +374,7 @@ std::shared_ptr<map_snapshot> map_index_file(const std::string& path, const inde
         why_not = system_error(path + " cannot be mapped");
         return nullptr;
     }
-    auto keep = std::make_shared<mapping>(address, size);
+    auto keep = std::make_shared<mapping>(address, size, fd.release());
     auto snapshot = std::make_shared<map_snapshot>();
     try {
         read_meta(meta, *snapshot);
@@ -381,11 +383,18 @@ std::shared_ptr<map_snapshot> map_index_file(const std::string& path, const inde
     }
     geo::crime_pyramid::arrays parts;
     std::string missing;
+    std::uint64_t pid_count = 0;
     visit_arrays(*snapshot, parts, [&](const std::string& name, auto& array) {
         using element = std::remove_cvref_t<decltype(*array.data())>;
         const auto* e = find(name);
         if (!e || e->element_size != sizeof(element)) {
             if (missing.empty()) missing = name;
+            return;
+        }
+        if (name == "crime_pids") {  // read with pread(): see map_snapshot::crime_pids
+            snapshot->pid_fd = keep->fd;
+            snapshot->pid_offset = e->offset;
+            pid_count = e->count;
             return;
         }
         array = std::remove_cvref_t<decltype(array)>::view(
@@ -405,7 +414,7 @@ std::shared_ptr<map_snapshot> map_index_file(const std::string& path, const inde
     if (snapshot->location_streets.size() != n || snapshot->location_positions.size() != n ||
         snapshot->location_neighbourhood.size() != n || snapshot->crime_tiles.location_count() != n ||
         snapshot->crime_first.size() != (n == 0 ? snapshot->crime_first.size() : n + 1) ||
-        snapshot->crime_pids.size() != snapshot->crimes_by_location.size())
+        pid_count != snapshot->crimes_by_location.size())
         return damaged("the location and crime arrays do not fit together");
     for (auto street : snapshot->location_streets)
         if (street >= snapshot->streets.size()) return damaged("a location's street is out of range");
