@@ -1,6 +1,7 @@
 #include "data/detail/police_csv_import.hpp"
 
 #include "data/categories.hpp"
+#include "data/detail/import_dictionaries.hpp"
 #include "data/csv_reader.hpp"
 #include "data/months.hpp"
 #include "data/store.hpp"
@@ -12,13 +13,11 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 namespace crimemap::data::detail {
 
@@ -168,27 +167,35 @@ private:
     std::exception_ptr error_;
 };
 
-struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-using id_map = std::unordered_map<std::string, std::int64_t, string_hash, std::equal_to<>>;
-
 // Ids already in the store, and the next free one, per dictionary table.
 struct id_table {
-    id_map ids;
+    text_ids ids;
     std::int64_t next = 1;
+
+    // The key's id; a new one (told by `added`) when it is not there yet.
+    std::int64_t resolve(std::string_view key, bool& added) {
+        auto key_hash = text_ids::hash(key);
+        added = false;
+        if (auto id = ids.find(key, key_hash)) return id;
+        added = true;
+        ids.insert(key, key_hash, next);
+        return next++;
+    }
 };
 
 struct dictionaries {
-    id_table agencies, lsoas, crime_types, outcome_types, locations;
+    id_table agencies, lsoas, crime_types, outcome_types;
+    // Map locations by exact coordinates and street name, the street named by its id in `streets`.
+    location_ids locations;
+    std::int64_t next_location = 1;
+    text_ids streets;
 
     void load(Database& db) {
         auto load_table = [&](id_table& table, const char* sql, auto&& make_key) {
             Statement select(db, sql);
             while (select.step()) {
                 std::int64_t id = select.column_int(0);
-                table.ids.emplace(make_key(select), id);
+                table.ids.insert(make_key(select), id);
                 table.next = std::max(table.next, id + 1);
             }
         };
@@ -200,18 +207,20 @@ struct dictionaries {
                    [](Statement& s) { return std::string(s.column_text(1)); });
         load_table(outcome_types, "SELECT id, label FROM outcome_types",
                    [](Statement& s) { return std::string(s.column_text(1)); });
-        load_table(locations, "SELECT id, longitude, latitude, street FROM locations", [](Statement& s) {
-            return location_key(s.column_double(1), s.column_double(2), s.column_text(3));
-        });
+        Statement select(db, "SELECT id, longitude, latitude, street FROM locations");
+        while (select.step()) {
+            std::int64_t id = select.column_int(0);
+            locations.insert({select.column_double(1), select.column_double(2), street_id(select.column_text(3))}, id);
+            next_location = std::max(next_location, id + 1);
+        }
     }
 
-    // Exact coordinates and the street name identify a map location.
-    static std::string location_key(double longitude, double latitude, std::string_view street) {
-        std::string key(16 + street.size(), '\0');
-        std::memcpy(key.data(), &longitude, 8);
-        std::memcpy(key.data() + 8, &latitude, 8);
-        std::memcpy(key.data() + 16, street.data(), street.size());
-        return key;
+    std::uint32_t street_id(std::string_view street) {
+        auto key_hash = text_ids::hash(street);
+        if (auto id = streets.find(street, key_hash)) return static_cast<std::uint32_t>(id);
+        auto id = static_cast<std::uint32_t>(streets.size() + 1);
+        streets.insert(street, key_hash, id);
+        return id;
     }
 };
 
@@ -394,11 +403,9 @@ private:
 
     std::int32_t lookup_id(batch& out, id_table& table, dictionary which, std::string_view key,
                            std::string_view first, std::string_view second = {}) {
-        auto found = table.ids.find(key);
-        if (found != table.ids.end()) return static_cast<std::int32_t>(found->second);
-        std::int64_t id = table.next++;
-        table.ids.emplace(std::string(key), id);
-        out.dictionary_entries.push_back({which, id, out.keep(first), out.keep(second)});
+        bool added = false;
+        std::int64_t id = table.resolve(key, added);
+        if (added) out.dictionary_entries.push_back({which, id, out.keep(first), out.keep(second)});
         return static_cast<std::int32_t>(id);
     }
 
@@ -420,11 +427,10 @@ private:
     }
 
     std::int32_t crime_type(batch& out, std::string_view label) {
-        auto found = dict_.crime_types.ids.find(label);
-        if (found != dict_.crime_types.ids.end()) return static_cast<std::int32_t>(found->second);
-        std::int64_t id = dict_.crime_types.next++;
-        dict_.crime_types.ids.emplace(std::string(label), id);
-        out.dictionary_entries.push_back({dictionary::crime_types, id, out.keep(label), out.keep(category_slug(label))});
+        bool added = false;
+        std::int64_t id = dict_.crime_types.resolve(label, added);
+        if (added)
+            out.dictionary_entries.push_back({dictionary::crime_types, id, out.keep(label), out.keep(category_slug(label))});
         return static_cast<std::int32_t>(id);
     }
 
@@ -444,14 +450,10 @@ private:
             throw malformed_row("bad coordinates", "bad Longitude " + quoted(longitude_text));
         if (!parse_number(latitude_text, latitude) || latitude < -90 || latitude > 90)
             throw malformed_row("bad coordinates", "bad Latitude " + quoted(latitude_text));
-        key_.resize(16);
-        std::memcpy(key_.data(), &longitude, 8);
-        std::memcpy(key_.data() + 8, &latitude, 8);
-        key_.append(street);
-        auto found = dict_.locations.ids.find(key_);
-        if (found != dict_.locations.ids.end()) return found->second;
-        std::int64_t id = dict_.locations.next++;
-        dict_.locations.ids.emplace(key_, id);
+        const location_ids::key key{longitude, latitude, dict_.street_id(street)};
+        if (auto id = dict_.locations.find(key)) return id;
+        std::int64_t id = dict_.next_location++;
+        dict_.locations.insert(key, id);
         out.locations.push_back({id, longitude, latitude, out.keep(street), lookup_.find(longitude, latitude).value_or(0)});
         return id;
     }
