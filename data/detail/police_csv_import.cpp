@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -371,8 +372,21 @@ private:
 
     static bool is_utf8(const std::vector<std::string_view>& fields) {
         for (auto field : fields)
-            if (invalid_utf8_at(field)) return false;
+            if (!is_ascii(field) && invalid_utf8_at(field)) return false;
         return true;
+    }
+
+    // Nearly every field is ASCII: eight bytes at a time.
+    static bool is_ascii(std::string_view text) {
+        std::uint64_t high = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, 8);
+            high |= word;
+        }
+        for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+        return (high & 0x8080808080808080ULL) == 0;
     }
 
     // The row's fields converted from Windows-1252 to UTF-8 (GDAL's iconv-backed CPLRecode);
@@ -439,10 +453,19 @@ private:
         return lookup_id(out, dict_.outcome_types, dictionary::outcome_types, label, label);
     }
 
-    // Coordinates and street → map location id; 0 for a row without coordinates.
-    std::int64_t location(batch& out, std::string_view longitude_text, std::string_view latitude_text,
-                          std::string_view street) {
-        if (longitude_text.empty() && latitude_text.empty()) return 0;
+    // A row's map location, parsed but not yet looked up: the lookup of a new row's location
+    // is nearly always a cache miss, so the row asks for its slot first (`location_key`), does its
+    // other work while the slot is fetched, and looks it up last (`location`).
+    struct pending_location {
+        bool present = false;
+        location_ids::key key{};
+        std::string_view street;
+    };
+
+    // Coordinates and street of a row; not present for a row without coordinates.
+    pending_location location_key(std::string_view longitude_text, std::string_view latitude_text,
+                                  std::string_view street) {
+        if (longitude_text.empty() && latitude_text.empty()) return {};
         double longitude = 0, latitude = 0;
         if (longitude_text.empty() || latitude_text.empty())
             throw malformed_row("bad coordinates", "only one of longitude and latitude is given");
@@ -450,11 +473,21 @@ private:
             throw malformed_row("bad coordinates", "bad Longitude " + quoted(longitude_text));
         if (!parse_number(latitude_text, latitude) || latitude < -90 || latitude > 90)
             throw malformed_row("bad coordinates", "bad Latitude " + quoted(latitude_text));
-        const location_ids::key key{longitude, latitude, dict_.street_id(street)};
-        if (auto id = dict_.locations.find(key)) return id;
+        pending_location pending{true, {longitude, latitude, dict_.street_id(street)}, street};
+        dict_.locations.prefetch(pending.key);
+        return pending;
+    }
+
+    // The map location id; 0 for a row without coordinates. A new location gets its
+    // neighbourhood now.
+    std::int64_t location(batch& out, const pending_location& pending) {
+        if (!pending.present) return 0;
+        if (auto id = dict_.locations.find(pending.key)) return id;
         std::int64_t id = dict_.next_location++;
-        dict_.locations.insert(key, id);
-        out.locations.push_back({id, longitude, latitude, out.keep(street), lookup_.find(longitude, latitude).value_or(0)});
+        dict_.locations.insert(pending.key, id);
+        const auto [longitude, latitude, street_id] = pending.key;
+        out.locations.push_back(
+            {id, longitude, latitude, out.keep(pending.street), lookup_.find(longitude, latitude).value_or(0)});
         return id;
     }
 
@@ -468,7 +501,8 @@ private:
         if (f[9].empty()) throw malformed_row("empty crime type", "empty Crime type");
         crime_record row{};
         row.month = month(f[1]);
-        row.location = location(out, f[4], f[5], f[6]);
+        const auto place = location_key(f[4], f[5], f[6]);
+        // Nothing from here on rejects the row.
         row.reported_by = agency(out, f[2]);
         row.falls_within = agency(out, f[3]);
         row.lsoa = lsoa(out, f[7], f[8]);
@@ -476,18 +510,21 @@ private:
         row.last_outcome = outcome_type(out, f[10]);
         row.persistent_id = out.keep_or_null(f[0]);
         row.context = out.keep_or_null(f[11]);
+        row.location = location(out, place);
         out.crimes.push_back(row);
     }
 
     void add_outcome(batch& out, const std::vector<std::string_view>& f) {
         outcome_record row{};
         row.month = month(f[1]);
-        row.location = location(out, f[4], f[5], f[6]);
+        const auto place = location_key(f[4], f[5], f[6]);
+        // Nothing from here on rejects the row.
         row.reported_by = agency(out, f[2]);
         row.falls_within = agency(out, f[3]);
         row.lsoa = lsoa(out, f[7], f[8]);
         row.outcome_type = outcome_type(out, f[9]);
         row.persistent_id = out.keep_or_null(f[0]);
+        row.location = location(out, place);
         out.outcomes.push_back(row);
     }
 
@@ -504,7 +541,7 @@ private:
         if (!parse_flag(f[14], row.removal))
             throw malformed_row("bad value", "bad 'Removal of more than just outer clothing' " + quoted(f[14]) +
                                                  " (want True, False or empty)");
-        row.location = location(out, f[5], f[4], {});  // latitude comes first in these files
+        row.location = location(out, location_key(f[5], f[4], {}));  // latitude comes first in these files
         row.type = out.keep(f[0]);
         row.datetime = out.keep(f[1]);
         row.operation = out.keep_or_null(f[3]);
@@ -544,14 +581,12 @@ public:
           insert_crime_type_(db, "INSERT INTO crime_types(id, label, slug) VALUES (?, ?, ?)"),
           insert_outcome_type_(db, "INSERT INTO outcome_types(id, label) VALUES (?, ?)"),
           insert_location_(db, "INSERT INTO locations(id, longitude, latitude, street, neighbourhood) VALUES (?, ?, ?, ?, ?)"),
-          insert_crime_(db, "INSERT INTO crimes(file, persistent_id, month, reported_by, falls_within, location, lsoa, "
-                            "crime_type, last_outcome, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-          insert_outcome_(db, "INSERT INTO outcomes(file, persistent_id, month, reported_by, falls_within, location, "
-                              "lsoa, outcome_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-          insert_stop_(db, "INSERT INTO stops(file, type, datetime, part_of_operation, operation, location, gender, "
-                           "age_range, self_defined_ethnicity, officer_defined_ethnicity, legislation, "
-                           "object_of_search, outcome, outcome_linked_to_object, removal_of_outer_clothing) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
+          insert_crime_(db, insert_sql(crime_columns, 1)),
+          insert_crimes_(db, insert_sql(crime_columns, rows_per_insert)),
+          insert_outcome_(db, insert_sql(outcome_columns, 1)),
+          insert_outcomes_(db, insert_sql(outcome_columns, rows_per_insert)),
+          insert_stop_(db, insert_sql(stop_columns, 1)),
+          insert_stops_(db, insert_sql(stop_columns, rows_per_insert)) {}
 
     void begin(const import_source& file) {
         transaction_.emplace(db_);
@@ -588,52 +623,9 @@ public:
             bind_id(insert_location_, 5, l.neighbourhood);
             insert_location_.run();
         }
-        for (const auto& c : in.crimes) {
-            insert_crime_.bind(1, file_id_);
-            bind_text(insert_crime_, 2, in, c.persistent_id);
-            insert_crime_.bind(3, static_cast<std::int64_t>(c.month));
-            bind_id(insert_crime_, 4, c.reported_by);
-            bind_id(insert_crime_, 5, c.falls_within);
-            bind_id(insert_crime_, 6, c.location);
-            bind_id(insert_crime_, 7, c.lsoa);
-            bind_id(insert_crime_, 8, c.crime_type);
-            bind_id(insert_crime_, 9, c.last_outcome);
-            bind_text(insert_crime_, 10, in, c.context);
-            insert_crime_.run();
-            note_row();
-        }
-        for (const auto& o : in.outcomes) {
-            insert_outcome_.bind(1, file_id_);
-            bind_text(insert_outcome_, 2, in, o.persistent_id);
-            insert_outcome_.bind(3, static_cast<std::int64_t>(o.month));
-            bind_id(insert_outcome_, 4, o.reported_by);
-            bind_id(insert_outcome_, 5, o.falls_within);
-            bind_id(insert_outcome_, 6, o.location);
-            bind_id(insert_outcome_, 7, o.lsoa);
-            bind_id(insert_outcome_, 8, o.outcome_type);
-            insert_outcome_.run();
-            note_row();
-        }
-        for (const auto& s : in.stops) {
-            auto& st = insert_stop_;
-            st.bind(1, file_id_);
-            bind_text(st, 2, in, s.type);
-            bind_text(st, 3, in, s.datetime);
-            bind_flag(st, 4, s.part_of_operation);
-            bind_text(st, 5, in, s.operation);
-            bind_id(st, 6, s.location);
-            bind_text(st, 7, in, s.gender);
-            bind_text(st, 8, in, s.age_range);
-            bind_text(st, 9, in, s.self_defined);
-            bind_text(st, 10, in, s.officer_defined);
-            bind_text(st, 11, in, s.legislation);
-            bind_text(st, 12, in, s.object);
-            bind_text(st, 13, in, s.outcome);
-            bind_flag(st, 14, s.outcome_linked);
-            bind_flag(st, 15, s.removal);
-            st.run();
-            note_row();
-        }
+        write_rows(in, in.crimes, crime_columns, insert_crimes_, insert_crime_, bind_crime);
+        write_rows(in, in.outcomes, outcome_columns, insert_outcomes_, insert_outcome_, bind_outcome);
+        write_rows(in, in.stops, stop_columns, insert_stops_, insert_stop_, bind_stop);
     }
 
     file_result finish(std::uint64_t skipped) {
@@ -653,6 +645,92 @@ public:
     void abandon() { transaction_.reset(); }
 
 private:
+    // Rows go rows_per_insert to a statement (INSERT ... VALUES (...), (...), ...): SQLite's
+    // cost per statement (step, halt, reset) is then paid once for many rows.
+    static constexpr int rows_per_insert = 32;
+    struct columns {
+        const char* table;
+        const char* names;
+        int count;
+    };
+    static constexpr columns crime_columns{
+        "crimes", "file, persistent_id, month, reported_by, falls_within, location, lsoa, crime_type, last_outcome, context",
+        10};
+    static constexpr columns outcome_columns{
+        "outcomes", "file, persistent_id, month, reported_by, falls_within, location, lsoa, outcome_type", 8};
+    static constexpr columns stop_columns{
+        "stops",
+        "file, type, datetime, part_of_operation, operation, location, gender, age_range, self_defined_ethnicity, "
+        "officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object, "
+        "removal_of_outer_clothing",
+        15};
+
+    static std::string insert_sql(const columns& c, int rows) {
+        std::string row = "(";
+        for (int i = 0; i < c.count; ++i) row += i == 0 ? "?" : ", ?";
+        row += ")";
+        std::string sql = std::string("INSERT INTO ") + c.table + "(" + c.names + ") VALUES ";
+        for (int r = 0; r < rows; ++r) sql += (r == 0 ? "" : ", ") + row;
+        return sql;
+    }
+
+    // Binds one row's values from parameter `base` + 1 on.
+    static void bind_crime(Statement& st, int base, const batch& in, std::int64_t file, const crime_record& c) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, c.persistent_id);
+        st.bind(base + 3, static_cast<std::int64_t>(c.month));
+        bind_id(st, base + 4, c.reported_by);
+        bind_id(st, base + 5, c.falls_within);
+        bind_id(st, base + 6, c.location);
+        bind_id(st, base + 7, c.lsoa);
+        bind_id(st, base + 8, c.crime_type);
+        bind_id(st, base + 9, c.last_outcome);
+        bind_text(st, base + 10, in, c.context);
+    }
+    static void bind_outcome(Statement& st, int base, const batch& in, std::int64_t file, const outcome_record& o) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, o.persistent_id);
+        st.bind(base + 3, static_cast<std::int64_t>(o.month));
+        bind_id(st, base + 4, o.reported_by);
+        bind_id(st, base + 5, o.falls_within);
+        bind_id(st, base + 6, o.location);
+        bind_id(st, base + 7, o.lsoa);
+        bind_id(st, base + 8, o.outcome_type);
+    }
+    static void bind_stop(Statement& st, int base, const batch& in, std::int64_t file, const stop_record& s) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, s.type);
+        bind_text(st, base + 3, in, s.datetime);
+        bind_flag(st, base + 4, s.part_of_operation);
+        bind_text(st, base + 5, in, s.operation);
+        bind_id(st, base + 6, s.location);
+        bind_text(st, base + 7, in, s.gender);
+        bind_text(st, base + 8, in, s.age_range);
+        bind_text(st, base + 9, in, s.self_defined);
+        bind_text(st, base + 10, in, s.officer_defined);
+        bind_text(st, base + 11, in, s.legislation);
+        bind_text(st, base + 12, in, s.object);
+        bind_text(st, base + 13, in, s.outcome);
+        bind_flag(st, base + 14, s.outcome_linked);
+        bind_flag(st, base + 15, s.removal);
+    }
+
+    template <typename Record, typename Bind>
+    void write_rows(const batch& in, const std::vector<Record>& rows, const columns& c, Statement& many, Statement& one,
+                    Bind bind) {
+        std::size_t i = 0;
+        for (; i + rows_per_insert <= rows.size(); i += rows_per_insert) {
+            for (int k = 0; k < rows_per_insert; ++k) bind(many, k * c.count, in, file_id_, rows[i + k]);
+            many.run();
+            note_rows(rows_per_insert);
+        }
+        for (; i < rows.size(); ++i) {
+            bind(one, 0, in, file_id_, rows[i]);
+            one.run();
+            note_rows(1);
+        }
+    }
+
     static std::string_view table_for(source_kind kind) {
         return kind == source_kind::street ? "crimes" : kind == source_kind::outcomes ? "outcomes" : "stops";
     }
@@ -677,9 +755,12 @@ private:
             st.bind(index, static_cast<std::int64_t>(flag));
         }
     }
-    void note_row() {
+    // The rows a statement inserted have consecutive rowids (one more than the largest each),
+    // ending at the last inserted.
+    void note_rows(std::uint64_t count) {
         last_row_ = db_.last_insert_rowid();
-        if (rows_++ == 0) first_row_ = last_row_;
+        if (rows_ == 0) first_row_ = last_row_ - static_cast<std::int64_t>(count) + 1;
+        rows_ += count;
     }
     void write_dictionary(const batch& in, const dictionary_entry& entry) {
         switch (entry.table) {
@@ -704,7 +785,7 @@ private:
     Database& db_;
     Statement find_previous_, delete_file_, insert_file_, finish_file_;
     Statement insert_agency_, insert_lsoa_, insert_crime_type_, insert_outcome_type_, insert_location_;
-    Statement insert_crime_, insert_outcome_, insert_stop_;
+    Statement insert_crime_, insert_crimes_, insert_outcome_, insert_outcomes_, insert_stop_, insert_stops_;
     std::optional<Transaction> transaction_;
     std::int64_t file_id_ = 0;
     std::uint64_t rows_ = 0;
@@ -727,6 +808,10 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
     if (files.empty()) return;
     dictionaries dict;
     dict.load(db);
+    // Rows only append to the tables' rowid B-trees, whose pages a file's transaction touches
+    // once: a small page cache does, and recycling its pages spares faulting in new memory.
+    const std::int64_t cache_size = db.query_int("PRAGMA cache_size", -2000);
+    db.exec("PRAGMA cache_size=-32768");
     batch_writer writer(db);
     batch_queue queue;
 
@@ -792,6 +877,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
         throw;
     }
     parser_thread.join();
+    db.exec("PRAGMA cache_size=" + std::to_string(cache_size));
     if (auto error = queue.error()) std::rethrow_exception(error);
 }
 
