@@ -38,11 +38,17 @@ public:
         assert(id != 0 && find(key, key_hash) == 0);
         if (2 * (count_ + 1) > slots_.size()) grow();
         slot s{key_hash, text_.size(), static_cast<std::uint32_t>(key.size()), id};
+        starts_.push_back(text_.size());
         text_.append(key);
         place(s);
         ++count_;
     }
     [[nodiscard]] std::size_t size() const { return count_; }
+    /// The n-th key inserted (from 0). @pre n < size()
+    [[nodiscard]] std::string_view key(std::size_t n) const {
+        const std::size_t end = n + 1 < starts_.size() ? starts_[n + 1] : text_.size();
+        return std::string_view(text_).substr(starts_[n], end - starts_[n]);
+    }
     static std::size_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
 private:
@@ -67,6 +73,7 @@ private:
     }
 
     std::string text_;
+    std::vector<std::size_t> starts_;  // of each key in text_, in insertion order
     std::vector<slot> slots_;
     std::size_t mask_ = 0;
     std::size_t count_ = 0;

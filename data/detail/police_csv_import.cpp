@@ -11,6 +11,7 @@
 #include <cpl_string.h>
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
@@ -91,6 +92,12 @@ struct location_entry {
     std::int64_t neighbourhood;  // 0: none
 };
 
+// A row's map location, parsed but not yet looked up (see csv_parser::resolve_locations).
+struct pending_location {
+    bool present = false;  // false for a row without coordinates
+    location_ids::key key{};
+};
+
 struct batch {
     const import_source* file = nullptr;
     bool begins_file = false;
@@ -104,6 +111,7 @@ struct batch {
     std::vector<crime_record> crimes;
     std::vector<outcome_record> outcomes;
     std::vector<stop_record> stops;
+    std::vector<pending_location> pending;       // one per row of crimes, outcomes or stops
     std::vector<std::string> problems;           // malformed rows, as shown to the user
     std::vector<std::string> skip_reasons;       // one per skipped row
     std::string rejected;                        // the whole file was rejected: why
@@ -355,6 +363,7 @@ private:
             if (current->row_count() >= batch_rows) {
                 current->bytes = reader.bytes_consumed() - last_bytes;
                 last_bytes = reader.bytes_consumed();
+                resolve_locations(*current);
                 queue_.push(std::move(current));
                 if (queue_.cancelled()) return;
                 current = std::make_unique<batch>();
@@ -367,6 +376,7 @@ private:
         current->bytes = reader.bytes_consumed() - last_bytes;
         current->ends_file = true;
         current->skipped_in_file = skipped;
+        resolve_locations(*current);
         queue_.push(std::move(current));
     }
 
@@ -453,15 +463,6 @@ private:
         return lookup_id(out, dict_.outcome_types, dictionary::outcome_types, label, label);
     }
 
-    // A row's map location, parsed but not yet looked up: the lookup of a new row's location
-    // is nearly always a cache miss, so the row asks for its slot first (`location_key`), does its
-    // other work while the slot is fetched, and looks it up last (`location`).
-    struct pending_location {
-        bool present = false;
-        location_ids::key key{};
-        std::string_view street;
-    };
-
     // Coordinates and street of a row; not present for a row without coordinates.
     pending_location location_key(std::string_view longitude_text, std::string_view latitude_text,
                                   std::string_view street) {
@@ -473,9 +474,31 @@ private:
             throw malformed_row("bad coordinates", "bad Longitude " + quoted(longitude_text));
         if (!parse_number(latitude_text, latitude) || latitude < -90 || latitude > 90)
             throw malformed_row("bad coordinates", "bad Latitude " + quoted(latitude_text));
-        pending_location pending{true, {longitude, latitude, dict_.street_id(street)}, street};
-        dict_.locations.prefetch(pending.key);
-        return pending;
+        return {true, {longitude, latitude, dict_.street_id(street)}};
+    }
+
+    // Gives each row of a full batch its map location id, in row order, so that new locations
+    // get the ids and neighbourhoods they would one row at a time. At data.police.uk's density
+    // nearly every lookup misses the cache: the slots of the rows a little ahead are asked for
+    // first, so that their fetches overlap.
+    void resolve_locations(batch& out) {
+        resolve_locations(out, out.crimes);
+        resolve_locations(out, out.outcomes);
+        resolve_locations(out, out.stops);
+        out.pending.clear();
+    }
+    template <typename Record>
+    void resolve_locations(batch& out, std::vector<Record>& rows) {
+        constexpr std::size_t ahead = 16;
+        const auto& pending = out.pending;
+        if (rows.empty()) return;
+        assert(rows.size() == pending.size());
+        for (std::size_t i = 0; i < std::min(ahead, rows.size()); ++i)
+            if (pending[i].present) dict_.locations.prefetch(pending[i].key);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (i + ahead < rows.size() && pending[i + ahead].present) dict_.locations.prefetch(pending[i + ahead].key);
+            rows[i].location = location(out, pending[i]);
+        }
     }
 
     // The map location id; 0 for a row without coordinates. A new location gets its
@@ -486,8 +509,8 @@ private:
         std::int64_t id = dict_.next_location++;
         dict_.locations.insert(pending.key, id);
         const auto [longitude, latitude, street_id] = pending.key;
-        out.locations.push_back(
-            {id, longitude, latitude, out.keep(pending.street), lookup_.find(longitude, latitude).value_or(0)});
+        out.locations.push_back({id, longitude, latitude, out.keep(dict_.streets.key(street_id - 1)),
+                                 lookup_.find(longitude, latitude).value_or(0)});
         return id;
     }
 
@@ -502,7 +525,6 @@ private:
         crime_record row{};
         row.month = month(f[1]);
         const auto place = location_key(f[4], f[5], f[6]);
-        // Nothing from here on rejects the row.
         row.reported_by = agency(out, f[2]);
         row.falls_within = agency(out, f[3]);
         row.lsoa = lsoa(out, f[7], f[8]);
@@ -510,22 +532,21 @@ private:
         row.last_outcome = outcome_type(out, f[10]);
         row.persistent_id = out.keep_or_null(f[0]);
         row.context = out.keep_or_null(f[11]);
-        row.location = location(out, place);
         out.crimes.push_back(row);
+        out.pending.push_back(place);
     }
 
     void add_outcome(batch& out, const std::vector<std::string_view>& f) {
         outcome_record row{};
         row.month = month(f[1]);
         const auto place = location_key(f[4], f[5], f[6]);
-        // Nothing from here on rejects the row.
         row.reported_by = agency(out, f[2]);
         row.falls_within = agency(out, f[3]);
         row.lsoa = lsoa(out, f[7], f[8]);
         row.outcome_type = outcome_type(out, f[9]);
         row.persistent_id = out.keep_or_null(f[0]);
-        row.location = location(out, place);
         out.outcomes.push_back(row);
+        out.pending.push_back(place);
     }
 
     void add_stop(batch& out, const std::vector<std::string_view>& f) {
@@ -541,7 +562,7 @@ private:
         if (!parse_flag(f[14], row.removal))
             throw malformed_row("bad value", "bad 'Removal of more than just outer clothing' " + quoted(f[14]) +
                                                  " (want True, False or empty)");
-        row.location = location(out, location_key(f[5], f[4], {}));  // latitude comes first in these files
+        const auto place = location_key(f[5], f[4], {});  // latitude comes first in these files
         row.type = out.keep(f[0]);
         row.datetime = out.keep(f[1]);
         row.operation = out.keep_or_null(f[3]);
@@ -553,6 +574,7 @@ private:
         row.object = out.keep_or_null(f[11]);
         row.outcome = out.keep_or_null(f[12]);
         out.stops.push_back(row);
+        out.pending.push_back(place);
     }
 
     dictionaries& dict_;
@@ -580,7 +602,8 @@ public:
           insert_lsoa_(db, "INSERT INTO lsoas(id, code, name) VALUES (?, ?, ?)"),
           insert_crime_type_(db, "INSERT INTO crime_types(id, label, slug) VALUES (?, ?, ?)"),
           insert_outcome_type_(db, "INSERT INTO outcome_types(id, label) VALUES (?, ?)"),
-          insert_location_(db, "INSERT INTO locations(id, longitude, latitude, street, neighbourhood) VALUES (?, ?, ?, ?, ?)"),
+          insert_location_(db, insert_sql(location_columns, 1)),
+          insert_locations_(db, insert_sql(location_columns, rows_per_insert)),
           insert_crime_(db, insert_sql(crime_columns, 1)),
           insert_crimes_(db, insert_sql(crime_columns, rows_per_insert)),
           insert_outcome_(db, insert_sql(outcome_columns, 1)),
@@ -618,14 +641,10 @@ public:
 
     void write(const batch& in) {
         for (const auto& entry : in.dictionary_entries) write_dictionary(in, entry);
-        for (const auto& l : in.locations) {
-            insert_location_.bind(1, l.id).bind(2, l.longitude).bind(3, l.latitude).bind_static(4, in.view(l.street));
-            bind_id(insert_location_, 5, l.neighbourhood);
-            insert_location_.run();
-        }
-        write_rows(in, in.crimes, crime_columns, insert_crimes_, insert_crime_, bind_crime);
-        write_rows(in, in.outcomes, outcome_columns, insert_outcomes_, insert_outcome_, bind_outcome);
-        write_rows(in, in.stops, stop_columns, insert_stops_, insert_stop_, bind_stop);
+        write_rows(in, in.locations, location_columns, insert_locations_, insert_location_, bind_location, false);
+        write_rows(in, in.crimes, crime_columns, insert_crimes_, insert_crime_, bind_crime, true);
+        write_rows(in, in.outcomes, outcome_columns, insert_outcomes_, insert_outcome_, bind_outcome, true);
+        write_rows(in, in.stops, stop_columns, insert_stops_, insert_stop_, bind_stop, true);
     }
 
     file_result finish(std::uint64_t skipped) {
@@ -653,6 +672,7 @@ private:
         const char* names;
         int count;
     };
+    static constexpr columns location_columns{"locations", "id, longitude, latitude, street, neighbourhood", 5};
     static constexpr columns crime_columns{
         "crimes", "file, persistent_id, month, reported_by, falls_within, location, lsoa, crime_type, last_outcome, context",
         10};
@@ -675,6 +695,11 @@ private:
     }
 
     // Binds one row's values from parameter `base` + 1 on.
+    static void bind_location(Statement& st, int base, const batch& in, std::int64_t, const location_entry& l) {
+        st.bind(base + 1, l.id).bind(base + 2, l.longitude).bind(base + 3, l.latitude);
+        st.bind_static(base + 4, in.view(l.street));
+        bind_id(st, base + 5, l.neighbourhood);
+    }
     static void bind_crime(Statement& st, int base, const batch& in, std::int64_t file, const crime_record& c) {
         st.bind(base + 1, file);
         bind_text(st, base + 2, in, c.persistent_id);
@@ -715,19 +740,20 @@ private:
         bind_flag(st, base + 15, s.removal);
     }
 
+    // `counted`: rows of the file's kind, whose rowid range the file records.
     template <typename Record, typename Bind>
     void write_rows(const batch& in, const std::vector<Record>& rows, const columns& c, Statement& many, Statement& one,
-                    Bind bind) {
+                    Bind bind, bool counted) {
         std::size_t i = 0;
         for (; i + rows_per_insert <= rows.size(); i += rows_per_insert) {
             for (int k = 0; k < rows_per_insert; ++k) bind(many, k * c.count, in, file_id_, rows[i + k]);
             many.run();
-            note_rows(rows_per_insert);
+            if (counted) note_rows(rows_per_insert);
         }
         for (; i < rows.size(); ++i) {
             bind(one, 0, in, file_id_, rows[i]);
             one.run();
-            note_rows(1);
+            if (counted) note_rows(1);
         }
     }
 
@@ -784,13 +810,84 @@ private:
 
     Database& db_;
     Statement find_previous_, delete_file_, insert_file_, finish_file_;
-    Statement insert_agency_, insert_lsoa_, insert_crime_type_, insert_outcome_type_, insert_location_;
+    Statement insert_agency_, insert_lsoa_, insert_crime_type_, insert_outcome_type_;
+    Statement insert_location_, insert_locations_;
     Statement insert_crime_, insert_crimes_, insert_outcome_, insert_outcomes_, insert_stop_, insert_stops_;
     std::optional<Transaction> transaction_;
     std::int64_t file_id_ = 0;
     std::uint64_t rows_ = 0;
     std::int64_t first_row_ = 0, last_row_ = 0;
     bool replaced_ = false;
+};
+
+// Copies committed WAL frames into the database file on a thread and connection of its own
+// after each commit: that copying (a read and a write of every page) would otherwise be the
+// writing thread's, which sets the pace of an import. The WAL restarts from its beginning at the
+// first commit after a checkpoint that caught up; when this thread falls behind, the writing
+// connection's own automatic checkpoint, raised to `wal_pages_behind`, bounds the WAL's size.
+// Whatever is left, the import's final checkpoint copies.
+class background_checkpoints {
+public:
+    static constexpr int wal_pages_behind = 16384;  // 64 MiB of 4 KiB pages
+
+    explicit background_checkpoints(Database& writer)
+        : writer_(writer), autocheckpoint_(writer.query_int("PRAGMA wal_autocheckpoint", 1000)) {
+        writer_.exec("PRAGMA wal_autocheckpoint=" + std::to_string(wal_pages_behind));
+        thread_ = std::thread([this, path = writer.path()] { run(path); });
+    }
+    background_checkpoints(const background_checkpoints&) = delete;
+    background_checkpoints& operator=(const background_checkpoints&) = delete;
+    ~background_checkpoints() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+        try {
+            writer_.exec("PRAGMA wal_autocheckpoint=" + std::to_string(autocheckpoint_));
+        } catch (const sqlite_error&) {
+            // The connection keeps the larger automatic checkpoint; the import's final one runs.
+        }
+    }
+
+    /// A transaction was committed on the writing connection.
+    void committed() {
+        {
+            std::lock_guard lock(mutex_);
+            ++commits_;
+        }
+        wake_.notify_one();
+    }
+
+private:
+    void run(const std::string& path) {
+        try {
+            Database db(path, Database::mode::read_write);
+            db.exec("PRAGMA synchronous=NORMAL");
+            std::uint64_t done = 0;
+            for (;;) {
+                {
+                    std::unique_lock lock(mutex_);
+                    wake_.wait(lock, [&] { return stopping_ || commits_ > done; });
+                    if (stopping_) return;
+                    done = commits_;
+                }
+                // PASSIVE: copies what it can without waiting for the writer or any reader.
+                db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+        } catch (const std::exception&) {
+            // Nothing lost: the frames stay in the WAL for the final checkpoint.
+        }
+    }
+
+    Database& writer_;
+    const std::int64_t autocheckpoint_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::uint64_t commits_ = 0;
+    bool stopping_ = false;
+    std::thread thread_;
 };
 
 }  // namespace
@@ -814,6 +911,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
     db.exec("PRAGMA cache_size=-32768");
     batch_writer writer(db);
     batch_queue queue;
+    background_checkpoints checkpoints(db);
 
     std::thread parser_thread([&] {
         std::exception_ptr error;
@@ -865,6 +963,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
             observer.progress(totals.rows, totals.bytes);
             if (item->ends_file) {
                 auto result = writer.finish(item->skipped_in_file);
+                checkpoints.committed();
                 ++summary.files;
                 summary.rows += result.rows;
                 summary.skipped += result.skipped;
