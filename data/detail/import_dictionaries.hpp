@@ -50,6 +50,16 @@ public:
         return std::string_view(text_).substr(starts_[n], end - starts_[n]);
     }
     static std::size_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+    /// Forgets every key whose id is `limit` or more, keeping the others' order. Linear.
+    void keep_below(std::int64_t limit) {
+        text_ids kept;
+        for (std::size_t n = 0; n < size(); ++n) {
+            const auto k = key(n);
+            const auto id = find(k);
+            if (id < limit) kept.insert(k, id);
+        }
+        *this = std::move(kept);
+    }
 
 private:
     struct slot {
@@ -131,6 +141,19 @@ public:
         ++count_;
     }
     [[nodiscard]] std::size_t size() const { return count_; }
+    /// Forgets every location whose id is `limit` or more. Linear.
+    void keep_below(std::int64_t limit) {
+        location_ids kept;
+        for (std::size_t i = 0; i < capacity_; ++i) {
+            const slot& s = slots()[i];
+            if (s.id != 0 && s.id < limit) {
+                if (10 * (kept.count_ + 1) > 7 * kept.capacity_) kept.grow();
+                kept.place(s);
+                ++kept.count_;
+            }
+        }
+        *this = std::move(kept);
+    }
 
 private:
     struct slot {

@@ -224,6 +224,29 @@ struct dictionaries {
         }
     }
 
+    // The next ids of every table, to forget what was added after them.
+    struct marks {
+        std::int64_t agencies, lsoas, crime_types, outcome_types, locations;
+    };
+    [[nodiscard]] marks mark() const {
+        return {agencies.next, lsoas.next, crime_types.next, outcome_types.next, next_location};
+    }
+    void forget_since(const marks& m) {
+        auto forget = [](id_table& table, std::int64_t next) {
+            if (table.next == next) return;
+            table.ids.keep_below(next);
+            table.next = next;
+        };
+        forget(agencies, m.agencies);
+        forget(lsoas, m.lsoas);
+        forget(crime_types, m.crime_types);
+        forget(outcome_types, m.outcome_types);
+        if (next_location != m.locations) {
+            locations.keep_below(m.locations);
+            next_location = m.locations;
+        }
+    }
+
     std::uint32_t street_id(std::string_view street) {
         auto key_hash = text_ids::hash(street);
         if (auto id = streets.find(street, key_hash)) return static_cast<std::uint32_t>(id);
@@ -292,10 +315,16 @@ public:
         : dict_(dict), lookup_(lookup), strict_(strict), queue_(queue) {}
 
     void parse(const import_source& file) {
+        const auto before = dict_.mark();
         try {
             parse_rows(file);
         } catch (const input_error& error) {
-            // An unreadable file or an unclosed quote: whatever it queued is rolled back.
+            // An unreadable file or an unclosed quote: whatever it queued is rolled back, and so
+            // the ids it gave new dictionary entries and locations are free again (later files
+            // would otherwise point at rows that were never written).
+            dict_.forget_since(before);
+            last_agency_name_.clear();
+            last_agency_id_ = 0;
             auto rejected = std::make_unique<batch>();
             rejected->file = &file;
             rejected->rejected = std::string(error.what()) + " (nothing of this file was written)";

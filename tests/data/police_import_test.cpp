@@ -328,3 +328,26 @@ TEST_CASE("tens of thousands of new map locations get ids in order of first sigh
     CHECK(store.query_int("SELECT count(*) FROM locations WHERE neighbourhood IS NULL") ==
           static_cast<std::int64_t>(outside));
 }
+
+TEST_CASE("a file rejected part way gives back its new ids: a later file's rows point at rows that were written") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    // The first file's rows are parsed (new agency, LSOA, type, outcome, location) before its
+    // unclosed quote rejects it, and nothing of it is written.
+    write_file(dir.path() / "2024-01-testshire-street.csv",
+               street_header +
+                   "a,2024-01,Testshire Police,Testshire Police,-1.5,52.5,On or near X,E01000001,Y 001A,Burglary,"
+                   "Under investigation,\n"
+                   "b,2024-01,Testshire Police,Testshire Police,-1.5,52.6,On or near X,E01000001,Y 001A,Burglary,,\"unclosed\n");
+    write_file(dir.path() / "2024-02-testshire-street.csv",
+               street_header +
+                   "c,2024-02,Testshire Police,Testshire Police,-1.5,52.5,On or near X,E01000001,Y 001A,Burglary,"
+                   "Under investigation,\n");
+    auto run = import_paths(db, {dir.path().string()});
+    CHECK(run.summary.rejected.size() == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes c JOIN locations l ON l.id = c.location JOIN lsoas s ON s.id = c.lsoa "
+                    "JOIN agencies a ON a.id = c.reported_by JOIN crime_types t ON t.id = c.crime_type "
+                    "JOIN outcome_types o ON o.id = c.last_outcome") == 1);
+    CHECK(count(db, "SELECT count(*) FROM locations") == 1);
+}
