@@ -15,6 +15,10 @@ namespace {
 void Database::closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
 
 Database::Database(const std::string& path, mode open_mode) : path_(path) {
+    // SQLite's memory statistics take a process-wide mutex on every allocation and nothing
+    // here reads them. Only possible before SQLite initialises; otherwise a no-op.
+    static const int memory_statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)memory_statistics_off;
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (open_mode) {
     case mode::read_only: flags |= SQLITE_OPEN_READONLY; break;

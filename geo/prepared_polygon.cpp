@@ -74,7 +74,7 @@ struct banding {
 
 }  // namespace
 
-prepared_polygon::prepared_polygon(const polygon& shape) {
+prepared_polygon::prepared_polygon(const polygon& shape, band_axis axis) {
     std::vector<const polygon::ring_type*> rings{&shape.outer()};
     for (const auto& hole : shape.inners()) rings.push_back(&hole);
 
@@ -111,7 +111,8 @@ prepared_polygon::prepared_polygon(const polygon& shape) {
     };
     const axis_extent along_x{x_min - margin_, x_max + margin_};
     const axis_extent along_y{y_min - margin_, y_max + margin_};
-    along_y_ = entries(true, along_y, wanted_bands) < entries(false, along_x, wanted_bands);
+    along_y_ = axis == band_axis::fewest_entries &&
+               entries(true, along_y, wanted_bands) < entries(false, along_x, wanted_bands);
     const axis_extent extent = along_y_ ? along_y : along_x;
 
     // Edges that all cross one line (a star) would fill every band: fewer, wider bands then,

@@ -30,8 +30,12 @@ namespace crimemap::geo {
 /// Copies the polygon; keeps no reference to it.
 class prepared_polygon {
 public:
+    /// Which axis the bands run along: the one that makes fewer index entries, or x always,
+    /// for callers that must have covered_by's answers to the last bit.
+    enum class band_axis { fewest_entries, x };
+
     /// @pre rings closed and oriented as geo::polygon wants (boost::geometry::correct).
-    explicit prepared_polygon(const polygon& shape);
+    explicit prepared_polygon(const polygon& shape, band_axis axis = band_axis::fewest_entries);
 
     /// Inside or on the boundary (an edge or a vertex), as boost::geometry::covered_by.
     [[nodiscard]] bool covers(const lonlat& p) const;

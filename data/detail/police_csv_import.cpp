@@ -1,6 +1,7 @@
 #include "data/detail/police_csv_import.hpp"
 
 #include "data/categories.hpp"
+#include "data/detail/import_dictionaries.hpp"
 #include "data/csv_reader.hpp"
 #include "data/months.hpp"
 #include "data/store.hpp"
@@ -10,6 +11,7 @@
 #include <cpl_string.h>
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
@@ -18,7 +20,6 @@
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 namespace crimemap::data::detail {
 
@@ -91,6 +92,12 @@ struct location_entry {
     std::int64_t neighbourhood;  // 0: none
 };
 
+// A row's map location, parsed but not yet looked up (see csv_parser::resolve_locations).
+struct pending_location {
+    bool present = false;  // false for a row without coordinates
+    location_ids::key key{};
+};
+
 struct batch {
     const import_source* file = nullptr;
     bool begins_file = false;
@@ -104,6 +111,7 @@ struct batch {
     std::vector<crime_record> crimes;
     std::vector<outcome_record> outcomes;
     std::vector<stop_record> stops;
+    std::vector<pending_location> pending;       // one per row of crimes, outcomes or stops
     std::vector<std::string> problems;           // malformed rows, as shown to the user
     std::vector<std::string> skip_reasons;       // one per skipped row
     std::string rejected;                        // the whole file was rejected: why
@@ -168,27 +176,35 @@ private:
     std::exception_ptr error_;
 };
 
-struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-using id_map = std::unordered_map<std::string, std::int64_t, string_hash, std::equal_to<>>;
-
 // Ids already in the store, and the next free one, per dictionary table.
 struct id_table {
-    id_map ids;
+    text_ids ids;
     std::int64_t next = 1;
+
+    // The key's id; a new one (told by `added`) when it is not there yet.
+    std::int64_t resolve(std::string_view key, bool& added) {
+        auto key_hash = text_ids::hash(key);
+        added = false;
+        if (auto id = ids.find(key, key_hash)) return id;
+        added = true;
+        ids.insert(key, key_hash, next);
+        return next++;
+    }
 };
 
 struct dictionaries {
-    id_table agencies, lsoas, crime_types, outcome_types, locations;
+    id_table agencies, lsoas, crime_types, outcome_types;
+    // Map locations by exact coordinates and street name, the street named by its id in `streets`.
+    location_ids locations;
+    std::int64_t next_location = 1;
+    text_ids streets;
 
     void load(Database& db) {
         auto load_table = [&](id_table& table, const char* sql, auto&& make_key) {
             Statement select(db, sql);
             while (select.step()) {
                 std::int64_t id = select.column_int(0);
-                table.ids.emplace(make_key(select), id);
+                table.ids.insert(make_key(select), id);
                 table.next = std::max(table.next, id + 1);
             }
         };
@@ -200,18 +216,43 @@ struct dictionaries {
                    [](Statement& s) { return std::string(s.column_text(1)); });
         load_table(outcome_types, "SELECT id, label FROM outcome_types",
                    [](Statement& s) { return std::string(s.column_text(1)); });
-        load_table(locations, "SELECT id, longitude, latitude, street FROM locations", [](Statement& s) {
-            return location_key(s.column_double(1), s.column_double(2), s.column_text(3));
-        });
+        Statement select(db, "SELECT id, longitude, latitude, street FROM locations");
+        while (select.step()) {
+            std::int64_t id = select.column_int(0);
+            locations.insert({select.column_double(1), select.column_double(2), street_id(select.column_text(3))}, id);
+            next_location = std::max(next_location, id + 1);
+        }
     }
 
-    // Exact coordinates and the street name identify a map location.
-    static std::string location_key(double longitude, double latitude, std::string_view street) {
-        std::string key(16 + street.size(), '\0');
-        std::memcpy(key.data(), &longitude, 8);
-        std::memcpy(key.data() + 8, &latitude, 8);
-        std::memcpy(key.data() + 16, street.data(), street.size());
-        return key;
+    // The next ids of every table, to forget what was added after them.
+    struct marks {
+        std::int64_t agencies, lsoas, crime_types, outcome_types, locations;
+    };
+    [[nodiscard]] marks mark() const {
+        return {agencies.next, lsoas.next, crime_types.next, outcome_types.next, next_location};
+    }
+    void forget_since(const marks& m) {
+        auto forget = [](id_table& table, std::int64_t next) {
+            if (table.next == next) return;
+            table.ids.keep_below(next);
+            table.next = next;
+        };
+        forget(agencies, m.agencies);
+        forget(lsoas, m.lsoas);
+        forget(crime_types, m.crime_types);
+        forget(outcome_types, m.outcome_types);
+        if (next_location != m.locations) {
+            locations.keep_below(m.locations);
+            next_location = m.locations;
+        }
+    }
+
+    std::uint32_t street_id(std::string_view street) {
+        auto key_hash = text_ids::hash(street);
+        if (auto id = streets.find(street, key_hash)) return static_cast<std::uint32_t>(id);
+        auto id = static_cast<std::uint32_t>(streets.size() + 1);
+        streets.insert(street, key_hash, id);
+        return id;
     }
 };
 
@@ -274,10 +315,16 @@ public:
         : dict_(dict), lookup_(lookup), strict_(strict), queue_(queue) {}
 
     void parse(const import_source& file) {
+        const auto before = dict_.mark();
         try {
             parse_rows(file);
         } catch (const input_error& error) {
-            // An unreadable file or an unclosed quote: whatever it queued is rolled back.
+            // An unreadable file or an unclosed quote: whatever it queued is rolled back, and so
+            // the ids it gave new dictionary entries and locations are free again (later files
+            // would otherwise point at rows that were never written).
+            dict_.forget_since(before);
+            last_agency_name_.clear();
+            last_agency_id_ = 0;
             auto rejected = std::make_unique<batch>();
             rejected->file = &file;
             rejected->rejected = std::string(error.what()) + " (nothing of this file was written)";
@@ -345,6 +392,7 @@ private:
             if (current->row_count() >= batch_rows) {
                 current->bytes = reader.bytes_consumed() - last_bytes;
                 last_bytes = reader.bytes_consumed();
+                resolve_locations(*current);
                 queue_.push(std::move(current));
                 if (queue_.cancelled()) return;
                 current = std::make_unique<batch>();
@@ -357,13 +405,27 @@ private:
         current->bytes = reader.bytes_consumed() - last_bytes;
         current->ends_file = true;
         current->skipped_in_file = skipped;
+        resolve_locations(*current);
         queue_.push(std::move(current));
     }
 
     static bool is_utf8(const std::vector<std::string_view>& fields) {
         for (auto field : fields)
-            if (invalid_utf8_at(field)) return false;
+            if (!is_ascii(field) && invalid_utf8_at(field)) return false;
         return true;
+    }
+
+    // Nearly every field is ASCII: eight bytes at a time.
+    static bool is_ascii(std::string_view text) {
+        std::uint64_t high = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, 8);
+            high |= word;
+        }
+        for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+        return (high & 0x8080808080808080ULL) == 0;
     }
 
     // The row's fields converted from Windows-1252 to UTF-8 (GDAL's iconv-backed CPLRecode);
@@ -394,11 +456,9 @@ private:
 
     std::int32_t lookup_id(batch& out, id_table& table, dictionary which, std::string_view key,
                            std::string_view first, std::string_view second = {}) {
-        auto found = table.ids.find(key);
-        if (found != table.ids.end()) return static_cast<std::int32_t>(found->second);
-        std::int64_t id = table.next++;
-        table.ids.emplace(std::string(key), id);
-        out.dictionary_entries.push_back({which, id, out.keep(first), out.keep(second)});
+        bool added = false;
+        std::int64_t id = table.resolve(key, added);
+        if (added) out.dictionary_entries.push_back({which, id, out.keep(first), out.keep(second)});
         return static_cast<std::int32_t>(id);
     }
 
@@ -420,11 +480,10 @@ private:
     }
 
     std::int32_t crime_type(batch& out, std::string_view label) {
-        auto found = dict_.crime_types.ids.find(label);
-        if (found != dict_.crime_types.ids.end()) return static_cast<std::int32_t>(found->second);
-        std::int64_t id = dict_.crime_types.next++;
-        dict_.crime_types.ids.emplace(std::string(label), id);
-        out.dictionary_entries.push_back({dictionary::crime_types, id, out.keep(label), out.keep(category_slug(label))});
+        bool added = false;
+        std::int64_t id = dict_.crime_types.resolve(label, added);
+        if (added)
+            out.dictionary_entries.push_back({dictionary::crime_types, id, out.keep(label), out.keep(category_slug(label))});
         return static_cast<std::int32_t>(id);
     }
 
@@ -433,10 +492,10 @@ private:
         return lookup_id(out, dict_.outcome_types, dictionary::outcome_types, label, label);
     }
 
-    // Coordinates and street → map location id; 0 for a row without coordinates.
-    std::int64_t location(batch& out, std::string_view longitude_text, std::string_view latitude_text,
-                          std::string_view street) {
-        if (longitude_text.empty() && latitude_text.empty()) return 0;
+    // Coordinates and street of a row; not present for a row without coordinates.
+    pending_location location_key(std::string_view longitude_text, std::string_view latitude_text,
+                                  std::string_view street) {
+        if (longitude_text.empty() && latitude_text.empty()) return {};
         double longitude = 0, latitude = 0;
         if (longitude_text.empty() || latitude_text.empty())
             throw malformed_row("bad coordinates", "only one of longitude and latitude is given");
@@ -444,15 +503,43 @@ private:
             throw malformed_row("bad coordinates", "bad Longitude " + quoted(longitude_text));
         if (!parse_number(latitude_text, latitude) || latitude < -90 || latitude > 90)
             throw malformed_row("bad coordinates", "bad Latitude " + quoted(latitude_text));
-        key_.resize(16);
-        std::memcpy(key_.data(), &longitude, 8);
-        std::memcpy(key_.data() + 8, &latitude, 8);
-        key_.append(street);
-        auto found = dict_.locations.ids.find(key_);
-        if (found != dict_.locations.ids.end()) return found->second;
-        std::int64_t id = dict_.locations.next++;
-        dict_.locations.ids.emplace(key_, id);
-        out.locations.push_back({id, longitude, latitude, out.keep(street), lookup_.find(longitude, latitude).value_or(0)});
+        return {true, {longitude, latitude, dict_.street_id(street)}};
+    }
+
+    // Gives each row of a full batch its map location id, in row order, so that new locations
+    // get the ids and neighbourhoods they would one row at a time. At data.police.uk's density
+    // nearly every lookup misses the cache: the slots of the rows a little ahead are asked for
+    // first, so that their fetches overlap.
+    void resolve_locations(batch& out) {
+        resolve_locations(out, out.crimes);
+        resolve_locations(out, out.outcomes);
+        resolve_locations(out, out.stops);
+        out.pending.clear();
+    }
+    template <typename Record>
+    void resolve_locations(batch& out, std::vector<Record>& rows) {
+        constexpr std::size_t ahead = 16;
+        const auto& pending = out.pending;
+        if (rows.empty()) return;
+        assert(rows.size() == pending.size());
+        for (std::size_t i = 0; i < std::min(ahead, rows.size()); ++i)
+            if (pending[i].present) dict_.locations.prefetch(pending[i].key);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (i + ahead < rows.size() && pending[i + ahead].present) dict_.locations.prefetch(pending[i + ahead].key);
+            rows[i].location = location(out, pending[i]);
+        }
+    }
+
+    // The map location id; 0 for a row without coordinates. A new location gets its
+    // neighbourhood now.
+    std::int64_t location(batch& out, const pending_location& pending) {
+        if (!pending.present) return 0;
+        if (auto id = dict_.locations.find(pending.key)) return id;
+        std::int64_t id = dict_.next_location++;
+        dict_.locations.insert(pending.key, id);
+        const auto [longitude, latitude, street_id] = pending.key;
+        out.locations.push_back({id, longitude, latitude, out.keep(dict_.streets.key(street_id - 1)),
+                                 lookup_.find(longitude, latitude).value_or(0)});
         return id;
     }
 
@@ -466,7 +553,7 @@ private:
         if (f[9].empty()) throw malformed_row("empty crime type", "empty Crime type");
         crime_record row{};
         row.month = month(f[1]);
-        row.location = location(out, f[4], f[5], f[6]);
+        const auto place = location_key(f[4], f[5], f[6]);
         row.reported_by = agency(out, f[2]);
         row.falls_within = agency(out, f[3]);
         row.lsoa = lsoa(out, f[7], f[8]);
@@ -475,18 +562,20 @@ private:
         row.persistent_id = out.keep_or_null(f[0]);
         row.context = out.keep_or_null(f[11]);
         out.crimes.push_back(row);
+        out.pending.push_back(place);
     }
 
     void add_outcome(batch& out, const std::vector<std::string_view>& f) {
         outcome_record row{};
         row.month = month(f[1]);
-        row.location = location(out, f[4], f[5], f[6]);
+        const auto place = location_key(f[4], f[5], f[6]);
         row.reported_by = agency(out, f[2]);
         row.falls_within = agency(out, f[3]);
         row.lsoa = lsoa(out, f[7], f[8]);
         row.outcome_type = outcome_type(out, f[9]);
         row.persistent_id = out.keep_or_null(f[0]);
         out.outcomes.push_back(row);
+        out.pending.push_back(place);
     }
 
     void add_stop(batch& out, const std::vector<std::string_view>& f) {
@@ -502,7 +591,7 @@ private:
         if (!parse_flag(f[14], row.removal))
             throw malformed_row("bad value", "bad 'Removal of more than just outer clothing' " + quoted(f[14]) +
                                                  " (want True, False or empty)");
-        row.location = location(out, f[5], f[4], {});  // latitude comes first in these files
+        const auto place = location_key(f[5], f[4], {});  // latitude comes first in these files
         row.type = out.keep(f[0]);
         row.datetime = out.keep(f[1]);
         row.operation = out.keep_or_null(f[3]);
@@ -514,6 +603,7 @@ private:
         row.object = out.keep_or_null(f[11]);
         row.outcome = out.keep_or_null(f[12]);
         out.stops.push_back(row);
+        out.pending.push_back(place);
     }
 
     dictionaries& dict_;
@@ -541,15 +631,14 @@ public:
           insert_lsoa_(db, "INSERT INTO lsoas(id, code, name) VALUES (?, ?, ?)"),
           insert_crime_type_(db, "INSERT INTO crime_types(id, label, slug) VALUES (?, ?, ?)"),
           insert_outcome_type_(db, "INSERT INTO outcome_types(id, label) VALUES (?, ?)"),
-          insert_location_(db, "INSERT INTO locations(id, longitude, latitude, street, neighbourhood) VALUES (?, ?, ?, ?, ?)"),
-          insert_crime_(db, "INSERT INTO crimes(file, persistent_id, month, reported_by, falls_within, location, lsoa, "
-                            "crime_type, last_outcome, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-          insert_outcome_(db, "INSERT INTO outcomes(file, persistent_id, month, reported_by, falls_within, location, "
-                              "lsoa, outcome_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-          insert_stop_(db, "INSERT INTO stops(file, type, datetime, part_of_operation, operation, location, gender, "
-                           "age_range, self_defined_ethnicity, officer_defined_ethnicity, legislation, "
-                           "object_of_search, outcome, outcome_linked_to_object, removal_of_outer_clothing) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") {}
+          insert_location_(db, insert_sql(location_columns, 1)),
+          insert_locations_(db, insert_sql(location_columns, rows_per_insert)),
+          insert_crime_(db, insert_sql(crime_columns, 1)),
+          insert_crimes_(db, insert_sql(crime_columns, rows_per_insert)),
+          insert_outcome_(db, insert_sql(outcome_columns, 1)),
+          insert_outcomes_(db, insert_sql(outcome_columns, rows_per_insert)),
+          insert_stop_(db, insert_sql(stop_columns, 1)),
+          insert_stops_(db, insert_sql(stop_columns, rows_per_insert)) {}
 
     void begin(const import_source& file) {
         transaction_.emplace(db_);
@@ -581,57 +670,10 @@ public:
 
     void write(const batch& in) {
         for (const auto& entry : in.dictionary_entries) write_dictionary(in, entry);
-        for (const auto& l : in.locations) {
-            insert_location_.bind(1, l.id).bind(2, l.longitude).bind(3, l.latitude).bind_static(4, in.view(l.street));
-            bind_id(insert_location_, 5, l.neighbourhood);
-            insert_location_.run();
-        }
-        for (const auto& c : in.crimes) {
-            insert_crime_.bind(1, file_id_);
-            bind_text(insert_crime_, 2, in, c.persistent_id);
-            insert_crime_.bind(3, static_cast<std::int64_t>(c.month));
-            bind_id(insert_crime_, 4, c.reported_by);
-            bind_id(insert_crime_, 5, c.falls_within);
-            bind_id(insert_crime_, 6, c.location);
-            bind_id(insert_crime_, 7, c.lsoa);
-            bind_id(insert_crime_, 8, c.crime_type);
-            bind_id(insert_crime_, 9, c.last_outcome);
-            bind_text(insert_crime_, 10, in, c.context);
-            insert_crime_.run();
-            note_row();
-        }
-        for (const auto& o : in.outcomes) {
-            insert_outcome_.bind(1, file_id_);
-            bind_text(insert_outcome_, 2, in, o.persistent_id);
-            insert_outcome_.bind(3, static_cast<std::int64_t>(o.month));
-            bind_id(insert_outcome_, 4, o.reported_by);
-            bind_id(insert_outcome_, 5, o.falls_within);
-            bind_id(insert_outcome_, 6, o.location);
-            bind_id(insert_outcome_, 7, o.lsoa);
-            bind_id(insert_outcome_, 8, o.outcome_type);
-            insert_outcome_.run();
-            note_row();
-        }
-        for (const auto& s : in.stops) {
-            auto& st = insert_stop_;
-            st.bind(1, file_id_);
-            bind_text(st, 2, in, s.type);
-            bind_text(st, 3, in, s.datetime);
-            bind_flag(st, 4, s.part_of_operation);
-            bind_text(st, 5, in, s.operation);
-            bind_id(st, 6, s.location);
-            bind_text(st, 7, in, s.gender);
-            bind_text(st, 8, in, s.age_range);
-            bind_text(st, 9, in, s.self_defined);
-            bind_text(st, 10, in, s.officer_defined);
-            bind_text(st, 11, in, s.legislation);
-            bind_text(st, 12, in, s.object);
-            bind_text(st, 13, in, s.outcome);
-            bind_flag(st, 14, s.outcome_linked);
-            bind_flag(st, 15, s.removal);
-            st.run();
-            note_row();
-        }
+        write_rows(in, in.locations, location_columns, insert_locations_, insert_location_, bind_location, false);
+        write_rows(in, in.crimes, crime_columns, insert_crimes_, insert_crime_, bind_crime, true);
+        write_rows(in, in.outcomes, outcome_columns, insert_outcomes_, insert_outcome_, bind_outcome, true);
+        write_rows(in, in.stops, stop_columns, insert_stops_, insert_stop_, bind_stop, true);
     }
 
     file_result finish(std::uint64_t skipped) {
@@ -651,6 +693,99 @@ public:
     void abandon() { transaction_.reset(); }
 
 private:
+    // Rows go rows_per_insert to a statement (INSERT ... VALUES (...), (...), ...): SQLite's
+    // cost per statement (step, halt, reset) is then paid once for many rows.
+    static constexpr int rows_per_insert = 32;
+    struct columns {
+        const char* table;
+        const char* names;
+        int count;
+    };
+    static constexpr columns location_columns{"locations", "id, longitude, latitude, street, neighbourhood", 5};
+    static constexpr columns crime_columns{
+        "crimes", "file, persistent_id, month, reported_by, falls_within, location, lsoa, crime_type, last_outcome, context",
+        10};
+    static constexpr columns outcome_columns{
+        "outcomes", "file, persistent_id, month, reported_by, falls_within, location, lsoa, outcome_type", 8};
+    static constexpr columns stop_columns{
+        "stops",
+        "file, type, datetime, part_of_operation, operation, location, gender, age_range, self_defined_ethnicity, "
+        "officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object, "
+        "removal_of_outer_clothing",
+        15};
+
+    static std::string insert_sql(const columns& c, int rows) {
+        std::string row = "(";
+        for (int i = 0; i < c.count; ++i) row += i == 0 ? "?" : ", ?";
+        row += ")";
+        std::string sql = std::string("INSERT INTO ") + c.table + "(" + c.names + ") VALUES ";
+        for (int r = 0; r < rows; ++r) sql += (r == 0 ? "" : ", ") + row;
+        return sql;
+    }
+
+    // Binds one row's values from parameter `base` + 1 on.
+    static void bind_location(Statement& st, int base, const batch& in, std::int64_t, const location_entry& l) {
+        st.bind(base + 1, l.id).bind(base + 2, l.longitude).bind(base + 3, l.latitude);
+        st.bind_static(base + 4, in.view(l.street));
+        bind_id(st, base + 5, l.neighbourhood);
+    }
+    static void bind_crime(Statement& st, int base, const batch& in, std::int64_t file, const crime_record& c) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, c.persistent_id);
+        st.bind(base + 3, static_cast<std::int64_t>(c.month));
+        bind_id(st, base + 4, c.reported_by);
+        bind_id(st, base + 5, c.falls_within);
+        bind_id(st, base + 6, c.location);
+        bind_id(st, base + 7, c.lsoa);
+        bind_id(st, base + 8, c.crime_type);
+        bind_id(st, base + 9, c.last_outcome);
+        bind_text(st, base + 10, in, c.context);
+    }
+    static void bind_outcome(Statement& st, int base, const batch& in, std::int64_t file, const outcome_record& o) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, o.persistent_id);
+        st.bind(base + 3, static_cast<std::int64_t>(o.month));
+        bind_id(st, base + 4, o.reported_by);
+        bind_id(st, base + 5, o.falls_within);
+        bind_id(st, base + 6, o.location);
+        bind_id(st, base + 7, o.lsoa);
+        bind_id(st, base + 8, o.outcome_type);
+    }
+    static void bind_stop(Statement& st, int base, const batch& in, std::int64_t file, const stop_record& s) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, s.type);
+        bind_text(st, base + 3, in, s.datetime);
+        bind_flag(st, base + 4, s.part_of_operation);
+        bind_text(st, base + 5, in, s.operation);
+        bind_id(st, base + 6, s.location);
+        bind_text(st, base + 7, in, s.gender);
+        bind_text(st, base + 8, in, s.age_range);
+        bind_text(st, base + 9, in, s.self_defined);
+        bind_text(st, base + 10, in, s.officer_defined);
+        bind_text(st, base + 11, in, s.legislation);
+        bind_text(st, base + 12, in, s.object);
+        bind_text(st, base + 13, in, s.outcome);
+        bind_flag(st, base + 14, s.outcome_linked);
+        bind_flag(st, base + 15, s.removal);
+    }
+
+    // `counted`: rows of the file's kind, whose rowid range the file records.
+    template <typename Record, typename Bind>
+    void write_rows(const batch& in, const std::vector<Record>& rows, const columns& c, Statement& many, Statement& one,
+                    Bind bind, bool counted) {
+        std::size_t i = 0;
+        for (; i + rows_per_insert <= rows.size(); i += rows_per_insert) {
+            for (int k = 0; k < rows_per_insert; ++k) bind(many, k * c.count, in, file_id_, rows[i + k]);
+            many.run();
+            if (counted) note_rows(rows_per_insert);
+        }
+        for (; i < rows.size(); ++i) {
+            bind(one, 0, in, file_id_, rows[i]);
+            one.run();
+            if (counted) note_rows(1);
+        }
+    }
+
     static std::string_view table_for(source_kind kind) {
         return kind == source_kind::street ? "crimes" : kind == source_kind::outcomes ? "outcomes" : "stops";
     }
@@ -675,9 +810,12 @@ private:
             st.bind(index, static_cast<std::int64_t>(flag));
         }
     }
-    void note_row() {
+    // The rows a statement inserted have consecutive rowids (one more than the largest each),
+    // ending at the last inserted.
+    void note_rows(std::uint64_t count) {
         last_row_ = db_.last_insert_rowid();
-        if (rows_++ == 0) first_row_ = last_row_;
+        if (rows_ == 0) first_row_ = last_row_ - static_cast<std::int64_t>(count) + 1;
+        rows_ += count;
     }
     void write_dictionary(const batch& in, const dictionary_entry& entry) {
         switch (entry.table) {
@@ -701,13 +839,84 @@ private:
 
     Database& db_;
     Statement find_previous_, delete_file_, insert_file_, finish_file_;
-    Statement insert_agency_, insert_lsoa_, insert_crime_type_, insert_outcome_type_, insert_location_;
-    Statement insert_crime_, insert_outcome_, insert_stop_;
+    Statement insert_agency_, insert_lsoa_, insert_crime_type_, insert_outcome_type_;
+    Statement insert_location_, insert_locations_;
+    Statement insert_crime_, insert_crimes_, insert_outcome_, insert_outcomes_, insert_stop_, insert_stops_;
     std::optional<Transaction> transaction_;
     std::int64_t file_id_ = 0;
     std::uint64_t rows_ = 0;
     std::int64_t first_row_ = 0, last_row_ = 0;
     bool replaced_ = false;
+};
+
+// Copies committed WAL frames into the database file on a thread and connection of its own
+// after each commit: that copying (a read and a write of every page) would otherwise be the
+// writing thread's, which sets the pace of an import. The WAL restarts from its beginning at the
+// first commit after a checkpoint that caught up; when this thread falls behind, the writing
+// connection's own automatic checkpoint, raised to `wal_pages_behind`, bounds the WAL's size.
+// Whatever is left, the import's final checkpoint copies.
+class background_checkpoints {
+public:
+    static constexpr int wal_pages_behind = 16384;  // 64 MiB of 4 KiB pages
+
+    explicit background_checkpoints(Database& writer)
+        : writer_(writer), autocheckpoint_(writer.query_int("PRAGMA wal_autocheckpoint", 1000)) {
+        writer_.exec("PRAGMA wal_autocheckpoint=" + std::to_string(wal_pages_behind));
+        thread_ = std::thread([this, path = writer.path()] { run(path); });
+    }
+    background_checkpoints(const background_checkpoints&) = delete;
+    background_checkpoints& operator=(const background_checkpoints&) = delete;
+    ~background_checkpoints() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+        try {
+            writer_.exec("PRAGMA wal_autocheckpoint=" + std::to_string(autocheckpoint_));
+        } catch (const sqlite_error&) {
+            // The connection keeps the larger automatic checkpoint; the import's final one runs.
+        }
+    }
+
+    /// A transaction was committed on the writing connection.
+    void committed() {
+        {
+            std::lock_guard lock(mutex_);
+            ++commits_;
+        }
+        wake_.notify_one();
+    }
+
+private:
+    void run(const std::string& path) {
+        try {
+            Database db(path, Database::mode::read_write);
+            db.exec("PRAGMA synchronous=NORMAL");
+            std::uint64_t done = 0;
+            for (;;) {
+                {
+                    std::unique_lock lock(mutex_);
+                    wake_.wait(lock, [&] { return stopping_ || commits_ > done; });
+                    if (stopping_) return;
+                    done = commits_;
+                }
+                // PASSIVE: copies what it can without waiting for the writer or any reader.
+                db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+        } catch (const std::exception&) {
+            // Nothing lost: the frames stay in the WAL for the final checkpoint.
+        }
+    }
+
+    Database& writer_;
+    const std::int64_t autocheckpoint_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::uint64_t commits_ = 0;
+    bool stopping_ = false;
+    std::thread thread_;
 };
 
 }  // namespace
@@ -725,8 +934,13 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
     if (files.empty()) return;
     dictionaries dict;
     dict.load(db);
+    // Rows only append to the tables' rowid B-trees, whose pages a file's transaction touches
+    // once: a small page cache does, and recycling its pages spares faulting in new memory.
+    const std::int64_t cache_size = db.query_int("PRAGMA cache_size", -2000);
+    db.exec("PRAGMA cache_size=-32768");
     batch_writer writer(db);
     batch_queue queue;
+    background_checkpoints checkpoints(db);
 
     std::thread parser_thread([&] {
         std::exception_ptr error;
@@ -778,6 +992,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
             observer.progress(totals.rows, totals.bytes);
             if (item->ends_file) {
                 auto result = writer.finish(item->skipped_in_file);
+                checkpoints.committed();
                 ++summary.files;
                 summary.rows += result.rows;
                 summary.skipped += result.skipped;
@@ -790,6 +1005,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
         throw;
     }
     parser_thread.join();
+    db.exec("PRAGMA cache_size=" + std::to_string(cache_size));
     if (auto error = queue.error()) std::rethrow_exception(error);
 }
 

@@ -1,12 +1,15 @@
 // Imports of the monthly data.police.uk CSV files: real samples and bad input.
 
 #include "data/categories.hpp"
+#include "data/detail/neighbourhood_lookup.hpp"
 #include "data/stats.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 
 using namespace crimemap;
@@ -235,4 +238,116 @@ TEST_CASE("a row that is not UTF-8 is read as Windows-1252 and reported by file 
     CHECK(run.problems[0].ends_with("2020-01-testshire-street.csv:3: not UTF-8; read as Windows-1252"));
     CHECK(count(db, "SELECT count(*) FROM locations WHERE street = 'On or near Caf\xc3\xa9 Row'") == 1);
     CHECK(count(db, "SELECT count(*) FROM crimes WHERE context = 'St Mary\xe2\x80\x99s'") == 1);
+}
+
+namespace {
+
+std::string square_kml(const std::string& name, double west, double south, double east, double north) {
+    auto corner = [](double lon, double lat) { return std::to_string(lon) + "," + std::to_string(lat) + " "; };
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><Placemark>"
+           "<name>" + name + "</name><Polygon><outerBoundaryIs><LinearRing><coordinates>" +
+           corner(west, south) + corner(east, south) + corner(east, north) + corner(west, north) + corner(west, south) +
+           "</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>\n";
+}
+
+}  // namespace
+
+TEST_CASE("tens of thousands of new map locations get ids in order of first sight and the neighbourhood point-in-polygon "
+          "gives each") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    // Two neighbourhoods sharing the edge at longitude 0; the grid of points runs past both,
+    // with points on the shared edge, on the outer edges and outside.
+    write_file(dir.path() / "data/boundaries/testshire/TS01.kml", square_kml("TS01", -0.1, 51.0, 0.0, 51.1));
+    write_file(dir.path() / "data/boundaries/testshire/TS02.kml", square_kml("TS02", 0.0, 51.0, 0.1, 51.1));
+    struct point {
+        std::string longitude, latitude, street;
+    };
+    std::vector<point> points;
+    for (int i = -120; i <= 120; ++i)
+        for (int j = -10; j <= 110; j += 2) {
+            char lon[32], lat[32];
+            std::snprintf(lon, sizeof lon, "%.6f", i * 0.001);
+            std::snprintf(lat, sizeof lat, "%.6f", 51.0 + j * 0.001);
+            points.push_back({lon, lat, "On or near Street " + std::to_string((i * 7 + j) % 50)});
+        }
+    // Each point in both months (the second in reverse order), and once more with another street:
+    // another map location at the same coordinates.
+    std::string first = street_header, second = street_header;
+    auto row = [](const point& p, const std::string& month, const std::string& street) {
+        return "," + month + ",Testshire Police,Testshire Police," + p.longitude + "," + p.latitude + "," + street +
+               ",E01000001,Testtown 001A,Burglary,,\n";
+    };
+    for (const auto& p : points) first += row(p, "2024-01", p.street);
+    for (auto it = points.rbegin(); it != points.rend(); ++it) second += row(*it, "2024-02", it->street);
+    for (const auto& p : points) second += row(p, "2024-02", "On or near Parking Area");
+    write_file(dir.path() / "data/2024-01/2024-01-testshire-street.csv", first);
+    write_file(dir.path() / "data/2024-02/2024-02-testshire-street.csv", second);
+
+    auto run = import_paths(db, {(dir.path() / "data").string()});
+    CHECK(run.problems.empty());
+    REQUIRE(count(db, "SELECT count(*) FROM crimes") == static_cast<std::int64_t>(3 * points.size()));
+
+    auto store = data::open_store_for_writing(db);
+    data::detail::neighbourhood_lookup slow_path(store);
+    REQUIRE(slow_path.size() == 2);
+    const auto ts01 = store.query_int("SELECT key FROM neighbourhoods WHERE id = 'TS01'");
+    // Ids in order of first sight: the first file's points, then the second's new streets.
+    data::Statement locations(store, "SELECT id, longitude, latitude, street, neighbourhood FROM locations ORDER BY id");
+    std::size_t n = 0, wrong_place = 0, wrong_neighbourhood = 0, on_shared_edge = 0, outside = 0;
+    while (locations.step()) {
+        const auto& p = points[n % points.size()];
+        const std::string street = n < points.size() ? p.street : "On or near Parking Area";
+        wrong_place += locations.column_int(0) != static_cast<std::int64_t>(n + 1) ||
+                       locations.column_double(1) != std::stod(p.longitude) ||
+                       locations.column_double(2) != std::stod(p.latitude) || locations.column_text(3) != street;
+        auto expected = slow_path.find(locations.column_double(1), locations.column_double(2));
+        std::optional<std::int64_t> stored;
+        if (!locations.is_null(4)) stored = locations.column_int(4);
+        wrong_neighbourhood += stored != expected;
+        if (locations.column_double(1) == 0.0 && locations.column_double(2) > 51.0 && locations.column_double(2) < 51.1) {
+            ++on_shared_edge;
+            wrong_neighbourhood += stored != ts01;  // the lowest key, every time
+        }
+        outside += !stored.has_value();
+        ++n;
+    }
+    CHECK(n == 2 * points.size());
+    CHECK(wrong_place == 0);
+    CHECK(wrong_neighbourhood == 0);
+    CHECK(on_shared_edge == 2 * 49);
+    CHECK(outside > 0);
+    // Every crime points at the location of its own coordinates and street.
+    CHECK(store.query_int("SELECT count(*) FROM crimes c JOIN locations l ON l.id = c.location") ==
+          static_cast<std::int64_t>(3 * points.size()));
+    CHECK(store.query_int("SELECT count(DISTINCT location) FROM crimes WHERE month = 202402") ==
+          static_cast<std::int64_t>(2 * points.size()));
+    // Giving every location its neighbourhood again, the slow way, changes nothing.
+    CHECK(data::detail::assign_all_locations(store, slow_path) ==
+          static_cast<std::uint64_t>(store.query_int("SELECT count(neighbourhood) FROM locations")));
+    CHECK(store.query_int("SELECT count(*) FROM locations WHERE neighbourhood IS NULL") ==
+          static_cast<std::int64_t>(outside));
+}
+
+TEST_CASE("a file rejected part way gives back its new ids: a later file's rows point at rows that were written") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    // The first file's rows are parsed (new agency, LSOA, type, outcome, location) before its
+    // unclosed quote rejects it, and nothing of it is written.
+    write_file(dir.path() / "2024-01-testshire-street.csv",
+               street_header +
+                   "a,2024-01,Testshire Police,Testshire Police,-1.5,52.5,On or near X,E01000001,Y 001A,Burglary,"
+                   "Under investigation,\n"
+                   "b,2024-01,Testshire Police,Testshire Police,-1.5,52.6,On or near X,E01000001,Y 001A,Burglary,,\"unclosed\n");
+    write_file(dir.path() / "2024-02-testshire-street.csv",
+               street_header +
+                   "c,2024-02,Testshire Police,Testshire Police,-1.5,52.5,On or near X,E01000001,Y 001A,Burglary,"
+                   "Under investigation,\n");
+    auto run = import_paths(db, {dir.path().string()});
+    CHECK(run.summary.rejected.size() == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes") == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes c JOIN locations l ON l.id = c.location JOIN lsoas s ON s.id = c.lsoa "
+                    "JOIN agencies a ON a.id = c.reported_by JOIN crime_types t ON t.id = c.crime_type "
+                    "JOIN outcome_types o ON o.id = c.last_outcome") == 1);
+    CHECK(count(db, "SELECT count(*) FROM locations") == 1);
 }
