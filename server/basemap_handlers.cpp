@@ -1,4 +1,5 @@
 #include "server/basemap_handlers.hpp"
+#include "server/tile_cache.hpp"
 
 #include "data/text.hpp"
 #include "server/errors.hpp"
@@ -95,7 +96,8 @@ response handle_basemap_tilejson(const request& req, const data::mbtiles& archiv
                               60);
 }
 
-response handle_basemap_tile(const request& req, std::string_view path, const data::mbtiles& archive) {
+response handle_basemap_tile(const request& req, std::string_view path, const data::mbtiles& archive,
+                             tile_cache* cache) {
     constexpr std::string_view prefix = "/tiles/basemap/";
     std::string_view rest = path.substr(std::min(path.size(), prefix.size()));
     auto first = rest.find('/'), second = first == std::string_view::npos ? first : rest.find('/', first + 1);
@@ -116,7 +118,19 @@ response handle_basemap_tile(const request& req, std::string_view path, const da
         0, "basemap|" + archive.version() + "|" + std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y),
         gzip_accepted);
     if (etag_matches(req, etag)) return not_modified_response(req, etag, tile_max_age);
-    std::string body = archive.tile(z, x, y);
+    std::string body;
+    if (cache && cache->enabled() && !archive.in_memory()) {
+        const std::string key = "basemap|" + archive.version() + "|" + std::to_string(z) + "/" + std::to_string(x) + "/" +
+                                std::to_string(y);
+        if (auto cached = cache->find(key)) {
+            body = *cached;
+        } else {
+            body = archive.tile(z, x, y);
+            if (!body.empty()) cache->insert(key, std::make_shared<const std::string>(body));  // a tile the archive lacks is not kept
+        }
+    } else {
+        body = archive.tile(z, x, y);
+    }
     const bool stored_gzip = is_gzip(body);
     if (stored_gzip && !gzip_accepted) body = gunzip(body, decoded_tile_limit);
     return encoded_response(req, std::move(body), stored_gzip && gzip_accepted, "application/vnd.mapbox-vector-tile",

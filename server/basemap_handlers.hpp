@@ -11,6 +11,8 @@
 
 namespace crimemap::server {
 
+class tile_cache;
+
 /// GET /tiles/basemap.json: TileJSON 3.0.0 from the archive's metadata, its tiles at
 /// `base_url`/tiles/basemap/{z}/{x}/{y}.mvt (the metadata's own `tiles`, if any, are ignored).
 response handle_basemap_tilejson(const request& req, const data::mbtiles& archive, const std::string& base_url);
@@ -19,7 +21,10 @@ response handle_basemap_tilejson(const request& req, const data::mbtiles& archiv
 /// client that does not accept gzip), 204 for a tile the archive lacks, 404 for z outside the
 /// archive's zooms or x, y outside the grid, 400 for a malformed path. The ETag names the
 /// archive's version, the tile and the encoding, so a 304 is answered before any read.
-response handle_basemap_tile(const request& req, std::string_view path, const data::mbtiles& archive);
+/// With `cache` (may be null), tiles read from an archive on disk are kept in the tile cache, so a
+/// busy basemap tile costs what a cached crime tile does.
+response handle_basemap_tile(const request& req, std::string_view path, const data::mbtiles& archive,
+                             tile_cache* cache = nullptr);
 
 /// GET /fonts/{fontstack}/{start}-{end}.pbf: a MapLibre glyph range (256 code points, start a
 /// multiple of 256) of the fonts the stack resolves to; an unknown stack gets the fallback fonts,

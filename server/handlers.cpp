@@ -162,7 +162,7 @@ response handle_request(const request& req, const app_state& state, const std::s
         }
         if (state.basemap && path == "/tiles/basemap.json")
             return handle_basemap_tilejson(req, *state.basemap, link_base_url(req, state));
-        if (state.basemap && path.starts_with("/tiles/basemap/")) return handle_basemap_tile(req, path, *state.basemap);
+        if (state.basemap && path.starts_with("/tiles/basemap/")) return handle_basemap_tile(req, path, *state.basemap, state.tiles.get());
         if (state.glyphs && path.starts_with("/fonts/"))
             return handle_glyphs(req, path, *state.glyphs, state.own_style.get());
         if (state.own_style && path == "/basemap/style.json")

@@ -5,6 +5,7 @@
 #include "geo/mvt_writer.hpp"
 #include "server/handlers.hpp"
 #include "server/http_caching.hpp"
+#include "server/tile_cache.hpp"
 #include "mvt_decoder.hpp"
 #include "server/server_fixtures.hpp"
 
@@ -153,6 +154,23 @@ TEST_CASE("basemap tiles are the stored bytes, y flipped from the archive's TMS 
     REQUIRE(bare.result() == http::status::ok);
     CHECK(bare.body() == sample.south_east);
     CHECK(bare[http::field::content_encoding].empty());
+}
+
+TEST_CASE("basemap tiles read from disk are kept in the tile cache, so a busy one is read once") {
+    sample_archive sample;
+    auto state = state_with(std::make_shared<const data::mbtiles>(sample.path, 0));  // read tile by tile
+    state.tiles = std::make_shared<tile_cache>(1 << 20);
+    const std::pair<http::field, std::string> gzip_ok{http::field::accept_encoding, "gzip"};
+    CHECK(get(state, "/tiles/basemap/0/0/0.mvt", {gzip_ok}).body() == sample.world);
+    CHECK(state.tiles->misses() == 1);
+    CHECK(state.tiles->hits() == 0);
+    CHECK(get(state, "/tiles/basemap/0/0/0.mvt", {gzip_ok}).body() == sample.world);
+    CHECK(get(state, "/tiles/basemap/0/0/0.mvt").body() == sample_tile("place", 1, true));  // decoded from the cached bytes
+    CHECK(state.tiles->hits() == 2);
+    // A tile the archive lacks is looked up each time, not kept.
+    CHECK(get(state, "/tiles/basemap/1/0/1.mvt", {gzip_ok}).result() == http::status::no_content);
+    CHECK(get(state, "/tiles/basemap/1/0/1.mvt", {gzip_ok}).result() == http::status::no_content);
+    CHECK(state.tiles->hits() == 2);
 }
 
 TEST_CASE("a basemap tile the archive lacks is a 204, one outside its zooms or the grid a 404, a bad path a 400") {
