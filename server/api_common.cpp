@@ -139,8 +139,12 @@ std::uint32_t location_parameter(const call& c) {
 
 std::string six_decimals(double value) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.6f", value);
-    return text;
+    auto [end, error] = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 6);
+    if (error != std::errc()) {
+        std::snprintf(text, sizeof text, "%.6f", value);
+        return text;
+    }
+    return std::string(text, end);
 }
 
 std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
@@ -177,6 +181,25 @@ json location_json(const data::map_snapshot& s, std::uint32_t location) {
             {"street", {{"id", s.location_ids[location]}, {"name", s.streets[s.location_streets[location]]}}},
             {"longitude", six_decimals(where.x())}};
 }
+
+namespace {
+
+// location_json(s, location).dump(), written directly: an answer holds hundreds of locations.
+std::string location_json_text(const data::map_snapshot& s, std::uint32_t location) {
+    const auto& where = s.location_positions[location];
+    std::string out = "{\"latitude\":\"";
+    out += six_decimals(where.y());
+    out += "\",\"street\":{\"id\":";
+    out += std::to_string(s.location_ids[location]);
+    out += ",\"name\":";
+    out += json(s.streets[s.location_streets[location]]).dump();
+    out += "},\"longitude\":\"";
+    out += six_decimals(where.x());
+    out += "\"}";
+    return out;
+}
+
+}  // namespace
 
 json unlocated_json(const data::map_snapshot& s, const data::unlocated_crime& u) {
     return {{"category", s.categories[u.record.category].slug},
@@ -227,7 +250,7 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
         out += slugs[c.category];
         out += ",\"location_type\":\"Force\",\"location\":";
         auto place = places.find(location);
-        if (place == places.end()) place = places.emplace(location, location_json(s, location).dump()).first;
+        if (place == places.end()) place = places.emplace(location, location_json_text(s, location)).first;
         out += place->second;
         out += ",\"context\":";
         out += quoted(s.context(index));
