@@ -119,44 +119,37 @@ std::string metrics::prometheus_text(const outside& more) const {
            std::to_string(tiles_.load()) + "\n";
     std::uint64_t limited = 0;
     for (std::size_t r = 0; r < route_count; ++r) limited += routes_[r].by_status[10].load();  // 429
-    out += "# HELP crimemap_rate_limited_total Requests refused by a rate limit (429).\n"
-           "# TYPE crimemap_rate_limited_total counter\ncrimemap_rate_limited_total " + std::to_string(limited) + "\n";
-    out += "# HELP crimemap_open_connections Connections open now.\n# TYPE crimemap_open_connections gauge\n"
-           "crimemap_open_connections " + std::to_string(more.open_connections) + "\n";
-    out += "# HELP crimemap_refused_connections_total Connections refused with a 503 at the connection cap.\n"
-           "# TYPE crimemap_refused_connections_total counter\ncrimemap_refused_connections_total " +
-           std::to_string(more.refused_connections) + "\n";
-    out += "# HELP crimemap_reloads_total Store reloads (SIGHUP) that succeeded.\n# TYPE crimemap_reloads_total counter\n"
-           "crimemap_reloads_total " + std::to_string(more.reloads) + "\n";
-    out += "# HELP crimemap_reload_failures_total Store reloads that failed (the earlier data kept serving).\n"
-           "# TYPE crimemap_reload_failures_total counter\ncrimemap_reload_failures_total " +
-           std::to_string(more.reload_failures) + "\n";
-    out += "# HELP crimemap_store_writes_total Writes committed by the server (messages, edits, sign-ins).\n"
-           "# TYPE crimemap_store_writes_total counter\ncrimemap_store_writes_total " + std::to_string(more.store_writes) + "\n";
-    out += "# HELP crimemap_store_write_seconds_total Time spent in those writes, waiting for the lock included.\n"
-           "# TYPE crimemap_store_write_seconds_total counter\ncrimemap_store_write_seconds_total " +
-           number(more.store_write_seconds) + "\n";
-    out += "# HELP crimemap_snapshot_load_seconds How long the data being served took to load.\n"
-           "# TYPE crimemap_snapshot_load_seconds gauge\ncrimemap_snapshot_load_seconds " +
-           number(more.snapshot_load_seconds) + "\n";
-    out += "# HELP crimemap_data_version The store's data version being served.\n# TYPE crimemap_data_version gauge\n"
-           "crimemap_data_version " + std::to_string(more.data_version) + "\n";
-    out += "# HELP crimemap_watch_scheme_ceiling_total Watch messages refused because their scheme reached its hourly ceiling.\n"
-           "# TYPE crimemap_watch_scheme_ceiling_total counter\ncrimemap_watch_scheme_ceiling_total " +
-           std::to_string(more.watch_scheme_ceilings) + "\n";
-    out += "# HELP crimemap_mail_queued Mail in the outbox waiting to be sent (or retried).\n"
-           "# TYPE crimemap_mail_queued gauge\ncrimemap_mail_queued " + std::to_string(more.mail_queued) + "\n";
-    out += "# HELP crimemap_mail_oldest_queued_seconds Age of the oldest mail waiting in the outbox; 0 when none.\n"
-           "# TYPE crimemap_mail_oldest_queued_seconds gauge\ncrimemap_mail_oldest_queued_seconds " +
-           number(more.mail_oldest_queued_seconds) + "\n";
-    out += "# HELP crimemap_mail_sent_total Mail the relay accepted.\n# TYPE crimemap_mail_sent_total counter\n"
-           "crimemap_mail_sent_total " + std::to_string(more.mail_sent) + "\n";
-    out += "# HELP crimemap_mail_retried_total Tries to send that failed and will be retried.\n"
-           "# TYPE crimemap_mail_retried_total counter\ncrimemap_mail_retried_total " + std::to_string(more.mail_retried) + "\n";
-    out += "# HELP crimemap_mail_failed_total Mail given up on (refused for good, or not accepted within 48 hours).\n"
-           "# TYPE crimemap_mail_failed_total counter\ncrimemap_mail_failed_total " + std::to_string(more.mail_failed) + "\n";
-    out += "# HELP crimemap_mail_failed_stored Failed mail kept in the outbox for the operator (30 days).\n"
-           "# TYPE crimemap_mail_failed_stored gauge\ncrimemap_mail_failed_stored " + std::to_string(more.mail_failed_stored) + "\n";
+    // One sample of a metric without labels: its HELP and TYPE lines, then the value.
+    auto scalar = [&out](const char* name, const char* type, const char* help, const std::string& value) {
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + value + "\n";
+    };
+    auto count = [](auto n) { return std::to_string(n); };
+    scalar("crimemap_rate_limited_total", "counter", "Requests refused by a rate limit (429).", count(limited));
+    scalar("crimemap_open_connections", "gauge", "Connections open now.", count(more.open_connections));
+    scalar("crimemap_refused_connections_total", "counter", "Connections refused with a 503 at the connection cap.",
+           count(more.refused_connections));
+    scalar("crimemap_reloads_total", "counter", "Store reloads (SIGHUP) that succeeded.", count(more.reloads));
+    scalar("crimemap_reload_failures_total", "counter", "Store reloads that failed (the earlier data kept serving).",
+           count(more.reload_failures));
+    scalar("crimemap_store_writes_total", "counter", "Writes committed by the server (messages, edits, sign-ins).",
+           count(more.store_writes));
+    scalar("crimemap_store_write_seconds_total", "counter", "Time spent in those writes, waiting for the lock included.",
+           number(more.store_write_seconds));
+    scalar("crimemap_snapshot_load_seconds", "gauge", "How long the data being served took to load.",
+           number(more.snapshot_load_seconds));
+    scalar("crimemap_data_version", "gauge", "The store's data version being served.", std::to_string(more.data_version));
+    scalar("crimemap_watch_scheme_ceiling_total", "counter",
+           "Watch messages refused because their scheme reached its hourly ceiling.", count(more.watch_scheme_ceilings));
+    scalar("crimemap_mail_queued", "gauge", "Mail in the outbox waiting to be sent (or retried).", count(more.mail_queued));
+    scalar("crimemap_mail_oldest_queued_seconds", "gauge", "Age of the oldest mail waiting in the outbox; 0 when none.",
+           number(more.mail_oldest_queued_seconds));
+    scalar("crimemap_mail_sent_total", "counter", "Mail the relay accepted.", count(more.mail_sent));
+    scalar("crimemap_mail_retried_total", "counter", "Tries to send that failed and will be retried.",
+           count(more.mail_retried));
+    scalar("crimemap_mail_failed_total", "counter",
+           "Mail given up on (refused for good, or not accepted within 48 hours).", count(more.mail_failed));
+    scalar("crimemap_mail_failed_stored", "gauge", "Failed mail kept in the outbox for the operator (30 days).",
+           count(more.mail_failed_stored));
     out += "# HELP crimemap_subscriptions Residents' subscriptions to their neighbourhood's new figures, by state.\n"
            "# TYPE crimemap_subscriptions gauge\ncrimemap_subscriptions{state=\"confirmed\"} " +
            std::to_string(more.subscriptions_confirmed) + "\ncrimemap_subscriptions{state=\"unconfirmed\"} " +
