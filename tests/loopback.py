@@ -40,6 +40,17 @@ def generated_store(binary, work, seed):
     return store
 
 
+def import_new_month(binary, store, work):
+    """Imports one crime of 2031-01 (a month after any generated one) into the store."""
+    extra = os.path.join(work, "extra-2031-01")
+    os.makedirs(extra, exist_ok=True)
+    with open(os.path.join(extra, "2031-01-testshire-street.csv"), "w") as f:
+        f.write("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+                "Crime type,Last outcome category,Context\n")
+        f.write(",2031-01,T,T,-1.5,54.0,On or near Test Street,E1,X 001A,Anti-social behaviour,,\n")
+    subprocess.run([binary, "import", "--db", store, extra], check=True, capture_output=True)
+
+
 def start_server(binary, store, *options):
     """`crimemap serve` on a free port: (process, port, lines it writes to stderr from then on)."""
     server = subprocess.Popen([binary, "serve", "--db", store, "--listen", "127.0.0.1:0"] + list(options),

@@ -9,12 +9,13 @@ import http.client
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store  # noqa: E402
+from loopback import check, finish, generated_store, import_new_month  # noqa: E402
 
 # Answers that touch every part of the indexes: tiles at both kinds of zoom, street crimes with
 # outcomes and Crime IDs, crimes without a location, outcomes, stops, neighbourhoods and search.
@@ -72,7 +73,6 @@ def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 9)
         index = store + ".index"
-        import sqlite3
         db = sqlite3.connect(store)
         lat, lng = db.execute("SELECT l.latitude, l.longitude FROM crimes c JOIN locations l ON l.id = c.location "
                               "GROUP BY l.id ORDER BY count(*) DESC LIMIT 1").fetchone()
@@ -124,13 +124,7 @@ def main(binary):
         check("not a crimemap index file" in loaded_line(lines), "a foreign file is refused: %r" % loaded_line(lines))
 
         # Another import: the file is of other data, so it is rebuilt and the new month is served.
-        extra = os.path.join(work, "extra")
-        os.makedirs(extra)
-        with open(os.path.join(extra, "2031-01-testshire-street.csv"), "w") as f:
-            f.write("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-                    "Crime type,Last outcome category,Context\n")
-            f.write(",2031-01,T,T,-1.5,54.0,On or near Test Street,E1,X 001A,Anti-social behaviour,,\n")
-        subprocess.run([binary, "import", "--db", store, extra], check=True, capture_output=True)
+        import_new_month(binary, store, work)
         lines, fifth = answers(binary, store, where, force)
         line = loaded_line(lines)
         check("was built from other data" in line and "built " + index in line,

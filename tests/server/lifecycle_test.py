@@ -21,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import check, finish, generated_store, import_new_month, start_server  # noqa: E402
 
 
 def start(binary, store, *options):
@@ -147,13 +147,7 @@ def main(binary):
 
             # A new month arrives while requests keep coming; SIGHUP swaps it in.
             point = json.loads(get(port, "/api/crimes-street-dates")[1])[0]["date"]
-            extra = os.path.join(work, "extra")
-            os.makedirs(extra)
-            with open(os.path.join(extra, "2031-01-testshire-street.csv"), "w") as f:
-                f.write("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-                        "Crime type,Last outcome category,Context\n")
-                f.write(",2031-01,T,T,-1.5,54.0,On or near Test Street,E1,X 001A,Anti-social behaviour,,\n")
-            subprocess.run([binary, "import", "--db", store, extra], check=True, capture_output=True)
+            import_new_month(binary, store, work)
             errors, done = [], threading.Event()
 
             def hammer():

@@ -10,16 +10,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { binary, launchBrowser, missingPrerequisite, newPage, screenshot, startServer } from './harness.mjs';
-import { buildTownBasemap } from './osm-fixture.mjs';
+import { basemapToolsProblem, buildTownBasemap, busiestLocation } from './osm-fixture.mjs';
 
-function toolsProblem() {
-  for (const [tool, args] of [['tilemaker', ['--help']], ['osmium', ['--version']]]) {
-    try { execFileSync(tool, args, { stdio: 'ignore' }); } catch { return `${tool} is not installed (tools/setup)`; }
-  }
-  return false;
-}
-const skip = missingPrerequisite() || toolsProblem();
-if (toolsProblem() && process.env.CRIMEMAP_BROWSER_TESTS === 'required') throw new Error(toolsProblem());
+const toolsMissing = basemapToolsProblem();
+const skip = missingPrerequisite() || toolsMissing;
+if (toolsMissing && process.env.CRIMEMAP_BROWSER_TESTS === 'required') throw new Error(toolsMissing);
 
 describe('a basemap served by crimemap itself', { skip, concurrency: false, timeout: 180000 }, () => {
   let server;
@@ -29,10 +24,7 @@ describe('a basemap served by crimemap itself', { skip, concurrency: false, time
   before(async () => {
     server = await startServer({
       serveArgs: ({ db, dir }) => {
-        const [lon, lat] = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db,
-          'SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location '
-          + 'GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1'], { encoding: 'utf8' }).trim().split('|').map(Number);
-        centre = { lon, lat };
+        centre = busiestLocation(db);
         return ['--basemap', buildTownBasemap(dir, centre)];
       },
     });
@@ -110,10 +102,7 @@ describe('the generated world as a basemap', { skip, concurrency: false, timeout
   before(async () => {
     server = await startServer({
       serveArgs: ({ db, dir }) => {
-        const [lon, lat] = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db,
-          'SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location '
-          + 'GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1'], { encoding: 'utf8' }).trim().split('|').map(Number);
-        centre = { lon, lat };
+        centre = busiestLocation(db);
         const examples = '/usr/share/doc/tilemaker/examples';
         execFileSync(binary, ['generate', '--out', join(dir, 'world'), '--rows', '1', '--months', '1', '--seed', '3',
           '--osm', join(dir, 'world.osm')], { stdio: 'pipe' });

@@ -9,20 +9,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { finish, launchBrowser, missingPrerequisite, newPage, screenshot, startServer } from './harness.mjs';
-import { buildTownBasemap } from './osm-fixture.mjs';
+import { basemapToolsProblem, buildTownBasemap, busiestLocation } from './osm-fixture.mjs';
 
-function toolsProblem() {
-  for (const [tool, args] of [['tilemaker', ['--help']], ['osmium', ['--version']]]) {
-    try { execFileSync(tool, args, { stdio: 'ignore' }); } catch { return `${tool} is not installed (tools/setup)`; }
-  }
-  return false;
-}
-const skip = missingPrerequisite() || toolsProblem();
-if (toolsProblem() && process.env.CRIMEMAP_BROWSER_TESTS === 'required') throw new Error(toolsProblem());
+const toolsMissing = basemapToolsProblem();
+const skip = missingPrerequisite() || toolsMissing;
+if (toolsMissing && process.env.CRIMEMAP_BROWSER_TESTS === 'required') throw new Error(toolsMissing);
 
 const ELSEWHERE = 'https://tiles.example.org';
 const STYLE = {
@@ -70,10 +64,7 @@ describe('an operator\'s own style served by crimemap', { skip, concurrency: fal
   before(async () => {
     server = await startServer({
       serveArgs: ({ db, dir }) => {
-        const [lon, lat] = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db,
-          'SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location '
-          + 'GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1'], { encoding: 'utf8' }).trim().split('|').map(Number);
-        centre = { lon, lat };
+        centre = busiestLocation(db);
         const assets = join(dir, 'assets');
         mkdirSync(join(assets, 'fonts', 'Test Sans Regular'), { recursive: true });
         writeFileSync(join(assets, 'sprite.json'), JSON.stringify({ dot: { x: 0, y: 0, width: 8, height: 8, pixelRatio: 1 } }));

@@ -17,6 +17,22 @@ const CLASSES = ['primary', 'residential', 'secondary', 'residential', 'tertiary
  * The XML of the town around (lon, lat).
  * @param {{lon: number, lat: number}} centre WGS84 degrees
  */
+// Why the basemap tests cannot run here (a tool tools/setup installs is missing), or false.
+export function basemapToolsProblem() {
+  for (const [tool, args] of [['tilemaker', ['--help']], ['osmium', ['--version']]]) {
+    try { execFileSync(tool, args, { stdio: 'ignore' }); } catch { return `${tool} is not installed (tools/setup)`; }
+  }
+  return false;
+}
+
+// The map location with the most crimes in a store: { lon, lat }.
+export function busiestLocation(db) {
+  const [lon, lat] = execFileSync('sqlite3', ['-batch', '-noheader', '-separator', '|', db,
+    'SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location '
+    + 'GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1'], { encoding: 'utf8' }).trim().split('|').map(Number);
+  return { lon, lat };
+}
+
 export function townOsm({ lon, lat }) {
   const nodes = [];
   const ways = [];
