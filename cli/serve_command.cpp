@@ -287,7 +287,7 @@ int serve_command(const arguments& args) {
               << s.location_ids.size() << " locations, " << s.months.size() << " months, "
               << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << db
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
-              << " MiB, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files; "
+              << " MiB in memory, " << s.mapped_bytes / (1 << 20) << " MiB mapped, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files; "
               << s.origin << '\n';
 
     // Watch messages past the retention period go now and then every hour; the form secret is

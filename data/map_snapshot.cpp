@@ -644,41 +644,34 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path,
     auto start = std::chrono::steady_clock::now();
     auto db = open_store_for_reading(store_path);
     std::optional<read_transaction> tx(std::in_place, db);
-    std::shared_ptr<map_snapshot> snapshot;
-    if (options.in_memory) {
-        snapshot = build_snapshot(store_path, db);
-        snapshot->origin = "built in memory";
+    const auto fingerprint = detail::read_fingerprint(db);
+    const auto file = index_file_path(store_path, options);
+    std::string why_not;
+    auto snapshot = detail::map_index_file(file, fingerprint, why_not);
+    if (snapshot) {
+        snapshot->origin = "mapped " + file;
+    } else if (!options.builder_executable.empty()) {
+        // No read transaction open here while the child builds (minutes at national size):
+        // it would hold back the store's checkpoints meanwhile.
+        tx.reset();
+        build_in_child(options.builder_executable, store_path, file);
+        tx.emplace(db);
+        std::string again;
+        snapshot = detail::map_index_file(file, detail::read_fingerprint(db), again);
+        if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
+        snapshot->origin = "built " + file + " in a child process (" + why_not + ")";
     } else {
-        const auto fingerprint = detail::read_fingerprint(db);
-        const auto file = index_file_path(store_path, options);
-        std::string why_not;
-        snapshot = detail::map_index_file(file, fingerprint, why_not);
-        if (snapshot) {
-            snapshot->origin = "mapped " + file;
-        } else if (!options.builder_executable.empty()) {
-            // No read transaction open here while the child builds (minutes at national size):
-            // it would hold back the store's checkpoints meanwhile.
-            tx.reset();
-            build_in_child(options.builder_executable, store_path, file);
-            tx.emplace(db);
+        auto built = build_snapshot(store_path, db);
+        try {
+            detail::write_index_file(file, *built, fingerprint);
             std::string again;
-            snapshot = detail::map_index_file(file, detail::read_fingerprint(db), again);
-            if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
-            snapshot->origin = "built " + file + " in a child process (" + why_not + ")";
-        } else {
-            auto built = build_snapshot(store_path, db);
-            std::string written;
-            try {
-                detail::write_index_file(file, *built, fingerprint);
-                std::string again;
-                snapshot = detail::map_index_file(file, fingerprint, again);
-                if (!snapshot) throw std::runtime_error(again);
-                snapshot->origin = "built " + file + " (" + why_not + ")";
-            } catch (const std::exception& error) {
-                snapshot = std::move(built);
-                snapshot->origin = std::string("built in memory, as the index file could not be written (") +
-                                   error.what() + "; " + why_not + ")";
-            }
+            snapshot = detail::map_index_file(file, fingerprint, again);
+            if (!snapshot) throw std::runtime_error(again);
+            snapshot->origin = "built " + file + " (" + why_not + ")";
+        } catch (const std::exception& error) {
+            snapshot = std::move(built);
+            snapshot->origin = std::string("built in memory, as the index file could not be written (") +
+                               error.what() + "; " + why_not + ")";
         }
     }
     load_store_parts(db, *snapshot);

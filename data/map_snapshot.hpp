@@ -239,6 +239,7 @@ struct map_snapshot {
     /// The index file the arrays are viewed in (kept mapped while the snapshot lives); null
     /// when they are owned.
     std::shared_ptr<const void> mapping;
+    std::uint64_t mapped_bytes = 0;  ///< the index file's size when mapped
     /// How this snapshot was made: "mapped FILE", or why the file was (re)built.
     std::string origin;
 };
@@ -250,8 +251,6 @@ struct snapshot_options {
     /// `EXECUTABLE index --db STORE` rather than in this one (serve's reloads use it, so a
     /// reload never holds a build's temporary arrays beside the served ones). Empty: here.
     std::string builder_executable;
-    /// Build in memory only (no file is read or written), as tests of the builder do.
-    bool in_memory = false;
 };
 
 /// The index file's path for a store.

@@ -45,7 +45,6 @@ public:
         return owned_;
     }
 
-    [[nodiscard]] bool is_view() const { return is_view_; }
     [[nodiscard]] std::size_t size() const { return is_view_ ? view_size_ : owned_.size(); }
     [[nodiscard]] bool empty() const { return size() == 0; }
     [[nodiscard]] const T* data() const { return is_view_ ? view_ : owned_.data(); }

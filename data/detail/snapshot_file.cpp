@@ -413,7 +413,7 @@ std::shared_ptr<map_snapshot> map_index_file(const std::string& path, const inde
     const auto n = snapshot->location_ids.size();
     if (snapshot->location_streets.size() != n || snapshot->location_positions.size() != n ||
         snapshot->location_neighbourhood.size() != n || snapshot->crime_tiles.location_count() != n ||
-        snapshot->crime_first.size() != (n == 0 ? snapshot->crime_first.size() : n + 1) ||
+        (n > 0 && snapshot->crime_first.size() != n + 1) ||
         pid_count != snapshot->crimes_by_location.size())
         return damaged("the location and crime arrays do not fit together");
     for (auto street : snapshot->location_streets)
@@ -427,6 +427,7 @@ std::shared_ptr<map_snapshot> map_index_file(const std::string& path, const inde
         for (const auto& t : *list)
             if (!text_ok(t.text) || t.crime >= snapshot->crimes_by_location.size()) return damaged("a text index is out of range");
     snapshot->mapping = std::move(keep);
+    snapshot->mapped_bytes = size;
     snapshot->data_version = meta.value("data_version", std::int64_t{0});
     return snapshot;
 }

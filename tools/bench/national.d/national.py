@@ -3,10 +3,10 @@
 import atexit
 import http.client
 import json
+import math
 import os
 import platform
 import random
-import re
 import signal
 import sqlite3
 import subprocess
@@ -109,7 +109,6 @@ db = sqlite3.connect(store)
 crimes_total = db.execute("SELECT count(*) FROM crimes").fetchone()[0]
 located = db.execute("SELECT count(*) FROM crimes WHERE location IS NOT NULL").fetchone()[0]
 points = db.execute("SELECT count(DISTINCT location) FROM crimes").fetchone()[0]
-rng = random.Random(7)
 sample = db.execute("SELECT l.latitude, l.longitude FROM crimes c JOIN locations l ON l.id = c.location "
                     "WHERE c.id IN (SELECT abs(random()) % (SELECT max(id) FROM crimes) FROM crimes LIMIT 400) "
                     "LIMIT 200").fetchall()
@@ -130,7 +129,6 @@ def warm_paths():
         for z in range(0, 17):
             n = 2 ** z
             x = int((lng + 180) / 360 * n)
-            import math
             y = int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)
             paths.append("/tiles/crimes/%d/%d/%d.mvt" % (z, x, y))
             paths.append("/tiles/crimes/%d/%d/%d.mvt?from=%s&to=%s&category=burglary,violent-crime" %
@@ -212,13 +210,12 @@ with open(source) as f, open(os.path.join(extra, "%s-%s-street.csv" % (new_month
         g.write(line if number == 0 else line.replace("," + latest + ",", "," + new_month + ",", 1))
 import_seconds, _, _ = timed([binary, "import", "--db", store, extra])
 errors, slow, done = [], [], threading.Event()
-hammer_paths = paths[:]
 
 
 def hammer(seed):
     r = random.Random(seed)
     while not done.is_set():
-        path = r.choice(hammer_paths)
+        path = r.choice(paths)
         t = time.time()
         try:
             status, _ = get(port, path, timeout=30)
