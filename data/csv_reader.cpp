@@ -137,24 +137,27 @@ csv_reader::csv_reader(std::unique_ptr<byte_source> source, std::string name, st
                        std::size_t read_bytes)
     : source_(std::move(source)), name_(std::move(name)), max_record_bytes_(max_record_bytes),
       read_bytes_(std::max<std::size_t>(read_bytes, 16)) {
-    buffer_.resize(read_bytes_);
     fields_.reserve(16);
 }
 
 bool csv_reader::fill() {
     if (eof_) return false;
     if (begin_ > 0) {
-        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
         end_ -= begin_;
         begin_ = 0;
     }
-    if (buffer_.size() - end_ < read_bytes_ / 2) {
+    if (capacity_ - end_ < read_bytes_ / 2) {
         if (end_ >= max_record_bytes_)
             throw input_error(name_ + ":" + std::to_string(next_line_) + ": record longer than " +
                               std::to_string(max_record_bytes_) + " bytes (an unclosed quote?)");
-        buffer_.resize(buffer_.size() + read_bytes_);
+        // Not zeroed: only what reads fill is ever looked at (a file is often smaller than one read).
+        auto grown = std::make_unique_for_overwrite<char[]>(capacity_ + read_bytes_);
+        if (end_ > 0) std::memcpy(grown.get(), buffer_.get(), end_);
+        buffer_ = std::move(grown);
+        capacity_ += read_bytes_;
     }
-    std::size_t got = source_->read(buffer_.data() + end_, buffer_.size() - end_);
+    std::size_t got = source_->read(buffer_.get() + end_, capacity_ - end_);
     if (got == 0) eof_ = true;
     end_ += got;
     return got > 0;
@@ -164,7 +167,7 @@ bool csv_reader::next() {
     if (first_) {
         first_ = false;
         fill();
-        if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) {
+        if (end_ - begin_ >= 3 && std::memcmp(buffer_.get() + begin_, "\xEF\xBB\xBF", 3) == 0) {
             begin_ += 3;
             consumed_ += 3;
         }
@@ -179,7 +182,7 @@ bool csv_reader::next() {
 // Scans one record starting at begin_. Returns false, changing nothing, when the
 // buffer ends before the record does and more input may follow.
 bool csv_reader::parse_record(bool at_end) {
-    const char* const base = buffer_.data();
+    const char* const base = buffer_.get();
     const char* p = base + begin_;
     const char* const end = base + end_;
     fields_.clear();
@@ -241,7 +244,7 @@ bool csv_reader::parse_record(bool at_end) {
 
     for (auto& span : unescaped_spans_) {
         std::string_view field = fields_[span.first];
-        char* out = buffer_.data() + (field.data() - base);
+        char* out = buffer_.get() + (field.data() - base);
         char* write = out;
         for (std::size_t i = 0; i < field.size(); ++i) {
             *write++ = field[i];

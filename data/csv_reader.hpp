@@ -72,7 +72,8 @@ private:
     std::string name_;
     std::size_t max_record_bytes_;
     std::size_t read_bytes_;
-    std::vector<char> buffer_;
+    std::unique_ptr<char[]> buffer_;
+    std::size_t capacity_ = 0;
     std::size_t begin_ = 0;  // start of unread bytes
     std::size_t end_ = 0;    // end of valid bytes
     bool eof_ = false;

@@ -1,5 +1,6 @@
 #include "data/map_snapshot.hpp"
 
+#include "data/crime_id.hpp"
 #include "data/forces.hpp"
 
 #include "data/detail/snapshot_parts.hpp"
@@ -51,29 +52,6 @@ std::vector<std::int32_t> load_categories(Database& db, std::vector<category_inf
     return by_type;
 }
 
-// Hex digit values, -1 for any other byte: decoding runs once per crime and outcome at load.
-constexpr std::array<std::int8_t, 256> hex_values = [] {
-    std::array<std::int8_t, 256> table{};
-    table.fill(-1);
-    for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
-    for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
-    for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
-    return table;
-}();
-
-// 64 hex digits → 32 bytes; false for any other text.
-bool decode_hex_id(std::string_view text, std::array<std::uint8_t, 32>& out) {
-    if (text.size() != 64) return false;
-    int bad = 0;
-    for (std::size_t i = 0; i < 32; ++i) {
-        int high = hex_values[static_cast<unsigned char>(text[2 * i])];
-        int low = hex_values[static_cast<unsigned char>(text[2 * i + 1])];
-        bad |= high | low;  // any -1 sets the sign bit
-        out[i] = static_cast<std::uint8_t>(high << 4 | low);
-    }
-    return bad >= 0;
-}
-
 std::uint64_t leading_key(const std::array<std::uint8_t, 32>& bytes) {
     std::uint64_t key = 0;
     for (std::size_t i = 0; i < 8; ++i) key = key << 8 | bytes[i];
@@ -84,8 +62,21 @@ std::uint64_t leading_key(const std::array<std::uint8_t, 32>& bytes) {
 // SHA-256 digests, so these are uniform), or a string hash for other IDs.
 std::uint64_t crime_id_key(std::string_view text) {
     std::array<std::uint8_t, 32> bytes{};
-    if (decode_hex_id(text, bytes)) return leading_key(bytes);
+    if (decode_crime_id(text, bytes)) return leading_key(bytes);
     return std::hash<std::string_view>{}(text);
+}
+
+// The same of a Crime ID column, without writing the digits of one stored as its bytes.
+std::uint64_t stored_crime_id_key(const Statement& st, int column, std::string& scratch) {
+    if (st.is_blob(column)) {
+        auto bytes = st.column_blob(column);
+        if (bytes.size() == 32) {
+            std::uint64_t key = 0;
+            for (std::size_t i = 0; i < 8; ++i) key = key << 8 | static_cast<unsigned char>(bytes[i]);
+            return key;
+        }
+    }
+    return crime_id_key(crime_id_column(st, column, scratch));
 }
 
 // The load reads whole tables once: mapping the file saves copying every page through read().
@@ -113,8 +104,9 @@ outcome_rows load_outcome_rows(const std::string& store_path) {
     rows.reserve(static_cast<std::size_t>(db.query_int("SELECT max(id) FROM outcomes", 0)));  // growing costs page faults
     Statement select(db, "SELECT persistent_id, month, outcome_type, location FROM outcomes "
                          "WHERE persistent_id IS NOT NULL");
+    std::string scratch;
     while (select.step())
-        rows.push_back({crime_id_key(select.column_text(0)), static_cast<std::int32_t>(select.column_int(1)),
+        rows.push_back({stored_crime_id_key(select, 0, scratch), static_cast<std::int32_t>(select.column_int(1)),
                         static_cast<std::uint16_t>(select.is_null(2) ? 0 : select.column_int(2)),
                         select.is_null(3) ? -1 : select.column_int(3)});
     // Stable: rows of one crime in one month keep the order they were published in.
@@ -270,6 +262,7 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
         }
         Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context, file, lsoa "
                              "FROM crimes");
+        std::string scratch;
         while (select.step()) {
             auto month = static_cast<int>(select.column_int(1));
             std::size_t slot = static_cast<std::size_t>(month / 100 * 12 + month % 100 - 1) % month_slot.size();
@@ -289,7 +282,7 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
                 crime.record.pid_kind = select.is_null(5) ? 0 : 2;
                 auto file = force_of_file.find(select.column_int(7));
                 unlocated_strings.emplace_back(file == force_of_file.end() ? std::string() : file->second);
-                unlocated_strings.emplace_back(select.is_null(5) ? std::string() : std::string(select.column_text(5)));
+                unlocated_strings.emplace_back(crime_id_column(select, 5, scratch));
                 unlocated_strings.emplace_back(select.is_null(6) ? std::string() : std::string(select.column_text(6)));
                 unlocated_order.push_back(crime);
                 continue;
@@ -333,9 +326,12 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
             record.outcome = static_cast<std::uint16_t>(outcome);
             auto index = static_cast<std::uint32_t>(records.size());
             pids.emplace_back();
-            if (!select.is_null(5)) {
-                auto pid = select.column_text(5);
-                if (decode_hex_id(pid, pids.back())) {
+            if (select.is_blob(5) && select.column_blob(5).size() == 32) {
+                std::memcpy(pids.back().data(), select.column_blob(5).data(), 32);
+                record.pid_kind = 1;
+            } else if (!select.is_null(5)) {
+                auto pid = crime_id_column(select, 5, scratch);
+                if (decode_crime_id(pid, pids.back())) {
                     record.pid_kind = 1;
                 } else {
                     record.pid_kind = 2;
@@ -773,7 +769,7 @@ std::pair<std::size_t, std::size_t> map_snapshot::outcomes_of(std::string_view c
 
 std::optional<std::uint32_t> map_snapshot::find_crime(std::string_view crime_id) const {
     std::array<std::uint8_t, 32> bytes{};
-    if (decode_hex_id(crime_id, bytes)) {
+    if (decode_crime_id(crime_id, bytes)) {
         auto it = std::lower_bound(crimes_by_pid.begin(), crimes_by_pid.end(), bytes,
                                    [&](std::uint32_t index, const auto& key) { return crime_pid(index) < key; });
         if (it != crimes_by_pid.end() && crime_pid(*it) == bytes) return *it;

@@ -120,6 +120,10 @@ Statement& Statement::bind_blob(int index, const void* bytes, std::size_t size) 
     check(sqlite3_bind_blob64(stmt_.get(), index, bytes, size, SQLITE_TRANSIENT), "bind");
     return *this;
 }
+Statement& Statement::bind_blob_static(int index, const void* bytes, std::size_t size) {
+    check(sqlite3_bind_blob64(stmt_.get(), index, bytes, size, SQLITE_STATIC), "bind");
+    return *this;
+}
 Statement& Statement::bind_null(int index) {
     check(sqlite3_bind_null(stmt_.get(), index), "bind");
     return *this;
@@ -140,6 +144,7 @@ void Statement::run() {
 void Statement::reset() { sqlite3_reset(stmt_.get()); }
 
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
+bool Statement::is_blob(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_BLOB; }
 std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
 double Statement::column_double(int column) const { return sqlite3_column_double(stmt_.get(), column); }
 std::string_view Statement::column_text(int column) const {

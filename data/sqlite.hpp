@@ -62,7 +62,10 @@ public:
     Statement& bind(int index, std::string_view value);
     /// Keeps a reference: `value` must stay alive until the next step() or reset().
     Statement& bind_static(int index, std::string_view value);
+    /// Copies the bytes (SQLITE_TRANSIENT).
     Statement& bind_blob(int index, const void* bytes, std::size_t size);
+    /// Keeps a reference, as bind_static does.
+    Statement& bind_blob_static(int index, const void* bytes, std::size_t size);
     Statement& bind_null(int index);
 
     /// Returns true while a row is available; false when done. Throws sqlite_error.
@@ -73,6 +76,7 @@ public:
     void reset();
 
     [[nodiscard]] bool is_null(int column) const;
+    [[nodiscard]] bool is_blob(int column) const;
     [[nodiscard]] std::int64_t column_int(int column) const;
     [[nodiscard]] double column_double(int column) const;
     /// Valid until the next step(), reset() or destruction.

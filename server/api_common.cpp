@@ -1,5 +1,6 @@
 #include "server/api_common.hpp"
 
+#include "data/crime_id.hpp"
 #include "data/months.hpp"
 #include "server/errors.hpp"
 #include "server/http_caching.hpp"
@@ -147,19 +148,9 @@ std::string six_decimals(double value) {
     return std::string(text, end);
 }
 
-std::string hex_id(const std::array<std::uint8_t, 32>& bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(64, '0');
-    for (std::size_t i = 0; i < 32; ++i) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
-    return out;
-}
-
 std::string crime_id_text(const data::map_snapshot& s, std::uint32_t index) {
     const auto& c = s.crimes_by_location[index];
-    if (c.pid_kind == 1) return hex_id(s.crime_pid(index));
+    if (c.pid_kind == 1) return data::crime_id_hex(s.crime_pid(index));
     if (c.pid_kind == 2) return std::string(s.other_pid(index));
     return {};
 }
@@ -276,15 +267,10 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
         }
         out += ",\"persistent_id\":";
         if (c.pid_kind == 1) {
-            static constexpr char hex[] = "0123456789abcdef";
             auto at = out.size();
             out.resize(at + 66);
             out[at] = '"';
-            const auto& pid = pids[n++];
-            for (std::size_t b = 0; b < 32; ++b) {
-                out[at + 1 + 2 * b] = hex[pid[b] >> 4];
-                out[at + 2 + 2 * b] = hex[pid[b] & 15];
-            }
+            data::write_crime_id_hex(pids[n++].data(), out.data() + at + 1);
             out[at + 65] = '"';
         } else {
             out += quoted(c.pid_kind == 2 ? s.other_pid(index) : std::string_view());

@@ -86,8 +86,6 @@ std::uint32_t location_parameter(const call& c);
 
 /// Coordinates as the API writes them: strings, six decimals.
 std::string six_decimals(double value);
-/// A Crime ID as 64 lower-case hex digits.
-std::string hex_id(const std::array<std::uint8_t, 32>& bytes);
 /// crimes_by_location[index]'s Crime ID as published ("" for none).
 std::string crime_id_text(const data::map_snapshot& s, std::uint32_t index);
 

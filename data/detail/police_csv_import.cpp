@@ -1,6 +1,7 @@
 #include "data/detail/police_csv_import.hpp"
 
 #include "data/categories.hpp"
+#include "data/crime_id.hpp"
 #include "data/detail/import_dictionaries.hpp"
 #include "data/csv_reader.hpp"
 #include "data/months.hpp"
@@ -52,10 +53,12 @@ const std::vector<std::string_view> stops_header{"Type",
                                                  "Outcome linked to object of search",
                                                  "Removal of more than just outer clothing"};
 
-// A reference into a batch's text arena; offset null_text stands for SQL NULL.
+// A reference into a batch's text arena; offset null_text stands for SQL NULL. `bytes`: not
+// text but a Crime ID's 32 bytes (a BLOB; see crime_id.hpp).
 struct text_ref {
     std::uint32_t offset = null_text;
     std::uint32_t size = 0;
+    bool bytes = false;
 };
 
 struct crime_record {
@@ -123,6 +126,16 @@ struct batch {
         return ref;
     }
     text_ref keep_or_null(std::string_view value) { return value.empty() ? text_ref{} : keep(value); }
+    // A Crime ID as the store keeps it: 32 bytes for data.police.uk's 64 lower-case hex digits
+    // (half the size to write), the text for any other.
+    text_ref keep_crime_id(std::string_view value) {
+        const auto at = text.size();
+        text.resize(at + 32);
+        if (pack_crime_id(value, reinterpret_cast<std::uint8_t*>(text.data() + at)))
+            return {static_cast<std::uint32_t>(at), 32, true};
+        text.resize(at);
+        return keep_or_null(value);
+    }
     [[nodiscard]] std::string_view view(text_ref ref) const { return {text.data() + ref.offset, ref.size}; }
     [[nodiscard]] std::size_t row_count() const { return crimes.size() + outcomes.size() + stops.size(); }
 };
@@ -559,7 +572,7 @@ private:
         row.lsoa = lsoa(out, f[7], f[8]);
         row.crime_type = crime_type(out, f[9]);
         row.last_outcome = outcome_type(out, f[10]);
-        row.persistent_id = out.keep_or_null(f[0]);
+        row.persistent_id = out.keep_crime_id(f[0]);
         row.context = out.keep_or_null(f[11]);
         out.crimes.push_back(row);
         out.pending.push_back(place);
@@ -573,7 +586,7 @@ private:
         row.falls_within = agency(out, f[3]);
         row.lsoa = lsoa(out, f[7], f[8]);
         row.outcome_type = outcome_type(out, f[9]);
-        row.persistent_id = out.keep_or_null(f[0]);
+        row.persistent_id = out.keep_crime_id(f[0]);
         out.outcomes.push_back(row);
         out.pending.push_back(place);
     }
@@ -799,6 +812,8 @@ private:
     static void bind_text(Statement& st, int index, const batch& in, text_ref ref) {
         if (ref.offset == null_text) {
             st.bind_null(index);
+        } else if (ref.bytes) {
+            st.bind_blob_static(index, in.text.data() + ref.offset, ref.size);
         } else {
             st.bind_static(index, in.view(ref));
         }

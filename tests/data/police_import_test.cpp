@@ -1,12 +1,16 @@
 // Imports of the monthly data.police.uk CSV files: real samples and bad input.
 
 #include "data/categories.hpp"
+#include "data/crime_id.hpp"
+#include "data/map_snapshot.hpp"
+#include "data/sqlite.hpp"
 #include "data/detail/neighbourhood_lookup.hpp"
 #include "data/stats.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -218,6 +222,59 @@ TEST_CASE("outcomes files are stored by Crime ID with their month, coordinates i
     CHECK(count(db, "SELECT count(*) FROM outcomes WHERE persistent_id = 'abc' AND month = 202002") == 2);
     CHECK(count(db, "SELECT count(*) FROM outcomes o JOIN locations l ON l.id = o.location "
                     "WHERE l.longitude = -8.6e-05") == 1);
+}
+
+TEST_CASE("data.police.uk's Crime IDs are stored as their 32 bytes, any other as its text, and all map back as they came") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    const std::string digest = "0123456789abcdef00112233445566778899aabbccddeeff0f1e2d3c4b5a6978";
+    std::string upper = digest;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    write_file(dir.path() / "2020-02-testshire-street.csv",
+               "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+               "Last outcome category,Context\n" +
+                   digest + ",2020-02,T,T,-0.1,51.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n" + upper +
+                   ",2020-02,T,T,-0.1,51.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n"
+                   "abc,2020-02,T,T,-0.1,51.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n"
+                   ",2020-02,T,T,-0.1,51.5,On or near A Road,E1,X 001A,Anti-social behaviour,,\n");
+    write_file(dir.path() / "2020-03-testshire-outcomes.csv",
+               "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n" +
+                   digest + ",2020-03,T,T,-0.1,51.5,On or near A Road,E1,X 001A,Offender given a caution\n");
+    auto run = import_paths(db, {(dir.path() / "2020-02-testshire-street.csv").string(),
+                                 (dir.path() / "2020-03-testshire-outcomes.csv").string()});
+    REQUIRE(run.problems.empty());
+    // Half the bytes to write: 64 lower-case hex digits become a 32-byte BLOB; upper-case digits
+    // and other text stay text, so that nothing reads back other than it came.
+    for (const char* table : {"crimes", "outcomes"})
+        CHECK(count(db, std::string("SELECT count(*) FROM ") + table + " WHERE typeof(persistent_id) = 'blob' AND "
+                        "length(persistent_id) = 32 AND lower(hex(persistent_id)) = '" + digest + "'") == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE persistent_id = '" + upper + "'") == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE persistent_id = 'abc'") == 1);
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE persistent_id IS NULL") == 1);
+
+    auto check_snapshot = [&] {
+        auto s = data::load_snapshot(db);
+        auto found = s->find_crime(digest);
+        REQUIRE(found);
+        CHECK(s->crimes_by_location[*found].pid_kind == 1);
+        CHECK(s->crime_pid(*found) == data::crime_id_bytes{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0x11, 0x22,
+                                                            0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd,
+                                                            0xee, 0xff, 0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78});
+        CHECK(s->outcome_month_of(digest) == 202003);
+        REQUIRE(s->find_crime("abc"));
+        CHECK(s->other_pid(*s->find_crime("abc")) == "abc");
+        CHECK(s->crimes_by_location.size() == 4);
+    };
+    check_snapshot();
+    // A store written before Crime IDs were kept as bytes holds them as text: the same map.
+    {
+        data::Database store(db, data::Database::mode::read_write);
+        store.exec("UPDATE crimes SET persistent_id = lower(hex(persistent_id)) WHERE typeof(persistent_id) = 'blob'");
+        store.exec("UPDATE outcomes SET persistent_id = lower(hex(persistent_id)) WHERE typeof(persistent_id) = 'blob'");
+    }
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE persistent_id = '" + digest + "'") == 1);
+    fs::remove(data::index_file_path(db));
+    check_snapshot();
 }
 
 TEST_CASE("a row that is not UTF-8 is read as Windows-1252 and reported by file and line") {
