@@ -708,7 +708,7 @@ public:
 private:
     // Rows go rows_per_insert to a statement (INSERT ... VALUES (...), (...), ...): SQLite's
     // cost per statement (step, halt, reset) is then paid once for many rows.
-    static constexpr int rows_per_insert = 32;
+    static constexpr int rows_per_insert = 128;
     struct columns {
         const char* table;
         const char* names;
