@@ -1,6 +1,6 @@
 // The built-in basemap style for an archive in the OpenMapTiles schema
 // (`crimemap serve --basemap FILE.mbtiles`): land, water, parks and woods,
-// buildings, roads by class with casings, rail, boundaries, street and place
+// buildings, roads by class with casings, paths, rail, ferries, boundaries, street and place
 // names. Muted greys, pale greens and blues, small grey labels, so that the
 // crime symbols and their colours stay the strongest thing on the map. Tiles
 // and glyphs come from our own origin. Pure functions, no DOM, so the tests
@@ -21,6 +21,8 @@ export const BASEMAP_COLOURS = Object.freeze({
   road: '#ffffff',
   majorRoad: '#fbf7ef',
   rail: '#c9c4bc',
+  path: '#bdb5a8',
+  ferry: '#a9bfcf',
   label: '#6e6a66',
   placeLabel: '#55524e',
   waterLabel: '#8498a6',
@@ -118,7 +120,18 @@ export function openMapTilesStyle({ origin, tileJsonUrl = '/tiles/basemap.json' 
         'line-dasharray': [3, 2],
       },
     },
+    {
+      // Footpaths, bridleways, cycle tracks and steps: thin and dashed, under the roads.
+      id: 'basemap-path', type: 'line', source, 'source-layer': 'transportation', minzoom: 13,
+      filter: ['all', classIn('path'), notTunnel],
+      paint: { 'line-color': BASEMAP_COLOURS.path, 'line-width': byZoom(13, 0.6, 18, 2.5), 'line-dasharray': [3, 2] },
+    },
     ...roadLayers(source),
+    {
+      id: 'basemap-ferry', type: 'line', source, 'source-layer': 'transportation', minzoom: 8,
+      filter: classIn('ferry'),
+      paint: { 'line-color': BASEMAP_COLOURS.ferry, 'line-width': byZoom(8, 0.6, 16, 1.5), 'line-dasharray': [5, 3] },
+    },
     {
       id: 'basemap-rail', type: 'line', source, 'source-layer': 'transportation', minzoom: 10,
       filter: ['all', classIn('rail'), notTunnel],
