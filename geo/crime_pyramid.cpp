@@ -339,6 +339,60 @@ void crime_pyramid::locations_in(world_point min, world_point max,
     search({min.x, min.y, max.x, max.y}, [&](std::uint32_t s) { emit(parts_.location_ids[s]); });
 }
 
+bool crime_pyramid::any_match(std::span<const crime_tally> tallies, const crime_filter& filter) {
+    auto it = std::partition_point(tallies.begin(), tallies.end(),
+                                   [&](const crime_tally& t) { return t.month < filter.from; });
+    for (; it != tallies.end() && it->month <= filter.to; ++it)
+        if (((filter.categories >> it->category) & 1u) && ((filter.groups >> it->group) & 1u)) return true;
+    return false;
+}
+
+void crime_pyramid::locations_matching(const grid_box& area, const crime_filter& filter,
+                                       const std::function<bool(std::uint32_t)>& emit) const {
+    // Depth first over tiles from zoom 0: a tile at zoom z + cell_bits is a cell of levels[z],
+    // and a tile at zoom detail_zoom - 1 + cell_bits holds locations. A tile is entered when
+    // it overlaps the box and, from the first cell zoom on, its cell has a matching crime.
+    const std::uint32_t location_zoom = detail_zoom + cell_bits;
+    auto overlaps = [&](const tile_id& t) {
+        const auto origin = tile_origin(t);
+        const std::uint64_t last = tile_size(t) - 1;
+        return origin.x <= area.max_x && area.min_x <= origin.x + last && origin.y <= area.max_y &&
+               area.min_y <= origin.y + last;
+    };
+    auto cell_matches = [&](const tile_id& t) {
+        const level& cells = parts_.levels[t.z - cell_bits];
+        const std::uint64_t code = tile_first_code(t) >> (64 - 2 * t.z);
+        auto it = std::lower_bound(cells.codes.begin(), cells.codes.end(), code);
+        if (it == cells.codes.end() || *it != code) return false;
+        auto c = static_cast<std::size_t>(it - cells.codes.begin());
+        return any_match({cells.tallies.data() + cells.first[c], cells.tallies.data() + cells.first[c + 1]}, filter);
+    };
+    std::vector<tile_id> stack{{0, 0, 0}};
+    while (!stack.empty()) {
+        const tile_id t = stack.back();
+        stack.pop_back();
+        if (!overlaps(t) || (t.z >= cell_bits && !cell_matches(t))) continue;
+        if (t.z + 1 < location_zoom) {
+            for (std::uint32_t k = 4; k-- > 0;)  // pushed in reverse: popped in Morton order
+                stack.push_back({t.z + 1, 2 * t.x + (k & 1), 2 * t.y + (k >> 1)});
+            continue;
+        }
+        const auto& codes = parts_.location_codes;
+        auto begin = std::lower_bound(codes.begin(), codes.end(), tile_first_code(t));
+        auto end = std::upper_bound(begin, codes.end(), tile_last_code(t));
+        for (auto it = begin; it != end; ++it) {
+            auto i = static_cast<std::size_t>(it - codes.begin());
+            const auto& p = parts_.location_points[i];
+            if (p.x < area.min_x || p.x > area.max_x || p.y < area.min_y || p.y > area.max_y) continue;
+            if (!any_match({parts_.location_tallies.data() + parts_.location_first[i],
+                            parts_.location_tallies.data() + parts_.location_first[i + 1]},
+                           filter))
+                continue;
+            if (!emit(parts_.location_ids[i])) return;
+        }
+    }
+}
+
 std::optional<std::uint32_t> crime_pyramid::nearest_location(world_point p) const {
     const std::size_t levels = node_level_first_.size() - 1;
     if (levels == 0) return std::nullopt;

@@ -82,6 +82,13 @@ public:
     /// Builder location indexes of the locations inside a world-grid box (edges included).
     void locations_in(world_point min, world_point max, const std::function<void(std::uint32_t location)>& emit) const;
 
+    /// The same, but only locations with a crime matching the filter, in Morton order, until
+    /// `emit` returns false. Cells of the pyramid without a matching crime are skipped whole,
+    /// so the cost follows the matching crimes near the box rather than the locations in it
+    /// (a month of one force, or a rare category, over the whole country).
+    void locations_matching(const grid_box& area, const crime_filter& filter,
+                            const std::function<bool(std::uint32_t location)>& emit) const;
+
     /// Builder location index of the location nearest to `p` on the world grid; nullopt when empty.
     [[nodiscard]] std::optional<std::uint32_t> nearest_location(world_point p) const;
 
@@ -120,6 +127,7 @@ public:
     [[nodiscard]] const arrays& parts() const { return parts_; }
 
 private:
+    static bool any_match(std::span<const crime_tally> tallies, const crime_filter& filter);
     bool tally_cell(std::span<const crime_tally> tallies, const crime_filter& filter,
                     std::array<std::uint32_t, max_categories>& per_category, std::uint32_t& total,
                     std::uint64_t& categories) const;

@@ -286,23 +286,58 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
     return out;
 }
 
+namespace {
+
+using crime_hits = std::vector<std::pair<std::uint32_t, std::uint32_t>>;  // location, crime index
+
+// Adds the location's crimes of the month (and category); 503 past max_results.
+void add_crimes_of(const data::map_snapshot& s, std::uint32_t l, std::uint16_t month, std::optional<std::uint8_t> category,
+                   crime_hits& hits) {
+    auto begin = s.crimes_by_location.begin() + s.crime_first[l];
+    auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
+    auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < month; });
+    for (; it != end && it->month == month; ++it)
+        if (!category || it->category == *category)
+            hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
+    if (hits.size() > max_results)
+        throw http_error(error_kind::too_many_results,
+                         "more than 10,000 crimes match: ask for a smaller area or one category");
+}
+
+crime_hits sorted_by_id(const data::map_snapshot& s, crime_hits hits);
+
+}  // namespace
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> area::crimes_in_month(const data::map_snapshot& s, int date,
+                                                                           std::optional<std::uint8_t> category) const {
+    crime_hits hits;
+    auto month = month_index(s, date);
+    if (!month) return hits;
+    geo::crime_filter filter;
+    filter.from = filter.to = *month;
+    if (category) filter.categories = std::uint64_t{1} << *category;
+    auto min = geo::to_world(bounds_.min_corner().x(), bounds_.max_corner().y());
+    auto max = geo::to_world(bounds_.max_corner().x(), bounds_.min_corner().y());
+    s.crime_tiles.locations_matching({min.x, min.y, max.x, max.y}, filter, [&](std::uint32_t l) {
+        if (contains(s.location_positions[l])) add_crimes_of(s, l, *month, category, hits);
+        return true;
+    });
+    return sorted_by_id(s, std::move(hits));
+}
+
 std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
                                                                      const std::vector<std::uint32_t>& locations,
                                                                      int date, std::optional<std::uint8_t> category) {
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // location, crime index
+    crime_hits hits;
     auto month = month_index(s, date);
     if (!month) return hits;
-    for (auto l : locations) {
-        auto begin = s.crimes_by_location.begin() + s.crime_first[l];
-        auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
-        auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < *month; });
-        for (; it != end && it->month == *month; ++it)
-            if (!category || it->category == *category)
-                hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
-        if (hits.size() > max_results)
-            throw http_error(error_kind::too_many_results,
-                             "more than 10,000 crimes match: ask for a smaller area or one category");
-    }
+    for (auto l : locations) add_crimes_of(s, l, *month, category, hits);
+    return sorted_by_id(s, std::move(hits));
+}
+
+namespace {
+
+crime_hits sorted_by_id(const data::map_snapshot& s, crime_hits hits) {
     // By id: sorted with the ids beside them, not looked up per comparison.
     struct keyed {
         std::int64_t id;
@@ -315,6 +350,8 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data:
     for (std::size_t i = 0; i < hits.size(); ++i) hits[i] = by_id[i].hit;
     return hits;
 }
+
+}  // namespace
 
 const data::force_info* find_force(const data::map_snapshot& s, std::string_view id) {
     auto it = std::lower_bound(s.forces.begin(), s.forces.end(), id,

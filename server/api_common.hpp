@@ -68,6 +68,11 @@ public:
     [[nodiscard]] bool contains(const geo::lonlat& p) const;
     /// The pyramid locations inside: each one covered_by the polygon, or at most one mile away.
     [[nodiscard]] std::vector<std::uint32_t> locations(const data::map_snapshot& s) const;
+    /// crimes_in_month(s, locations(s), date, category), visiting only the locations with a
+    /// crime of that month (and category) and stopping at the 503: its cost follows the
+    /// crimes asked for, not the map locations in the area.
+    [[nodiscard]] std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(
+        const data::map_snapshot& s, int date, std::optional<std::uint8_t> category) const;
     [[nodiscard]] geo::box bounds() const { return bounds_; }
     [[nodiscard]] bool is_polygon() const { return !polygon_.outer().empty(); }
     [[nodiscard]] const geo::polygon& polygon() const { return polygon_; }

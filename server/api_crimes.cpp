@@ -14,7 +14,7 @@ response crimes_street(const call& c) {
     int date = date_parameter(c);
     // An unknown slug means all crime, as the original's (clients rely on it).
     auto category = category_index(c.snapshot, c.parts[1]);
-    return c.reply_text(crimes_json_text(c.snapshot, crimes_in_month(c.snapshot, area(c).locations(c.snapshot), date, category)));
+    return c.reply_text(crimes_json_text(c.snapshot, area(c).crimes_in_month(c.snapshot, date, category)));
 }
 
 response crimes_at_location(const call& c) {

@@ -137,3 +137,48 @@ TEST_CASE("a pyramid viewed over another's arrays answers every query the same")
     broken.levels[3].first = mapped_array<std::uint32_t>::view(p.levels[3].first.data(), p.levels[3].first.size() - 1);
     CHECK_THROWS_AS(crime_pyramid(broken), std::invalid_argument);
 }
+
+TEST_CASE("locations with a matching crime in a box are found exactly, skipping cells without one, until told to stop") {
+    auto points = some_points(6000, 7);
+    // Sparse crimes, as a month of one force or a rare category: most locations hold none of
+    // those asked for, so whole cells are skipped.
+    auto crimes = some_crimes(points.size(), 9000, 8);
+    const auto entries = crimes;
+    crime_pyramid pyramid(points, std::move(crimes));
+    std::mt19937_64 random(9);
+    for (int trial = 0; trial < 300; ++trial) {
+        crime_filter filter;
+        filter.from = filter.to = static_cast<std::uint16_t>(random() % 12);
+        if (trial % 3) filter.categories = std::uint64_t{1} << (random() % 14);
+        if (trial % 5 == 0) filter.groups = 1u << (random() % 4);
+        grid_box area{0, 0, ~0u, ~0u};
+        if (trial % 4) {
+            const auto& a = points[random() % points.size()];
+            auto w = static_cast<std::uint32_t>(random() % 6000000), h = static_cast<std::uint32_t>(random() % 6000000);
+            area = {a.x - std::min(a.x, w / 2), a.y - std::min(a.y, h / 2), a.x + w / 2, a.y + h / 2};
+        }
+        std::set<std::uint32_t> want;
+        for (const auto& c : entries) {
+            const auto& p = points[c.location];
+            if (c.month == filter.from && ((filter.categories >> c.category) & 1u) && ((filter.groups >> c.group) & 1u) &&
+                p.x >= area.min_x && p.x <= area.max_x && p.y >= area.min_y && p.y <= area.max_y)
+                want.insert(c.location);
+        }
+        std::vector<std::uint32_t> got;
+        pyramid.locations_matching(area, filter, [&](std::uint32_t l) {
+            got.push_back(l);
+            return true;
+        });
+        REQUIRE(std::set<std::uint32_t>(got.begin(), got.end()) == want);
+        REQUIRE(got.size() == want.size());  // each once
+        if (want.size() > 3) {
+            std::size_t calls = 0;
+            pyramid.locations_matching(area, filter, [&](std::uint32_t) { return ++calls < 3; });
+            REQUIRE(calls == 3);
+        }
+    }
+    crime_pyramid empty;
+    std::size_t found = 0;
+    empty.locations_matching({0, 0, ~0u, ~0u}, crime_filter{}, [&](std::uint32_t) { return ++found > 0; });
+    CHECK(found == 0);
+}
