@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iosfwd>
 
-namespace crimemap::data {
+namespace crimemap::generator {
 
 struct generate_options {
     std::filesystem::path out;   ///< folder to write into (created when absent)
@@ -63,4 +63,4 @@ struct generate_summary {
 ///         cannot be written
 generate_summary generate(const generate_options& options, std::ostream& log);
 
-}  // namespace crimemap::data
+}  // namespace crimemap::generator

@@ -1,6 +1,6 @@
-#include "data/generate.hpp"
+#include "generator/generate.hpp"
 
-#include "data/detail/british_national_grid.hpp"
+#include "generator/british_national_grid.hpp"
 
 #include <catch2/catch.hpp>
 #include <gdal.h>
@@ -30,9 +30,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using crimemap::data::generate;
-using crimemap::data::generate_options;
-using crimemap::data::generate_summary;
+using crimemap::generator::generate;
+using crimemap::generator::generate_options;
+using crimemap::generator::generate_summary;
 
 constexpr std::string_view street_header =
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
@@ -628,8 +628,8 @@ TEST_CASE("postcodes are unique upper-case units on the National Grid inside the
 }
 
 TEST_CASE("the National Grid projection matches the Ordnance Survey's worked example", "[generate]") {
-    using crimemap::data::detail::osgb36_to_grid;
-    using crimemap::data::detail::wgs84_to_british_grid;
+    using crimemap::generator::osgb36_to_grid;
+    using crimemap::generator::wgs84_to_british_grid;
     // OS "A guide to coordinate systems in Great Britain", annex C: 52°39'27.2531"N 1°43'4.5177"E.
     const auto worked = osgb36_to_grid(52.0 + 39.0 / 60.0 + 27.2531 / 3600.0, 1.0 + 43.0 / 60.0 + 4.5177 / 3600.0);
     CHECK(worked.easting == Approx(651409.903).margin(0.01));

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace crimemap::data::detail {
+namespace crimemap::generator {
 
 /// Buffers writes in memory and hands the operating system large blocks.
 /// The buffer is allocated once per file; appending never allocates.
@@ -95,4 +95,4 @@ inline void write_whole_file(const std::filesystem::path& path, std::string_view
     file.close();
 }
 
-}  // namespace crimemap::data::detail
+}  // namespace crimemap::generator

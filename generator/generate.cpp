@@ -1,10 +1,9 @@
-#include "data/generate.hpp"
-#include "data/text.hpp"
+#include "generator/generate.hpp"
+#include "generator/british_national_grid.hpp"
+#include "generator/text_file.hpp"
 
 #include "data/categories.hpp"
-
-#include "data/detail/british_national_grid.hpp"
-#include "data/detail/text_file.hpp"
+#include "data/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -58,11 +57,10 @@
 // with -ffp-contract=off for output identical across machines). The single exception is the
 // National Grid projection of postcodes, rounded to whole metres.
 
-namespace crimemap::data {
+namespace crimemap::generator {
 
 namespace {
 
-using detail::text_file;
 using json = nlohmann::ordered_json;
 
 // ---------------------------------------------------------------------------------------------
@@ -859,7 +857,7 @@ std::string zero_padded(std::uint64_t value, int width) {
     return digits;
 }
 
-std::string slug_of(std::string_view text) { return slugify(text); }
+std::string slug_of(std::string_view text) { return data::slugify(text); }
 
 /// Length of a polyline in metres.
 double line_length(const std::vector<frame_point>& line) {
@@ -1868,8 +1866,8 @@ private:
                 std::string code = join({spec_.code, std::to_string(district), " ", std::to_string(unit / 400),
                                          std::string(1, unit_letters[(unit % 400) / 20]),
                                          std::string(1, unit_letters[unit % 20])});
-                const detail::grid_position grid =
-                    detail::wgs84_to_british_grid(point.at.lat / 1e6, point.at.lon / 1e6);
+                const grid_position grid =
+                    wgs84_to_british_grid(point.at.lat / 1e6, point.at.lon / 1e6);
                 if (k == 0) {
                     road.postcode = code;
                 }
@@ -2301,7 +2299,7 @@ std::uint64_t write_watch_schemes(const std::vector<force_world>& worlds, std::u
         }
     }
     text += "\n]}\n";
-    detail::write_whole_file(path, text);
+    write_whole_file(path, text);
     return count;
 }
 
@@ -2923,7 +2921,7 @@ void write_osm(const std::vector<force_world>& worlds, std::uint64_t seed, const
         return next_id++;
     };
     auto tag = [](std::string_view key, std::string_view value) {
-        return "<tag k=\"" + std::string(key) + "\" v=\"" + escape_markup(value) + "\"/>";
+        return "<tag k=\"" + std::string(key) + "\" v=\"" + data::escape_markup(value) + "\"/>";
     };
     auto way = [&](const std::vector<std::int64_t>& refs, const std::string& tags) {
         ways += "<way id=\"" + std::to_string(next_id++) + "\" version=\"1\">";
@@ -2988,7 +2986,7 @@ void write_osm(const std::vector<force_world>& worlds, std::uint64_t seed, const
     const std::string bounds = "<bounds minlat=\"" + degrees_text(south) + "\" minlon=\"" + degrees_text(west) +
                                "\" maxlat=\"" + degrees_text(north) + "\" maxlon=\"" + degrees_text(east) + "\"/>\n";
     text.insert(text.find('\n', text.find("<osm ")) + 1, bounds);
-    detail::write_whole_file(path, text);
+    write_whole_file(path, text);
 }
 
 }  // namespace
@@ -3029,14 +3027,14 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
         fs::create_directories(details);
         for (std::size_t n = 0; n < world.neighbourhoods.size(); ++n) {
             const neighbourhood& cell = world.neighbourhoods[n];
-            detail::write_whole_file(boundaries / join({cell.id, ".kml"}), kml_of(cell));
-            detail::write_whole_file(details / join({cell.id, ".json"}),
+            write_whole_file(boundaries / join({cell.id, ".kml"}), kml_of(cell));
+            write_whole_file(details / join({cell.id, ".json"}),
                                      neighbourhood_details(world, n, options.seed, f, months.back()).dump(2) + "\n");
             summary.files += 2;
             ++summary.neighbourhoods;
         }
     }
-    detail::write_whole_file(options.out / "forces.json", forces.dump(2) + "\n");
+    write_whole_file(options.out / "forces.json", forces.dump(2) + "\n");
     ++summary.files;
 
     // Victim support services for each force's area, in the shape an operator's support.json
@@ -3060,7 +3058,7 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
              {"telephone", "01632 960 303"},
              {"web", join({"https://domestic-abuse.", spec.domain})}},
         });
-        detail::write_whole_file(options.out / "support" / join({spec.id, ".json"}), services.dump(2) + "\n");
+        write_whole_file(options.out / "support" / join({spec.id, ".json"}), services.dump(2) + "\n");
         ++summary.files;
     }
 
@@ -3108,4 +3106,4 @@ generate_summary generate(const generate_options& options, std::ostream& log) {
     return summary;
 }
 
-}  // namespace crimemap::data
+}  // namespace crimemap::generator
