@@ -84,6 +84,16 @@ std::pair<double, double> unit_at(double angle);
 /// "North", "South East", ... for a direction in metres east and north.
 std::string_view compass(double dx, double dy);
 
+/// The square of side `size` metres that holds `v` along one axis of a force's frame.
+inline std::int64_t square_index(double v, double size) {
+    return static_cast<std::int64_t>(std::floor(v / size));
+}
+
+/// One hash key for the square (cx, cy).
+inline std::uint64_t square_key(std::int64_t cx, std::int64_t cy) {
+    return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint32_t>(cy);
+}
+
 /// Length of a polyline in metres.
 double line_length(const std::vector<frame_point>& line);
 

@@ -1,7 +1,12 @@
 #pragma once
 // The syllables and words invented names are made of: places, streets, people.
 
+#include "generator/text.hpp"
+
 #include <array>
+#include <cstdint>
+#include <set>
+#include <string>
 #include <string_view>
 
 namespace crimemap::generator {
@@ -46,5 +51,20 @@ inline constexpr std::array<std::string_view, 20> first_names{
 
 inline constexpr std::array<std::string_view, 10> surname_ends{"wood", "well", "ford", "ley",   "ton",
                                                                "by",   "man",  "er",   "field", "shaw"};
+
+/// The first name `invent(attempt)` makes that is not in `used`, which then holds it; after 50
+/// tries the attempt's number is added ("Mill Lane 51"), so that a crowded place still ends.
+template <class Invent>
+std::string unique_name(std::set<std::string>& used, Invent invent) {
+    for (int attempt = 0;; ++attempt) {
+        std::string name = invent(attempt);
+        if (attempt > 50) {
+            name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
+        }
+        if (used.insert(name).second) {
+            return name;
+        }
+    }
+}
 
 }  // namespace crimemap::generator

@@ -30,7 +30,7 @@ class point_grid {
 public:
     explicit point_grid(const force_world& world) : world_(world) {
         for (std::uint32_t p = 0; p < world.points.size(); ++p) {
-            cells_[key(cell(world.points[p].x), cell(world.points[p].y))].push_back(p);
+            cells_[square_key(cell(world.points[p].x), cell(world.points[p].y))].push_back(p);
         }
     }
 
@@ -38,7 +38,7 @@ public:
     bool clear(double x, double y, double radius) const {
         for (std::int64_t cx = cell(x - radius); cx <= cell(x + radius); ++cx) {
             for (std::int64_t cy = cell(y - radius); cy <= cell(y + radius); ++cy) {
-                const auto found = cells_.find(key(cx, cy));
+                const auto found = cells_.find(square_key(cx, cy));
                 if (found == cells_.end()) continue;
                 for (const std::uint32_t p : found->second) {
                     if (length_of(world_.points[p].x - x, world_.points[p].y - y) < radius) return false;
@@ -50,10 +50,7 @@ public:
 
 private:
     static constexpr double size = 250.0;
-    static std::int64_t cell(double v) { return static_cast<std::int64_t>(std::floor(v / size)); }
-    static std::uint64_t key(std::int64_t cx, std::int64_t cy) {
-        return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint32_t>(cy);
-    }
+    static std::int64_t cell(double v) { return square_index(v, size); }
 
     const force_world& world_;
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> cells_;

@@ -24,7 +24,7 @@ public:
             const int steps = 1 + static_cast<int>(length_of(dx, dy) / 8.0);
             for (int k = 0; k <= steps; ++k) {
                 const double t = static_cast<double>(k) / steps;
-                owner_.try_emplace(pack(cell(line[i - 1].x + t * dx), cell(line[i - 1].y + t * dy)), s);
+                owner_.try_emplace(square_key(cell(line[i - 1].x + t * dx), cell(line[i - 1].y + t * dy)), s);
             }
         }
     }
@@ -34,7 +34,7 @@ public:
         const std::int64_t cx = cell(x), cy = cell(y);
         for (std::int64_t i = cx - 1; i <= cx + 1; ++i) {
             for (std::int64_t j = cy - 1; j <= cy + 1; ++j) {
-                const auto found = owner_.find(pack(i, j));
+                const auto found = owner_.find(square_key(i, j));
                 if (found != owner_.end() && found->second != except) return true;
             }
         }
@@ -43,51 +43,36 @@ public:
 
 private:
     static constexpr double size = 25.0;
-    static std::int64_t cell(double v) { return static_cast<std::int64_t>(std::floor(v / size)); }
-    static std::uint64_t pack(std::int64_t cx, std::int64_t cy) {
-        return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint32_t>(cy);
-    }
+    static std::int64_t cell(double v) { return square_index(v, size); }
 
     std::unordered_map<std::uint64_t, std::uint32_t> owner_;
 };
 
 std::string force_builder::invent_street_name(std::size_t t, std::size_t made, std::set<std::string>& used) {
     const town& place = world_.towns[t];
-    for (int attempt = 0;; ++attempt) {
-        std::string name;
+    return unique_name(used, [&](int attempt) -> std::string {
         if (made + 1 < first_streets.size() && attempt == 0 && place.size != town_size::village) {
-            name = first_streets[made + 1];  // the High Street is the centre's own
-        } else if (random_.chance(0.06)) {
+            return std::string(first_streets[made + 1]);  // the High Street is the centre's own
+        }
+        if (random_.chance(0.06)) {
             // Roads named after where they lead.
             const town& other = world_.towns[random_.below(world_.towns.size())];
-            name = join({other.name, other.size == town_size::village ? " Lane" : " Road"});
-        } else if (random_.chance(0.35)) {
-            name = join({random_.pick(street_words), random_.pick(compound_ends), " ", random_.pick(street_types)});
-        } else {
-            name = join({random_.pick(street_words), " ", random_.pick(street_types)});
+            return join({other.name, other.size == town_size::village ? " Lane" : " Road"});
         }
-        if (attempt > 50) {
-            name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
+        if (random_.chance(0.35)) {
+            return join({random_.pick(street_words), random_.pick(compound_ends), " ", random_.pick(street_types)});
         }
-        if (used.insert(name).second) {
-            return name;
-        }
-    }
+        return join({random_.pick(street_words), " ", random_.pick(street_types)});
+    });
 }
 
 /// A short street's name: "Rowan Close", "Millbrook Court".
 std::string force_builder::invent_close_name(std::set<std::string>& used) {
-    for (int attempt = 0;; ++attempt) {
-        std::string name = random_.chance(0.3) ? join({random_.pick(street_words), random_.pick(compound_ends)})
-                                               : std::string(random_.pick(street_words));
-        name = join({name, " ", random_.pick(close_types)});
-        if (attempt > 50) {
-            name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
-        }
-        if (used.insert(name).second) {
-            return name;
-        }
-    }
+    return unique_name(used, [&](int) {
+        const std::string name = random_.chance(0.3) ? join({random_.pick(street_words), random_.pick(compound_ends)})
+                                                     : std::string(random_.pick(street_words));
+        return join({name, " ", random_.pick(close_types)});
+    });
 }
 
 /// A main road's name: after the place it heads for when one lies that way, else its direction.
@@ -309,19 +294,12 @@ void force_builder::add_rural_lanes(int lanes) {
                 nearest = t;
             }
         }
-        std::string name;
-        for (int attempt = 0;; ++attempt) {
+        std::string name = unique_name(used, [&](int) {
             const double style = random_.unit();
-            name = style < 0.6   ? join({random_.pick(street_words), " Lane"})
+            return style < 0.6   ? join({random_.pick(street_words), " Lane"})
                    : style < 0.8 ? join({random_.pick(street_words), " Farm Road"})
                                  : join({world_.towns[random_.below(world_.towns.size())].name, " Road"});
-            if (attempt > 50) {
-                name += join({" ", zero_padded(static_cast<std::uint64_t>(attempt), 1)});
-            }
-            if (used.insert(name).second) {
-                break;
-            }
-        }
+        });
         const auto [ux, uy] = unit_at(2.0 * pi * random_.unit());
         std::vector<frame_point> line = grow_line({x, y}, ux, uy, 700.0 + 1300.0 * random_.unit(), 100.0, 0.15, x, y,
                                                   std::numeric_limits<double>::infinity(), nullptr, 0);
