@@ -40,6 +40,7 @@ struct generate_summary {
 ///     bulk layouts, LF line endings, no field ever needs quoting)
 ///   boundaries/<force>/<neighbourhood>.kml   one Placemark, one Polygon, WGS84 lon,lat
 ///   neighbourhoods/<force>/<neighbourhood>.json, forces.json   API-shaped JSON
+///   support/<force>.json   victim support services, as an operator publishes them
 ///   watch/schemes.geojson, postcodes/postcodes.csv (British National Grid metres)
 ///
 /// With `options.osm`, that file gets the same geography as OpenStreetMap XML (OSM API 0.6), for

@@ -1,6 +1,7 @@
 #pragma once
 // Coordinates of the invented world: WGS84 micro-degrees as published, and flat metres within
-// a force. Only + - * / and std::sqrt, so that every platform computes the same points.
+// a force. Only operations IEEE 754 rounds exactly (+ - * /, std::sqrt, rounding to integers),
+// so that every platform computes the same points.
 
 #include <cmath>
 #include <cstdint>
