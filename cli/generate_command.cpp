@@ -1,5 +1,5 @@
 #include "cli/options.hpp"
-#include "data/generate.hpp"
+#include "generator/generate.hpp"
 
 #include <chrono>
 
@@ -7,7 +7,7 @@ namespace crimemap::cli {
 
 int generate_command(const arguments& args) {
     po::options_description options("generate options");
-    data::generate_options generate;
+    generator::generate_options generate;
     std::string out, osm;
     options.add_options()                                             //
         ("out", po::value(&out)->required(), "folder to write into")  //
@@ -25,7 +25,7 @@ int generate_command(const arguments& args) {
     generate.out = out;
     generate.osm = osm;
     auto start = std::chrono::steady_clock::now();
-    auto summary = data::generate(generate, std::cerr);
+    auto summary = generator::generate(generate, std::cerr);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cerr << "generated " << summary.files << " files in " << out << ": " << summary.street_rows << " crimes, "
               << summary.outcome_rows << " outcomes, " << summary.stop_rows << " stops, " << summary.neighbourhoods

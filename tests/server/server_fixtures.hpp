@@ -2,7 +2,7 @@
 // A small generated dataset (with boundaries and Watch schemes), imported and loaded
 // once per test executable.
 
-#include "data/generate.hpp"
+#include "generator/generate.hpp"
 #include "data/map_snapshot.hpp"
 #include "server/handlers.hpp"
 #include "test_support.hpp"
@@ -16,13 +16,13 @@ struct generated_data {
     std::string db = dir.file("store.sqlite");
     std::shared_ptr<const data::map_snapshot> snapshot;
     generated_data() {
-        data::generate_options options;
+        generator::generate_options options;
         options.out = dir.path() / "data";
         options.rows = 20000;
         options.months = 2;
         options.seed = 5;
         std::ostringstream log;
-        data::generate(options, log);
+        generator::generate(options, log);
         import_paths(db, {(dir.path() / "data").string()});
         snapshot = data::load_snapshot(db);
     }

@@ -1,7 +1,7 @@
 // Vector tiles decoded with GDAL's MVT driver: every crime counted exactly once at every
 // zoom and filter, polygons valid with MVT winding, golden tiles for a small dataset.
 
-#include "data/generate.hpp"
+#include "generator/generate.hpp"
 #include "data/map_snapshot.hpp"
 #include "data/outcome_groups.hpp"
 #include "mvt_decoder.hpp"

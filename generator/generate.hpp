@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iosfwd>
 
-namespace crimemap::data {
+namespace crimemap::generator {
 
 struct generate_options {
     std::filesystem::path out;   ///< folder to write into (created when absent)
@@ -40,6 +40,7 @@ struct generate_summary {
 ///     bulk layouts, LF line endings, no field ever needs quoting)
 ///   boundaries/<force>/<neighbourhood>.kml   one Placemark, one Polygon, WGS84 lon,lat
 ///   neighbourhoods/<force>/<neighbourhood>.json, forces.json   API-shaped JSON
+///   support/<force>.json   victim support services, as an operator publishes them
 ///   watch/schemes.geojson, postcodes/postcodes.csv (British National Grid metres)
 ///
 /// With `options.osm`, that file gets the same geography as OpenStreetMap XML (OSM API 0.6), for
@@ -63,4 +64,4 @@ struct generate_summary {
 ///         cannot be written
 generate_summary generate(const generate_options& options, std::ostream& log);
 
-}  // namespace crimemap::data
+}  // namespace crimemap::generator

@@ -1,7 +1,10 @@
 #pragma once
-// A write-only file with one large buffer, for emitting millions of short text rows.
+// The generator's one writer: text_file, a write-only file with one large buffer, for emitting
+// millions of short text rows; every file of a run is written through it, under an
+// output_folder, which makes the folders and counts the files.
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -9,9 +12,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-namespace crimemap::data::detail {
+namespace crimemap::generator {
 
 /// Buffers writes in memory and hands the operating system large blocks.
 /// The buffer is allocated once per file; appending never allocates.
@@ -95,4 +99,37 @@ inline void write_whole_file(const std::filesystem::path& path, std::string_view
     file.close();
 }
 
-}  // namespace crimemap::data::detail
+/// The folder a run writes into. Paths are relative to it; folders are made as files need them.
+/// Keeps nothing open: each file is closed by write, or by its caller after stream.
+class output_folder {
+public:
+    /// Creates `root` when absent. Throws std::filesystem::filesystem_error when it cannot.
+    explicit output_folder(std::filesystem::path root) : root_(std::move(root)) {
+        std::filesystem::create_directories(root_);
+    }
+
+    /// Writes a whole small file, replacing one of the same name. Throws std::runtime_error
+    /// (or std::filesystem::filesystem_error for its folder) on failure.
+    void write(const std::filesystem::path& relative, std::string_view text) {
+        write_whole_file(make_room(relative), text);
+    }
+
+    /// Opens a file to be written row by row and then closed (text_file::close).
+    text_file stream(const std::filesystem::path& relative) { return text_file(make_room(relative)); }
+
+    /// How many files have been written (or opened for writing) under the folder.
+    std::uint64_t files() const { return files_; }
+
+private:
+    std::filesystem::path make_room(const std::filesystem::path& relative) {
+        std::filesystem::path path = root_ / relative;
+        std::filesystem::create_directories(path.parent_path());
+        ++files_;
+        return path;
+    }
+
+    std::filesystem::path root_;
+    std::uint64_t files_ = 0;
+};
+
+}  // namespace crimemap::generator

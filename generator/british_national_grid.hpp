@@ -11,7 +11,7 @@
 
 #include <cmath>
 
-namespace crimemap::data::detail {
+namespace crimemap::generator {
 
 /// A position on the British National Grid, metres east and north of the false origin.
 struct grid_position {
@@ -147,4 +147,4 @@ inline grid_position wgs84_to_british_grid(double latitude, double longitude) {
     return osgb36_to_grid(osgb.latitude, osgb.longitude);
 }
 
-}  // namespace crimemap::data::detail
+}  // namespace crimemap::generator
