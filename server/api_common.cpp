@@ -123,10 +123,7 @@ std::vector<std::uint32_t> area::locations(const data::map_snapshot& s) const {
 std::uint32_t location_parameter(const call& c) {
     const auto& s = c.snapshot;
     if (auto id_text = c.query.get("location_id")) {
-        std::int64_t id = -1;
-        auto [end, error] = std::from_chars(id_text->data(), id_text->data() + id_text->size(), id);
-        if (error != std::errc() || end != id_text->data() + id_text->size() || id < 0)
-            throw http_error(error_kind::bad_request, "location_id: want a whole number");
+        const std::int64_t id = parse_location_id(*id_text);
         if (static_cast<std::size_t>(id) >= s.location_index_by_id.size() ||
             s.location_index_by_id[static_cast<std::size_t>(id)] < 0)
             throw http_error(error_kind::not_found, "no map location " + clip(*id_text));

@@ -15,17 +15,21 @@ using namespace api;
 
 namespace {
 
+// The store's details (nlohmann::json, keys sorted) as the API writes them (ordered_json,
+// keys in the order written): nlohmann converts one into the other member by member.
+json answer_json(const nlohmann::json& stored) { return json(stored); }
+
 // A list member of the details object, or an empty array.
 json detail_list(const nlohmann::json& details, const char* key) {
     if (details.is_object()) {
         auto it = details.find(key);
-        if (it != details.end() && it->is_array()) return json::parse(it->dump());
+        if (it != details.end() && it->is_array()) return answer_json(*it);
     }
     return json::array();
 }
 
 json neighbourhood_object(const std::string& id, const data::published_details& n) {
-    json out = json::parse(n.details.dump());
+    json out = answer_json(n.details);
     for (const char* internal : {"people", "priorities", "events"}) out.erase(internal);  // their own endpoints
     out["id"] = id;
     if (!out.contains("name")) out["name"] = n.name;
@@ -67,12 +71,12 @@ response handle_api(const request& req, std::string_view path, const query_param
         if (size == 3 && parts[2] == "support") {  // our extension: victim support services
             require_force(snapshot, parts[1]);
             auto version = db->query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
-            return c.reply_live(json::parse(data::read_support_services(*db, parts[1]).dump()), version);
+            return c.reply_live(answer_json(data::read_support_services(*db, parts[1])), version);
         }
         auto force = data::read_force_details(*db, parts[1]);
         if (!force) throw http_error(error_kind::not_found, "no force '" + clip(parts[1]) + "'");
         if (size == 2) {
-            json out = json::parse(force->details.dump());
+            json out = answer_json(force->details);
             out.erase("people");  // its own endpoint
             if (!out.contains("id")) out["id"] = std::string(parts[1]);
             if (!out.contains("name")) out["name"] = force->name;
@@ -141,7 +145,7 @@ response handle_api(const request& req, std::string_view path, const query_param
             return c.reply_live(detail_list(n->details, std::string(parts[2]).c_str()), n->data_version);
         if (parts[2] == "contact_details") {  // what a team's PUT replaces, on its own
             auto it = n->details.find("contact_details");
-            return c.reply_live(it != n->details.end() && it->is_object() ? json::parse(it->dump()) : json::object(),
+            return c.reply_live(it != n->details.end() && it->is_object() ? answer_json(*it) : json::object(),
                                 n->data_version);
         }
     }

@@ -165,11 +165,8 @@ response stops_at_location(const call& c) {
     const auto& s = c.snapshot;
     int date = date_parameter(c);
     auto id_text = c.query.get("location_id");
-    std::int64_t id = -1;
     if (!id_text) throw http_error(error_kind::bad_request, "location_id: required");
-    auto [end, error] = std::from_chars(id_text->data(), id_text->data() + id_text->size(), id);
-    if (error != std::errc() || end != id_text->data() + id_text->size() || id < 0)
-        throw http_error(error_kind::bad_request, "location_id: want a whole number");
+    const std::int64_t id = parse_location_id(*id_text);
     bool known = static_cast<std::size_t>(id) < s.location_index_by_id.size() &&
                  s.location_index_by_id[static_cast<std::size_t>(id)] >= 0;
     if (!known && std::none_of(s.stops.begin(), s.stops.end(), [&](const auto& e) { return e.location_id == id; }))

@@ -42,6 +42,14 @@ tile_path parse_tile_path(std::string_view path) {
     return out;
 }
 
+std::int64_t parse_location_id(std::string_view text) {
+    std::int64_t id = -1;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (error != std::errc() || end != text.data() + text.size() || id < 0)
+        throw http_error(error_kind::bad_request, "location_id: want a whole number");
+    return id;
+}
+
 bool parse_degrees(std::string_view text, double& value) {
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
     while (!text.empty() && text.back() == ' ') text.remove_suffix(1);

@@ -6,6 +6,7 @@
 #include "geo/web_mercator.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace crimemap::server {
@@ -18,6 +19,10 @@ struct tile_path {
 /// "/tiles/{layer}/{z}/{x}/{y}.mvt" → layer and tile. Throws http_error: 400 for a malformed
 /// path, 404 for an unknown layer or a tile outside the world.
 tile_path parse_tile_path(std::string_view path);
+
+/// A location_id parameter: a whole number, 0 or more. Throws http_error(bad_request) naming
+/// `location_id` for anything else.
+std::int64_t parse_location_id(std::string_view text);
 
 /// Decimal degrees with optional spaces and '+'; false for anything else or non-finite.
 bool parse_degrees(std::string_view text, double& value);
