@@ -46,6 +46,22 @@ int date_parameter(const call& c) {
     return *month;
 }
 
+std::pair<int, int> month_range_parameters(const call& c) {
+    auto month = [&](const char* name) {
+        auto value = c.query.get(name);
+        if (!value || value->empty()) return c.snapshot.last_updated;
+        auto parsed = data::parse_month(*value);
+        if (!parsed)
+            throw http_error(error_kind::bad_request, std::string(name) + ": '" + clip(*value, 40) + "' is not a month; want YYYY-MM");
+        return *parsed;
+    };
+    const int from = month("from"), to = month("to");
+    if (to < from)
+        throw http_error(error_kind::bad_request, "to: " + data::month_text(to) + " is before from (" + data::month_text(from) +
+                                                      "); want from <= to");
+    return {from, to};
+}
+
 std::optional<std::uint16_t> month_index(const data::map_snapshot& s, int yyyymm) {
     auto it = std::lower_bound(s.months.begin(), s.months.end(), yyyymm);
     if (it == s.months.end() || *it != yyyymm) return std::nullopt;
@@ -61,12 +77,11 @@ std::optional<std::uint8_t> category_index(const data::map_snapshot& s, std::str
 std::pair<double, double> lat_lng_parameters(const call& c, std::string_view alternative) {
     auto lat_text = c.query.get("lat"), lng_text = c.query.get("lng");
     double lat = 0, lng = 0;
+    const auto or_else = alternative.empty() ? std::string() : " (or give " + std::string(alternative) + ")";
     if (!lat_text || !parse_degrees(*lat_text, lat) || lat < -90 || lat > 90)
-        throw http_error(error_kind::bad_request,
-                         "lat: want a latitude in degrees (or give " + std::string(alternative) + ")");
+        throw http_error(error_kind::bad_request, "lat: want a latitude in degrees" + or_else);
     if (!lng_text || !parse_degrees(*lng_text, lng) || lng < -180 || lng > 180)
-        throw http_error(error_kind::bad_request,
-                         "lng: want a longitude in degrees (or give " + std::string(alternative) + ")");
+        throw http_error(error_kind::bad_request, "lng: want a longitude in degrees" + or_else);
     return {lat, lng};
 }
 
@@ -303,14 +318,23 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
 std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
                                                                      const std::vector<std::uint32_t>& locations,
                                                                      int date, std::optional<std::uint8_t> category) {
+    return crimes_in_months(s, locations, date, date, category);
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_months(const data::map_snapshot& s,
+                                                                      const std::vector<std::uint32_t>& locations,
+                                                                      int first, int last,
+                                                                      std::optional<std::uint8_t> category) {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // location, crime index
-    auto month = month_index(s, date);
-    if (!month) return hits;
+    // The range's months as indexes into s.months, [lo, hi): a month without data adds none.
+    const auto lo = static_cast<std::size_t>(std::lower_bound(s.months.begin(), s.months.end(), first) - s.months.begin());
+    const auto hi = static_cast<std::size_t>(std::upper_bound(s.months.begin(), s.months.end(), last) - s.months.begin());
+    if (lo >= hi) return hits;
     for (auto l : locations) {
         auto begin = s.crimes_by_location.begin() + s.crime_first[l];
         auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
-        auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < *month; });
-        for (; it != end && it->month == *month; ++it)
+        auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < lo; });
+        for (; it != end && it->month < hi; ++it)
             if (!category || it->category == *category)
                 hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
         if (hits.size() > max_results)

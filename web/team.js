@@ -5,6 +5,7 @@
 import {
   byId, clearFormErrors, el, requestJson, requireSignedIn, showFormErrors, showPageProblem, startPage,
 } from './site.js';
+import { neighbourhoodPage, signInPage } from './page-urls.js';
 import { htmlToText } from './text.js';
 
 startPage();
@@ -146,7 +147,7 @@ async function save(form, url, body, order, what) {
     announce(`${what} saved.`);
   } catch (error) {
     if (error.status === 401) {
-      location.assign('/signin?next=/team');
+      location.assign(signInPage({ next: '/team' }));
       return;
     }
     showFormErrors(form, error.body?.fields, error.message, order);
@@ -204,7 +205,7 @@ async function main() {
     items = { people, priorities, events };
     byId('team-title').textContent = `Edit ${hood.name ?? id}`;
     document.title = `Edit ${hood.name ?? id} - crimemap`;
-    byId('public-page').href = `/neighbourhood?force=${encodeURIComponent(force)}&id=${encodeURIComponent(id)}`;
+    byId('public-page').href = neighbourhoodPage(force, id);
     renderContact(hood.contact_details ?? {});
     for (const part of Object.keys(PARTS)) renderPart(part);
   } catch (error) {

@@ -116,13 +116,15 @@ test('every module a page script imports is a file beside it in web/', () => {
   }
 });
 
-test('app.js reads the three TileJSON endpoints, never a tile URL of its own', () => {
-  const app = read('app.js');
+test('the map page reads the three TileJSON endpoints, never a tile URL of its own', () => {
+  const state = read('map-state.js');
   for (const endpoint of ['/tiles/crimes.json', '/tiles/neighbourhoods.json', '/tiles/watch.json']) {
-    assert.ok(app.includes(`'${endpoint}'`), `app.js does not use ${endpoint}`);
+    assert.ok(state.includes(`'${endpoint}'`), `map-state.js does not name ${endpoint}`);
   }
-  assert.doesNotMatch(app, /\{z\}/, 'app.js builds tile URLs itself instead of taking them from the TileJSON');
-  assert.match(app, /setUrl\(/, 'app.js does not re-point the crimes source when the filter changes');
+  for (const name of ['app.js', 'map-state.js', 'map-view.js', 'filter-panel.js', 'location-panel.js', 'map-centre.js', 'place-search.js', 'popups.js']) {
+    assert.doesNotMatch(read(name), /\{z\}/, `${name} builds tile URLs itself instead of taking them from the TileJSON`);
+  }
+  assert.match(read('filter-panel.js'), /setUrl\(/, 'filter-panel.js does not re-point the crimes source when the filter changes');
 });
 
 test('every form control in every page has a label', () => {
