@@ -22,13 +22,13 @@ export const mapAt = (zoom, lat, lng) => `/#${zoom}/${five(lat)}/${five(lng)}`;
 
 /**
  * The sign-in page, with what it is told in its query: `next` (the path to come back to),
- * `signed_out` or `password_set` (a note to show; any value, the page asks only whether the
- * parameter is there).
+ * `signed_out` or `password_set` (a note to show: the page asks only whether the parameter is
+ * there; an empty value writes the name alone).
  * @param {Record<string, string>} [query]
  */
 export function signInPage(query = {}) {
-  const params = new URLSearchParams(query).toString();
-  return params ? `/signin?${params}` : '/signin';
+  const params = Object.entries(query).map(([name, value]) => (value === '' ? enc(name) : `${enc(name)}=${enc(value)}`));
+  return params.length ? `/signin?${params.join('&')}` : '/signin';
 }
 
 /** Where a signed-in account works: a coordinator's inbox, else the team editor. */

@@ -6,53 +6,16 @@ import {
   byId, clearFormErrors, el, requestJson, requireSignedIn, showFormErrors, showPageProblem, startPage,
 } from './site.js';
 import { neighbourhoodPage, signInPage } from './page-urls.js';
+import { formFields } from './team-fields.js';
 import { htmlToText } from './text.js';
 
 startPage();
 
-const CONTACT_FIELDS = [
-  ['telephone', 'Telephone', 'tel'], ['mobile', 'Mobile', 'tel'], ['email', 'Email address', 'email'],
-  ['web', 'Website', 'url'], ['address', 'Address', 'text'], ['facebook', 'Facebook page', 'url'],
-  ['twitter', 'X (Twitter) page', 'url'], ['youtube', 'YouTube channel', 'url'],
-];
+/** The contact details shown: `[key, label, input type]` (team-fields.js). */
+let CONTACT_FIELDS = [];
 
-/** The repeating parts: their fields, in form order, and what each item is called. */
-const PARTS = {
-  people: {
-    noun: 'Person',
-    fields: [
-      { key: 'name', label: 'Name', required: true, autocomplete: 'off' },
-      { key: 'rank', label: 'Rank or role' },
-      { key: 'bio', label: 'About them (optional)', textarea: true },
-    ],
-    keep: ['contact_details'],
-    blank: { name: '', rank: '', bio: '' },
-  },
-  priorities: {
-    noun: 'Priority',
-    fields: [
-      { key: 'issue', label: 'The issue', textarea: true, required: true },
-      { key: 'issue-date', label: 'Date set', date: 'date' },
-      { key: 'action', label: 'What the team is doing (optional)', textarea: true },
-      { key: 'action-date', label: 'Date of the action', date: 'date' },
-    ],
-    keep: [],
-    blank: { issue: '' },
-  },
-  events: {
-    noun: 'Event',
-    fields: [
-      { key: 'title', label: 'Title', required: true },
-      { key: 'type', label: 'Type (for example, meeting)' },
-      { key: 'start_date', label: 'Starts', date: 'datetime-local' },
-      { key: 'end_date', label: 'Ends', date: 'datetime-local' },
-      { key: 'address', label: 'Address' },
-      { key: 'description', label: 'Description', textarea: true },
-    ],
-    keep: ['contact_details'],
-    blank: { title: '' },
-  },
-};
+/** The repeating parts: their fields, in form order, and what each item is called (team-fields.js). */
+const PARTS = {};
 
 let user = null;
 let base = '';
@@ -200,6 +163,9 @@ async function main() {
   }
   base = `/api/${encodeURIComponent(force)}/${encodeURIComponent(id)}`;
   try {
+    const form = formFields(await requestJson('/api/team-fields'));
+    CONTACT_FIELDS = form.contact;
+    Object.assign(PARTS, form.parts);
     const [hood, people, priorities, events] = await Promise.all(
       ['', '/people', '/priorities', '/events'].map((part) => requestJson(`${base}${part}`)));
     items = { people, priorities, events };

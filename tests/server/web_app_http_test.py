@@ -2,7 +2,8 @@
 """What the web app asks of the server, against the real server on loopback: a location's
 crimes over a month range in one request (/api/location-crimes, the same crimes as
 crimes-at-location month by month, 400s naming from or to), the neighbourhood at a point with
-its name in one request (/api/neighbourhood-at), /auth/session's null when signed out, and the
+its name in one request (/api/neighbourhood-at), the team editor's fields as the PUTs check them
+(/api/team-fields), /auth/session's null when signed out, and the
 pages' files: HTML gzipped when accepted and naming versioned URLs, which answer with
 `public, max-age=31536000, immutable`, gzipped, and a modulepreload link for every module the
 page's script imports; the list view gzipped and naming the versioned style sheet; a meta
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 import tempfile
 
@@ -99,6 +101,43 @@ def check_neighbourhood_at(port, db):
         check(status == 400 and message(parsed).startswith(name), "%s: 400 naming %s (%r)" % (query, name, message(parsed)))
 
 
+def check_team_fields(binary, store, port, db):
+    """/api/team-fields is what the PUTs check: every field it lists is taken, any other refused,
+    the required ones required, the lengths it gives enforced."""
+    force, hood = db.execute("SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 1").fetchone()
+    subprocess.run([binary, "user", "add", "--db", store, "--email", "team@example.org", "--password-stdin", "--role", "team",
+                    "--force", force, "--neighbourhood", hood], input="a long enough password 1", text=True, check=True,
+                   capture_output=True)
+    status, fields, _, headers = get(port, "/api/team-fields")
+    check(status == 200 and headers.get("cache-control", "").startswith("public"), "team-fields is public (%s)" % status)
+    fields = fields or {}
+    check([f["key"] for f in fields.get("people", [])] == ["name", "rank", "bio", "contact_details"],
+          "people's fields in form order: %r" % fields.get("people"))
+    check(len(fields.get("contact_details", [])) == 16 and {"key": "telephone", "max_length": 400} in fields["contact_details"],
+          "the contact detail keys data.police.uk knows: %r" % fields.get("contact_details"))
+    status, me, _, got = call(port, "POST", "/auth/login", body={"email": "team@example.org", "password": "a long enough password 1"})
+    cookie, csrf = (got.get("set-cookie") or "").split(";")[0], (me or {}).get("csrf_token")
+    check(status == 200, "the team signs in (%s)" % status)
+    put = lambda part, value: call(port, "PUT", "/api/%s/%s/%s" % (force, hood, part), body=value, cookie=cookie, csrf=csrf)  # noqa: E731
+    samples = {"one-line": "Text", "many-lines": "Line one\nline two", "date": "2024-09-01T10:00:00",
+               "contact-details": {"telephone": "101"}}
+    for part in ("people", "priorities", "events"):
+        item = {f["key"]: samples[f["kind"]] for f in fields.get(part, [])}
+        status, _, raw, _ = put(part, [item])
+        check(status == 200, "%s: an item with every listed field is taken (%s %s)" % (part, status, raw[:200]))
+        status, parsed, _, _ = put(part, [dict(item, unlisted="x")])
+        check(status == 400 and "%s[0].unlisted" % part in (parsed or {}).get("fields", {}), "%s: a field not listed is refused" % part)
+        for f in fields.get(part, []):
+            if f["required"]:
+                status, parsed, _, _ = put(part, [{k: v for k, v in item.items() if k != f["key"]}])
+                check(status == 400 and (parsed or {}).get("fields", {}).get("%s[0].%s" % (part, f["key"])) == "is required",
+                      "%s.%s is required, as listed" % (part, f["key"]))
+            if f["max_length"]:
+                status, parsed, _, _ = put(part, [dict(item, **{f["key"]: "x" * (f["max_length"] + 1)})])
+                check(status == 400 and "at most %d" % f["max_length"] in (parsed or {}).get("fields", {}).get("%s[0].%s" % (part, f["key"]), ""),
+                      "%s.%s: at most %d characters, as listed" % (part, f["key"], f["max_length"]))
+
+
 def check_static_files(port):
     pages = ["/"] + ["/" + name[:-5] for name in sorted(os.listdir(WEB))
                      if name.endswith(".html") and not name.startswith("_") and name != "index.html"]
@@ -156,6 +195,7 @@ def main(binary):
             db = sqlite3.connect(store)
             check_location_crimes(port, db)
             check_neighbourhood_at(port, db)
+            check_team_fields(binary, store, port, db)
             db.close()
             status, parsed, raw, headers = call(port, "GET", "/auth/session", origin=False)
             check(status == 200 and raw == b"null" and headers.get("cache-control") == "no-store",

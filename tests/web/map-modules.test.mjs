@@ -110,6 +110,7 @@ test('page addresses are written by one helper each', async () => {
   assert.equal(urls.signInPage(), '/signin');
   assert.equal(urls.signInPage({ next: '/team' }), '/signin?next=%2Fteam');
   assert.equal(urls.signInPage({ signed_out: '1' }), '/signin?signed_out=1');
+  assert.equal(urls.signInPage({ password_set: '' }), '/signin?password_set');
   assert.equal(urls.accountPage({ role: 'coordinator' }), '/inbox');
   assert.equal(urls.accountPage({ role: 'team' }), '/team');
 });
