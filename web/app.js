@@ -25,9 +25,11 @@ async function main() {
   byId('message-close').addEventListener('click', () => { byId('message').hidden = true; });
   wireLocationPanel();
   // On a phone the panel is above the map (style.css): folded boxes keep the map near the top.
-  if (window.matchMedia('(max-width: 600px)').matches) {
-    byId('filters-box').open = false;
-    byId('in-view-box').open = false;
+  // They are folded in the page as sent, so a phone's first paint is already its last; wider
+  // screens open them.
+  if (!window.matchMedia('(max-width: 600px)').matches) {
+    byId('filters-box').open = true;
+    byId('in-view-box').open = true;
   }
   wireSearch(updatePageUrl);
   if (typeof maplibregl === 'undefined') {

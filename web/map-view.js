@@ -39,7 +39,9 @@ export async function fetchBasemapStyle() {
     const url = config?.basemap_style;
     if (typeof url === 'string' && url !== '') return await requestJson(url);
     if (typeof config?.basemap_tiles === 'string') {
-      return openMapTilesStyle({ origin: location.origin, tileJsonUrl: config.basemap_tiles });
+      const style = openMapTilesStyle({ origin: location.origin, tileJsonUrl: config.basemap_tiles });
+      builtInStyles.add(style);
+      return style;
     }
     return null;
   } catch (error) {
@@ -76,6 +78,17 @@ export class PanControl {
 }
 
 /** Whether the page must add the licence notice itself: the TileJSON's attribution lacks it. */
+/**
+ * Whether MapLibre need not validate the style: it is all ours (our layers, alone or over the
+ * built-in basemap style), which tests/web/preview.test.mjs validates with MapLibre's own
+ * validator; an operator's style (from /config.json's basemap_style) is validated as it loads.
+ * Validation is a long task on a phone's first load.
+ */
+export const styleIsOurs = (basemap) => !basemap || builtInStyles.has(basemap);
+
+/** The basemap styles fetchBasemapStyle built itself (openMapTilesStyle). */
+const builtInStyles = new WeakSet();
+
 export const needsAttribution = (metadata) => !metadata?.attribution?.includes('Open Government Licence');
 
 /** The map on #map: our layers (over the basemap, if any), its controls and its error reporting. */
@@ -103,6 +116,9 @@ export function createMap(metadata, basemap) {
     pitchWithRotate: false,
     touchPitch: false,
     maxZoom: 19,
+    validateStyle: !styleIsOurs(basemap),
+    // Labels appear at once rather than fading in: a fade is a dozen more frames to draw.
+    fadeDuration: 0,
   });
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
