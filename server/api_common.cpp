@@ -47,6 +47,22 @@ int date_parameter(const call& c) {
     return *month;
 }
 
+std::pair<int, int> month_range_parameters(const call& c) {
+    auto month = [&](const char* name) {
+        auto value = c.query.get(name);
+        if (!value || value->empty()) return c.snapshot.last_updated;
+        auto parsed = data::parse_month(*value);
+        if (!parsed)
+            throw http_error(error_kind::bad_request, std::string(name) + ": '" + clip(*value, 40) + "' is not a month; want YYYY-MM");
+        return *parsed;
+    };
+    const int from = month("from"), to = month("to");
+    if (to < from)
+        throw http_error(error_kind::bad_request, "to: " + data::month_text(to) + " is before from (" + data::month_text(from) +
+                                                      "); want from <= to");
+    return {from, to};
+}
+
 std::optional<std::uint16_t> month_index(const data::map_snapshot& s, int yyyymm) {
     auto it = std::lower_bound(s.months.begin(), s.months.end(), yyyymm);
     if (it == s.months.end() || *it != yyyymm) return std::nullopt;
@@ -62,12 +78,11 @@ std::optional<std::uint8_t> category_index(const data::map_snapshot& s, std::str
 std::pair<double, double> lat_lng_parameters(const call& c, std::string_view alternative) {
     auto lat_text = c.query.get("lat"), lng_text = c.query.get("lng");
     double lat = 0, lng = 0;
+    const auto or_else = alternative.empty() ? std::string() : " (or give " + std::string(alternative) + ")";
     if (!lat_text || !parse_degrees(*lat_text, lat) || lat < -90 || lat > 90)
-        throw http_error(error_kind::bad_request,
-                         "lat: want a latitude in degrees (or give " + std::string(alternative) + ")");
+        throw http_error(error_kind::bad_request, "lat: want a latitude in degrees" + or_else);
     if (!lng_text || !parse_degrees(*lng_text, lng) || lng < -180 || lng > 180)
-        throw http_error(error_kind::bad_request,
-                         "lng: want a longitude in degrees (or give " + std::string(alternative) + ")");
+        throw http_error(error_kind::bad_request, "lng: want a longitude in degrees" + or_else);
     return {lat, lng};
 }
 
@@ -287,13 +302,14 @@ namespace {
 
 using crime_hits = std::vector<std::pair<std::uint32_t, std::uint32_t>>;  // location, crime index
 
-// Adds the location's crimes of the month (and category); 503 past max_results.
-void add_crimes_of(const data::map_snapshot& s, std::uint32_t l, std::uint16_t month, std::optional<std::uint8_t> category,
-                   crime_hits& hits) {
+// Adds the location's crimes of the months [lo, hi) (indexes into s.months), of the category
+// if given; 503 past max_results.
+void add_crimes_of(const data::map_snapshot& s, std::uint32_t l, std::size_t lo, std::size_t hi,
+                   std::optional<std::uint8_t> category, crime_hits& hits) {
     auto begin = s.crimes_by_location.begin() + s.crime_first[l];
     auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
-    auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < month; });
-    for (; it != end && it->month == month; ++it)
+    auto it = std::partition_point(begin, end, [&](const auto& c) { return c.month < lo; });
+    for (; it != end && it->month < hi; ++it)
         if (!category || it->category == *category)
             hits.emplace_back(l, static_cast<std::uint32_t>(it - s.crimes_by_location.begin()));
     if (hits.size() > max_results)
@@ -316,7 +332,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> area::crimes_in_month(const
     auto min = geo::to_world(bounds_.min_corner().x(), bounds_.max_corner().y());
     auto max = geo::to_world(bounds_.max_corner().x(), bounds_.min_corner().y());
     s.crime_tiles.locations_matching({min.x, min.y, max.x, max.y}, filter, [&](std::uint32_t l) {
-        if (contains(s.location_positions[l])) add_crimes_of(s, l, *month, category, hits);
+        if (contains(s.location_positions[l])) add_crimes_of(s, l, *month, std::size_t{*month} + 1, category, hits);
         return true;
     });
     return sorted_by_id(s, std::move(hits));
@@ -325,10 +341,19 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> area::crimes_in_month(const
 std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
                                                                      const std::vector<std::uint32_t>& locations,
                                                                      int date, std::optional<std::uint8_t> category) {
+    return crimes_in_months(s, locations, date, date, category);
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_months(const data::map_snapshot& s,
+                                                                      const std::vector<std::uint32_t>& locations,
+                                                                      int first, int last,
+                                                                      std::optional<std::uint8_t> category) {
     crime_hits hits;
-    auto month = month_index(s, date);
-    if (!month) return hits;
-    for (auto l : locations) add_crimes_of(s, l, *month, category, hits);
+    // The range's months as indexes into s.months, [lo, hi): a month without data adds none.
+    const auto lo = static_cast<std::size_t>(std::lower_bound(s.months.begin(), s.months.end(), first) - s.months.begin());
+    const auto hi = static_cast<std::size_t>(std::upper_bound(s.months.begin(), s.months.end(), last) - s.months.begin());
+    if (lo >= hi) return hits;
+    for (auto l : locations) add_crimes_of(s, l, lo, hi, category, hits);
     return sorted_by_id(s, std::move(hits));
 }
 

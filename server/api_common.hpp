@@ -47,12 +47,16 @@ struct call {
 
 /// ?date=YYYY-MM as YYYYMM; the latest month when absent or empty; 400 naming it when malformed.
 int date_parameter(const call& c);
+/// ?from=YYYY-MM&to=YYYY-MM as YYYYMM, each the latest month when absent or empty; 400 naming
+/// the parameter when one is malformed or `to` is before `from`.
+std::pair<int, int> month_range_parameters(const call& c);
 /// Index of a YYYYMM month in snapshot.months; nullopt when the store has none of it.
 std::optional<std::uint16_t> month_index(const data::map_snapshot& s, int yyyymm);
 /// A category slug's index; nullopt for all-crime and unknown slugs (which mean all crime).
 std::optional<std::uint8_t> category_index(const data::map_snapshot& s, std::string_view slug);
 
-/// lat and lng parameters; 400 naming the bad one. `alternative` names what else may be given.
+/// lat and lng parameters; 400 naming the bad one. `alternative` names what else may be given
+/// (empty: nothing else).
 std::pair<double, double> lat_lng_parameters(const call& c, std::string_view alternative);
 
 /// Great-circle distance in metres on the mean-radius sphere (haversine).
@@ -110,6 +114,12 @@ json unlocated_json(const data::map_snapshot& s, const data::unlocated_crime& u)
 std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_month(const data::map_snapshot& s,
                                                                      const std::vector<std::uint32_t>& locations,
                                                                      int date, std::optional<std::uint8_t> category);
+
+/// The same over the months from `first` to `last` (YYYYMM, inclusive), ordered by id.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> crimes_in_months(const data::map_snapshot& s,
+                                                                      const std::vector<std::uint32_t>& locations,
+                                                                      int first, int last,
+                                                                      std::optional<std::uint8_t> category);
 
 /// 404 naming the force unless it is known (forces.json, neighbourhoods or files).
 void require_force(const data::map_snapshot& s, std::string_view force);

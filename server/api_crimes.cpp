@@ -23,6 +23,12 @@ response crimes_at_location(const call& c) {
     return c.reply_text(crimes_json_text(c.snapshot, crimes_in_month(c.snapshot, {location}, date, std::nullopt)));
 }
 
+response location_crimes(const call& c) {
+    auto [from, to] = month_range_parameters(c);
+    auto location = location_parameter(c);
+    return c.reply_text(crimes_json_text(c.snapshot, crimes_in_months(c.snapshot, {location}, from, to, std::nullopt)));
+}
+
 response crimes_no_location(const call& c) {
     const auto& s = c.snapshot;
     int date = date_parameter(c);

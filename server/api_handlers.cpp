@@ -5,6 +5,7 @@
 #include "server/api_methods.hpp"
 #include "server/calendar.hpp"
 #include "server/http_caching.hpp"
+#include "server/team_handlers.hpp"
 #include "server/errors.hpp"
 
 #include <ctime>
@@ -56,6 +57,9 @@ response handle_api(const request& req, std::string_view path, const query_param
         if (method == "stops-force") return stops_force(c);
         if (method == "search") return search(c);
         if (method == "summary") return summary(c);
+        if (method == "location-crimes") return location_crimes(c);
+        if (method == "neighbourhood-at") return neighbourhood_at(c);
+        if (method == "team-fields") return c.reply(team_fields_json());  // what the team editor edits
     }
     if (method == "crimes-street" && size == 2) return crimes_street(c);
     if (method == "outcomes-for-crime" && size == 2) return outcomes_for_crime(c);

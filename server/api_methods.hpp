@@ -18,8 +18,10 @@ response stops_at_location(const call& c);  ///< stops-at-location
 response stops_no_location(const call& c);  ///< stops-no-location
 response stops_force(const call& c);        ///< stops-force
 
-// api_summary.cpp: our extensions
-response summary(const call& c);  ///< summary/{force}/{neighbourhood}, summary?lat&lng, summary?poly
-response search(const call& c);   ///< search?q=
+// our extensions
+response location_crimes(const call& c);   ///< location-crimes?location_id&from&to (api_crimes.cpp)
+response summary(const call& c);           ///< summary/{force}/{neighbourhood}, summary?lat&lng, summary?poly
+response search(const call& c);            ///< search?q=
+response neighbourhood_at(const call& c);  ///< neighbourhood-at?lat&lng
 
 }  // namespace crimemap::server::api

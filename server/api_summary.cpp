@@ -171,4 +171,18 @@ response search(const call& c) {
     return c.reply(list);
 }
 
+response neighbourhood_at(const call& c) {
+    auto [lat, lng] = lat_lng_parameters(c, "");
+    auto found = c.snapshot.neighbourhood_index.find(geo::lonlat(lng, lat));
+    // Outside every boundary is an answer, not an error: the map asks at every move.
+    if (!found) return c.reply({{"force", nullptr}, {"neighbourhood", nullptr}, {"name", nullptr}});
+    const auto& n = c.snapshot.neighbourhoods[*found];
+    // The name /api/{force}/{id} gives: the published details' own, else the boundary's.
+    std::string name = n.name.empty() ? n.id : n.name;
+    if (n.details.is_object()) {
+        if (auto it = n.details.find("name"); it != n.details.end() && it->is_string()) name = it->get<std::string>();
+    }
+    return c.reply({{"force", n.force}, {"neighbourhood", n.id}, {"name", name}});
+}
+
 }  // namespace crimemap::server::api

@@ -272,12 +272,18 @@ response handle_auth(const request& req, std::string_view path, const app_state&
     if (path == "/auth/logout" && verb == http::verb::post) return logout(req, state);
     if (path == "/auth/me" && (verb == http::verb::get || verb == http::verb::head))
         return json_answer(req, http::status::ok, me_json(require_session(req, state)));
+    // The same for a page that only asks whether anyone is signed in (sign-in): null when no
+    // one is, so a signed-out visitor's page logs no failed request.
+    if (path == "/auth/session" && (verb == http::verb::get || verb == http::verb::head)) {
+        auto who = find_session(req, state);
+        return json_answer(req, http::status::ok, who ? me_json(*who) : nlohmann::json(nullptr));
+    }
     const bool reading = verb == http::verb::get || verb == http::verb::head;
     if (path == "/auth/set-password" && reading) return set_password_page(req, state);
     if (path == "/auth/set-password/account" && reading) return set_password_account(req, state);
     if (path == "/auth/set-password" && verb == http::verb::post) return set_password(req, state, client);
     if (path == "/auth/forgot-password" && verb == http::verb::post) return forgot_password(req, state, client);
-    if (path == "/auth/forgot-password" || path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path.starts_with("/auth/set-password"))
+    if (path == "/auth/forgot-password" || path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path == "/auth/session" || path.starts_with("/auth/set-password"))
         throw http_error(error_kind::method_not_allowed, "not a method this path answers");
     throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 100)));
 }

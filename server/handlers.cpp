@@ -53,7 +53,7 @@ std::string allowed_methods(std::string_view path) {
     auto parts = split_nonempty(path, '/');
     auto is = [&](std::size_t i, std::string_view text) { return parts.size() > i && parts[i] == text; };
     if (is(0, "auth")) {
-        if (is(1, "me")) return "GET, HEAD";
+        if (is(1, "me") || is(1, "session")) return "GET, HEAD";
         if (is(1, "set-password")) return parts.size() == 2 ? "GET, HEAD, POST" : "GET, HEAD";
         return "POST";
     }
@@ -193,7 +193,7 @@ response handle_request(const request& req, const app_state& state, const std::s
             return cacheable_response(req, config.dump(), "application/json", 0, config.dump(), 300);
         }
         if (const auto* file = state.web.find(path))
-            return cacheable_response(req, file->content, file->content_type, 0, std::string(path) + file->version, 300);
+            return static_file_response(req, *file, path);
         if (path == "/")
             return text(http::status::ok, placeholder_page(snapshot), "text/html; charset=utf-8", req);
         throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 200)));

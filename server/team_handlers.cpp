@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <vector>
 
 namespace crimemap::server {
 
@@ -33,6 +34,50 @@ using problems = std::map<std::string, std::string>;
 void bad(problems& found, const std::string& field, const std::string& message) { found.emplace(field, message); }
 
 enum class lines { one, many };
+
+// The fields of each repeating part, in form order: what the PUTs check and what
+// GET /api/team-fields tells the editor (team_fields_json), from this one table.
+enum class field_kind { one_line, many_lines, date, contact_details };
+
+struct team_field {
+    std::string_view key;
+    field_kind kind;
+    bool required;
+    std::size_t max_length;  ///< bytes; 0 for dates and contact details
+};
+
+const std::vector<team_field>& fields_of(std::string_view part) {
+    static const std::vector<team_field> people{{"name", field_kind::one_line, true, max_short},
+                                                {"rank", field_kind::one_line, false, max_short},
+                                                {"bio", field_kind::many_lines, false, max_long},
+                                                {"contact_details", field_kind::contact_details, false, 0}};
+    static const std::vector<team_field> priorities{{"issue", field_kind::many_lines, true, max_long},
+                                                    {"issue-date", field_kind::date, false, 0},
+                                                    {"action", field_kind::many_lines, false, max_long},
+                                                    {"action-date", field_kind::date, false, 0}};
+    static const std::vector<team_field> events{{"title", field_kind::one_line, true, max_short},
+                                                {"type", field_kind::one_line, false, max_short},
+                                                {"start_date", field_kind::date, false, 0},
+                                                {"end_date", field_kind::date, false, 0},
+                                                {"address", field_kind::many_lines, false, max_short * 2},
+                                                {"description", field_kind::many_lines, false, max_long},
+                                                {"contact_details", field_kind::contact_details, false, 0}};
+    if (part == "people") return people;
+    if (part == "priorities") return priorities;
+    return events;
+}
+
+constexpr std::array<std::string_view, 3> list_parts{"people", "priorities", "events"};
+
+std::string_view kind_name(field_kind kind) {
+    switch (kind) {
+    case field_kind::one_line: return "one-line";
+    case field_kind::many_lines: return "many-lines";
+    case field_kind::date: return "date";
+    case field_kind::contact_details: return "contact-details";
+    }
+    return "";
+}
 
 void check_text(problems& found, const json& object, const std::string& key, const std::string& where, bool required,
                 std::size_t max_length, lines kind) {
@@ -67,9 +112,10 @@ void check_date(problems& found, const json& object, const std::string& key, con
     if (!ok) bad(found, where + "." + key, "must be a date like 2024-09-01T10:00:00");
 }
 
-void check_only(problems& found, const json& object, std::initializer_list<std::string_view> allowed, const std::string& where) {
+void check_only(problems& found, const json& object, const std::vector<team_field>& allowed, const std::string& where) {
     for (const auto& [key, value] : object.items())
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) bad(found, where + "." + key, "is not a field here");
+        if (std::none_of(allowed.begin(), allowed.end(), [&](const team_field& f) { return f.key == key; }))
+            bad(found, where + "." + key, "is not a field here");
 }
 
 void check_contact_details(problems& found, const json& value, const std::string& where) {
@@ -119,29 +165,18 @@ void check_list(problems& found, const json& value, std::string_view part) {
             bad(found, where, "must be an object");
             continue;
         }
-        if (part == "people") {
-            check_only(found, item, {"name", "rank", "bio", "contact_details"}, where);
-            check_text(found, item, "name", where, true, max_short, lines::one);
-            check_text(found, item, "rank", where, false, max_short, lines::one);
-            check_text(found, item, "bio", where, false, max_long, lines::many);
-            if (item.contains("contact_details") && !item["contact_details"].is_null())
-                check_contact_details(found, item["contact_details"], where + ".contact_details");
-        } else if (part == "priorities") {
-            check_only(found, item, {"issue", "issue-date", "action", "action-date"}, where);
-            check_text(found, item, "issue", where, true, max_long, lines::many);
-            check_text(found, item, "action", where, false, max_long, lines::many);
-            check_date(found, item, "issue-date", where);
-            check_date(found, item, "action-date", where);
-        } else {  // events
-            check_only(found, item, {"title", "type", "description", "address", "start_date", "end_date", "contact_details"}, where);
-            check_text(found, item, "title", where, true, max_short, lines::one);
-            check_text(found, item, "type", where, false, max_short, lines::one);
-            check_text(found, item, "description", where, false, max_long, lines::many);
-            check_text(found, item, "address", where, false, max_short * 2, lines::many);
-            check_date(found, item, "start_date", where);
-            check_date(found, item, "end_date", where);
-            if (item.contains("contact_details") && !item["contact_details"].is_null())
-                check_contact_details(found, item["contact_details"], where + ".contact_details");
+        const auto& fields = fields_of(part);
+        check_only(found, item, fields, where);
+        for (const auto& f : fields) {
+            const std::string key(f.key);
+            switch (f.kind) {
+            case field_kind::one_line: check_text(found, item, key, where, f.required, f.max_length, lines::one); break;
+            case field_kind::many_lines: check_text(found, item, key, where, f.required, f.max_length, lines::many); break;
+            case field_kind::date: check_date(found, item, key, where); break;
+            case field_kind::contact_details:
+                if (item.contains(key) && !item[key].is_null()) check_contact_details(found, item[key], where + "." + key);
+                break;
+            }
         }
     }
 }
@@ -150,6 +185,22 @@ void check_list(problems& found, const json& value, std::string_view part) {
 
 bool is_contact_key(std::string_view key) {
     return std::find(contact_keys.begin(), contact_keys.end(), key) != contact_keys.end();
+}
+
+nlohmann::ordered_json team_fields_json() {
+    nlohmann::ordered_json out;
+    out["contact_details"] = nlohmann::ordered_json::array();
+    for (auto key : contact_keys) out["contact_details"].push_back({{"key", key}, {"max_length", max_short * 2}});
+    for (auto part : list_parts) {
+        auto& list = out[std::string(part)] = nlohmann::ordered_json::array();
+        for (const auto& f : fields_of(part)) {
+            nlohmann::ordered_json field{{"key", f.key}, {"kind", kind_name(f.kind)}, {"required", f.required}};
+            field["max_length"] = f.max_length ? nlohmann::ordered_json(f.max_length) : nlohmann::ordered_json(nullptr);
+            list.push_back(std::move(field));
+        }
+    }
+    out["max_items"] = max_items;
+    return out;
 }
 
 response handle_team_edit(const request& req, std::string_view force, std::string_view neighbourhood,

@@ -6,6 +6,7 @@ import { byId, clearFormErrors, el, requestJson, showFormErrors, showPageProblem
 import { barChart, columnChart } from './charts.js';
 import { categoryRows, outcomeRows, trendRows } from './chart-data.js';
 import { monthLabel } from './crime-filters.js';
+import { mapAt, watchNear } from './page-urls.js';
 import { formatCount, formatDate, htmlToParagraphs, safeHref, telHref } from './text.js';
 
 startPage();
@@ -156,8 +157,8 @@ async function main() {
   const lat = Number(hood.centre?.latitude), lng = Number(hood.centre?.longitude);
   const links = [];
   if (Number.isFinite(lat) && Number.isFinite(lng)) {
-    links.push(el('a', { href: `/#14/${lat.toFixed(5)}/${lng.toFixed(5)}`, text: 'See this neighbourhood on the crime map' }),
-      el('a', { href: `/watch?lat=${lat.toFixed(5)}&lng=${lng.toFixed(5)}`, text: 'Neighbourhood Watch schemes nearby' }));
+    links.push(el('a', { href: mapAt(14, lat, lng), text: 'See this neighbourhood on the crime map' }),
+      el('a', { href: watchNear(lat, lng), text: 'Neighbourhood Watch schemes nearby' }));
   }
   for (const link of hood.links ?? []) {
     const href = safeHref(link.url);

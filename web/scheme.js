@@ -3,6 +3,7 @@
 // a message with the link the confirmation gave.
 
 import { byId, clearFormErrors, el, requestJson, showFormErrors, showPageProblem, startPage } from './site.js';
+import { mapAt, messageDeletePage } from './page-urls.js';
 import { htmlToParagraphs, safeHref, schemeStatusText } from './text.js';
 
 startPage();
@@ -22,7 +23,7 @@ function showScheme(scheme) {
   byId('scheme-details').replaceChildren(...details.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]),
     ...(website ? [el('dt', { text: 'Website' }), el('dd', {}, el('a', { href: website, text: scheme.website }))] : []));
   if (Number.isFinite(scheme.latitude) && Number.isFinite(scheme.longitude)) {
-    byId('scheme-links').replaceChildren(el('a', { href: `/#15/${scheme.latitude.toFixed(5)}/${scheme.longitude.toFixed(5)}`, text: 'See the area on the crime map' }));
+    byId('scheme-links').replaceChildren(el('a', { href: mapAt(15, scheme.latitude, scheme.longitude), text: 'See the area on the crime map' }));
   }
   byId('csrf_token').value = scheme.csrf_token ?? '';
   form.action = `/api/watch/schemes/${encodeURIComponent(scheme.id)}/messages`;
@@ -32,7 +33,7 @@ function showScheme(scheme) {
 function showConfirmation(scheme, deleteUrl) {
   byId('scheme').hidden = true;
   byId('confirmation-scheme').textContent = scheme.name;
-  byId('delete-link').href = `/scheme?delete=${encodeURIComponent(deleteUrl)}`;
+  byId('delete-link').href = messageDeletePage(deleteUrl);
   byId('delete-link').textContent = `${location.origin}/scheme?delete=${encodeURIComponent(deleteUrl)}`;
   byId('confirmation').hidden = false;
   document.title = `Message sent - ${scheme.name} - crimemap`;

@@ -4,6 +4,7 @@
 // /auth/set-password, then goes on to sign in.
 
 import { byId, clearFormErrors, requestJson, showFormErrors, startPage } from './site.js';
+import { signInPage } from './page-urls.js';
 
 startPage();
 
@@ -48,7 +49,7 @@ form.addEventListener('submit', async (event) => {
   try {
     await requestJson('/auth/set-password', { method: 'POST', body: { token, password } });
     clearFormErrors(form);
-    location.assign('/signin?password_set');
+    location.assign(signInPage({ password_set: '' }));
   } catch (error) {
     if (error.body?.fields?.token) {
       linkProblem(NOT_VALID);

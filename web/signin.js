@@ -1,7 +1,8 @@
 // The sign-in page: a real form (so password managers fill it), sent as JSON
 // to /auth/login; then on to the editor or the inbox.
 
-import { byId, clearFormErrors, currentUser, requestJson, showFormErrors, showSignedIn, startPage } from './site.js';
+import { byId, clearFormErrors, requestJson, showFormErrors, showSignedIn, startPage } from './site.js';
+import { accountPage } from './page-urls.js';
 
 startPage();
 
@@ -11,7 +12,7 @@ const form = byId('signin-form');
 function destination(user) {
   const next = new URLSearchParams(location.search).get('next');
   if (next && /^\/[a-z]/.test(next) && !next.startsWith('//')) return next;
-  return user.role === 'coordinator' ? '/inbox' : '/team';
+  return accountPage(user);
 }
 
 form.addEventListener('submit', async (event) => {
@@ -56,4 +57,5 @@ forgot.addEventListener('submit', async (event) => {
 
 if (new URLSearchParams(location.search).has('signed_out')) byId('signed-out').hidden = false;
 if (new URLSearchParams(location.search).has('password_set')) byId('password-set').hidden = false;
-currentUser().then(showSignedIn, () => {});
+// Already signed in: the header says so. /auth/session answers null (not a 401) when no one is.
+requestJson('/auth/session').then(showSignedIn, () => {});

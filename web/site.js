@@ -4,6 +4,7 @@
 
 import { installQuickExit } from './quick-exit.js';
 import { errorItems, errorTitle, plainTitle, withSubject } from './form-errors.js';
+import { accountPage, signInPage } from './page-urls.js';
 
 export const byId = (id) => document.getElementById(id);
 
@@ -90,7 +91,7 @@ export async function requireSignedIn(next) {
     return null;
   }
   if (!user) {
-    location.replace(`/signin?next=${encodeURIComponent(next)}`);
+    location.replace(signInPage({ next }));
     return null;
   }
   showSignedIn(user);
@@ -104,15 +105,14 @@ export function showSignedIn(user) {
   const button = el('button', { type: 'button', class: 'link-button', text: 'Sign out' });
   button.addEventListener('click', async () => {
     try { await requestJson('/auth/logout', { method: 'POST', csrf: user.csrf_token }); } catch { /* signed out anyway */ }
-    location.assign('/signin?signed_out=1');
+    location.assign(signInPage({ signed_out: '1' }));
   });
   slot.replaceChildren(el('span', { class: 'account-email', text: `Signed in as ${user.email}` }), ' ', button);
   // Signed in, the header's "Sign in" leads to the account's own page instead.
   const signInLink = document.querySelector('.site-header nav a[href="/signin"]');
   if (signInLink) {
-    const coordinator = user.role === 'coordinator';
-    signInLink.href = coordinator ? '/inbox' : '/team';
-    signInLink.textContent = coordinator ? 'Inbox' : 'Team editor';
+    signInLink.href = accountPage(user);
+    signInLink.textContent = user.role === 'coordinator' ? 'Inbox' : 'Team editor';
   }
 }
 

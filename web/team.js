@@ -5,53 +5,17 @@
 import {
   byId, clearFormErrors, el, requestJson, requireSignedIn, showFormErrors, showPageProblem, startPage,
 } from './site.js';
+import { neighbourhoodPage, signInPage } from './page-urls.js';
+import { formFields } from './team-fields.js';
 import { htmlToText } from './text.js';
 
 startPage();
 
-const CONTACT_FIELDS = [
-  ['telephone', 'Telephone', 'tel'], ['mobile', 'Mobile', 'tel'], ['email', 'Email address', 'email'],
-  ['web', 'Website', 'url'], ['address', 'Address', 'text'], ['facebook', 'Facebook page', 'url'],
-  ['twitter', 'X (Twitter) page', 'url'], ['youtube', 'YouTube channel', 'url'],
-];
+/** The contact details shown: `[key, label, input type]` (team-fields.js). */
+let CONTACT_FIELDS = [];
 
-/** The repeating parts: their fields, in form order, and what each item is called. */
-const PARTS = {
-  people: {
-    noun: 'Person',
-    fields: [
-      { key: 'name', label: 'Name', required: true, autocomplete: 'off' },
-      { key: 'rank', label: 'Rank or role' },
-      { key: 'bio', label: 'About them (optional)', textarea: true },
-    ],
-    keep: ['contact_details'],
-    blank: { name: '', rank: '', bio: '' },
-  },
-  priorities: {
-    noun: 'Priority',
-    fields: [
-      { key: 'issue', label: 'The issue', textarea: true, required: true },
-      { key: 'issue-date', label: 'Date set', date: 'date' },
-      { key: 'action', label: 'What the team is doing (optional)', textarea: true },
-      { key: 'action-date', label: 'Date of the action', date: 'date' },
-    ],
-    keep: [],
-    blank: { issue: '' },
-  },
-  events: {
-    noun: 'Event',
-    fields: [
-      { key: 'title', label: 'Title', required: true },
-      { key: 'type', label: 'Type (for example, meeting)' },
-      { key: 'start_date', label: 'Starts', date: 'datetime-local' },
-      { key: 'end_date', label: 'Ends', date: 'datetime-local' },
-      { key: 'address', label: 'Address' },
-      { key: 'description', label: 'Description', textarea: true },
-    ],
-    keep: ['contact_details'],
-    blank: { title: '' },
-  },
-};
+/** The repeating parts: their fields, in form order, and what each item is called (team-fields.js). */
+const PARTS = {};
 
 let user = null;
 let base = '';
@@ -146,7 +110,7 @@ async function save(form, url, body, order, what) {
     announce(`${what} saved.`);
   } catch (error) {
     if (error.status === 401) {
-      location.assign('/signin?next=/team');
+      location.assign(signInPage({ next: '/team' }));
       return;
     }
     showFormErrors(form, error.body?.fields, error.message, order);
@@ -199,12 +163,15 @@ async function main() {
   }
   base = `/api/${encodeURIComponent(force)}/${encodeURIComponent(id)}`;
   try {
+    const form = formFields(await requestJson('/api/team-fields'));
+    CONTACT_FIELDS = form.contact;
+    Object.assign(PARTS, form.parts);
     const [hood, people, priorities, events] = await Promise.all(
       ['', '/people', '/priorities', '/events'].map((part) => requestJson(`${base}${part}`)));
     items = { people, priorities, events };
     byId('team-title').textContent = `Edit ${hood.name ?? id}`;
     document.title = `Edit ${hood.name ?? id} - crimemap`;
-    byId('public-page').href = `/neighbourhood?force=${encodeURIComponent(force)}&id=${encodeURIComponent(id)}`;
+    byId('public-page').href = neighbourhoodPage(force, id);
     renderContact(hood.contact_details ?? {});
     for (const part of Object.keys(PARTS)) renderPart(part);
   } catch (error) {

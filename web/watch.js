@@ -2,6 +2,7 @@
 // schemes covering the place, then the nearest ones.
 
 import { byId, clearFormErrors, el, requestJson, showFormErrors, startPage } from './site.js';
+import { schemePage } from './page-urls.js';
 import { formatDistance, schemeStatusText } from './text.js';
 
 startPage();
@@ -16,7 +17,7 @@ function showResults(schemes, where) {
     byId('results').replaceChildren(el('li', { text: 'There are no schemes near here yet.' }));
   } else {
     byId('results').replaceChildren(...schemes.map((s) => el('li', {},
-      el('h3', {}, el('a', { href: `/scheme?id=${encodeURIComponent(s.id)}`, text: s.name })),
+      el('h3', {}, el('a', { href: schemePage(s.id), text: s.name })),
       el('p', { class: 'meta', text: [s.covers ? 'Covers this place' : `${formatDistance(s.distance_m)} away`, schemeStatusText(s.status)].join(' · ') }))));
   }
   document.title = `Schemes near ${where} - crimemap`;

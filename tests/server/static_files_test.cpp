@@ -2,6 +2,7 @@
 // at load, and the parts are not served themselves.
 
 #include "server/static_files.hpp"
+#include "server/http_caching.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -46,4 +47,40 @@ TEST_CASE("a page that includes a missing part stops the load, naming the page a
     web_folder web;
     web.write("team.html", "<body>\n  <!--#include _header.html -->\n</body>\n");
     CHECK_THROWS_WITH(static_files(web.root), "web/team.html includes _header.html, which is not a file in web/");
+}
+
+TEST_CASE("pages name the other files at one versioned URL each, and preload every module their script imports") {
+    web_folder web;
+    web.write("index.html", "<head>\n  <link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+                            "  <script type=\"module\" src=\"/static/app.js\"></script>\n</head>\n");
+    web.write("app.js", "import { a } from './a.js';\nimport {\n  b,\n} from './b.js';\n// import { no } from './comment.js' is not an import\n" +
+                         std::string(2000, '/') + "\n");
+    web.write("a.js", "export { c } from './c.js';\nexport const a = 'import \"./not.js\"';\n");
+    web.write("b.js", "import './a.js';\nexport const b = 2;\n");
+    web.write("c.js", "export const c = 3;\n");
+    web.write("style.css", "body { margin: 0 }\n");
+    static_files files(web.root);
+    const auto& version = files.version();
+    REQUIRE(version.size() == 16);
+    const auto& page = files.find("/")->content;
+    CHECK(page.find("href=\"/static/" + version + "/style.css\"") != std::string::npos);
+    CHECK(page.find("src=\"/static/" + version + "/app.js\"") != std::string::npos);
+    CHECK(page.find("<link rel=\"modulepreload\" href=\"/static/" + version + "/a.js\">\n"
+                    "  <link rel=\"modulepreload\" href=\"/static/" + version + "/c.js\">\n"
+                    "  <link rel=\"modulepreload\" href=\"/static/" + version + "/b.js\">\n</head>") != std::string::npos);
+    CHECK(page.find("not.js") == std::string::npos);
+    CHECK(page.find("comment.js") == std::string::npos);
+    CHECK_FALSE(files.find("/")->immutable);
+    const auto* versioned = files.find("/static/" + version + "/app.js");
+    REQUIRE(versioned != nullptr);
+    CHECK(versioned->immutable);
+    CHECK(versioned->content == files.find("/static/app.js")->content);
+    CHECK_FALSE(files.find("/static/app.js")->immutable);
+    CHECK(files.url("style.css") == "/static/" + version + "/style.css");
+    // Gzipped once at load, when that is smaller.
+    CHECK(crimemap::server::gunzip(files.find("/static/app.js")->gzipped, 1 << 20) == files.find("/static/app.js")->content);
+    // Any file's change is a new version; the same files give the same one.
+    CHECK(static_files(web.root).version() == version);
+    web.write("c.js", "export const c = 4;\n");
+    CHECK(static_files(web.root).version() != version);
 }

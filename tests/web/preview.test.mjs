@@ -116,13 +116,15 @@ test('every module a page script imports is a file beside it in web/', () => {
   }
 });
 
-test('app.js reads the three TileJSON endpoints, never a tile URL of its own', () => {
-  const app = read('app.js');
+test('the map page reads the three TileJSON endpoints, never a tile URL of its own', () => {
+  const state = read('map-state.js');
   for (const endpoint of ['/tiles/crimes.json', '/tiles/neighbourhoods.json', '/tiles/watch.json']) {
-    assert.ok(app.includes(`'${endpoint}'`), `app.js does not use ${endpoint}`);
+    assert.ok(state.includes(`'${endpoint}'`), `map-state.js does not name ${endpoint}`);
   }
-  assert.doesNotMatch(app, /\{z\}/, 'app.js builds tile URLs itself instead of taking them from the TileJSON');
-  assert.match(app, /setUrl\(/, 'app.js does not re-point the crimes source when the filter changes');
+  for (const name of ['app.js', 'map-state.js', 'map-view.js', 'filter-panel.js', 'location-panel.js', 'map-centre.js', 'place-search.js', 'popups.js']) {
+    assert.doesNotMatch(read(name), /\{z\}/, `${name} builds tile URLs itself instead of taking them from the TileJSON`);
+  }
+  assert.match(read('filter-panel.js'), /setUrl\(/, 'filter-panel.js does not re-point the crimes source when the filter changes');
 });
 
 test('every form control in every page has a label', () => {
@@ -321,4 +323,27 @@ test('a location is coloured by its most common group of crimes', { skip: noStyl
   assert.equal(colourOf({ burglary: 2, robbery: 2 }), expect(violence), 'a tie goes to the first group');
   assert.equal(colourOf({ 'unheard-of': 5, burglary: 1 }), expect(other), 'an unknown category counts as other');
   assert.equal(colourOf({ count: 4 }), expect(COLOURS.noCategory));
+});
+
+test('style.css has one palette, one focus style, and a reason for each !important', () => {
+  const css = read('style.css').replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ').replace(/^ /, '\u0001'));
+  const raw = read('style.css');
+  const roots = [...css.matchAll(/(^|\n):root\s*\{([^}]*)\}/g)];
+  assert.equal(roots.length, 1, 'one :root block holds the palette');
+  const outside = css.replace(roots[0][0], '');
+  const colours = outside.match(/#[0-9a-fA-F]{3,8}\b|\brgba?\(/g) ?? [];
+  assert.deepEqual(colours, [], 'every colour outside :root is a var(--name) of the palette');
+  const focusRules = [...css.matchAll(/(^|[\n,}])\s*:focus-visible\s*\{/g)];
+  assert.equal(focusRules.length, 1, 'one :focus-visible rule');
+  for (const match of css.matchAll(/!important/g)) {
+    const before = raw.slice(0, match.index);
+    const rule = before.lastIndexOf('{');
+    const comment = before.lastIndexOf('*/', rule);
+    const previousRule = before.lastIndexOf('}', rule);
+    assert.ok(comment > previousRule, `!important at offset ${match.index} has no comment saying why above its rule`);
+  }
+  for (const [, name] of outside.matchAll(/var\(--([\w-]+)/g)) {
+    if (name === 'colour') continue; // a legend swatch's own colour, set by the script
+    assert.match(roots[0][2], new RegExp(`--${name}:`), `--${name} is not in the palette`);
+  }
 });
