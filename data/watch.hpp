@@ -16,6 +16,18 @@
 
 namespace crimemap::data {
 
+/// A scheme's statuses (the store's CHECK constraint says the same), least verified first.
+inline constexpr std::string_view scheme_statuses[] = {"self-declared", "verified-by-volunteer", "verified-by-police"};
+/// Where a status is refused: what is wanted, as the messages say it.
+inline constexpr std::string_view scheme_status_choices = "self-declared, verified-by-volunteer or verified-by-police";
+inline bool is_scheme_status(std::string_view status) {
+    for (auto known : scheme_statuses)
+        if (status == known) return true;
+    return false;
+}
+/// Set up by residents and not checked by anyone yet.
+inline bool is_unverified(std::string_view status) { return status == scheme_statuses[0]; }
+
 /// A scheme's public details. Nothing in it identifies a coordinator.
 struct watch_scheme {
     std::string id, name, description, status, website, meetings, visibility;

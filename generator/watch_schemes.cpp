@@ -1,6 +1,7 @@
 // Neighbourhood Watch schemes on the streets of the invented places (stream::schemes): a small
 // hexagon around a street or a point on it, with a status, households and meetings.
 
+#include "data/watch.hpp"
 #include "generator/files.hpp"
 #include "generator/output.hpp"
 #include "generator/text.hpp"
@@ -20,7 +21,7 @@ using json = nlohmann::ordered_json;
 }  // namespace
 
 std::uint64_t write_watch_schemes(const std::vector<force_world>& worlds, std::uint64_t seed, output_folder& out) {
-    const label_choice statuses{{"self-declared", 50}, {"verified-by-volunteer", 30}, {"verified-by-police", 20}};
+    const label_choice statuses{{data::scheme_statuses[0], 50}, {data::scheme_statuses[1], 30}, {data::scheme_statuses[2], 20}};
     constexpr std::array<std::string_view, 6> meetings{"Monthly, first Tuesday, 7pm at the ",
                                                        "Quarterly at the ",
                                                        "Twice a year at the ",

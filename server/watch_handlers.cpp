@@ -139,8 +139,8 @@ response edit_scheme(const request& req, std::string_view id, const app_state& s
             });
             throw http_error(error_kind::forbidden, key + ": only an admin may change a scheme's " + key);
         }
-        if (key == "status" && value != "self-declared" && value != "verified-by-volunteer" && value != "verified-by-police")
-            throw http_error(error_kind::bad_request, "status: want self-declared, verified-by-volunteer or verified-by-police",
+        if (key == "status" && (!value.is_string() || !data::is_scheme_status(value.get_ref<const std::string&>())))
+            throw http_error(error_kind::bad_request, "status: want " + std::string(data::scheme_status_choices),
                              {{"status", "Choose a status"}});
         if (key == "visibility" && value != "public" && value != "hidden")
             throw http_error(error_kind::bad_request, "visibility: want public or hidden", {{"visibility", "Choose public or hidden"}});
@@ -270,7 +270,7 @@ response inbox(const request& req, const app_state& state) {
     std::map<std::string, bool> verified;
     for (const auto& id : who.user.schemes) {
         auto scheme = data::read_watch_scheme(*db, id);
-        verified[id] = scheme && scheme->status != "self-declared";
+        verified[id] = scheme && !data::is_unverified(scheme->status);
     }
     json list = json::array();
     for (const auto& m : data::watch_inbox(*db, who.user.schemes)) {

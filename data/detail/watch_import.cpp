@@ -2,6 +2,7 @@
 #include "data/detail/source_imports.hpp"
 #include "data/local_edits.hpp"
 #include "data/text.hpp"
+#include "data/watch.hpp"
 #include "data/store.hpp"
 
 #include <array>
@@ -64,9 +65,8 @@ file_result import_watch_schemes(Database& db, const import_source& source, impo
                 reject("scheme '" + s.id + "' has no 'name'");
                 continue;
             }
-            if (s.status != "self-declared" && s.status != "verified-by-volunteer" && s.status != "verified-by-police") {
-                reject("scheme '" + s.id + "' has status '" + s.status +
-                       "'; want self-declared, verified-by-volunteer or verified-by-police");
+            if (!is_scheme_status(s.status)) {
+                reject("scheme '" + s.id + "' has status '" + s.status + "'; want " + std::string(scheme_status_choices));
                 continue;
             }
             if (auto text = field_text(*feature, "households"); !text.empty()) {
