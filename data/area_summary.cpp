@@ -36,11 +36,16 @@ area_summary summarise_area(const map_snapshot& s, std::span<const std::uint32_t
     const int current = month_index(s, month);
     out.month_has_data = current >= 0;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> per_location;
+    // The month indexes of the twelve months with data: [first, last).
+    const auto first = static_cast<std::size_t>(std::find_if(slot.begin(), slot.end(), [](int t) { return t >= 0; }) - slot.begin());
+    const auto last = static_cast<std::size_t>(std::find_if(slot.rbegin(), slot.rend(), [](int t) { return t >= 0; }).base() - slot.begin());
     for (auto l : locations) {
         std::uint32_t here = 0;
-        // A location's crimes are ordered by month: skip to the first of the twelve.
+        // A location's crimes are ordered by month: only the run of the twelve is read.
         auto begin = s.crimes_by_location.begin() + s.crime_first[l];
         auto end = s.crimes_by_location.begin() + s.crime_first[l + 1];
+        begin = std::partition_point(begin, end, [&](const auto& c) { return c.month < first; });
+        end = std::partition_point(begin, end, [&](const auto& c) { return c.month < last; });
         for (auto it = begin; it != end; ++it) {
             int t = slot[it->month];
             if (t < 0) continue;

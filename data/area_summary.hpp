@@ -19,7 +19,8 @@ struct area_summary {
     bool month_has_data = false;          ///< false: the store has no crimes for that month
     std::uint32_t total = 0;              ///< crimes in the month
     std::vector<std::uint32_t> by_category;  ///< the month's crimes per category index
-    /// The twelve calendar months ending with `month`; a month the store has no data for is nullopt.
+    /// The twelve calendar months ending with `month` (YYYYMM), oldest first, and whether the
+    /// store has crimes for each (a month without is counted 0 and marked here).
     std::array<int, trend_months> trend_month{};
     std::array<bool, trend_months> trend_has_data{};
     std::vector<std::array<std::uint32_t, trend_months>> trend;  ///< per category index

@@ -187,7 +187,7 @@ bool csv_reader::parse_record(bool at_end) {
     const char* const end = base + end_;
     fields_.clear();
     // Quoted fields that hold "" escapes, unescaped in place once the record is complete.
-    unescaped_spans_.clear();
+    escaped_fields_.clear();
     std::uint64_t newlines_in_quotes = 0;
 
     for (;;) {
@@ -212,7 +212,7 @@ bool csv_reader::parse_record(bool at_end) {
                 p = q + 1;
                 break;
             }
-            if (escaped) unescaped_spans_.emplace_back(fields_.size(), 0);
+            if (escaped) escaped_fields_.push_back(fields_.size());
             // Text between the closing quote and the delimiter is kept, as most readers do.
             const char* tail = p;
             p = field_end(p, end);
@@ -242,15 +242,15 @@ bool csv_reader::parse_record(bool at_end) {
         break;
     }
 
-    for (auto& span : unescaped_spans_) {
-        std::string_view field = fields_[span.first];
+    for (auto index : escaped_fields_) {
+        std::string_view field = fields_[index];
         char* out = buffer_.get() + (field.data() - base);
         char* write = out;
         for (std::size_t i = 0; i < field.size(); ++i) {
             *write++ = field[i];
             if (field[i] == '"' && i + 1 < field.size() && field[i + 1] == '"') ++i;
         }
-        fields_[span.first] = std::string_view(out, static_cast<std::size_t>(write - out));
+        fields_[index] = std::string_view(out, static_cast<std::size_t>(write - out));
     }
 
     line_ = next_line_;

@@ -82,8 +82,7 @@ private:
     std::uint64_t next_line_ = 1;
     std::uint64_t consumed_ = 0;
     std::vector<std::string_view> fields_;
-    std::string unescaped_;  // storage for fields that needed "" unescaping
-    std::vector<std::pair<std::size_t, std::size_t>> unescaped_spans_;
+    std::vector<std::size_t> escaped_fields_;  // of fields_: quoted with "" inside, unescaped in place
 };
 
 }  // namespace crimemap::data
