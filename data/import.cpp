@@ -23,6 +23,14 @@ void import_other(Database& db, const import_source& source, const import_option
                   import_observer& observer, import_summary& summary, detail::progress_totals& totals) {
     observer.file_started(source);
     file_result result;
+    // A file's bad input (its own text, or coordinates PROJ cannot convert) rejects that file
+    // alone; any other error (the store's) ends the import.
+    auto reject = [&](const std::exception& error) {
+        std::string message = std::string(error.what()) + " (nothing of this file was written)";
+        observer.problem(message);
+        summary.rejected.push_back(message);
+        if (options.strict) throw import_error(message);
+    };
     try {
         switch (source.kind) {
         case source_kind::boundary: result = detail::import_boundaries(db, source, observer, options.strict); break;
@@ -33,14 +41,11 @@ void import_other(Database& db, const import_source& source, const import_option
         case source_kind::support: result = detail::import_support_services(db, source); break;
         default: return;
         }
-    } catch (const std::exception& error) {
-        const bool input_problem = dynamic_cast<const input_error*>(&error) != nullptr ||
-                                   dynamic_cast<const geo::projection_error*>(&error) != nullptr;
-        if (!input_problem) throw;
-        std::string message = std::string(error.what()) + " (nothing of this file was written)";
-        observer.problem(message);
-        summary.rejected.push_back(message);
-        if (options.strict) throw import_error(message);
+    } catch (const input_error& error) {
+        reject(error);
+        return;
+    } catch (const geo::projection_error& error) {
+        reject(error);
         return;
     }
     ++summary.files;
