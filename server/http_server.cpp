@@ -233,8 +233,11 @@ private:
             return close();
         }
         request req = parser_->release();
-        client_ = client_address(peer_, req, config_.proxies);
-        if (!config_.proxies.contains(peer_))
+        // Past a trusted proxy the client is named per request; otherwise it is the peer, as text
+        // since the connection opened (client_address would give the same, formatted again).
+        if (config_.proxies.contains(peer_))
+            client_ = client_address(peer_, req, config_.proxies);
+        else
             for (auto name : {"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}) req.erase(name);
         ++busy_;  // until its response is written
         if (prepared_ && req.version() == 11 && req.keep_alive() && !draining_.load() &&
