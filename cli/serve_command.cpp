@@ -261,7 +261,9 @@ int serve_command(const arguments& args) {
     state->public_url = public_url;
     state->web = server::static_files(web_root);
     std::cerr << "web app from " << web_root << '\n';
-    state->tiles = std::make_shared<server::tile_cache>(cache_mb << 20);
+    // Tiles are kept as the server writes them (with its security headers): a hit is one write.
+    state->tiles = std::make_shared<server::tile_cache>(
+        cache_mb << 20, [config](server::response res) { return server::prepare_response(std::move(res), config); });
     state->sessions = std::make_shared<server::session_store>(
         server::session_limits{std::chrono::seconds(session_idle), std::chrono::seconds(session_max)});
     state->limits = std::make_shared<server::rate_limits>();
@@ -370,7 +372,8 @@ int serve_command(const arguments& args) {
         },
         [&](std::string_view method, std::string_view target, unsigned status, std::size_t bytes, const std::string& client) {
             edge.record(method, target, status, bytes, 0, client);
-        });
+        },
+        [&edge](const server::request& req, const std::string& client) { return edge.prepared(req, client); });
     return 0;
 }
 

@@ -123,10 +123,10 @@ response handle_basemap_tile(const request& req, std::string_view path, const da
         const std::string key = "basemap|" + archive.version() + "|" + std::to_string(z) + "/" + std::to_string(x) + "/" +
                                 std::to_string(y);
         if (auto cached = cache->find(key)) {
-            body = *cached;
+            body = std::string(cached->body());
         } else {
             body = archive.tile(z, x, y);
-            if (!body.empty()) cache->insert(key, std::make_shared<const std::string>(body));  // a tile the archive lacks is not kept
+            if (!body.empty()) cache->insert(key, body);  // a tile the archive lacks is not kept
         }
     } else {
         body = archive.tile(z, x, y);

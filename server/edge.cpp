@@ -5,6 +5,7 @@
 #include "server/mail_sender.hpp"
 
 #include "server/query_string.hpp"
+#include "server/tile_handlers.hpp"
 
 #include <boost/beast/http/field.hpp>
 
@@ -116,6 +117,21 @@ response edge::operator()(const request& req, const std::string& client) const {
     record(std::string_view(req.method_string().data(), req.method_string().size()), target, res.result_int(),
            res.body().size(), seconds, client);
     return res;
+}
+
+std::shared_ptr<const prepared_response> edge::prepared(const request& req, const std::string& client) const {
+    auto start = std::chrono::steady_clock::now();
+    std::string_view target(req.target().data(), req.target().size());
+    auto [path, raw_query] = split_request_target(target);
+    if (!path.starts_with("/tiles/")) return nullptr;
+    auto current = live.current();
+    if (!current->tiles) return nullptr;
+    auto ready = cached_tile_answer(req, path, raw_query, *current->snapshot, *current->tiles);
+    if (!ready) return nullptr;
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    record(std::string_view(req.method_string().data(), req.method_string().size()), target, ready->status,
+           ready->body_size(), seconds, client);
+    return ready;
 }
 
 void edge::record(std::string_view method, std::string_view target, unsigned status, std::size_t bytes, double seconds,

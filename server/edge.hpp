@@ -45,6 +45,9 @@ struct edge {
     const std::atomic<std::uint64_t>& refused_connections;
 
     response operator()(const request& req, const std::string& client) const;
+    /// A cached tile's prepared answer (cached_tile_answer), counted and logged as operator()
+    /// would; nullptr for anything else.
+    std::shared_ptr<const prepared_response> prepared(const request& req, const std::string& client) const;
 
     /// Counts and logs an answer: each one the handler gives, and those the server gives itself
     /// to a request that could not be read (own_answer_observer).

@@ -165,7 +165,7 @@ std::string glyph_library::range(std::string_view fontstack, std::uint32_t start
         protozero::pbf_writer(out).add_message(1, stack_message);
         return out;
     };
-    if (auto cached = cache_.find(key)) return answer(*cached);
+    if (auto cached = cache_.find(key)) return answer(std::string(cached->body()));
 
     std::string out;  // the stack's glyph fields (3), each a glyph message
     {
@@ -225,7 +225,7 @@ std::string glyph_library::range(std::string_view fontstack, std::uint32_t start
             }
         }
     }
-    cache_.insert(key, std::make_shared<const std::string>(out));
+    cache_.insert(key, out);
     return answer(out);
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -15,8 +16,7 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t hash = 14695981039346656037ull;
+std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 14695981039346656037ull) {
     for (unsigned char c : text) {
         hash ^= c;
         hash *= 1099511628211ull;
@@ -30,13 +30,22 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// "VERSION-HASH" quoted, the hash as 16 hex digits (every tile request computes one: no printf).
+std::string etag_text(std::int64_t data_version, std::uint64_t hash) {
+    char text[48];
+    char* out = text;
+    *out++ = '"';
+    out = std::to_chars(out, text + 24, data_version).ptr;
+    *out++ = '-';
+    for (int shift = 60; shift >= 0; shift -= 4) *out++ = "0123456789abcdef"[(hash >> shift) & 15];
+    *out++ = '"';
+    return std::string(text, out);
+}
+
 }  // namespace
 
 std::string make_etag(std::int64_t data_version, std::string_view identity) {
-    char text[64];
-    std::snprintf(text, sizeof text, "\"%lld-%016llx\"", static_cast<long long>(data_version),
-                  static_cast<unsigned long long>(fnv1a(identity)));
-    return text;
+    return etag_text(data_version, fnv1a(identity));
 }
 
 bool etag_matches(const request& req, std::string_view etag) {
@@ -132,7 +141,8 @@ void set_cache_headers(response& res, const std::string& etag, int max_age_secon
 }  // namespace
 
 std::string representation_etag(std::int64_t data_version, std::string_view identity, bool gzipped) {
-    return make_etag(data_version, std::string(identity) + (gzipped ? "|gzip" : "|identity"));
+    // make_etag of identity + "|gzip" or "|identity", without making that string
+    return etag_text(data_version, fnv1a(gzipped ? "|gzip" : "|identity", fnv1a(identity)));
 }
 
 response not_modified_response(const request& req, const std::string& etag, int max_age_seconds) {

@@ -3,9 +3,10 @@
 #include "server/errors.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -40,29 +42,39 @@ std::string content_security_policy(std::string_view elsewhere) {
 
 namespace {
 
-// RFC 9110 §5.6.7's IMF-fixdate of now, written once a second per thread (no locale involved).
-const std::string& http_date() {
-    thread_local std::time_t written = 0;
-    thread_local std::string text;
+// RFC 9110 §5.6.7's IMF-fixdate of now as a whole Date line, written once a second per thread
+// (no locale involved).
+struct date_text {
+    std::time_t written = 0;
+    char line[48] = {};  // "Date: " + 29 characters + "\r\n"
+    std::size_t size = 0;
+};
+const date_text& current_date() {
+    thread_local date_text date;
     std::time_t now = std::time(nullptr);
-    if (now != written) {
+    if (now != date.written) {
         static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
         static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         std::tm tm{};
         gmtime_r(&now, &tm);
-        char out[40];
-        std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
-                      months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-        text = out;
-        written = now;
+        int n = std::snprintf(date.line, sizeof date.line, "Date: %s, %02d %s %04d %02d:%02d:%02d GMT\r\n",
+                              days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+                              tm.tm_min, tm.tm_sec);
+        date.size = static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof date.line) - 1));
+        date.written = now;
     }
-    return text;
+    return date;
+}
+std::string_view http_date() {
+    const auto& date = current_date();
+    return {date.line + 6, date.size - 8};  // without "Date: " and "\r\n"
 }
 
 // What every answer carries, whoever made it.
 void set_server_headers(response& res, const server_config& config) {
-    res.set(http::field::date, http_date());
+    auto date = http_date();
+    res.set(http::field::date, boost::beast::string_view(date.data(), date.size()));
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Content-Security-Policy", config.content_security_policy);
     // A page whose address holds a secret (the set-password link) sets a stricter policy itself.
@@ -173,10 +185,10 @@ public:
     session(tcp::socket socket, asio::ip::address peer, const server_config& config, const handler& handle,
             const own_answer_observer& on_own_answer, std::atomic<std::size_t>& open, std::atomic<std::size_t>& busy,
             const std::atomic<bool>& draining, std::shared_ptr<address_counts> per_address, std::string counted_as,
-            slow_lane& slow)
+            slow_lane& slow, const prepared_handler& prepared)
         : stream_(std::move(socket)), peer_(peer), config_(config), handle_(handle), on_own_answer_(on_own_answer),
           open_(open), busy_(busy), draining_(draining), per_address_(std::move(per_address)),
-          counted_as_(std::move(counted_as)), slow_(slow), client_(peer.to_string()) {}
+          counted_as_(std::move(counted_as)), slow_(slow), prepared_(prepared), client_(peer.to_string()) {}
     ~session() {
         --open_;
         if (!counted_as_.empty()) per_address_->remove(counted_as_);
@@ -221,10 +233,23 @@ private:
             return close();
         }
         request req = parser_->release();
-        client_ = client_address(peer_, req, config_.proxies);
-        if (!config_.proxies.contains(peer_))
+        // Past a trusted proxy the client is named per request; otherwise it is the peer, as text
+        // since the connection opened (client_address would give the same, formatted again).
+        if (config_.proxies.contains(peer_))
+            client_ = client_address(peer_, req, config_.proxies);
+        else
             for (auto name : {"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}) req.erase(name);
         ++busy_;  // until its response is written
+        if (prepared_ && req.version() == 11 && req.keep_alive() && !draining_.load() &&
+            (req.method() == http::verb::get || req.method() == http::verb::head)) {
+            std::shared_ptr<const prepared_response> ready;
+            try {
+                ready = prepared_(req, client_);
+            } catch (const std::exception&) {
+                ready = nullptr;  // the handler answers it, and says what went wrong
+            }
+            if (ready) return write_prepared(std::move(ready), req.method() == http::verb::head);
+        }
         if (config_.is_slow && config_.is_slow(req)) {
             if (slow_.queued.fetch_add(1) >= config_.slow_queue) {
                 --slow_.queued;
@@ -237,7 +262,7 @@ private:
                                    res.body().size(), client_);
                 return write(std::move(res));
             }
-            // The stream is touched only on its own strand: the answer is posted back to it.
+            // The stream is touched only on its own thread: the answer is posted back to it.
             asio::post(slow_.pool, [self = shared_from_this(), req = std::move(req)]() mutable {
                 auto res = self->answer(req);
                 --self->slow_.queued;
@@ -280,6 +305,26 @@ private:
         });
     }
 
+    // One write of bytes serialised before (a cached tile): the part before the Date line, this
+    // second's Date line, the rest (without the body for a HEAD). Nothing is allocated.
+    void write_prepared(std::shared_ptr<const prepared_response> ready, bool head) {
+        ready_ = std::move(ready);
+        auto date = date_line();
+        std::copy(date.begin(), date.end(), date_.begin());
+        const auto& bytes = ready_->bytes;
+        const std::size_t end = head ? ready_->body_at : bytes.size();
+        std::array<asio::const_buffer, 3> parts{asio::buffer(bytes.data(), ready_->date_at),
+                                                asio::buffer(date_.data(), date.size()),
+                                                asio::buffer(bytes.data() + ready_->date_at, end - ready_->date_at)};
+        stream_.expires_after(std::chrono::seconds(config_.read_timeout_seconds));
+        asio::async_write(stream_, parts, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            --self->busy_;
+            self->ready_.reset();
+            if (ec) return self->close();
+            self->read();
+        });
+    }
+
     void close() {
         beast::error_code ignored;
         stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -310,20 +355,25 @@ private:
     std::shared_ptr<address_counts> per_address_;
     std::string counted_as_;  // the key in per_address_; "" when not counted (a trusted proxy)
     slow_lane& slow_;
+    const prepared_handler& prepared_;
     std::string client_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<response> response_;
+    std::shared_ptr<const prepared_response> ready_;  // being written
+    std::array<char, 48> date_{};                      // its Date line
     std::array<char, 4096> sink_{};
     std::size_t dropped_ = 0;
 };
 
 class listener : public std::enable_shared_from_this<listener> {
 public:
-    listener(asio::io_context& io, tcp::endpoint endpoint, const server_config& config, const handler& handle,
-             const own_answer_observer& on_own_answer, slow_lane& slow)
-        : io_(io), acceptor_(asio::make_strand(io)), config_(config), handle_(handle), on_own_answer_(on_own_answer),
-          slow_(slow),
+    // Accepts on the first of `contexts` and hands each connection to the next one in turn.
+    listener(const std::vector<std::unique_ptr<asio::io_context>>& contexts, tcp::endpoint endpoint,
+             const server_config& config, const handler& handle,
+             const own_answer_observer& on_own_answer, slow_lane& slow, const prepared_handler& prepared)
+        : contexts_(contexts), acceptor_(*contexts.front()), config_(config), handle_(handle), on_own_answer_(on_own_answer),
+          slow_(slow), prepared_(prepared),
           open_(*config.open_connections) {
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -332,7 +382,9 @@ public:
     }
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
     void accept() {
-        acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+        // Each connection runs on one context, that is on one thread, so it needs no strand.
+        auto& next = *contexts_[next_context_++ % contexts_.size()];
+        acceptor_.async_accept(next, [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
             if (ec == asio::error::operation_aborted) return;
             if (!ec) self->admit(std::move(s));
             self->accept();
@@ -368,16 +420,18 @@ private:
         }
         ++open_;
         std::make_shared<session>(std::move(s), peer, config_, handle_, on_own_answer_, open_, busy_, draining_,
-                                  per_address_, std::move(counted_as), slow_)
+                                  per_address_, std::move(counted_as), slow_, prepared_)
             ->start();
     }
 
-    asio::io_context& io_;
+    const std::vector<std::unique_ptr<asio::io_context>>& contexts_;
+    std::size_t next_context_ = 0;
     tcp::acceptor acceptor_;
     const server_config& config_;
     const handler& handle_;
     const own_answer_observer& on_own_answer_;
     slow_lane& slow_;
+    const prepared_handler& prepared_;
     const std::shared_ptr<std::atomic<int>> lingering_ = std::make_shared<std::atomic<int>>(0);  // refusals open
     const std::shared_ptr<address_counts> per_address_ = std::make_shared<address_counts>();
     std::atomic<std::size_t>& open_;
@@ -387,19 +441,50 @@ private:
 
 }  // namespace
 
+std::string_view date_line() {
+    const auto& date = current_date();
+    return {date.line, date.size};
+}
+
+prepared_response prepare_response(response res, const server_config& config) {
+    res.version(11);
+    res.keep_alive(true);
+    set_server_headers(res, config);
+    std::ostringstream out;
+    out << res;
+    std::string text = out.str();
+    prepared_response ready;
+    ready.status = res.result_int();
+    const auto date = text.find("\r\nDate: ");
+    const auto date_end = text.find("\r\n", date + 2);
+    if (date == std::string::npos || date_end == std::string::npos)
+        throw std::logic_error("a response without its Date line");
+    ready.date_at = date + 2;
+    ready.bytes = text.substr(0, ready.date_at) + text.substr(date_end + 2);
+    ready.body_at = ready.bytes.find("\r\n\r\n") + 4;
+    return ready;
+}
+
 void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
-                const std::function<void()>& on_reload, own_answer_observer on_own_answer) {
-    asio::io_context io(config.threads);
-    slow_lane slow(config.slow_threads);  // after io: its threads are joined first
+                const std::function<void()>& on_reload, own_answer_observer on_own_answer, prepared_handler prepared) {
+    // One context per thread, each running its share of the connections: no strands, no lock
+    // shared by the threads, and each thread waits on its own epoll set.
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    for (int i = 0; i < std::max(config.threads, 1); ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+    auto& io = *contexts.front();  // accepts, and handles the signals
+    slow_lane slow(config.slow_threads);  // after the contexts: its threads are joined first
     auto endpoint = tcp::endpoint(asio::ip::make_address(config.address), config.port);
-    auto accepting = std::make_shared<listener>(io, endpoint, config, handle, on_own_answer, slow);
+    auto accepting = std::make_shared<listener>(contexts, endpoint, config, handle, on_own_answer, slow, prepared);
     accepting->accept();
+    auto stop_all = [&contexts] {
+        for (auto& context : contexts) context->stop();
+    };
     // SIGTERM/SIGINT: stop accepting, then stop once nothing is in flight or the drain time is up.
     asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::steady_timer drain(io);
     auto deadline = std::chrono::steady_clock::now();
     std::function<void()> wait_for_quiet = [&] {
-        if (accepting->busy() == 0 || std::chrono::steady_clock::now() >= deadline) return io.stop();
+        if (accepting->busy() == 0 || std::chrono::steady_clock::now() >= deadline) return stop_all();
         drain.expires_after(std::chrono::milliseconds(20));
         drain.async_wait([&](beast::error_code) { wait_for_quiet(); });
     };
@@ -422,7 +507,11 @@ void run_server(const server_config& config, handler handle, const std::function
     }
     on_listening(accepting->port());
     std::vector<std::thread> workers;
-    for (int i = 1; i < config.threads; ++i) workers.emplace_back([&io] { io.run(); });
+    for (std::size_t i = 1; i < contexts.size(); ++i)
+        workers.emplace_back([context = contexts[i].get()] {
+            auto busy = asio::make_work_guard(*context);  // runs until stopped, with or without connections
+            context->run();
+        });
     io.run();
     for (auto& worker : workers) worker.join();
     slow.pool.join();

@@ -53,6 +53,20 @@ struct server_config {
 /// Answers one request; `client` is the client's IP address as text, from client_address.
 using handler = std::function<response(const request&, const std::string& client)>;
 
+/// The answer to a GET or HEAD already serialised (a cached tile), or null when the request is
+/// not one the cache answers: then `handler` answers it. Asked only for HTTP/1.1 requests that
+/// keep the connection open; it must count and log the answer itself, as `handler` would.
+using prepared_handler = std::function<std::shared_ptr<const prepared_response>(const request&, const std::string& client)>;
+
+/// `res` as the server would write it to an HTTP/1.1 request that keeps the connection open
+/// (with the headers every answer carries, set_server_headers), serialised once. Its bytes
+/// written with a Date line at date_at are byte for byte what the server writes for `res`.
+prepared_response prepare_response(response res, const server_config& config);
+
+/// The Date line ("Date: ...\r\n") of now, as every answer carries it; a view of a
+/// per-thread buffer, valid until the next call on the same thread.
+std::string_view date_line();
+
 /// Told of each answer the server gives without the handler: to a request that could not be
 /// read whole (too large, malformed), and the 503 of a full hashing thread: its method and
 /// target as far as they were read ("" when not), the status, the body's bytes, the client's address.
@@ -65,7 +79,10 @@ using own_answer_observer = std::function<void(std::string_view method, std::str
 /// should start the work and return); `on_own_answer`, when given, for the answers described above.
 /// Every answer carries a Date header; a 204 or 304 no Content-Length.
 /// Throws boost::system::system_error when the address cannot be bound.
+/// `prepared`, when given, is asked first for each GET or HEAD that it may answer (see
+/// prepared_handler).
 void run_server(const server_config& config, handler handle, const std::function<void(unsigned short)>& on_listening,
-                const std::function<void()>& on_reload = {}, own_answer_observer on_own_answer = {});
+                const std::function<void()>& on_reload = {}, own_answer_observer on_own_answer = {},
+                prepared_handler prepared = {});
 
 }  // namespace crimemap::server

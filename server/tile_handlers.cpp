@@ -27,8 +27,6 @@ namespace {
 constexpr int tile_max_age = 300;
 constexpr std::size_t gzip_min_bytes = 1400;
 
-// A cached body is gzip or a bare tile, which starts with 0x1a (Tile.layers), never gzip's 0x1f 0x8b.
-bool is_gzip(const std::string& body) { return body.size() >= 2 && body[0] == '\x1f' && body[1] == '\x8b'; }
 constexpr const char* attribution =
     "Contains data from <a href=\"https://data.police.uk/\">data.police.uk</a>, Open Government Licence v3.0";
 
@@ -202,33 +200,85 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
     return out;
 }
 
+namespace {
+
+// What names one tile request's answer: its ETag and its key in the tile cache.
+struct tile_request {
+    std::string_view layer;
+    geo::tile_id tile;
+    std::optional<geo::crime_filter> filter;
+    bool gzipped = false;
+    std::string etag;
+    std::string cache_key;
+};
+
+tile_request describe_tile_request(const request& req, std::string_view path, const query_parameters& query,
+                                   const data::map_snapshot& snapshot, const data::watch_visibility* visibility) {
+    tile_request t;
+    auto parsed = parse_tile_path(path);
+    t.layer = parsed.layer;
+    t.tile = parsed.tile;
+    // A watch tile changes when a scheme is hidden or shown, before any reload.
+    const std::int64_t version =
+        visibility ? std::max(visibility->data_version, snapshot.data_version) : snapshot.data_version;
+    if (t.layer == "crimes") t.filter = parse_crime_filter(query, snapshot);
+    const std::string identity = tile_identity(t.layer, t.tile, t.filter ? &*t.filter : nullptr);
+    t.gzipped = accepts_gzip(req);
+    t.etag = representation_etag(version, identity, t.gzipped);
+    t.cache_key = std::to_string(version) + "|" + t.etag;
+    return t;
+}
+
+}  // namespace
+
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
                      const data::map_snapshot& snapshot, tile_cache* cache, const data::watch_visibility* visibility) {
-    auto [layer, tile] = parse_tile_path(path);
-    if (layer != "watch") visibility = nullptr;
-    // A watch tile changes when a scheme is hidden or shown, before any reload.
-    const std::int64_t version = visibility ? std::max(visibility->data_version, snapshot.data_version) : snapshot.data_version;
-    std::optional<geo::crime_filter> filter;
-    if (layer == "crimes") filter = parse_crime_filter(query, snapshot);
-    const std::string identity = tile_identity(layer, tile, filter ? &*filter : nullptr);
-    const bool gzipped = accepts_gzip(req);
-    const std::string etag = representation_etag(version, identity, gzipped);
-    if (etag_matches(req, etag)) return not_modified_response(req, etag, tile_max_age);
+    if (parse_tile_path(path).layer != "watch") visibility = nullptr;
+    const auto t = describe_tile_request(req, path, query, snapshot, visibility);
+    if (etag_matches(req, t.etag)) return not_modified_response(req, t.etag, tile_max_age);
 
-    const std::string cache_key = std::to_string(version) + "|" + etag;
     if (cache)
-        if (auto cached = cache->find(cache_key))
-            return encoded_response(req, *cached, gzipped && is_gzip(*cached), "application/vnd.mapbox-vector-tile",
-                                    etag, tile_max_age);
-    std::string body = layer == "crimes"           ? crimes_tile(snapshot, tile, *filter)
-                       : layer == "neighbourhoods" ? neighbourhoods_tile(snapshot, tile)
-                                                   : watch_tile(snapshot, tile, visibility);
+        if (auto cached = cache->find(t.cache_key)) {
+            auto body = cached->body();  // gzip or a bare tile (0x1a, Tile.layers), never gzip's 0x1f 0x8b
+            return encoded_response(req, std::string(body), t.gzipped && is_gzip(body),
+                                    "application/vnd.mapbox-vector-tile", t.etag, tile_max_age);
+        }
+    std::string body = t.layer == "crimes"           ? crimes_tile(snapshot, t.tile, *t.filter)
+                       : t.layer == "neighbourhoods" ? neighbourhoods_tile(snapshot, t.tile)
+                                                     : watch_tile(snapshot, t.tile, visibility);
     // A body that fits in one packet gains nothing from gzip but its cost (about a third of
     // an uncached detail tile's time). The ETag still names one byte sequence per request kind.
-    const bool compress = gzipped && body.size() >= gzip_min_bytes;
+    const bool compress = t.gzipped && body.size() >= gzip_min_bytes;
     if (compress) body = gzip(body);
-    if (cache) cache->insert(cache_key, std::make_shared<const std::string>(body));
-    return encoded_response(req, std::move(body), compress, "application/vnd.mapbox-vector-tile", etag, tile_max_age);
+    if (!cache || !cache->enabled())
+        return encoded_response(req, std::move(body), compress, "application/vnd.mapbox-vector-tile", t.etag,
+                                tile_max_age);
+    auto res = encoded_response(req, body, compress, "application/vnd.mapbox-vector-tile", t.etag, tile_max_age);
+    if (cache->prepares() && t.layer != "watch") {
+        // Kept as written to an HTTP/1.1 request that keeps its connection, so that a later one
+        // is answered without building anything (cached_tile_answer).
+        const request keeps_open{http::verb::get, "", 11};
+        auto ok = encoded_response(keeps_open, body, compress, "application/vnd.mapbox-vector-tile", t.etag, tile_max_age);
+        auto unchanged = not_modified_response(keeps_open, t.etag, tile_max_age);
+        cache->insert(t.cache_key, std::move(body), &ok, &unchanged, t.etag);
+    } else {
+        cache->insert(t.cache_key, std::move(body));
+    }
+    return res;
+}
+
+std::shared_ptr<const prepared_response> cached_tile_answer(const request& req, std::string_view path,
+                                                            std::string_view raw_query,
+                                                            const data::map_snapshot& snapshot, tile_cache& cache) {
+    if (!cache.enabled() || !cache.prepares() || !req.body().empty() ||
+        !(path.starts_with("/tiles/crimes/") || path.starts_with("/tiles/neighbourhoods/")))
+        return nullptr;
+    require_utf8_request(req);
+    const auto t = describe_tile_request(req, path, query_parameters(raw_query), snapshot, nullptr);
+    auto found = cache.find(t.cache_key, false);
+    if (!found || !found->prepared) return nullptr;
+    if (etag_matches(req, found->etag)) return {found, &found->not_modified};
+    return {found, &found->ok};
 }
 
 response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,

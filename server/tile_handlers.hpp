@@ -8,6 +8,7 @@
 #include "server/query_string.hpp"
 #include "server/tile_cache.hpp"
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,15 @@ std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& t
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
                      const data::map_snapshot& snapshot, tile_cache* cache,
                      const data::watch_visibility* visibility = nullptr);
+
+/// The answer to a GET or HEAD of a crimes or neighbourhoods tile when the cache holds it
+/// prepared (handle_tile put it there): the 200 (or 204), or the 304 to a matching
+/// If-None-Match; nullptr when it is not there, and for every other path, so that handle_tile
+/// answers. Builds no tile and no response. Throws http_error for a path or filter that
+/// handle_tile would refuse.
+std::shared_ptr<const prepared_response> cached_tile_answer(const request& req, std::string_view path,
+                                                            std::string_view raw_query,
+                                                            const data::map_snapshot& snapshot, tile_cache& cache);
 
 /// GET /tiles/{layer}.json. `base_url` is e.g. http://127.0.0.1:8080 (no trailing slash).
 response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,
