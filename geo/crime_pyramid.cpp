@@ -347,12 +347,36 @@ bool crime_pyramid::any_match(std::span<const crime_tally> tallies, const crime_
     return false;
 }
 
+namespace {
+
+// The first element at or after `from` that is not less than `key`, in a sorted array: a
+// search that gallops from `from`, so a run of increasing keys (a depth-first walk in Morton
+// order) costs about the log of each step rather than of the whole array, and stays near
+// where the last one ended in memory.
+template <typename Array>
+std::size_t gallop(const Array& sorted, std::size_t from, std::uint64_t key) {
+    const std::size_t n = sorted.size();
+    if (from >= n || sorted[from] >= key) return from;
+    std::size_t low = from, step = 1;  // sorted[low] < key
+    while (low + step < n && sorted[low + step] < key) {
+        low += step;
+        step *= 2;
+    }
+    auto first = sorted.begin() + static_cast<std::ptrdiff_t>(low + 1);
+    auto last = sorted.begin() + static_cast<std::ptrdiff_t>(std::min(n, low + step + 1));
+    return static_cast<std::size_t>(std::lower_bound(first, last, key) - sorted.begin());
+}
+
+}  // namespace
+
 void crime_pyramid::locations_matching(const grid_box& area, const crime_filter& filter,
                                        const std::function<bool(std::uint32_t)>& emit) const {
     // Depth first over tiles from zoom 0: a tile at zoom z + cell_bits is a cell of levels[z],
     // and a tile at zoom detail_zoom - 1 + cell_bits holds locations. A tile is entered when
     // it overlaps the box and, from the first cell zoom on, its cell has a matching crime.
+    // Tiles come in Morton order, so each level's lookups only move forward (`cursor`).
     const std::uint32_t location_zoom = detail_zoom + cell_bits;
+    std::array<std::size_t, detail_zoom + 1> cursor{};  // per level; the last for locations
     auto overlaps = [&](const tile_id& t) {
         const auto origin = tile_origin(t);
         const std::uint64_t last = tile_size(t) - 1;
@@ -360,11 +384,11 @@ void crime_pyramid::locations_matching(const grid_box& area, const crime_filter&
                area.min_y <= origin.y + last;
     };
     auto cell_matches = [&](const tile_id& t) {
-        const level& cells = parts_.levels[t.z - cell_bits];
+        const std::size_t z = t.z - cell_bits;
+        const level& cells = parts_.levels[z];
         const std::uint64_t code = tile_first_code(t) >> (64 - 2 * t.z);
-        auto it = std::lower_bound(cells.codes.begin(), cells.codes.end(), code);
-        if (it == cells.codes.end() || *it != code) return false;
-        auto c = static_cast<std::size_t>(it - cells.codes.begin());
+        const std::size_t c = cursor[z] = gallop(cells.codes, cursor[z], code);
+        if (c == cells.codes.size() || cells.codes[c] != code) return false;
         return any_match({cells.tallies.data() + cells.first[c], cells.tallies.data() + cells.first[c + 1]}, filter);
     };
     std::vector<tile_id> stack{{0, 0, 0}};
@@ -378,10 +402,9 @@ void crime_pyramid::locations_matching(const grid_box& area, const crime_filter&
             continue;
         }
         const auto& codes = parts_.location_codes;
-        auto begin = std::lower_bound(codes.begin(), codes.end(), tile_first_code(t));
-        auto end = std::upper_bound(begin, codes.end(), tile_last_code(t));
-        for (auto it = begin; it != end; ++it) {
-            auto i = static_cast<std::size_t>(it - codes.begin());
+        const std::uint64_t last_code = tile_last_code(t);
+        std::size_t i = cursor[detail_zoom] = gallop(codes, cursor[detail_zoom], tile_first_code(t));
+        for (; i < codes.size() && codes[i] <= last_code; ++i) {
             const auto& p = parts_.location_points[i];
             if (p.x < area.min_x || p.x > area.max_x || p.y < area.min_y || p.y > area.max_y) continue;
             if (!any_match({parts_.location_tallies.data() + parts_.location_first[i],
