@@ -164,3 +164,17 @@ TEST_CASE("shapes keep their positions as ids; empty and distant shapes give not
     CHECK(east.size() == 2);
     CHECK(east.count(1) == 1);
 }
+
+TEST_CASE("a shape beside a tile is found through the buffer only") {
+    // 0.5 to 1 degree east lies 4107.4 to 4118.8 tile units across zoom 1's western tiles.
+    const multi_polygon shapes[] = {shape(rectangle(0.5, 10, 1, 20))};
+    polygon_tiles tiles(shapes);
+    CHECK(query(tiles, {1, 0, 0}).empty());
+    auto buffered = query(tiles, {1, 0, 0}, 64);
+    REQUIRE(buffered.size() == 1);
+    REQUIRE(buffered.at(0).size() == 1);
+    for (const auto& p : buffered.at(0)[0]) {
+        CHECK(p.x >= 4107);
+        CHECK(p.x <= 4119);
+    }
+}
