@@ -200,13 +200,13 @@ void glyph_range(const request& req, const std::string& path) {
                 protozero::pbf_reader glyphs(body);
                 if (!glyphs.next(1)) std::abort();
                 auto fontstack = glyphs.get_message();
-                std::string name, range;
+                std::string answered_stack, answered_range;
                 while (fontstack.next()) {
-                    if (fontstack.tag() == 1) name = fontstack.get_string();
-                    else if (fontstack.tag() == 2) range = fontstack.get_string();
+                    if (fontstack.tag() == 1) answered_stack = fontstack.get_string();
+                    else if (fontstack.tag() == 2) answered_range = fontstack.get_string();
                     else fontstack.skip();
                 }
-                if (name != stack || range != std::to_string(start) + "-" + std::to_string(last)) std::abort();
+                if (answered_stack != stack || answered_range != std::to_string(start) + "-" + std::to_string(last)) std::abort();
             }
         }
         check_revalidation(req, res, handler);
