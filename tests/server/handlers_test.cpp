@@ -20,24 +20,10 @@ const app_state& state() { return generated_app_state(); }
 
 response get(const std::string& target, std::initializer_list<std::pair<http::field, std::string>> headers = {},
              http::verb verb = http::verb::get) {
-    request req{verb, target, 11};
-    req.set(http::field::host, "tiles.example:8080");
-    for (const auto& [field, value] : headers) req.set(field, value);
-    return handle_request(req, state());
+    return handle_request(test_request(target, headers, verb), state());
 }
 
-// A tile with crimes: the busiest map location's.
-std::string busy_tile(std::uint32_t z = 12) {
-    static const geo::world_point where = [] {
-        auto store = data::open_store_for_reading(shared_generated_data().db);
-        data::Statement s(store, "SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location "
-                                 "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1");
-        REQUIRE(s.step());
-        return geo::to_world(s.column_double(0), s.column_double(1));
-    }();
-    return "/tiles/crimes/" + std::to_string(z) + "/" + std::to_string(std::uint64_t{where.x} >> (32 - z)) + "/" +
-           std::to_string(std::uint64_t{where.y} >> (32 - z)) + ".mvt";
-}
+std::string busy_tile(std::uint32_t z = 12) { return busiest_crimes_tile(z); }
 
 std::string gunzip(const std::string& bytes) {
     auto* d = libdeflate_alloc_decompressor();

@@ -26,27 +26,6 @@ app_state state_with_cache(const server_config& config, std::size_t bytes = 8 <<
     return state;
 }
 
-request tile_request(const std::string& target, std::initializer_list<std::pair<http::field, std::string>> headers = {},
-                     http::verb verb = http::verb::get) {
-    request req{verb, target, 11};
-    req.set(http::field::host, "tiles.example:8080");
-    for (const auto& [field, value] : headers) req.set(field, value);
-    return req;
-}
-
-// A tile with crimes at zoom z: the busiest map location's.
-std::string some_tile(std::uint32_t z) {
-    static const geo::world_point where = [] {
-        auto store = data::open_store_for_reading(shared_generated_data().db);
-        data::Statement s(store, "SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location "
-                                 "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1");
-        REQUIRE(s.step());
-        return geo::to_world(s.column_double(0), s.column_double(1));
-    }();
-    return "/tiles/crimes/" + std::to_string(z) + "/" + std::to_string(std::uint64_t{where.x} >> (32 - z)) + "/" +
-           std::to_string(std::uint64_t{where.y} >> (32 - z)) + ".mvt";
-}
-
 std::shared_ptr<const prepared_response> cached(const request& req, const app_state& state) {
     std::string_view target(req.target().data(), req.target().size());
     auto [path, query] = split_request_target(target);
@@ -113,7 +92,7 @@ TEST_CASE("a tile cache stays within its bytes and keeps what is used over what 
 TEST_CASE("a cached tile is answered from the cache with the answer built the first time") {
     server_config config;
     auto state = state_with_cache(config);
-    auto req = tile_request(some_tile(14), {{http::field::accept_encoding, "gzip"}});
+    auto req = test_request(busiest_crimes_tile(14), {{http::field::accept_encoding, "gzip"}});
     CHECK(cached(req, state) == nullptr);  // not built yet: handle_tile answers
     auto first = handle_request(req, state, "127.0.0.1");
     REQUIRE(first.result() == http::status::ok);
@@ -130,8 +109,8 @@ TEST_CASE("a cached tile's prepared answers are byte for byte those the server w
     for (std::string encoding : {"gzip", "identity"}) {
         for (std::uint32_t z : {6u, 12u, 14u, 16u}) {
             INFO(encoding << " at zoom " << z);
-            auto target = some_tile(z) + (z == 12 ? "?category=burglary,violent-crime" : "");
-            auto req = tile_request(target, {{http::field::accept_encoding, encoding}});
+            auto target = busiest_crimes_tile(z) + (z == 12 ? "?category=burglary,violent-crime" : "");
+            auto req = test_request(target, {{http::field::accept_encoding, encoding}});
             auto built = handle_request(req, state, "127.0.0.1");  // fills the cache
             REQUIRE(built.result_int() / 100 == 2);
             auto ready = cached(req, state);
@@ -142,13 +121,13 @@ TEST_CASE("a cached tile's prepared answers are byte for byte those the server w
             CHECK(written(*ready) == written(handle_request(req, uncached, "127.0.0.1"), config));
             CHECK(ready->body_size() == built.body().size());
 
-            auto head = tile_request(target, {{http::field::accept_encoding, encoding}}, http::verb::head);
+            auto head = test_request(target, {{http::field::accept_encoding, encoding}}, http::verb::head);
             auto ready_head = cached(head, state);
             REQUIRE(ready_head);
             CHECK(written(*ready_head, true) == written(handle_request(head, uncached, "127.0.0.1"), config, true));
 
             auto etag = std::string(built[http::field::etag]);
-            auto again = tile_request(target, {{http::field::accept_encoding, encoding}, {http::field::if_none_match, etag}});
+            auto again = test_request(target, {{http::field::accept_encoding, encoding}, {http::field::if_none_match, etag}});
             auto unchanged = cached(again, state);
             REQUIRE(unchanged);
             CHECK(unchanged->status == 304);
@@ -160,7 +139,7 @@ TEST_CASE("a cached tile's prepared answers are byte for byte those the server w
 TEST_CASE("a prepared answer has its Date line where the server writes it") {
     server_config config;
     auto state = state_with_cache(config);
-    auto req = tile_request(some_tile(14));
+    auto req = test_request(busiest_crimes_tile(14));
     handle_request(req, state, "127.0.0.1");
     auto ready = cached(req, state);
     REQUIRE(ready);
@@ -179,17 +158,17 @@ TEST_CASE("only crimes and neighbourhoods tiles are answered from prepared bytes
     for (std::string target : {std::string("/tiles/watch/10/511/340.mvt"), std::string("/tiles/crimes.json"),
                                std::string("/healthz")}) {
         INFO(target);
-        auto req = tile_request(target);
+        auto req = test_request(target);
         handle_request(req, state, "127.0.0.1");
         handle_request(req, state, "127.0.0.1");
         CHECK(cached(req, state) == nullptr);
     }
     // What handle_tile refuses, this refuses the same way (the server then lets handle_tile answer).
-    CHECK_THROWS_AS(cached(tile_request(some_tile(14) + "?category=nonsense"), state), http_error);
+    CHECK_THROWS_AS(cached(test_request(busiest_crimes_tile(14) + "?category=nonsense"), state), http_error);
     // A cache without a preparer keeps bodies only: handle_tile answers from them.
     app_state plain = generated_app_state();
     plain.tiles = std::make_shared<tile_cache>(1 << 20);
-    auto req = tile_request(some_tile(14));
+    auto req = test_request(busiest_crimes_tile(14));
     handle_request(req, plain, "127.0.0.1");
     CHECK(cached(req, plain) == nullptr);
     CHECK(handle_request(req, plain, "127.0.0.1").result() == http::status::ok);
