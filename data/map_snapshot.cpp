@@ -68,13 +68,10 @@ std::uint64_t crime_id_key(std::string_view text) {
 
 // The same of a Crime ID column, without writing the digits of one stored as its bytes.
 std::uint64_t stored_crime_id_key(const Statement& st, int column, std::string& scratch) {
-    if (st.is_blob(column)) {
-        auto bytes = st.column_blob(column);
-        if (bytes.size() == 32) {
-            std::uint64_t key = 0;
-            for (std::size_t i = 0; i < 8; ++i) key = key << 8 | static_cast<unsigned char>(bytes[i]);
-            return key;
-        }
+    if (st.is_blob(column) && st.column_blob(column).size() == 32) {
+        std::array<std::uint8_t, 32> bytes;
+        std::memcpy(bytes.data(), st.column_blob(column).data(), 32);
+        return leading_key(bytes);
     }
     return crime_id_key(crime_id_column(st, column, scratch));
 }

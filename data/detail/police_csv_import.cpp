@@ -129,6 +129,7 @@ struct batch {
     // A Crime ID as the store keeps it: 32 bytes for data.police.uk's 64 lower-case hex digits
     // (half the size to write), the text for any other.
     text_ref keep_crime_id(std::string_view value) {
+        if (value.size() != 64) return keep_or_null(value);
         const auto at = text.size();
         text.resize(at + 32);
         if (pack_crime_id(value, reinterpret_cast<std::uint8_t*>(text.data() + at)))
