@@ -53,6 +53,8 @@ const htmlFiles = ownFiles.filter((name) => name.endsWith('.html'));
 const pages = htmlFiles.filter((name) => !name.startsWith('_'));
 const parts = htmlFiles.filter((name) => name.startsWith('_'));
 const includes = (html) => [...html.matchAll(/^\s*<!--#include (\S+) -->$/gm)].map((match) => match[1]);
+/** A page as the server sends it: each include line replaced by its part, whose own include lines are replaced too. */
+const filled = (name) => read(name).replace(/^[ \t]*<!--#include (\S+) -->\n/gm, (_, part) => filled(part));
 
 test('every page and part links only to this server, by absolute path or in-page fragment', () => {
   for (const page of htmlFiles) {
@@ -71,9 +73,16 @@ test('every page includes the quick exit and loads its script from /static', () 
   assert.match(read('_exit-this-page.html'), /<a class="exit-this-page" href="https:\/\/www\.bbc\.co\.uk\/weather" rel="nofollow noreferrer">/,
     'the quick exit part lacks its link');
   for (const page of pages) {
-    const html = read(page);
-    assert.ok(includes(html).includes('_exit-this-page.html'), `${page} lacks the quick exit`);
-    for (const part of includes(html)) assert.ok(parts.includes(part), `${page} includes ${part}, which is not in web/`);
+    for (const part of [page, ...parts].flatMap((name) => includes(read(name)))) {
+      assert.ok(parts.includes(part), `${page} or a part includes ${part}, which is not in web/`);
+    }
+    const html = filled(page);
+    assert.ok(html.includes(read('_exit-this-page.html')), `${page} lacks the quick exit`);
+    assert.match(html, /^<!doctype html>\n<html lang="en-GB">\n<head>\n  <meta charset="utf-8">\n/, `${page} does not start as a page`);
+    assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/, `${page} has no viewport`);
+    assert.match(html, /<title>[^<]+ - crimemap<\/title>/, `${page} has no title`);
+    assert.match(html, /<meta name="description" content="[^"]{40,}">/, `${page} has no description`);
+    assert.equal(html.match(/<\/head>\n<body[ >]/g)?.length, 1, `${page} has not one head followed by its body`);
     const script = /<script type="module" src="\/static\/([\w-]+\.js)">/.exec(html);
     assert.ok(script && existsSync(join(webDir, script[1])), `${page} loads no page script from /static`);
     assert.match(read(script[1]), /startPage\(\)/, `${script[1]} does not start the page (quick exit)`);
