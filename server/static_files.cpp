@@ -48,9 +48,11 @@ bool read_file(const std::filesystem::path& path, std::string& out) {
     return true;
 }
 
-// Replaces each line `<!--#include NAME -->` (any indent) with the part NAME.
+// Replaces each line `<!--#include NAME -->` (any indent) with the part NAME, whose own include
+// lines are replaced in turn; `within` names the parts being filled in, to refuse a loop.
 std::string with_parts(const std::string& page, const std::string& page_name,
-                       const std::unordered_map<std::string, std::string>& parts) {
+                       const std::unordered_map<std::string, std::string>& parts,
+                       std::vector<std::string> within = {}) {
     static constexpr std::string_view open = "<!--#include ", close = " -->";
     std::string out;
     std::size_t from = 0;
@@ -61,10 +63,14 @@ std::string with_parts(const std::string& page, const std::string& page_name,
         auto part = parts.find(name);
         if (part == parts.end())
             throw std::runtime_error("web/" + page_name + " includes " + name + ", which is not a file in web/");
+        if (name == page_name || std::find(within.begin(), within.end(), name) != within.end())
+            throw std::runtime_error("web/" + page_name + " includes " + name + ", which leads back to it");
         auto line_start = page.rfind('\n', at);
         line_start = line_start == std::string::npos ? 0 : line_start + 1;
         out.append(page, from, line_start - from);
-        out += part->second;
+        auto inner = within;
+        inner.push_back(page_name);
+        out += with_parts(part->second, name, parts, std::move(inner));
         from = page.find('\n', end);
         from = from == std::string::npos ? page.size() : from + 1;
     }
@@ -197,7 +203,9 @@ static_files::static_files(const std::filesystem::path& web_root) {
         if (name != "index.html") files_["/" + name.substr(0, name.size() - 5)] = file;
         files_[name == "index.html" ? "/" : "/static/" + name] = std::move(file);
     }
-    for (auto& [name, part] : parts_) part = versioned(part, version_);
+    std::unordered_map<std::string, std::string> filled;
+    for (const auto& [name, part] : parts_) filled[name] = versioned(with_parts(part, name, parts_), version_);
+    parts_ = std::move(filled);
     for (auto& [path, file] : assets) {
         compress(file);
         auto slash = path.rfind('/');

@@ -6,9 +6,11 @@
 // runs first).
 
 import { filterFromParams } from './map-url.js';
-import { setStatus, showMessage, state } from './map-state.js';
 import {
-  buildLegend, createMap, fetchBasemapStyle, fetchCrimesMetadata, wireLayerToggles,
+  setStatus, showMessage, state, TILEJSON,
+} from './map-state.js';
+import {
+  buildLegend, createMap, fetchBasemapStyle, fetchCrimesMetadata, fetchTileJson, wireLayerToggles,
 } from './map-view.js';
 import { updateListLink, updatePageUrl, wireFilters } from './filter-panel.js';
 import { refreshLocation, updateInView, wireLocationPanel } from './location-panel.js';
@@ -38,9 +40,13 @@ async function main() {
     return;
   }
   const params = new URLSearchParams(location.search);
-  const [metadataResult, basemap] = await Promise.all([
+  // Every source's TileJSON at once, before the map starts: the style names their tiles, so
+  // MapLibre asks for the first view's tiles as soon as it draws its first frame.
+  const [metadataResult, basemap, neighbourhoods, watch] = await Promise.all([
     fetchCrimesMetadata().then((m) => ({ metadata: m }), (error) => ({ error })),
     fetchBasemapStyle(),
+    fetchTileJson(TILEJSON.neighbourhoods),
+    fetchTileJson(TILEJSON.watch),
   ]);
   const { metadata } = metadataResult;
   if (metadataResult.error) {
@@ -55,7 +61,7 @@ async function main() {
 
   let map;
   try {
-    map = createMap(metadata, basemap);
+    map = createMap(metadata, basemap, { neighbourhoods, watch });
   } catch (error) {
     setStatus('The map could not start.');
     showMessage(`The map could not start: ${error.message}. It needs a browser with WebGL; the list view works without it.`);

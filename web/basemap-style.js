@@ -6,6 +6,8 @@
 // and glyphs come from our own origin. Pure functions, no DOM, so the tests
 // can import this module under Node.
 
+import { vectorSource } from './map-style.js';
+
 /** The basemap's colours: none as saturated, or as dark, as a crime symbol. */
 export const BASEMAP_COLOURS = Object.freeze({
   land: '#f3f1ec',
@@ -76,8 +78,10 @@ function roadLayers(source) {
  *   must be absolute
  * @param {string} [options.tileJsonUrl] the basemap's TileJSON (the server's /config.json
  *   names it); its maxzoom stops tile requests, MapLibre draws deeper zooms from it (overzoom)
+ * @param {object} [options.tileJson] that TileJSON, when the page has it already: its tile
+ *   URLs, zooms and bounds go into the style, and MapLibre does not ask for it again
  */
-export function openMapTilesStyle({ origin, tileJsonUrl = '/tiles/basemap.json' }) {
+export function openMapTilesStyle({ origin, tileJsonUrl = '/tiles/basemap.json', tileJson }) {
   const source = 'basemap';
   const layers = [
     { id: 'basemap-land', type: 'background', paint: { 'background-color': BASEMAP_COLOURS.land } },
@@ -180,7 +184,7 @@ export function openMapTilesStyle({ origin, tileJsonUrl = '/tiles/basemap.json' 
   return {
     version: 8,
     name: 'crimemap basemap',
-    sources: { [source]: { type: 'vector', url: tileJsonUrl } },
+    sources: { [source]: vectorSource(tileJson ?? tileJsonUrl) },
     glyphs: `${origin}/fonts/{fontstack}/{range}.pbf`,
     layers,
   };

@@ -163,7 +163,8 @@ function slugNameList(value) {
  * categories or outcomes without a slug, outcome labels that are not text,
  * a bounds box that is not one.
  * @param {unknown} tileJson the parsed body of /tiles/crimes.json
- * @returns {CrimesMetadata & {bounds: number[]|null, detailZoom: number, attribution: string|null}}
+ * @returns {CrimesMetadata & {bounds: number[]|null, detailZoom: number, attribution: string|null,
+ *   tiles: string[]|null, minzoom: number|undefined, maxzoom: number|undefined}}
  */
 export function readCrimesMetadata(tileJson) {
   const json = tileJson && typeof tileJson === 'object' ? tileJson : {};
@@ -177,6 +178,10 @@ export function readCrimesMetadata(tileJson) {
     bounds: validBounds(json.bounds),
     detailZoom: Number.isInteger(json.detail_zoom) ? json.detail_zoom : 14,
     attribution: typeof json.attribution === 'string' && json.attribution.trim() !== '' ? json.attribution : null,
+    tiles: Array.isArray(json.tiles) && json.tiles.length > 0 && json.tiles.every((t) => typeof t === 'string')
+      ? json.tiles : null,
+    minzoom: Number.isInteger(json.minzoom) ? json.minzoom : undefined,
+    maxzoom: Number.isInteger(json.maxzoom) ? json.maxzoom : undefined,
     forces: Array.isArray(json.forces)
       ? json.forces.filter((f) => f && typeof f.id === 'string' && /^\d{4}-\d{2}$/.test(f.last_month ?? ''))
         .map((f) => ({

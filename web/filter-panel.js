@@ -1,12 +1,12 @@
 // The filter panel: month range, categories and outcome groups as native controls; a change
-// re-points the crimes source (setUrl) a quarter of a second after the last one, and the page's
+// re-points the crimes source (setTiles) a quarter of a second after the last one, and the page's
 // URL and list-view link follow the filter.
 
-import { crimesTileJsonUrl, describeFilter, filterCanMatch, monthLabel } from './crime-filters.js';
+import { describeFilter, filterCanMatch, monthLabel } from './crime-filters.js';
 import { LAYERS } from './map-style.js';
 import { listUrl, pageQuery } from './map-url.js';
-import { setStatus, state, TILEJSON } from './map-state.js';
-import { setLayersVisible } from './map-view.js';
+import { setStatus, state } from './map-state.js';
+import { crimesSource, setLayersVisible } from './map-view.js';
 import { byId, el } from './site.js';
 
 /** Filter changes within this many milliseconds make one request, not one each. */
@@ -81,9 +81,13 @@ export function wireFilters(map, metadata, onChange) {
       onChange();
       return;
     }
-    const url = crimesTileJsonUrl(TILEJSON.crimes, filter, metadata);
+    const wanted = crimesSource(metadata, filter);
     const source = map.getSource('crimes');
-    if (source.url !== url) source.setUrl(url);
+    if (typeof wanted === 'string') {
+      if (source.url !== wanted) source.setUrl(wanted);
+    } else if (source.tiles?.[0] !== wanted.tiles[0]) {
+      source.setTiles(wanted.tiles);
+    }
     setStatus(`Showing ${describeFilter(filter, metadata)}`);
     onChange();
   };

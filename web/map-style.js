@@ -109,23 +109,41 @@ function radiusByCount(smallest, largest, largestCount) {
     Math.sqrt(largestCount), largest];
 }
 
+/**
+ * A vector source for the style from a TileJSON the page already holds: its tile URLs,
+ * zooms, bounds and attribution put straight into the style, so that MapLibre asks for no
+ * TileJSON of its own (that request would wait until its WebGL context is set up, and the
+ * tiles until it is answered). A string is a TileJSON URL that MapLibre fetches itself.
+ * @param {object|string} tileJson a TileJSON 3.0.0 document, or its URL
+ * @param {string} [query] a query string (no "?") added to each tile URL, as the server
+ *   adds a TileJSON's own query to the tile URLs it names
+ */
+export function vectorSource(tileJson, query = '') {
+  if (typeof tileJson === 'string') return { type: 'vector', url: query ? `${tileJson}?${query}` : tileJson };
+  const source = { type: 'vector', tiles: tileJson.tiles.map((url) => (query ? `${url}?${query}` : url)) };
+  for (const key of ['minzoom', 'maxzoom', 'bounds', 'attribution']) {
+    if (tileJson[key] !== undefined && tileJson[key] !== null) source[key] = tileJson[key];
+  }
+  return source;
+}
+
 const isPolygon = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 const isPoint = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
 
 /**
  * The whole style.
  * @param {object} options
- * @param {string} options.neighbourhoodsUrl TileJSON URL of the neighbourhood boundaries
- * @param {string} options.watchUrl TileJSON URL of the Neighbourhood Watch schemes
- * @param {string|null} options.crimesUrl TileJSON URL of the crimes, with its filter
- *   query; null leaves the crimes source and layers out (no metadata was loaded)
+ * @param {object|string} options.neighbourhoods the neighbourhood boundaries' source: a
+ *   vectorSource, or a TileJSON URL
+ * @param {object|string} options.watch the Neighbourhood Watch schemes' source, the same
+ * @param {object|string|null} options.crimes the crimes' source with its filter (a
+ *   vectorSource, or a TileJSON URL with its filter query); null leaves the crimes source
+ *   and layers out (no metadata was loaded)
  * @param {{slug: string}[]} options.categories from the crimes TileJSON
  */
-export function buildStyle({ neighbourhoodsUrl, watchUrl, crimesUrl, categories = [] }) {
-  const sources = {
-    neighbourhoods: { type: 'vector', url: neighbourhoodsUrl },
-    watch: { type: 'vector', url: watchUrl },
-  };
+export function buildStyle({ neighbourhoods, watch, crimes, categories = [] }) {
+  const asSource = (source) => (typeof source === 'string' ? vectorSource(source) : source);
+  const sources = { neighbourhoods: asSource(neighbourhoods), watch: asSource(watch) };
   const layers = [
     { id: 'background', type: 'background', paint: { 'background-color': COLOURS.background } },
     {
@@ -158,8 +176,8 @@ export function buildStyle({ neighbourhoodsUrl, watchUrl, crimesUrl, categories 
       },
     },
   ];
-  if (crimesUrl !== null) {
-    sources.crimes = { type: 'vector', url: crimesUrl };
+  if (crimes) {
+    sources.crimes = asSource(crimes);
     layers.push(
       {
         id: 'crimes-cluster', type: 'circle', source: 'crimes', 'source-layer': 'crimes',

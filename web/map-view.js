@@ -2,8 +2,10 @@
 // legend. Uses the MapLibre GL global that /vendor/maplibre-gl/maplibre-gl.js defines.
 
 import { openMapTilesStyle } from './basemap-style.js';
-import { readCrimesMetadata, crimesTileJsonUrl } from './crime-filters.js';
-import { buildStyle, CATEGORY_GROUPS, COLOURS, LAYERS, withBasemap } from './map-style.js';
+import { crimesQuery, readCrimesMetadata, crimesTileJsonUrl } from './crime-filters.js';
+import {
+  buildStyle, CATEGORY_GROUPS, COLOURS, LAYERS, vectorSource, withBasemap,
+} from './map-style.js';
 import { showMessage, state, TILEJSON } from './map-state.js';
 import { byId, el, requestJson } from './site.js';
 
@@ -29,6 +31,29 @@ export async function fetchCrimesMetadata() {
 }
 
 /**
+ * A TileJSON for the style's sources (see vectorSource), or its URL when it could not be
+ * had: MapLibre then asks for it itself and reports what went wrong as a map error.
+ */
+export async function fetchTileJson(url) {
+  try {
+    const tileJson = await requestJson(url);
+    return Array.isArray(tileJson?.tiles) ? tileJson : url;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The crimes source for a filter: the crimes TileJSON's tile URLs with the filter's query
+ * (as the server writes them in a filtered TileJSON), or the filtered TileJSON's URL when
+ * the TileJSON named no tiles.
+ */
+export function crimesSource(metadata, filter) {
+  if (!metadata.tiles) return crimesTileJsonUrl(TILEJSON.crimes, filter, metadata);
+  return vectorSource(metadata, crimesQuery(filter, metadata));
+}
+
+/**
  * The basemap style, or null: /config.json names an operator's style (a URL elsewhere, or
  * our own /basemap/style.json over our archive) or our own basemap archive's TileJSON (drawn
  * with the built-in style); see the README.
@@ -39,7 +64,12 @@ export async function fetchBasemapStyle() {
     const url = config?.basemap_style;
     if (typeof url === 'string' && url !== '') return await requestJson(url);
     if (typeof config?.basemap_tiles === 'string') {
-      const style = openMapTilesStyle({ origin: location.origin, tileJsonUrl: config.basemap_tiles });
+      const tileJson = await fetchTileJson(config.basemap_tiles);
+      const style = openMapTilesStyle({
+        origin: location.origin,
+        tileJsonUrl: config.basemap_tiles,
+        tileJson: typeof tileJson === 'object' ? tileJson : undefined,
+      });
       builtInStyles.add(style);
       return style;
     }
@@ -91,12 +121,18 @@ const builtInStyles = new WeakSet();
 
 export const needsAttribution = (metadata) => !metadata?.attribution?.includes('Open Government Licence');
 
-/** The map on #map: our layers (over the basemap, if any), its controls and its error reporting. */
-export function createMap(metadata, basemap) {
+/**
+ * The map on #map: our layers (over the basemap, if any), its controls and its error reporting.
+ * @param {object|null} metadata the crimes TileJSON as readCrimesMetadata reads it
+ * @param {object|null} basemap the basemap style
+ * @param {{neighbourhoods?: object|string, watch?: object|string}} [tileJsons] the other
+ *   sources' TileJSONs (fetchTileJson); a missing one is fetched by MapLibre
+ */
+export function createMap(metadata, basemap, tileJsons = {}) {
   let style = buildStyle({
-    neighbourhoodsUrl: TILEJSON.neighbourhoods,
-    watchUrl: TILEJSON.watch,
-    crimesUrl: metadata ? crimesTileJsonUrl(TILEJSON.crimes, state.filter, metadata) : null,
+    neighbourhoods: vectorSource(tileJsons.neighbourhoods ?? TILEJSON.neighbourhoods),
+    watch: vectorSource(tileJsons.watch ?? TILEJSON.watch),
+    crimes: metadata ? crimesSource(metadata, state.filter) : null,
     categories: metadata?.categories ?? [],
   });
   if (basemap) style = withBasemap(basemap, style);

@@ -43,6 +43,28 @@ TEST_CASE("a page's include lines are replaced by the shared parts, which are no
     CHECK(files.part("_missing.html").empty());
 }
 
+TEST_CASE("a part's own include lines are filled in too, so pages share one head and one page start") {
+    web_folder web;
+    web.write("_head.html", "<!doctype html>\n<head>\n  <link rel=\"stylesheet\" href=\"/static/style.css\">\n");
+    web.write("_start.html", "</head>\n<body>\n  <!--#include _exit.html -->\n");
+    web.write("_exit.html", "  <aside>exit</aside>\n");
+    web.write("style.css", "body { margin: 0 }\n");
+    web.write("signin.html", "<!--#include _head.html -->\n  <title>Sign in</title>\n<!--#include _start.html -->\n  <main>form</main>\n</body>\n");
+    static_files files(web.root);
+    CHECK(files.find("/signin")->content ==
+          "<!doctype html>\n<head>\n  <link rel=\"stylesheet\" href=\"/static/" + files.version() + "/style.css\">\n"
+          "  <title>Sign in</title>\n</head>\n<body>\n  <aside>exit</aside>\n  <main>form</main>\n</body>\n");
+    CHECK(files.part("_start.html") == "</head>\n<body>\n  <aside>exit</aside>\n");
+}
+
+TEST_CASE("parts that include each other stop the load, naming the part that leads back") {
+    web_folder web;
+    web.write("_a.html", "<!--#include _b.html -->\n");
+    web.write("_b.html", "<!--#include _a.html -->\n");
+    web.write("index.html", "<!--#include _a.html -->\n");
+    CHECK_THROWS_WITH(static_files(web.root), "web/_b.html includes _a.html, which leads back to it");
+}
+
 TEST_CASE("a page that includes a missing part stops the load, naming the page and the part") {
     web_folder web;
     web.write("team.html", "<body>\n  <!--#include _header.html -->\n</body>\n");

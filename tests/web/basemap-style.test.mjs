@@ -18,6 +18,9 @@ test('the built-in basemap asks only our origin: its TileJSON and our glyph rang
   assert.equal(style.sprite, undefined, 'no sprite: nothing to fetch but tiles and glyphs');
   const text = JSON.stringify(style);
   assert.doesNotMatch(text.replaceAll(ORIGIN, ''), /https?:\/\//, 'no other address in the style');
+  // With the TileJSON in hand the style names its tiles, and MapLibre asks for no TileJSON.
+  const tileJson = { tiles: [`${ORIGIN}/tiles/basemap/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 14, bounds: [-2, 52, -1, 53], attribution: 'OSM' };
+  assert.deepEqual(openMapTilesStyle({ origin: ORIGIN, tileJson }).sources, { basemap: { type: 'vector', ...tileJson } });
 });
 
 test('it draws every part of the OpenMapTiles schema the issue names, and stops at no zoom', async () => {
@@ -57,7 +60,7 @@ test('it is muted: no basemap colour is as strong as a crime colour', async () =
 test('with the built-in basemap our layers go on top and its glyphs are kept', async () => {
   const { openMapTilesStyle } = await importWeb('basemap-style.js');
   const { buildStyle, withBasemap } = await importWeb('map-style.js');
-  const ours = buildStyle({ neighbourhoodsUrl: '/n.json', watchUrl: '/w.json', crimesUrl: '/c.json', categories: [] });
+  const ours = buildStyle({ neighbourhoods: '/n.json', watch: '/w.json', crimes: '/c.json', categories: [] });
   const merged = withBasemap(openMapTilesStyle({ origin: ORIGIN }), ours);
   assert.equal(merged.glyphs, `${ORIGIN}/fonts/{fontstack}/{range}.pbf`);
   const ids = merged.layers.map((layer) => layer.id);

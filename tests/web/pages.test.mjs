@@ -123,7 +123,7 @@ test('the map page\'s URL round-trips its filter and distrusts what it does not 
 
 test('a basemap goes beneath our layers, without our background', async () => {
   const { buildStyle, withBasemap } = await importWeb('map-style.js');
-  const ours = buildStyle({ neighbourhoodsUrl: '/n.json', watchUrl: '/w.json', crimesUrl: '/c.json', categories: [] });
+  const ours = buildStyle({ neighbourhoods: '/n.json', watch: '/w.json', crimes: '/c.json', categories: [] });
   const basemap = {
     version: 8, glyphs: 'https://tiles.example/{fontstack}/{range}.pbf',
     sources: { openmaptiles: { type: 'vector', url: 'https://tiles.example/v.json' } },

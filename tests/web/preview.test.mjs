@@ -53,6 +53,8 @@ const htmlFiles = ownFiles.filter((name) => name.endsWith('.html'));
 const pages = htmlFiles.filter((name) => !name.startsWith('_'));
 const parts = htmlFiles.filter((name) => name.startsWith('_'));
 const includes = (html) => [...html.matchAll(/^\s*<!--#include (\S+) -->$/gm)].map((match) => match[1]);
+/** A page as the server sends it: each include line replaced by its part, whose own include lines are replaced too. */
+const filled = (name) => read(name).replace(/^[ \t]*<!--#include (\S+) -->\n/gm, (_, part) => filled(part));
 
 test('every page and part links only to this server, by absolute path or in-page fragment', () => {
   for (const page of htmlFiles) {
@@ -71,9 +73,16 @@ test('every page includes the quick exit and loads its script from /static', () 
   assert.match(read('_exit-this-page.html'), /<a class="exit-this-page" href="https:\/\/www\.bbc\.co\.uk\/weather" rel="nofollow noreferrer">/,
     'the quick exit part lacks its link');
   for (const page of pages) {
-    const html = read(page);
-    assert.ok(includes(html).includes('_exit-this-page.html'), `${page} lacks the quick exit`);
-    for (const part of includes(html)) assert.ok(parts.includes(part), `${page} includes ${part}, which is not in web/`);
+    for (const part of [page, ...parts].flatMap((name) => includes(read(name)))) {
+      assert.ok(parts.includes(part), `${page} or a part includes ${part}, which is not in web/`);
+    }
+    const html = filled(page);
+    assert.ok(html.includes(read('_exit-this-page.html')), `${page} lacks the quick exit`);
+    assert.match(html, /^<!doctype html>\n<html lang="en-GB">\n<head>\n  <meta charset="utf-8">\n/, `${page} does not start as a page`);
+    assert.match(html, /<meta name="viewport" content="width=device-width, initial-scale=1">/, `${page} has no viewport`);
+    assert.match(html, /<title>[^<]+ - crimemap<\/title>/, `${page} has no title`);
+    assert.match(html, /<meta name="description" content="[^"]{40,}">/, `${page} has no description`);
+    assert.equal(html.match(/<\/head>\n<body[ >]/g)?.length, 1, `${page} has not one head followed by its body`);
     const script = /<script type="module" src="\/static\/([\w-]+\.js)">/.exec(html);
     assert.ok(script && existsSync(join(webDir, script[1])), `${page} loads no page script from /static`);
     assert.match(read(script[1]), /startPage\(\)/, `${script[1]} does not start the page (quick exit)`);
@@ -124,7 +133,7 @@ test('the map page reads the three TileJSON endpoints, never a tile URL of its o
   for (const name of ['app.js', 'map-state.js', 'map-view.js', 'filter-panel.js', 'location-panel.js', 'map-centre.js', 'place-search.js', 'popups.js']) {
     assert.doesNotMatch(read(name), /\{z\}/, `${name} builds tile URLs itself instead of taking them from the TileJSON`);
   }
-  assert.match(read('filter-panel.js'), /setUrl\(/, 'filter-panel.js does not re-point the crimes source when the filter changes');
+  assert.match(read('filter-panel.js'), /setTiles\(/, 'filter-panel.js does not re-point the crimes source when the filter changes');
 });
 
 test('every form control in every page has a label', () => {
@@ -273,8 +282,8 @@ test('neighbourhood and Watch popups name the feature and its details', async ()
 test('the style needs no glyphs, sprite or basemap and reads only our TileJSONs', async () => {
   const { buildStyle, LAYERS } = await importWeb('map-style.js');
   const style = buildStyle({
-    neighbourhoodsUrl: '/tiles/neighbourhoods.json', watchUrl: '/tiles/watch.json',
-    crimesUrl: '/tiles/crimes.json', categories: TILEJSON.categories,
+    neighbourhoods: '/tiles/neighbourhoods.json', watch: '/tiles/watch.json',
+    crimes: '/tiles/crimes.json', categories: TILEJSON.categories,
   });
   assert.equal(style.glyphs, undefined);
   assert.equal(style.sprite, undefined);
@@ -288,7 +297,7 @@ test('the style needs no glyphs, sprite or basemap and reads only our TileJSONs'
   const ids = style.layers.map((l) => l.id);
   for (const id of Object.values(LAYERS).flat()) assert.ok(ids.includes(id), `no layer ${id}`);
 
-  const withoutCrimes = buildStyle({ neighbourhoodsUrl: '/n.json', watchUrl: '/w.json', crimesUrl: null });
+  const withoutCrimes = buildStyle({ neighbourhoods: '/n.json', watch: '/w.json', crimes: null });
   assert.equal(withoutCrimes.sources.crimes, undefined);
   assert.ok(withoutCrimes.layers.every((l) => l.source !== 'crimes'));
 });
@@ -297,8 +306,8 @@ test('the style is valid MapLibre style JSON', { skip: noStyleSpec }, async () =
   const { validateStyleMin } = await import(pathToFileURL(styleSpecPath).href);
   const { buildStyle } = await importWeb('map-style.js');
   const style = buildStyle({
-    neighbourhoodsUrl: '/tiles/neighbourhoods.json', watchUrl: '/tiles/watch.json',
-    crimesUrl: '/tiles/crimes.json?from=2024-07', categories: [...TILEJSON.categories, { slug: 'unheard-of', name: 'New' }],
+    neighbourhoods: '/tiles/neighbourhoods.json', watch: '/tiles/watch.json',
+    crimes: '/tiles/crimes.json?from=2024-07', categories: [...TILEJSON.categories, { slug: 'unheard-of', name: 'New' }],
   });
   assert.deepEqual(validateStyleMin(style).map((e) => e.message), []);
 });
@@ -346,4 +355,38 @@ test('style.css has one palette, one focus style, and a reason for each !importa
     if (name === 'colour') continue; // a legend swatch's own colour, set by the script
     assert.match(roots[0][2], new RegExp(`--${name}:`), `--${name} is not in the palette`);
   }
+});
+
+test('a source made from a TileJSON names its tiles, zooms and bounds, and takes the filter\'s query', async () => {
+  const { buildStyle, vectorSource } = await importWeb('map-style.js');
+  const tileJson = {
+    tilejson: '3.0.0', tiles: ['http://h/tiles/crimes/{z}/{x}/{y}.mvt'], minzoom: 0, maxzoom: 16,
+    bounds: [-1.5, 52.2, -1.3, 52.4], attribution: 'data.police.uk', months: ['2024-07'],
+  };
+  assert.deepEqual(vectorSource(tileJson), {
+    type: 'vector', tiles: ['http://h/tiles/crimes/{z}/{x}/{y}.mvt'], minzoom: 0, maxzoom: 16,
+    bounds: [-1.5, 52.2, -1.3, 52.4], attribution: 'data.police.uk',
+  });
+  assert.deepEqual(vectorSource(tileJson, 'from=2024-07&to=2024-08').tiles,
+    ['http://h/tiles/crimes/{z}/{x}/{y}.mvt?from=2024-07&to=2024-08']);
+  assert.deepEqual(vectorSource({ tiles: ['/w/{z}/{x}/{y}.mvt'], bounds: null, attribution: null }), { type: 'vector', tiles: ['/w/{z}/{x}/{y}.mvt'] },
+    'nothing a style validator would refuse');
+  assert.deepEqual(vectorSource('/tiles/watch.json'), { type: 'vector', url: '/tiles/watch.json' });
+  assert.deepEqual(vectorSource('/tiles/crimes.json', 'from=2024-07'), { type: 'vector', url: '/tiles/crimes.json?from=2024-07' });
+  const style = buildStyle({ neighbourhoods: vectorSource({ tiles: ['/n/{z}/{x}/{y}.mvt'] }), watch: '/w.json', crimes: vectorSource(tileJson) });
+  assert.equal(style.sources.neighbourhoods.url, undefined, 'no TileJSON for MapLibre to ask for');
+  assert.deepEqual(style.sources.neighbourhoods.tiles, ['/n/{z}/{x}/{y}.mvt']);
+  assert.equal(style.sources.watch.url, '/w.json');
+  assert.equal(style.sources.crimes.maxzoom, 16);
+});
+
+test('the crimes TileJSON\'s tiles and zooms are read, and a malformed list is dropped', async () => {
+  const { readCrimesMetadata } = await importWeb('crime-filters.js');
+  const read = readCrimesMetadata({ ...TILEJSON, tiles: ['/tiles/crimes/{z}/{x}/{y}.mvt'], minzoom: 0, maxzoom: 16 });
+  assert.deepEqual(read.tiles, ['/tiles/crimes/{z}/{x}/{y}.mvt']);
+  assert.equal(read.minzoom, 0);
+  assert.equal(read.maxzoom, 16);
+  const bad = readCrimesMetadata({ ...TILEJSON, tiles: [7], maxzoom: 'deep' });
+  assert.equal(bad.tiles, null);
+  assert.equal(bad.maxzoom, undefined);
 });

@@ -77,6 +77,8 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
 
   test('the map renders crime features, quickly, and passes axe', async () => {
     const page = await newPage(browser, server);
+    const asked = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
     const started = Date.now();
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => window.crimemapPreview?.getLayer('crimes-cluster')
@@ -86,6 +88,12 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     await mapIdle(page);
     const drawn = await renderedCrimes(page);
     assert.ok(drawn.features > 0, 'no crime features are drawn');
+    // The page reads each TileJSON once, before the map starts, and the style names their
+    // tiles: MapLibre asks for none again after setting up WebGL.
+    for (const tileJson of ['/tiles/crimes.json', '/tiles/neighbourhoods.json', '/tiles/watch.json']) {
+      assert.equal(asked.filter((path) => path === tileJson).length, 1, `${tileJson} asked for once`);
+      assert.ok(asked.indexOf(tileJson) < asked.findIndex((path) => path.endsWith('.mvt')), `${tileJson} asked before the tiles`);
+    }
     await screenshot(page, 'map');
     await assertAccessible(page, 'the map');
     await finish(page);
@@ -99,7 +107,7 @@ describe('the web app in a browser', { skip, concurrency: false, timeout: 240000
     const before = await renderedCrimes(page);
     await page.click('#categories button[data-set=none]');
     await page.check('#categories input[value=burglary]');
-    await page.waitForFunction(() => window.crimemapPreview.getSource('crimes').url.includes('category=burglary'));
+    await page.waitForFunction(() => window.crimemapPreview.getSource('crimes').tiles[0].includes('category=burglary'));
     await page.waitForTimeout(100);
     await mapIdle(page);
     const after = await renderedCrimes(page);
