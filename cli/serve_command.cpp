@@ -3,14 +3,14 @@
 #include "data/map_snapshot.hpp"
 #include "data/store_writer.hpp"
 #include "data/watch.hpp"
-#include "server/handlers.hpp"
-#include "server/http_server.hpp"
-#include "server/edge.hpp"
-#include "server/live_state.hpp"
-#include "server/mail_sender.hpp"
+#include "server/router.hpp"
+#include "server/http/http_server.hpp"
+#include "server/ops/edge.hpp"
+#include "server/ops/live_state.hpp"
+#include "server/mail/mail_sender.hpp"
 #include "data/outbox.hpp"
 #include "data/subscriptions.hpp"
-#include "server/watch_handlers.hpp"
+#include "server/watch/watch_handlers.hpp"
 
 #include <malloc.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 #pragma once
 // The outbox: every mail crimemap sends is first a row in the store, written in the same
 // transaction as what caused it, so a mail is never lost nor sent for something that did not
-// happen. serve's sender (server/mail_sender.hpp) takes due rows, sends them, and deletes
+// happen. serve's sender (server/mail/mail_sender.hpp) takes due rows, sends them, and deletes
 // each once the relay has accepted it; a row it was sending when the process died is sent
 // again (at most the mails in flight go twice).
 

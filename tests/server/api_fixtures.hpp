@@ -3,7 +3,7 @@
 // London crimes, Metropolitan stop and search, and made-up outcomes for real crimes; with
 // helpers to call the API and compare shapes.
 
-#include "server/handlers.hpp"
+#include "server/router.hpp"
 #include "test_support.hpp"
 
 #include <boost/beast/http.hpp>

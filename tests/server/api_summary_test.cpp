@@ -3,7 +3,7 @@
 
 #include "data/months.hpp"
 #include "data/store.hpp"
-#include "server/handlers.hpp"
+#include "server/router.hpp"
 #include "server/server_fixtures.hpp"
 
 #include <boost/beast/http.hpp>

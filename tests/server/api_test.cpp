@@ -3,7 +3,7 @@
 
 #include "data/store.hpp"
 #include "server/api_fixtures.hpp"
-#include "server/query_string.hpp"
+#include "server/http/query_string.hpp"
 
 #include <boost/beast/http.hpp>
 #include <boost/geometry/algorithms/correct.hpp>

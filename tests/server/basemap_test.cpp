@@ -3,9 +3,9 @@
 
 #include "data/mbtiles.hpp"
 #include "geo/mvt_writer.hpp"
-#include "server/handlers.hpp"
-#include "server/http_caching.hpp"
-#include "server/tile_cache.hpp"
+#include "server/router.hpp"
+#include "server/http/http_caching.hpp"
+#include "server/tiles/tile_cache.hpp"
 #include "mvt_decoder.hpp"
 #include "server/server_fixtures.hpp"
 

@@ -1,6 +1,6 @@
 // Who a request comes from: trusted proxies and X-Forwarded-For.
 
-#include "server/client_address.hpp"
+#include "server/http/client_address.hpp"
 
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // The basemap's glyph ranges: decoded with protozero as MapLibre reads them (glyphs.proto).
 
-#include "server/glyphs.hpp"
-#include "server/handlers.hpp"
+#include "server/tiles/glyphs.hpp"
+#include "server/router.hpp"
 #include "server/server_fixtures.hpp"
 
 #include <boost/beast/http.hpp>

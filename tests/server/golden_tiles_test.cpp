@@ -3,7 +3,7 @@
 
 #include "data/map_snapshot.hpp"
 #include "mvt_decoder.hpp"
-#include "server/tile_handlers.hpp"
+#include "server/tiles/tile_handlers.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

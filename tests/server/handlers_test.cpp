@@ -1,7 +1,7 @@
 // Routing and HTTP behaviour, through handle_request without sockets.
 
 #include "data/months.hpp"
-#include "server/handlers.hpp"
+#include "server/router.hpp"
 #include "server/server_fixtures.hpp"
 
 #include <boost/beast/http.hpp>

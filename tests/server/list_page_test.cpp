@@ -3,8 +3,8 @@
 
 #include "data/months.hpp"
 #include "data/store.hpp"
-#include "server/handlers.hpp"
-#include "server/list_page.hpp"
+#include "server/router.hpp"
+#include "server/pages/list_page.hpp"
 #include "server/server_fixtures.hpp"
 
 #include <boost/beast/http.hpp>

@@ -1,7 +1,7 @@
 // The in-memory rate limits: counting in a sliding window, clearing, and the sweep that keeps
 // a flood of distinct keys from growing the maps.
 
-#include "server/rate_limits.hpp"
+#include "server/http/rate_limits.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,9 +2,9 @@
 // JSON bodies, the request target and the headers read as text.
 
 #include "data/text.hpp"
-#include "server/errors.hpp"
-#include "server/forms.hpp"
-#include "server/query_string.hpp"
+#include "server/http/errors.hpp"
+#include "server/http/forms.hpp"
+#include "server/http/query_string.hpp"
 
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>

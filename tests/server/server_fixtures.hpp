@@ -6,7 +6,7 @@
 #include "data/map_snapshot.hpp"
 #include "data/store.hpp"
 #include "geo/web_mercator.hpp"
-#include "server/handlers.hpp"
+#include "server/router.hpp"
 #include "test_support.hpp"
 
 #include <boost/beast/http.hpp>

@@ -1,7 +1,7 @@
 // Signed-in sessions in memory: expiry by idle time and age, and the cap on one account's
 // sessions.
 
-#include "server/sessions.hpp"
+#include "server/accounts/sessions.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "server/smtp_relay.hpp"
+#include "server/mail/smtp_relay.hpp"
 
 #include "test_support.hpp"
 

@@ -1,8 +1,8 @@
 // The web app's files served from memory: pages take their shared parts (`_<name>.html`) once,
 // at load, and the parts are not served themselves.
 
-#include "server/static_files.hpp"
-#include "server/http_caching.hpp"
+#include "server/pages/static_files.hpp"
+#include "server/http/http_caching.hpp"
 
 #include <catch2/catch.hpp>
 

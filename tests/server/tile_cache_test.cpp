@@ -1,13 +1,13 @@
 // The tile cache: its bounds and LRU order, and the answers it keeps serialised, which must be
-// byte for byte what the server writes when it builds the response (server/tile_handlers.cpp).
+// byte for byte what the server writes when it builds the response (server/tiles/tile_handlers.cpp).
 
-#include "server/errors.hpp"
-#include "server/handlers.hpp"
-#include "server/query_string.hpp"
-#include "server/http_server.hpp"
+#include "server/http/errors.hpp"
+#include "server/router.hpp"
+#include "server/http/query_string.hpp"
+#include "server/http/http_server.hpp"
 #include "server/server_fixtures.hpp"
-#include "server/tile_cache.hpp"
-#include "server/tile_handlers.hpp"
+#include "server/tiles/tile_cache.hpp"
+#include "server/tiles/tile_handlers.hpp"
 
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>

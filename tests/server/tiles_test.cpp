@@ -6,7 +6,7 @@
 #include "data/outcome_groups.hpp"
 #include "mvt_decoder.hpp"
 #include "server/server_fixtures.hpp"
-#include "server/tile_handlers.hpp"
+#include "server/tiles/tile_handlers.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
