@@ -1,6 +1,6 @@
 #include "server/router.hpp"
 
-#include "data/months.hpp"
+#include "data/vocabulary/months.hpp"
 
 #include "server/api/api_handlers.hpp"
 #include "server/tiles/basemap_handlers.hpp"

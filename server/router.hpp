@@ -1,11 +1,11 @@
 #pragma once
 // Request routing: plain functions from a request to a response, testable without sockets.
 
-#include "data/map_snapshot.hpp"
-#include "data/mbtiles.hpp"
-#include "data/store_readers.hpp"
-#include "data/integrity_check.hpp"
-#include "data/store_writer.hpp"
+#include "data/snapshot/map_snapshot.hpp"
+#include "data/store/mbtiles.hpp"
+#include "data/store/store_readers.hpp"
+#include "data/store/integrity_check.hpp"
+#include "data/store/store_writer.hpp"
 #include "server/http/http.hpp"
 #include "server/http/rate_limits.hpp"
 #include "server/accounts/sessions.hpp"

@@ -1,8 +1,8 @@
 #include "server/accounts/auth.hpp"
 
-#include "data/account_mail.hpp"
-#include "data/accounts.hpp"
-#include "data/text.hpp"
+#include "data/accounts/account_mail.hpp"
+#include "data/accounts/accounts.hpp"
+#include "data/vocabulary/text.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/forms.hpp"
 #include "server/http/http_caching.hpp"

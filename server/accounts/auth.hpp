@@ -2,7 +2,7 @@
 // Signing in and what every signed-in request is checked for: a live session from the
 // HttpOnly cookie, and on state-changing requests a CSRF token and the server's own Origin.
 
-#include "data/accounts.hpp"
+#include "data/accounts/accounts.hpp"
 #include "server/router.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 #include "server/accounts/sessions.hpp"
 
-#include "data/accounts.hpp"
+#include "data/accounts/accounts.hpp"
 
 #include <vector>
 

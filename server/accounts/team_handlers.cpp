@@ -1,8 +1,8 @@
 #include "server/accounts/team_handlers.hpp"
 
-#include "data/accounts.hpp"
-#include "data/local_edits.hpp"
-#include "data/store.hpp"
+#include "data/accounts/accounts.hpp"
+#include "data/store/local_edits.hpp"
+#include "data/store/store.hpp"
 #include "server/accounts/auth.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/http_caching.hpp"

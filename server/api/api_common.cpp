@@ -1,7 +1,7 @@
 #include "server/api/api_common.hpp"
 
-#include "data/crime_id.hpp"
-#include "data/months.hpp"
+#include "data/vocabulary/crime_id.hpp"
+#include "data/vocabulary/months.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/http_caching.hpp"
 #include "server/http/request_parsers.hpp"

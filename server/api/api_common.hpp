@@ -2,8 +2,8 @@
 // What the /api/ methods share: the call they answer, parameter parsing with errors that
 // name the parameter, areas (a 1-mile circle or a polygon) and the API's crime shape.
 
-#include "data/map_snapshot.hpp"
-#include "data/store_readers.hpp"
+#include "data/snapshot/map_snapshot.hpp"
+#include "data/store/store_readers.hpp"
 #include "geo/prepared_polygon.hpp"
 #include "server/http/http.hpp"
 #include "server/http/query_string.hpp"

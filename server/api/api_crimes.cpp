@@ -1,7 +1,7 @@
 // Street-level crimes and outcomes, answered from the snapshot's crime records.
 
-#include "data/months.hpp"
-#include "data/outcome_groups.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/vocabulary/outcome_groups.hpp"
 #include "server/api/api_methods.hpp"
 #include "server/http/errors.hpp"
 

@@ -1,7 +1,7 @@
 #include "server/api/api_handlers.hpp"
 
-#include "data/months.hpp"
-#include "data/published_details.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/store/published_details.hpp"
 #include "server/api/api_methods.hpp"
 #include "server/api/calendar.hpp"
 #include "server/http/http_caching.hpp"

@@ -1,8 +1,8 @@
 #pragma once
 // The data.police.uk-compatible JSON API under /api/: same paths, parameters and shapes.
 
-#include "data/map_snapshot.hpp"
-#include "data/store_readers.hpp"
+#include "data/snapshot/map_snapshot.hpp"
+#include "data/store/store_readers.hpp"
 #include "server/http/http.hpp"
 #include "server/http/query_string.hpp"
 

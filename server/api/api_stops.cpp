@@ -1,7 +1,7 @@
 // Stop and search: the snapshot knows each stop's month and place; its row is read from the
 // store when it is shown.
 
-#include "data/months.hpp"
+#include "data/vocabulary/months.hpp"
 #include "server/api/api_methods.hpp"
 #include "server/http/errors.hpp"
 

@@ -1,9 +1,9 @@
 // Our extensions to the API: area summaries and the search box.
 
-#include "data/area_summary.hpp"
-#include "data/months.hpp"
-#include "data/outcome_groups.hpp"
-#include "data/search.hpp"
+#include "data/snapshot/area_summary.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/vocabulary/outcome_groups.hpp"
+#include "data/snapshot/search.hpp"
 #include "server/api/api_methods.hpp"
 #include "server/http/errors.hpp"
 

@@ -1,6 +1,6 @@
 #include "server/http/forms.hpp"
 
-#include "data/text.hpp"
+#include "data/vocabulary/text.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/query_string.hpp"
 

@@ -1,6 +1,6 @@
 #include "server/mail/mail_sender.hpp"
 
-#include "data/outbox.hpp"
+#include "data/mail/outbox.hpp"
 
 #include <ctime>
 #include <iostream>

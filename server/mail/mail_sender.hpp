@@ -1,9 +1,9 @@
 #pragma once
-// serve's background sender: takes due mail from the store's outbox (data/outbox.hpp) and
+// serve's background sender: takes due mail from the store's outbox (data/mail/outbox.hpp) and
 // sends it through the relay, one at a time on a thread of its own. A failed try waits with
 // exponential backoff; a mail the relay has not accepted within `give_up_after` is marked failed.
 
-#include "data/store_writer.hpp"
+#include "data/store/store_writer.hpp"
 #include "server/mail/smtp_relay.hpp"
 
 #include <atomic>

@@ -1,6 +1,6 @@
 #include "server/mail/smtp_relay.hpp"
 
-#include "data/accounts.hpp"
+#include "data/accounts/accounts.hpp"
 
 #include <curl/curl.h>
 #include <sodium.h>

@@ -1,7 +1,7 @@
 #include "server/ops/edge.hpp"
 
-#include "data/outbox.hpp"
-#include "data/subscriptions.hpp"
+#include "data/mail/outbox.hpp"
+#include "data/watch/subscriptions.hpp"
 #include "server/mail/mail_sender.hpp"
 
 #include "server/http/query_string.hpp"

@@ -1,6 +1,6 @@
 #include "server/ops/live_state.hpp"
 
-#include "data/map_snapshot.hpp"
+#include "data/snapshot/map_snapshot.hpp"
 
 namespace crimemap::server {
 

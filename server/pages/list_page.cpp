@@ -1,8 +1,8 @@
 #include "server/pages/list_page.hpp"
 
-#include "data/months.hpp"
-#include "data/outcome_groups.hpp"
-#include "data/text.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/vocabulary/outcome_groups.hpp"
+#include "data/vocabulary/text.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/http_caching.hpp"
 #include "server/tiles/tile_handlers.hpp"

@@ -1,7 +1,7 @@
 #include "server/tiles/basemap_handlers.hpp"
 #include "server/tiles/tile_cache.hpp"
 
-#include "data/text.hpp"
+#include "data/vocabulary/text.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/http_caching.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // The operator's basemap (--basemap FILE.mbtiles): its TileJSON and its tiles as stored.
 
-#include "data/mbtiles.hpp"
+#include "data/store/mbtiles.hpp"
 #include "server/tiles/basemap_style.hpp"
 #include "server/tiles/glyphs.hpp"
 #include "server/http/http.hpp"

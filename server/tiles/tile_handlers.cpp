@@ -1,7 +1,7 @@
 #include "server/tiles/tile_handlers.hpp"
 
-#include "data/months.hpp"
-#include "data/outcome_groups.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/vocabulary/outcome_groups.hpp"
 #include "geo/mvt_writer.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/http_caching.hpp"

@@ -1,8 +1,8 @@
 #pragma once
 // Vector tiles and TileJSON for the crimes, neighbourhoods and watch layers.
 
-#include "data/map_snapshot.hpp"
-#include "data/watch.hpp"
+#include "data/snapshot/map_snapshot.hpp"
+#include "data/watch/watch.hpp"
 #include "geo/crime_pyramid.hpp"
 #include "server/http/http.hpp"
 #include "server/http/query_string.hpp"

@@ -1,8 +1,8 @@
 #include "server/watch/subscription_handlers.hpp"
 
-#include "data/accounts.hpp"
-#include "data/subscriptions.hpp"
-#include "data/text.hpp"
+#include "data/accounts/accounts.hpp"
+#include "data/watch/subscriptions.hpp"
+#include "data/vocabulary/text.hpp"
 #include "server/accounts/auth.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/forms.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Residents' subscriptions to their neighbourhood's new figures (data/subscriptions.hpp) over
+// Residents' subscriptions to their neighbourhood's new figures (data/watch/subscriptions.hpp) over
 // HTTP: the request (double opt-in), the confirmation page and POST, and the unsubscribe page
 // and one-click POST (RFC 8058). A GET never confirms nor unsubscribes: mail scanners follow links.
 

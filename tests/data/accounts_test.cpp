@@ -3,7 +3,7 @@
 
 #include "test_support.hpp"
 
-#include "data/accounts.hpp"
+#include "data/accounts/accounts.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "data/categories.hpp"
+#include "data/vocabulary/categories.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "data/csv_reader.hpp"
+#include "data/import/csv_reader.hpp"
 
 #include <catch2/catch.hpp>
 

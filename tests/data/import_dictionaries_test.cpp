@@ -1,6 +1,6 @@
-// The import's in-memory dictionaries (data/detail/import_dictionaries.hpp).
+// The import's in-memory dictionaries (data/import/import_dictionaries.hpp).
 
-#include "data/detail/import_dictionaries.hpp"
+#include "data/import/import_dictionaries.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "data/import_sources.hpp"
+#include "data/import/import_sources.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,10 +1,10 @@
-#include "data/outbox.hpp"
+#include "data/mail/outbox.hpp"
 // The store as a whole: schema, WAL mode, refusing what it cannot read.
 
 #include "test_support.hpp"
 
-#include "data/accounts.hpp"
-#include "data/watch.hpp"
+#include "data/accounts/accounts.hpp"
+#include "data/watch/watch.hpp"
 
 #include <catch2/catch.hpp>
 

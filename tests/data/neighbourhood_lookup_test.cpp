@@ -1,7 +1,7 @@
 // The import's point → neighbourhood lookup against geo::polygon_index, the slow exact path.
 
-#include "data/detail/neighbourhood_lookup.hpp"
-#include "data/detail/wkb.hpp"
+#include "data/import/neighbourhood_lookup.hpp"
+#include "data/import/wkb.hpp"
 #include "geo/polygon_index.hpp"
 #include "test_support.hpp"
 

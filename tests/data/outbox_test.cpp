@@ -1,6 +1,6 @@
-#include "data/outbox.hpp"
+#include "data/mail/outbox.hpp"
 
-#include "data/accounts.hpp"
+#include "data/accounts/accounts.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,11 +1,11 @@
 // Imports of the monthly data.police.uk CSV files: real samples and bad input.
 
-#include "data/categories.hpp"
-#include "data/crime_id.hpp"
-#include "data/map_snapshot.hpp"
-#include "data/sqlite.hpp"
-#include "data/detail/neighbourhood_lookup.hpp"
-#include "data/stats.hpp"
+#include "data/vocabulary/categories.hpp"
+#include "data/vocabulary/crime_id.hpp"
+#include "data/snapshot/map_snapshot.hpp"
+#include "data/store/sqlite.hpp"
+#include "data/import/neighbourhood_lookup.hpp"
+#include "data/store/stats.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

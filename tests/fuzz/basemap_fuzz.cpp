@@ -10,8 +10,8 @@
 // names that range; a stack resolves to installed fonts only; an ETag answered gives a 304.
 // Input: the path, then optionally a newline and an Accept-Encoding value.
 
-#include "data/mbtiles.hpp"
-#include "data/sqlite.hpp"
+#include "data/store/mbtiles.hpp"
+#include "data/store/sqlite.hpp"
 #include "server/tiles/basemap_handlers.hpp"
 #include "server/tiles/basemap_style.hpp"
 #include "server/http/errors.hpp"

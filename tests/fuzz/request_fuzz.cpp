@@ -4,7 +4,7 @@
 // what is given is UTF-8 text. The body is also an X-Forwarded-For from a trusted proxy.
 // Input: the request target, a newline, then the body.
 
-#include "data/text.hpp"
+#include "data/vocabulary/text.hpp"
 #include "geo/prepared_polygon.hpp"
 #include "server/http/client_address.hpp"
 #include "server/http/errors.hpp"

@@ -1,7 +1,7 @@
 // Stop and search: shapes against the real response, and counts against the imported
 // Metropolitan Police file.
 
-#include "data/store.hpp"
+#include "data/store/store.hpp"
 #include "server/api_fixtures.hpp"
 
 #include <cmath>

@@ -1,8 +1,8 @@
 // Area summaries and search, on generated data (which has populations and postcodes),
 // against counts taken straight from the store.
 
-#include "data/months.hpp"
-#include "data/store.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/store/store.hpp"
 #include "server/router.hpp"
 #include "server/server_fixtures.hpp"
 

@@ -1,7 +1,7 @@
 // The data.police.uk-compatible API: shapes against the real responses in
 // ../shared/data/police-uk/api-examples, and each edge behaviour on its own.
 
-#include "data/store.hpp"
+#include "data/store/store.hpp"
 #include "server/api_fixtures.hpp"
 #include "server/http/query_string.hpp"
 

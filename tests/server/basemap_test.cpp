@@ -1,7 +1,7 @@
 // The basemap archive (--basemap FILE.mbtiles): TileJSON from its metadata, its tiles as
 // stored, and archives refused at start. Each test builds a small MBTiles with SQLite.
 
-#include "data/mbtiles.hpp"
+#include "data/store/mbtiles.hpp"
 #include "geo/mvt_writer.hpp"
 #include "server/router.hpp"
 #include "server/http/http_caching.hpp"

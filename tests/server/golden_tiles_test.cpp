@@ -1,7 +1,7 @@
 // Golden tiles: a small fixed dataset rendered and decoded with GDAL, compared with the
 // expected features in tests/server/golden/. CRIMEMAP_UPDATE_GOLDEN=1 rewrites them.
 
-#include "data/map_snapshot.hpp"
+#include "data/snapshot/map_snapshot.hpp"
 #include "mvt_decoder.hpp"
 #include "server/tiles/tile_handlers.hpp"
 #include "test_support.hpp"

@@ -1,6 +1,6 @@
 // Routing and HTTP behaviour, through handle_request without sockets.
 
-#include "data/months.hpp"
+#include "data/vocabulary/months.hpp"
 #include "server/router.hpp"
 #include "server/server_fixtures.hpp"
 

@@ -1,8 +1,8 @@
 // The list view: the map's crimes for a box and period as an HTML table, the same crimes the
 // API counts.
 
-#include "data/months.hpp"
-#include "data/store.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/store/store.hpp"
 #include "server/router.hpp"
 #include "server/pages/list_page.hpp"
 #include "server/server_fixtures.hpp"

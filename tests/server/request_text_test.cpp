@@ -1,7 +1,7 @@
 // Text that enters through HTTP is UTF-8 or a 400 naming where: query parameters, form and
 // JSON bodies, the request target and the headers read as text.
 
-#include "data/text.hpp"
+#include "data/vocabulary/text.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/forms.hpp"
 #include "server/http/query_string.hpp"

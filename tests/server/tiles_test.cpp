@@ -2,8 +2,8 @@
 // zoom and filter, polygons valid with MVT winding, golden tiles for a small dataset.
 
 #include "generator/generate.hpp"
-#include "data/map_snapshot.hpp"
-#include "data/outcome_groups.hpp"
+#include "data/snapshot/map_snapshot.hpp"
+#include "data/vocabulary/outcome_groups.hpp"
 #include "mvt_decoder.hpp"
 #include "server/server_fixtures.hpp"
 #include "server/tiles/tile_handlers.hpp"
