@@ -1,7 +1,7 @@
 // outcomes-at-location and outcomes-for-crime: shapes against the real responses, and the
 // outcomes of an area against brute force over the outcomes file the fixture wrote.
 
-#include "server/api_fixtures.hpp"
+#include "server/api/api_fixtures.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // Metropolitan Police file.
 
 #include "data/store/store.hpp"
-#include "server/api_fixtures.hpp"
+#include "server/api/api_fixtures.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // The API's shared pieces: the crimes writer against crime_json, areas at their edges.
 
 #include "server/api/api_common.hpp"
-#include "server/api_fixtures.hpp"
+#include "server/api/api_fixtures.hpp"
 
 using namespace crimemap;
 using namespace crimemap::test;

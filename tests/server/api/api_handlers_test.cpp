@@ -2,7 +2,7 @@
 // ../shared/data/police-uk/api-examples, and each edge behaviour on its own.
 
 #include "data/store/store.hpp"
-#include "server/api_fixtures.hpp"
+#include "server/api/api_fixtures.hpp"
 #include "server/http/query_string.hpp"
 
 #include <boost/beast/http.hpp>
