@@ -56,9 +56,17 @@ nlohmann::json me_json(const signed_in& who) {
             {"csrf_token", who.csrf_token}};
 }
 
+}  // namespace
+
+namespace auth {
+
+namespace {
+
 constexpr auto forgotten_link_lifetime = std::chrono::hours(1);
 
 constexpr const char* login_failed = "the email address or password is not right";
+
+}  // namespace
 
 response login(const request& req, const app_state& state, const std::string& client) {
     require_same_origin(req, state);
@@ -215,7 +223,18 @@ response forgot_password(const request& req, const app_state& state, const std::
                                     "to it. The link works for 1 hour."}});
 }
 
-}  // namespace
+response me(const request& req, const app_state& state) {
+    return json_answer(req, http::status::ok, me_json(require_session(req, state)));
+}
+
+// The same for a page that only asks whether anyone is signed in (sign-in): null when no
+// one is, so a signed-out visitor's page logs no failed request.
+response session(const request& req, const app_state& state) {
+    auto who = find_session(req, state);
+    return json_answer(req, http::status::ok, who ? me_json(*who) : nlohmann::json(nullptr));
+}
+
+}  // namespace auth
 
 nlohmann::json scope_json(const data::user& u) {
     switch (u.kind) {
@@ -264,28 +283,6 @@ void require_csrf(const request& req, const app_state& state, const signed_in& w
     if (token.empty()) token = std::string(form_token);
     if (!data::same_token(token, who.csrf_token))
         throw http_error(error_kind::forbidden, "the CSRF token is missing or wrong: reload the page");
-}
-
-response handle_auth(const request& req, std::string_view path, const app_state& state, const std::string& client) {
-    const auto verb = req.method();
-    if (path == "/auth/login" && verb == http::verb::post) return login(req, state, client);
-    if (path == "/auth/logout" && verb == http::verb::post) return logout(req, state);
-    if (path == "/auth/me" && (verb == http::verb::get || verb == http::verb::head))
-        return json_answer(req, http::status::ok, me_json(require_session(req, state)));
-    // The same for a page that only asks whether anyone is signed in (sign-in): null when no
-    // one is, so a signed-out visitor's page logs no failed request.
-    if (path == "/auth/session" && (verb == http::verb::get || verb == http::verb::head)) {
-        auto who = find_session(req, state);
-        return json_answer(req, http::status::ok, who ? me_json(*who) : nlohmann::json(nullptr));
-    }
-    const bool reading = verb == http::verb::get || verb == http::verb::head;
-    if (path == "/auth/set-password" && reading) return set_password_page(req, state);
-    if (path == "/auth/set-password/account" && reading) return set_password_account(req, state);
-    if (path == "/auth/set-password" && verb == http::verb::post) return set_password(req, state, client);
-    if (path == "/auth/forgot-password" && verb == http::verb::post) return forgot_password(req, state, client);
-    if (path == "/auth/forgot-password" || path == "/auth/login" || path == "/auth/logout" || path == "/auth/me" || path == "/auth/session" || path.starts_with("/auth/set-password"))
-        throw http_error(error_kind::method_not_allowed, "not a method this path answers");
-    throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 100)));
 }
 
 }  // namespace crimemap::server

@@ -3,7 +3,7 @@
 // HttpOnly cookie, and on state-changing requests a CSRF token and the server's own Origin.
 
 #include "data/accounts/accounts.hpp"
-#include "server/router.hpp"
+#include "server/app_state.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,7 +34,16 @@ void require_same_origin(const request& req, const app_state& state);
 /// a team, {"schemes": [...]} for a coordinator.
 nlohmann::json scope_json(const data::user& u);
 
-/// POST /auth/login, POST /auth/logout, GET /auth/me, GET and POST /auth/set-password.
-response handle_auth(const request& req, std::string_view path, const app_state& state, const std::string& client);
+/// The /auth/ routes, one function each (server/routes.cpp routes to them).
+namespace auth {
+response login(const request& req, const app_state& state, const std::string& client);  ///< POST /auth/login
+response logout(const request& req, const app_state& state);                            ///< POST /auth/logout
+response me(const request& req, const app_state& state);       ///< GET /auth/me: 401 without a session
+response session(const request& req, const app_state& state);  ///< GET /auth/session: null without one
+response set_password_page(const request& req, const app_state& state);     ///< GET /auth/set-password
+response set_password_account(const request& req, const app_state& state);  ///< GET /auth/set-password/account
+response set_password(const request& req, const app_state& state, const std::string& client);  ///< POST /auth/set-password
+response forgot_password(const request& req, const app_state& state, const std::string& client);  ///< POST /auth/forgot-password
+}  // namespace auth
 
 }  // namespace crimemap::server

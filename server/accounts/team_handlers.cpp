@@ -67,8 +67,6 @@ const std::vector<team_field>& fields_of(std::string_view part) {
     return events;
 }
 
-constexpr std::array<std::string_view, 3> list_parts{"people", "priorities", "events"};
-
 std::string_view kind_name(field_kind kind) {
     switch (kind) {
     case field_kind::one_line: return "one-line";
@@ -191,7 +189,7 @@ nlohmann::ordered_json team_fields_json() {
     nlohmann::ordered_json out;
     out["contact_details"] = nlohmann::ordered_json::array();
     for (auto key : contact_keys) out["contact_details"].push_back({{"key", key}, {"max_length", max_short * 2}});
-    for (auto part : list_parts) {
+    for (auto part : team_lists) {
         auto& list = out[std::string(part)] = nlohmann::ordered_json::array();
         for (const auto& f : fields_of(part)) {
             nlohmann::ordered_json field{{"key", f.key}, {"kind", kind_name(f.kind)}, {"required", f.required}};

@@ -2,13 +2,21 @@
 // Local policing teams keep their neighbourhood's published details current:
 // PUT /api/{force}/{neighbourhood}/contact_details|people|priorities|events.
 
-#include "server/router.hpp"
+#include "server/app_state.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <span>
 #include <string_view>
 
 namespace crimemap::server {
+
+/// The parts of a neighbourhood's published details a team edits, each read and replaced on
+/// its own at /api/{force}/{neighbourhood}/{part}: its contact details, then three lists.
+inline constexpr std::array<std::string_view, 4> team_parts{"contact_details", "people", "priorities", "events"};
+/// The lists among them: every team part but contact_details.
+inline constexpr std::span<const std::string_view, 3> team_lists{team_parts.data() + 1, 3};
 
 /// The data.police.uk contact detail keys a team may set.
 bool is_contact_key(std::string_view key);

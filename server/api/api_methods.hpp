@@ -1,5 +1,6 @@
 #pragma once
-// The /api/ methods, one function each, grouped by file. handle_api routes to them.
+// The /api/ methods, one function each, grouped by file. The route table (server/routes.cpp)
+// routes to them; `c.parts` are the path's segments after "/api/", matched by the table.
 
 #include "server/api/api_common.hpp"
 
@@ -17,6 +18,23 @@ response stops_street(const call& c);       ///< stops-street
 response stops_at_location(const call& c);  ///< stops-at-location
 response stops_no_location(const call& c);  ///< stops-no-location
 response stops_force(const call& c);        ///< stops-force
+
+// api_reference.cpp: forces, neighbourhoods and the lists, from the snapshot or (published
+// details, which teams edit) from the store
+response forces(const call& c);               ///< forces
+response force(const call& c);                ///< forces/{force}
+response force_people(const call& c);         ///< forces/{force}/people
+response force_support(const call& c);        ///< forces/{force}/support (our extension: victim support services)
+response crime_categories(const call& c);     ///< crime-categories?date
+response crime_last_updated(const call& c);   ///< crime-last-updated
+response crimes_street_dates(const call& c);  ///< crimes-street-dates
+response locate_neighbourhood(const call& c);  ///< locate-neighbourhood?q=lat,lng
+response neighbourhoods(const call& c);        ///< {force}/neighbourhoods
+response neighbourhood(const call& c);         ///< {force}/{neighbourhood}
+response neighbourhood_part(const call& c);    ///< {force}/{neighbourhood}/{people|priorities|events|contact_details}
+response neighbourhood_calendar(const call& c);  ///< {force}/{neighbourhood}/events.ics (RFC 5545)
+response boundary(const call& c);              ///< {force}/{neighbourhood}/boundary
+response team_fields(const call& c);           ///< team-fields: what the team editor edits
 
 // our extensions
 response location_crimes(const call& c);   ///< location-crimes?location_id&from&to (api_crimes.cpp)

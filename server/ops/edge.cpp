@@ -5,6 +5,7 @@
 #include "server/mail/mail_sender.hpp"
 
 #include "server/http/query_string.hpp"
+#include "server/routes.hpp"
 #include "server/tiles/tile_handlers.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -58,7 +59,7 @@ void access_log::write(std::string_view method, std::string_view path, unsigned 
     nlohmann::json line{{"time", when},
                         {"method", std::string(method)},
                         {"path", std::string(path.substr(0, 300))},
-                        {"route", std::string(route_of(path))},
+                        {"route", std::string(route_label(path))},
                         {"status", status},
                         {"bytes", bytes},
                         {"ms", static_cast<double>(static_cast<long>(seconds * 100000)) / 100},
@@ -137,7 +138,7 @@ std::shared_ptr<const prepared_response> edge::prepared(const request& req, cons
 void edge::record(std::string_view method, std::string_view target, unsigned status, std::size_t bytes, double seconds,
                   const std::string& client) const {
     auto path = target.substr(0, target.find('?'));
-    counts.record(path, status, seconds, bytes);
+    counts.record(route_label(path), status, seconds, bytes);
     if (log) log->write(method, path, status, bytes, seconds, log->client_key(client));
 }
 

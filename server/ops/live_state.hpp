@@ -3,7 +3,7 @@
 // again beside the running state and the new state swapped in whole, so no request fails or
 // waits during a reload.
 
-#include "server/router.hpp"
+#include "server/app_state.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -6,14 +6,10 @@ namespace crimemap::server {
 
 namespace {
 
-constexpr std::array<std::string_view, metrics::route_count> route_names{
-    "tiles",    "tilejson",   "api_crimes", "api_outcomes", "api_stops", "api_summary", "api_search", "api_reference",
-    "watch",    "team_edit",  "auth",       "list",         "pages",     "health",      "metrics",    "other"};
-
 std::size_t route_index(std::string_view route) {
-    for (std::size_t i = 0; i < route_names.size(); ++i)
-        if (route_names[i] == route) return i;
-    return route_names.size() - 1;
+    for (std::size_t i = 0; i < metrics::route_names.size(); ++i)
+        if (metrics::route_names[i] == route) return i;
+    return metrics::route_names.size() - 1;
 }
 
 std::string number(double value) {
@@ -24,31 +20,7 @@ std::string number(double value) {
 
 }  // namespace
 
-std::string_view route_of(std::string_view path) {
-    auto starts = [&](std::string_view prefix) { return path.starts_with(prefix); };
-    if (path.empty()) return "other";  // a request refused before its target was read
-    if (starts("/tiles/")) return path.ends_with(".json") ? "tilejson" : "tiles";
-    if (starts("/api/crimes-") || starts("/api/crime-")) return "api_crimes";
-    if (starts("/api/outcomes-")) return "api_outcomes";
-    if (starts("/api/stops-")) return "api_stops";
-    if (starts("/api/summary")) return "api_summary";
-    if (starts("/api/search")) return "api_search";
-    if (starts("/api/watch/")) return "watch";
-    if (starts("/api/")) {
-        for (std::string_view part : {"/contact_details", "/people", "/priorities", "/events"})
-            if (path.ends_with(part)) return "team_edit";  // and their GETs
-        return "api_reference";
-    }
-    if (starts("/auth/")) return "auth";
-    if (path == "/list") return "list";
-    if (path == "/healthz" || path == "/readyz") return "health";
-    if (path == "/metrics") return "metrics";
-    if (path == "/" || starts("/static/") || starts("/vendor/") || path.find('.') == std::string_view::npos) return "pages";
-    return "other";
-}
-
-void metrics::record(std::string_view path, unsigned status, double seconds, std::size_t bytes) {
-    auto route = route_of(path);
+void metrics::record(std::string_view route, unsigned status, double seconds, std::size_t bytes) {
     auto& r = routes_[route_index(route)];
     std::size_t s = statuses.size();
     for (std::size_t i = 0; i < statuses.size(); ++i)

@@ -11,12 +11,11 @@
 
 namespace crimemap::server {
 
-/// A request path's route: a small fixed set of labels, so the metrics stay bounded.
-std::string_view route_of(std::string_view path);
-
 class metrics {
 public:
-    void record(std::string_view path, unsigned status, double seconds, std::size_t bytes);
+    /// Counts one answer under its route label (route_label in server/routes.hpp); a label
+    /// not in route_names counts as "other".
+    void record(std::string_view route, unsigned status, double seconds, std::size_t bytes);
 
     /// Gauges and counters owned elsewhere, read when /metrics is asked for.
     struct outside {
@@ -36,6 +35,11 @@ public:
     [[nodiscard]] std::string prometheus_text(const outside& more) const;
 
     static constexpr std::size_t route_count = 16;
+    /// The route labels: a small fixed set, so the metrics stay bounded. The route table's rows
+    /// each name one.
+    static constexpr std::array<std::string_view, route_count> route_names{
+        "tiles",    "tilejson",   "api_crimes", "api_outcomes", "api_stops", "api_summary", "api_search", "api_reference",
+        "watch",    "team_edit",  "auth",       "list",         "pages",     "health",      "metrics",    "other"};
     static constexpr std::array<unsigned, 14> statuses{200, 201, 204, 304, 400, 401, 403, 404, 405, 413, 429, 431, 500, 503};
     /// From 50 µs: a cached tile is answered in well under a millisecond.
     static constexpr std::array<double, 15> latency_buckets{0.00005, 0.0001, 0.00025, 0.0005, 0.001,

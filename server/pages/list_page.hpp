@@ -2,7 +2,7 @@
 // The list view: the map's crimes for an area and period as a plain HTML table, by street and
 // category, that needs neither JavaScript nor WebGL (the accessible alternative to the map).
 
-#include "server/router.hpp"
+#include "server/app_state.hpp"
 #include "server/http/query_string.hpp"
 
 namespace crimemap::server {

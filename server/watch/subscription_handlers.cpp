@@ -49,6 +49,10 @@ std::string token_of(std::string_view raw_query, const body_fields& fields) {
     return it == fields.end() ? std::string() : it->second;
 }
 
+}  // namespace
+
+namespace subscriptions {
+
 // POST /api/subscriptions {"email", "force", "neighbourhood"}: 202 whether or not the address
 // is subscribed already; the mail asks only to confirm.
 response subscribe(const request& req, const app_state& state, const std::string& client) {
@@ -84,69 +88,60 @@ response subscribe(const request& req, const app_state& state, const std::string
             .dump());
 }
 
-}  // namespace
-
-response handle_subscriptions(const request& req, std::string_view path, std::string_view raw_query, const app_state& state,
-                              const std::string& client) {
-    const auto verb = req.method();
-    const bool reading = verb == http::verb::get || verb == http::verb::head;
-    if (path == "/api/subscriptions") {
-        if (verb != http::verb::post) throw http_error(error_kind::method_not_allowed, "POST a subscription here");
-        return subscribe(req, state, client);
-    }
-    if (path == "/subscriptions/confirm" && reading) {
-        // The link in the confirmation mail: a button to press, so a scanner's GET confirms nothing.
-        auto token = query_parameters(raw_query).get("token").value_or("");
-        return page(req, http::status::ok, "Confirm your emails",
-                    "<p>Press the button to start getting an email when new crime figures for your neighbourhood are "
-                    "published. You can stop them from any of them.</p>\n"
-                    "<form method=\"post\" action=\"/api/subscriptions/confirm\">\n<input type=\"hidden\" name=\"token\" value=\"" +
-                        data::escape_markup(token) +
-                        "\">\n<button type=\"submit\" class=\"button\">Confirm</button>\n</form>");
-    }
-    if (path == "/api/subscriptions/confirm") {
-        if (verb != http::verb::post) throw http_error(error_kind::method_not_allowed, "POST the token to confirm");
-        // No Origin check: the page's form is posted under Referrer-Policy no-referrer (so its
-        // Origin is "null"), and the token, known only to the mailbox's owner, is the authority.
-        auto fields = read_body_fields(req);
-        auto token = token_of(raw_query, fields);
-        bool confirmed = state.writer->run([&](data::Database& db) { return data::confirm_subscription(db, token); });
-        if (wants_json(req)) {
-            if (!confirmed)
-                throw http_error(error_kind::bad_request, "this link is not valid, has been used or is more than 7 days old",
-                                 {{"token", "This link is not valid"}});
-            return private_json_response(req, http::status::ok, R"({"confirmed":true})");
-        }
-        return confirmed ? page(req, http::status::ok, "Confirmed",
-                                "<p>You will get an email when new crime figures for your neighbourhood are published. "
-                                "Each one has a link to stop them.</p>")
-                         : page(req, http::status::bad_request, "This link does not work",
-                                "<p>It is not valid, has been used already, or is more than 7 days old. Ask again from "
-                                "your neighbourhood's page.</p>");
-    }
-    if (path == "/subscriptions/unsubscribe") {
-        if (reading) {
-            auto token = query_parameters(raw_query).get("token").value_or("");
-            return page(req, http::status::ok, "Stop these emails",
-                        "<p>Press the button and you will get no more emails about this neighbourhood; your address "
-                        "is deleted.</p>\n<form method=\"post\" action=\"/subscriptions/unsubscribe?token=" +
-                            data::escape_markup(token) +
-                            "\">\n<button type=\"submit\" class=\"button\">Stop these emails</button>\n</form>");
-        }
-        if (verb != http::verb::post) throw http_error(error_kind::method_not_allowed, "POST to unsubscribe");
-        // RFC 8058: the mail provider's one-click POST carries no Origin and no cookie; the
-        // token is the authority. The same answer whether or not it was still subscribed.
-        body_fields fields;
-        try {
-            fields = read_body_fields(req);  // "List-Unsubscribe=One-Click", or the page's empty form
-        } catch (const http_error&) {       // a multipart body: the token is in the URL anyway
-        }
-        auto token = token_of(raw_query, fields);
-        state.writer->run([&](data::Database& db) { return data::unsubscribe(db, token); });
-        return page(req, http::status::ok, "You will get no more emails",
-                    "<p>Your address has been deleted from this neighbourhood's emails.</p>");
-    }
-    throw http_error(error_kind::not_found, "no such page: " + std::string(path.substr(0, 100)));
+response confirm_page(const request& req, std::string_view raw_query) {
+    // The link in the confirmation mail: a button to press, so a scanner's GET confirms nothing.
+    auto token = query_parameters(raw_query).get("token").value_or("");
+    return page(req, http::status::ok, "Confirm your emails",
+                "<p>Press the button to start getting an email when new crime figures for your neighbourhood are "
+                "published. You can stop them from any of them.</p>\n"
+                "<form method=\"post\" action=\"/api/subscriptions/confirm\">\n<input type=\"hidden\" name=\"token\" value=\"" +
+                    data::escape_markup(token) +
+                    "\">\n<button type=\"submit\" class=\"button\">Confirm</button>\n</form>");
 }
+
+response confirm(const request& req, std::string_view raw_query, const app_state& state) {
+    // No Origin check: the page's form is posted under Referrer-Policy no-referrer (so its
+    // Origin is "null"), and the token, known only to the mailbox's owner, is the authority.
+    auto fields = read_body_fields(req);
+    auto token = token_of(raw_query, fields);
+    bool confirmed = state.writer->run([&](data::Database& db) { return data::confirm_subscription(db, token); });
+    if (wants_json(req)) {
+        if (!confirmed)
+            throw http_error(error_kind::bad_request, "this link is not valid, has been used or is more than 7 days old",
+                             {{"token", "This link is not valid"}});
+        return private_json_response(req, http::status::ok, R"({"confirmed":true})");
+    }
+    return confirmed ? page(req, http::status::ok, "Confirmed",
+                            "<p>You will get an email when new crime figures for your neighbourhood are published. "
+                            "Each one has a link to stop them.</p>")
+                     : page(req, http::status::bad_request, "This link does not work",
+                            "<p>It is not valid, has been used already, or is more than 7 days old. Ask again from "
+                            "your neighbourhood's page.</p>");
+}
+
+response unsubscribe_page(const request& req, std::string_view raw_query) {
+    auto token = query_parameters(raw_query).get("token").value_or("");
+    return page(req, http::status::ok, "Stop these emails",
+                "<p>Press the button and you will get no more emails about this neighbourhood; your address "
+                "is deleted.</p>\n<form method=\"post\" action=\"/subscriptions/unsubscribe?token=" +
+                    data::escape_markup(token) +
+                    "\">\n<button type=\"submit\" class=\"button\">Stop these emails</button>\n</form>");
+}
+
+response unsubscribe(const request& req, std::string_view raw_query, const app_state& state) {
+    // RFC 8058: the mail provider's one-click POST carries no Origin and no cookie; the
+    // token is the authority. The same answer whether or not it was still subscribed.
+    body_fields fields;
+    try {
+        fields = read_body_fields(req);  // "List-Unsubscribe=One-Click", or the page's empty form
+    } catch (const http_error&) {       // a multipart body: the token is in the URL anyway
+    }
+    auto token = token_of(raw_query, fields);
+    state.writer->run([&](data::Database& db) { return data::unsubscribe(db, token); });
+    return page(req, http::status::ok, "You will get no more emails",
+                "<p>Your address has been deleted from this neighbourhood's emails.</p>");
+}
+
+}  // namespace subscriptions
 
 }  // namespace crimemap::server

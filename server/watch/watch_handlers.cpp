@@ -63,6 +63,10 @@ double degrees_parameter(const query_parameters& query, const char* name, double
     return value;
 }
 
+}  // namespace
+
+namespace watch {
+
 // GET /api/watch/schemes?lat=&lng= or ?postcode=
 response find_schemes(const request& req, const query_parameters& query, const app_state& state) {
     const auto& s = *state.snapshot;
@@ -90,6 +94,8 @@ response find_schemes(const request& req, const query_parameters& query, const a
     }
     return json_answer(req, http::status::ok, list);
 }
+
+namespace {
 
 json scheme_json(const app_state& state, const data::watch_scheme& scheme) {
     json out = {{"id", scheme.id},
@@ -121,6 +127,19 @@ void require_scheme_scope(const app_state& state, const signed_in& who, std::str
         data::audit(db, {who.user.id, who.user.email, action, "watch/" + std::string(scheme), "", "", "denied"});
     });
     throw http_error(error_kind::forbidden, "your account may not do this for scheme '" + std::string(scheme.substr(0, 60)) + "'");
+}
+
+}  // namespace
+
+// GET /api/watch/schemes/{id}: a scheme's public page, with the token its message form carries.
+response scheme(const request& req, std::string_view id, const app_state& state) {
+    auto db = state.store->acquire();
+    auto found = data::read_watch_scheme(*db, id);
+    if (!found || found->visibility == "hidden")
+        throw http_error(error_kind::not_found, "no Watch scheme '" + std::string(id.substr(0, 60)) + "'");
+    json out = scheme_json(state, *found);
+    out["csrf_token"] = public_form_token(state, found->id);  // for its message form
+    return json_answer(req, http::status::ok, out);
 }
 
 // PUT /api/watch/schemes/{id}: coordinators edit their scheme's description, meetings, website,
@@ -309,7 +328,8 @@ response inbox_notices(const request& req, const app_state& state) {
 }
 
 // POST /api/watch/inbox/{id}/read and DELETE /api/watch/inbox/{id}
-response inbox_change(const request& req, std::int64_t id, bool remove, const app_state& state) {
+response inbox_change(const request& req, std::string_view id_text, bool remove, const app_state& state) {
+    const auto id = id_segment(id_text, "message");
     auto who = require_session(req, state);
     require_csrf(req, state, who);
     const std::string action = remove ? "DELETE message" : "read message";
@@ -339,7 +359,8 @@ response inbox_change(const request& req, std::int64_t id, bool remove, const ap
 }
 
 // DELETE /api/watch/messages/{id}?token=: the applicant's own delete link.
-response delete_own(const request& req, std::int64_t id, const query_parameters& query, const app_state& state) {
+response delete_own(const request& req, std::string_view id_text, const query_parameters& query, const app_state& state) {
+    const auto id = id_segment(id_text, "message");
     require_same_origin(req, state);
     auto token = query.get("token").value_or("");
     bool deleted = !token.empty() && state.writer->run([&](data::Database& db) { return data::delete_own_watch_message(db, id, token); });
@@ -347,7 +368,7 @@ response delete_own(const request& req, std::int64_t id, const query_parameters&
     return json_answer(req, http::status::no_content, nullptr);
 }
 
-}  // namespace
+}  // namespace watch
 
 namespace {
 
@@ -388,58 +409,6 @@ bool valid_form_token(const app_state& state, std::string_view scheme_id, std::s
     for (const auto& secret : state.form_secrets->secrets())
         for (int days_ago : {0, 1}) valid = data::same_token(token, form_token_under(secret, scheme_id, days_ago)) || valid;
     return valid;
-}
-
-response handle_watch(const request& req, std::string_view path, const query_parameters& query, const app_state& state,
-                      const std::string& client) {
-    auto parts = split_nonempty(path.substr(11), '/');  // after "/api/watch/"
-    const auto verb = req.method();
-    const bool get = verb == http::verb::get || verb == http::verb::head;
-    auto wrong_method = [] { return http_error(error_kind::method_not_allowed, "not a method this path answers"); };
-    if (!parts.empty() && parts[0] == "schemes") {
-        if (parts.size() == 1) {
-            if (!get) throw wrong_method();
-            return find_schemes(req, query, state);
-        }
-        if (parts.size() == 2) {
-            if (verb == http::verb::put) return edit_scheme(req, parts[1], state);
-            if (!get) throw wrong_method();
-            auto db = state.store->acquire();
-            auto scheme = data::read_watch_scheme(*db, parts[1]);
-            if (!scheme || scheme->visibility == "hidden")
-                throw http_error(error_kind::not_found, "no Watch scheme '" + std::string(parts[1].substr(0, 60)) + "'");
-            json out = scheme_json(state, *scheme);
-            out["csrf_token"] = public_form_token(state, scheme->id);  // for its message form
-            return json_answer(req, http::status::ok, out);
-        }
-        if (parts.size() == 3 && parts[2] == "messages") {
-            if (verb != http::verb::post) throw wrong_method();
-            return post_message(req, parts[1], state, client);
-        }
-    }
-    if (!parts.empty() && parts[0] == "inbox") {
-        if (parts.size() == 1) {
-            if (!get) throw wrong_method();
-            return inbox(req, state);
-        }
-        if (parts.size() == 2 && parts[1] == "notices") {
-            if (!get) throw wrong_method();
-            return inbox_notices(req, state);
-        }
-        if (parts.size() == 2) {
-            if (verb != http::verb::delete_) throw wrong_method();
-            return inbox_change(req, id_segment(parts[1], "message"), true, state);
-        }
-        if (parts.size() == 3 && parts[2] == "read") {
-            if (verb != http::verb::post) throw wrong_method();
-            return inbox_change(req, id_segment(parts[1], "message"), false, state);
-        }
-    }
-    if (parts.size() == 2 && parts[0] == "messages") {
-        if (verb != http::verb::delete_) throw wrong_method();
-        return delete_own(req, id_segment(parts[1], "message"), query, state);
-    }
-    throw http_error(error_kind::not_found, "no API method at " + std::string(path.substr(0, 200)));
 }
 
 }  // namespace crimemap::server

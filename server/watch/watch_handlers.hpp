@@ -2,7 +2,7 @@
 // Neighbourhood Watch under /api/watch/: the scheme finder and pages, residents' join requests
 // and messages, and the coordinator's inbox.
 
-#include "server/router.hpp"
+#include "server/app_state.hpp"
 #include "server/http/query_string.hpp"
 
 #include <mutex>
@@ -32,8 +32,20 @@ std::string public_form_token(const app_state& state, std::string_view scheme_id
 /// secret still accepted; compared in constant time.
 bool valid_form_token(const app_state& state, std::string_view scheme_id, std::string_view token);
 
-/// Answers /api/watch/... `path` starts with "/api/watch/".
-response handle_watch(const request& req, std::string_view path, const query_parameters& query, const app_state& state,
-                      const std::string& client);
+/// The /api/watch/ routes, one function each (server/routes.cpp routes to them). An `id` is the
+/// path's segment as sent: a message id that is not a positive number is a 404.
+namespace watch {
+response find_schemes(const request& req, const query_parameters& query, const app_state& state);  ///< GET schemes?lat&lng|postcode
+response scheme(const request& req, std::string_view id, const app_state& state);       ///< GET schemes/{id}
+response edit_scheme(const request& req, std::string_view id, const app_state& state);  ///< PUT schemes/{id}
+response post_message(const request& req, std::string_view id, const app_state& state,
+                      const std::string& client);  ///< POST schemes/{id}/messages
+response inbox(const request& req, const app_state& state);          ///< GET inbox
+response inbox_notices(const request& req, const app_state& state);  ///< GET inbox/notices
+/// DELETE inbox/{id} (`remove`) and POST inbox/{id}/read
+response inbox_change(const request& req, std::string_view id, bool remove, const app_state& state);
+/// DELETE messages/{id}?token=: the applicant's own delete link
+response delete_own(const request& req, std::string_view id, const query_parameters& query, const app_state& state);
+}  // namespace watch
 
 }  // namespace crimemap::server
