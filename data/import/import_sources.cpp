@@ -2,6 +2,7 @@
 #include "data/import/csv_reader.hpp"
 #include "data/vocabulary/forces.hpp"
 #include "data/vocabulary/months.hpp"
+#include "data/vocabulary/postcodes.hpp"
 #include "data/vocabulary/text.hpp"
 
 #include <cpl_conv.h>
@@ -74,14 +75,10 @@ std::uint64_t file_size(const std::string& vsi_path) {
 }
 
 bool looks_like_postcode(std::string_view text) {
-    // Outward code (2-4 characters) then inward code (digit + 2 letters), spacing free.
-    std::string compact;
+    std::string unquoted;
     for (char c : text)
-        if (c != ' ' && c != '"') compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (compact.size() < 5 || compact.size() > 7) return false;
-    auto inward = compact.substr(compact.size() - 3);
-    return std::isalpha(static_cast<unsigned char>(compact[0])) && std::isdigit(static_cast<unsigned char>(inward[0])) &&
-           std::isalpha(static_cast<unsigned char>(inward[1])) && std::isalpha(static_cast<unsigned char>(inward[2]));
+        if (c != '"') unquoted += c;
+    return !normalise_postcode(unquoted).empty();
 }
 
 // A CSV that is not one of the monthly police files may be a postcode table.

@@ -1,6 +1,6 @@
 #include "data/import/csv_reader.hpp"
 #include "data/import/source_imports.hpp"
-#include "data/snapshot/search.hpp"
+#include "data/vocabulary/postcodes.hpp"
 #include "data/vocabulary/text.hpp"
 #include "data/store/store.hpp"
 #include "geo/projection.hpp"

@@ -3,6 +3,7 @@
 
 #include "data/snapshot/map_snapshot.hpp"
 #include "data/store/sqlite.hpp"
+#include "data/vocabulary/postcodes.hpp"
 
 #include <optional>
 #include <string>
@@ -10,9 +11,6 @@
 #include <vector>
 
 namespace crimemap::data {
-
-/// "so231aa", " SO23 1AA " → "SO231AA"; empty when the text is not shaped like a full postcode.
-std::string normalise_postcode(std::string_view text);
 
 struct postcode_hit {
     std::string label;  ///< as imported, e.g. "SO23 1AA"

@@ -42,19 +42,14 @@ std::string clip(std::string_view text, std::size_t n) { return std::string(text
 int date_parameter(const call& c) {
     auto value = c.query.get("date");
     if (!value || value->empty()) return c.snapshot.last_updated;
-    auto month = data::parse_month(*value);
-    if (!month) throw http_error(error_kind::bad_request, "date: '" + clip(*value, 40) + "' is not a month; want YYYY-MM");
-    return *month;
+    return parse_month_parameter(*value, "date");
 }
 
 std::pair<int, int> month_range_parameters(const call& c) {
     auto month = [&](const char* name) {
         auto value = c.query.get(name);
         if (!value || value->empty()) return c.snapshot.last_updated;
-        auto parsed = data::parse_month(*value);
-        if (!parsed)
-            throw http_error(error_kind::bad_request, std::string(name) + ": '" + clip(*value, 40) + "' is not a month; want YYYY-MM");
-        return *parsed;
+        return parse_month_parameter(*value, name);
     };
     const int from = month("from"), to = month("to");
     if (to < from)

@@ -1,5 +1,6 @@
 // Street-level crimes and outcomes, answered from the snapshot's crime records.
 
+#include "data/vocabulary/categories.hpp"
 #include "data/vocabulary/months.hpp"
 #include "data/vocabulary/outcome_groups.hpp"
 #include "server/api/api_methods.hpp"
@@ -55,16 +56,7 @@ namespace {
 // its slug.
 std::string outcome_code(std::string_view label) {
     if (label == "Investigation complete; no suspect identified") return "no-further-action";
-    std::string code;
-    for (char ch : label) {
-        if (std::isalnum(static_cast<unsigned char>(ch))) {
-            code += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        } else if (!code.empty() && code.back() != '-') {
-            code += '-';
-        }
-    }
-    while (!code.empty() && code.back() == '-') code.pop_back();
-    return code;
+    return data::slugify(label);
 }
 
 // One outcomes-file row: {"category": {"code", "name"}, "date", "person_id"}.

@@ -1,6 +1,7 @@
 // Stop and search: the snapshot knows each stop's month and place; its row is read from the
 // store when it is shown.
 
+#include "data/vocabulary/categories.hpp"
 #include "data/vocabulary/months.hpp"
 #include "server/api/api_methods.hpp"
 #include "server/http/errors.hpp"
@@ -40,16 +41,8 @@ std::string outcome_object_id(std::string_view outcome) {
     if (outcome == "Penalty Notice for Disorder" || outcome.starts_with("Offender given penalty notice"))
         return "bu-penalty-notice";
     if (outcome == "Khat or Cannabis warning" || outcome.starts_with("Offender cautioned")) return "bu-caution";
-    std::string id = "bu-";
-    for (char ch : outcome) {
-        if (std::isalnum(static_cast<unsigned char>(ch))) {
-            id += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        } else if (id.back() != '-') {
-            id += '-';
-        }
-    }
-    while (id.back() == '-') id.pop_back();
-    return id;
+    auto slug = data::slugify(outcome);
+    return slug.empty() ? "bu" : "bu-" + slug;
 }
 
 // A stop's location, shown at the crime location at the same point when there is one.

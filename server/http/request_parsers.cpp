@@ -1,5 +1,6 @@
 #include "server/http/request_parsers.hpp"
 
+#include "data/vocabulary/months.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/query_string.hpp"
 
@@ -24,14 +25,28 @@ bool parse_number(std::string_view text, std::uint32_t& value) {
 
 }  // namespace
 
+void require_tile_layer(std::string_view layer) {
+    using namespace tile_layers;
+    if (layer != crimes && layer != neighbourhoods && layer != watch)
+        throw http_error(error_kind::not_found, "no tile layer '" + std::string(layer.substr(0, 40)) + "'; layers: " +
+                                                    std::string(crimes) + ", " + std::string(neighbourhoods) + ", " +
+                                                    std::string(watch));
+}
+
+int parse_month_parameter(std::string_view value, std::string_view name) {
+    auto month = data::parse_month(value);
+    if (!month)
+        throw http_error(error_kind::bad_request,
+                         std::string(name) + ": '" + std::string(value.substr(0, 40)) + "' is not a month; want YYYY-MM");
+    return *month;
+}
+
 tile_path parse_tile_path(std::string_view path) {
     auto parts = split_nonempty(path.substr(std::min(path.size(), std::string_view("/tiles/").size())), '/');
     if (!path.starts_with("/tiles/") || parts.size() != 4 || !parts[3].ends_with(".mvt"))
         throw http_error(error_kind::bad_request, "tile paths look like /tiles/{layer}/{z}/{x}/{y}.mvt");
     tile_path out{parts[0], {}};
-    if (out.layer != "crimes" && out.layer != "neighbourhoods" && out.layer != "watch")
-        throw http_error(error_kind::not_found,
-                         "no tile layer '" + std::string(out.layer.substr(0, 40)) + "'; layers: crimes, neighbourhoods, watch");
+    require_tile_layer(out.layer);
     parts[3].remove_suffix(4);
     if (!parse_number(parts[1], out.tile.z) || !parse_number(parts[2], out.tile.x) || !parse_number(parts[3], out.tile.y))
         throw http_error(error_kind::bad_request, "z, x and y must be whole numbers in /tiles/{layer}/{z}/{x}/{y}.mvt");

@@ -11,8 +11,16 @@
 
 namespace crimemap::server {
 
+/// Our tile layers, by the name in their paths, their TileJSON and their tiles.
+namespace tile_layers {
+inline constexpr std::string_view crimes = "crimes", neighbourhoods = "neighbourhoods", watch = "watch";
+}  // namespace tile_layers
+
+/// 404 naming our layers unless `layer` is one of them.
+void require_tile_layer(std::string_view layer);
+
 struct tile_path {
-    std::string_view layer;  ///< crimes, neighbourhoods or watch
+    std::string_view layer;  ///< one of tile_layers
     geo::tile_id tile;
 };
 
@@ -23,6 +31,10 @@ tile_path parse_tile_path(std::string_view path);
 /// A location_id parameter: a whole number, 0 or more. Throws http_error(bad_request) naming
 /// `location_id` for anything else.
 std::int64_t parse_location_id(std::string_view text);
+
+/// A month parameter's value, "YYYY-MM", as YYYYMM. Throws http_error(bad_request) naming the
+/// parameter `name` for anything else.
+int parse_month_parameter(std::string_view value, std::string_view name);
 
 /// Decimal degrees with optional spaces and '+'; false for anything else or non-finite.
 bool parse_degrees(std::string_view text, double& value);

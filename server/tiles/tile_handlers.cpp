@@ -30,14 +30,6 @@ constexpr std::size_t gzip_min_bytes = 1400;
 constexpr const char* attribution =
     "Contains data from <a href=\"https://data.police.uk/\">data.police.uk</a>, Open Government Licence v3.0";
 
-int parse_month_parameter(const std::string& text, const char* name) {
-    auto month = data::parse_month(text);
-    if (!month)
-        throw http_error(error_kind::bad_request,
-                         std::string(name) + ": '" + text.substr(0, 40) + "' is not a month; want YYYY-MM");
-    return *month;
-}
-
 // Tile coordinate of a world coordinate, also outside the tile (buffer).
 std::int32_t to_tile_units(std::uint32_t world, std::uint32_t origin, std::uint32_t z) {
     std::int64_t delta = static_cast<std::int64_t>(world) - static_cast<std::int64_t>(origin);
@@ -112,7 +104,7 @@ geo::crime_filter parse_crime_filter(const query_parameters& query, const data::
 }
 
 std::string crimes_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile, const geo::crime_filter& filter) {
-    geo::mvt_layer layer("crimes", tile_extent);
+    geo::mvt_layer layer(tile_layers::crimes, tile_extent);
     const std::uint32_t k_count = layer.key("count"), k_kind = layer.key("kind");
     const bool detail = tile.z >= geo::crime_pyramid::detail_zoom;
     const std::uint32_t k_location = detail ? layer.key("location_id") : 0;
@@ -150,7 +142,7 @@ std::string crimes_tile(const data::map_snapshot& snapshot, const geo::tile_id& 
 }
 
 std::string neighbourhoods_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile) {
-    geo::mvt_layer layer("neighbourhoods", tile_extent);
+    geo::mvt_layer layer(tile_layers::neighbourhoods, tile_extent);
     const std::uint32_t k_force = layer.key("force"), k_id = layer.key("id"), k_name = layer.key("name");
     std::vector<std::uint32_t> tags;
     snapshot.neighbourhood_tiles.query(tile, tile_extent, tile_buffer, [&](std::uint32_t id, auto rings) {
@@ -166,7 +158,7 @@ std::string neighbourhoods_tile(const data::map_snapshot& snapshot, const geo::t
 
 std::string watch_tile(const data::map_snapshot& snapshot, const geo::tile_id& tile,
                        const data::watch_visibility* visibility) {
-    geo::mvt_layer layer("watch", tile_extent);
+    geo::mvt_layer layer(tile_layers::watch, tile_extent);
     // Hidden means hidden from the public: not in a tile, by name, status or place.
     auto hidden = [&](std::uint32_t scheme) {
         const auto& s = snapshot.schemes[scheme];
@@ -221,7 +213,7 @@ tile_request describe_tile_request(const request& req, std::string_view path, co
     // A watch tile changes when a scheme is hidden or shown, before any reload.
     const std::int64_t version =
         visibility ? std::max(visibility->data_version, snapshot.data_version) : snapshot.data_version;
-    if (t.layer == "crimes") t.filter = parse_crime_filter(query, snapshot);
+    if (t.layer == tile_layers::crimes) t.filter = parse_crime_filter(query, snapshot);
     const std::string identity = tile_identity(t.layer, t.tile, t.filter ? &*t.filter : nullptr);
     t.gzipped = accepts_gzip(req);
     t.etag = representation_etag(version, identity, t.gzipped);
@@ -233,7 +225,7 @@ tile_request describe_tile_request(const request& req, std::string_view path, co
 
 response handle_tile(const request& req, std::string_view path, const query_parameters& query,
                      const data::map_snapshot& snapshot, tile_cache* cache, const data::watch_visibility* visibility) {
-    if (parse_tile_path(path).layer != "watch") visibility = nullptr;
+    if (parse_tile_path(path).layer != tile_layers::watch) visibility = nullptr;
     const auto t = describe_tile_request(req, path, query, snapshot, visibility);
     if (etag_matches(req, t.etag)) return not_modified_response(req, t.etag, tile_max_age);
 
@@ -243,8 +235,8 @@ response handle_tile(const request& req, std::string_view path, const query_para
             return encoded_response(req, std::string(body), t.gzipped && is_gzip(body),
                                     "application/vnd.mapbox-vector-tile", t.etag, tile_max_age);
         }
-    std::string body = t.layer == "crimes"           ? crimes_tile(snapshot, t.tile, *t.filter)
-                       : t.layer == "neighbourhoods" ? neighbourhoods_tile(snapshot, t.tile)
+    std::string body = t.layer == tile_layers::crimes           ? crimes_tile(snapshot, t.tile, *t.filter)
+                       : t.layer == tile_layers::neighbourhoods ? neighbourhoods_tile(snapshot, t.tile)
                                                      : watch_tile(snapshot, t.tile, visibility);
     // A body that fits in one packet gains nothing from gzip but its cost (about a third of
     // an uncached detail tile's time). The ETag still names one byte sequence per request kind.
@@ -254,7 +246,7 @@ response handle_tile(const request& req, std::string_view path, const query_para
         return encoded_response(req, std::move(body), compress, "application/vnd.mapbox-vector-tile", t.etag,
                                 tile_max_age);
     auto res = encoded_response(req, body, compress, "application/vnd.mapbox-vector-tile", t.etag, tile_max_age);
-    if (cache->prepares() && t.layer != "watch") {
+    if (cache->prepares() && t.layer != tile_layers::watch) {
         // Kept as written to an HTTP/1.1 request that keeps its connection, so that a later one
         // is answered without building anything (cached_tile_answer).
         const request keeps_open{http::verb::get, "", 11};
@@ -284,16 +276,14 @@ std::shared_ptr<const prepared_response> cached_tile_answer(const request& req, 
 response handle_tilejson(const request& req, std::string_view layer, std::string_view raw_query,
                          const query_parameters& query, const data::map_snapshot& snapshot,
                          const std::string& base_url) {
-    if (layer != "crimes" && layer != "neighbourhoods" && layer != "watch")
-        throw http_error(error_kind::not_found,
-                         "no tile layer '" + std::string(layer.substr(0, 40)) + "'; layers: crimes, neighbourhoods, watch");
+    require_tile_layer(layer);
     std::string suffix = raw_query.empty() ? std::string() : "?" + std::string(raw_query);
     nlohmann::ordered_json fields;
-    if (layer == "crimes") {
+    if (layer == tile_layers::crimes) {
         parse_crime_filter(query, snapshot);  // refuse a bad filter here rather than in every tile
         fields = {{"count", "Number"}, {"kind", "String"}, {"location_id", "Number"}, {"street", "String"}};
         for (const auto& c : snapshot.categories) fields[c.slug] = "Number";
-    } else if (layer == "neighbourhoods") {
+    } else if (layer == tile_layers::neighbourhoods) {
         fields = {{"force", "String"}, {"id", "String"}, {"name", "String"}};
     } else {
         fields = {{"id", "String"}, {"name", "String"}, {"status", "String"}};
@@ -310,7 +300,7 @@ response handle_tilejson(const request& req, std::string_view layer, std::string
         {"center", {(b.min_corner().x() + b.max_corner().x()) / 2, (b.min_corner().y() + b.max_corner().y()) / 2, 8}},
         {"attribution", attribution},
     };
-    if (layer == "crimes") {
+    if (layer == tile_layers::crimes) {
         doc["detail_zoom"] = geo::crime_pyramid::detail_zoom;
         nlohmann::ordered_json months = nlohmann::ordered_json::array(), categories = nlohmann::ordered_json::array(),
                                outcomes = nlohmann::ordered_json::array();
