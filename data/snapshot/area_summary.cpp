@@ -54,7 +54,7 @@ area_summary summarise_area(const map_snapshot& s, std::span<const std::uint32_t
             ++here;
             ++out.by_category[it->category];
             ++out.by_outcome_group[it->outcome < s.outcome_label_groups.size() ? s.outcome_label_groups[it->outcome]
-                                                                                : outcome_group_of("?")];
+                                                                                : unknown_outcome_group()];
         }
         out.total += here;
         if (here > 0) per_location.emplace_back(l, here);

@@ -163,6 +163,17 @@ std::unordered_map<std::int64_t, std::int32_t> load_store_parts(Database& db, ma
 namespace {
 
 // Every index, built from the store (in the caller's read transaction on `db`), its arrays owned.
+//
+// Three tasks run beside this thread. They are race-free because each writes members that
+// nothing else touches until it is joined, and reads only members finished before it starts:
+// - outcome rows (load_outcome_rows, its own connection): writes nothing of the snapshot; its
+//   result is taken by the Crime ID task.
+// - stops (its own connection), from after the locations until just before the streets:
+//   reads location_ids and location_positions (complete by then), writes only `stops`.
+// - Crime IDs and outcome months, during the pyramid build: reads crimes_by_location and
+//   crime_pids (complete by then) and writes crimes_by_pid, the outcome_* members and each
+//   crime's outcome_month, while this thread writes only crime_tiles; joined before
+//   load_store_parts, which reads none of them.
 std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Database& db) {
     map_for_scanning(db);
     auto outcome_rows_future = std::async(std::launch::async, load_outcome_rows, store_path);
@@ -192,10 +203,13 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
     snapshot->outcome_label_groups = group_of_type;
 
     // All locations by id (ids are dense row ids); only those with crimes are kept.
+    // A location row's pyramid index before it has one: in the store but no crime has used
+    // it yet (no_crime_yet), or a hole in the ids that no row fills (not_in_store).
+    static constexpr std::int32_t no_crime_yet = -1, not_in_store = -2;
     struct location_row {
         double longitude, latitude;
         std::uint32_t street;
-        std::int32_t index = -1;  // pyramid location index once a crime uses it
+        std::int32_t index = no_crime_yet;  // pyramid location index once a crime uses it
         std::int64_t neighbourhood = -1;  // neighbourhoods.key
     };
     std::vector<location_row> by_id;
@@ -204,7 +218,7 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
         Statement select(db, "SELECT id, longitude, latitude, street, neighbourhood FROM locations");
         while (select.step()) {
             auto id = static_cast<std::size_t>(select.column_int(0));
-            if (by_id.size() <= id) by_id.resize(id + 1, {0, 0, 0, -2});
+            if (by_id.size() <= id) by_id.resize(id + 1, {0, 0, 0, not_in_store});
             auto street = select.column_text(3);
             auto [it, inserted] = street_index.try_emplace(std::string(street), 0);
             if (inserted) {
@@ -276,7 +290,7 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
                 crime.record.category =
                     static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0);
                 crime.record.outcome = select.is_null(3) ? 0 : static_cast<std::uint16_t>(select.column_int(3));
-                crime.record.pid_kind = select.is_null(5) ? 0 : 2;
+                crime.record.pid_kind = select.is_null(5) ? crime_id_kind::none : crime_id_kind::text;
                 auto file = force_of_file.find(select.column_int(7));
                 unlocated_strings.emplace_back(file == force_of_file.end() ? std::string() : file->second);
                 unlocated_strings.emplace_back(crime_id_column(select, 5, scratch));
@@ -285,9 +299,9 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
                 continue;
             }
             auto id = static_cast<std::size_t>(select.column_int(0));
-            if (id >= by_id.size() || by_id[id].index == -2) continue;  // a dangling reference: not on the map
+            if (id >= by_id.size() || by_id[id].index == not_in_store) continue;  // a dangling reference: not on the map
             auto& location = by_id[id];
-            if (location.index < 0) {
+            if (location.index == no_crime_yet) {
                 location.index = static_cast<std::int32_t>(points.size());
                 points.push_back(geo::to_world(location.longitude, location.latitude));
                 location_ids.push_back(static_cast<std::int64_t>(id));
@@ -315,7 +329,7 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
             auto category = static_cast<std::uint8_t>(type < category_of_type.size() ? category_of_type[type] : 0);
             entries.push_back({static_cast<std::uint32_t>(location.index), static_cast<std::uint16_t>(month_slot[slot]),
                                category,
-                               outcome < group_of_type.size() ? group_of_type[outcome] : outcome_group_of("?")});
+                               outcome < group_of_type.size() ? group_of_type[outcome] : unknown_outcome_group()});
             crime_record record;
             record.id = select.column_int(4);
             record.month = static_cast<std::uint16_t>(month_slot[slot]);
@@ -325,13 +339,13 @@ std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Data
             pids.emplace_back();
             if (select.is_blob(5) && select.column_blob(5).size() == 32) {
                 std::memcpy(pids.back().data(), select.column_blob(5).data(), 32);
-                record.pid_kind = 1;
+                record.pid_kind = crime_id_kind::packed;
             } else if (!select.is_null(5)) {
                 auto pid = crime_id_column(select, 5, scratch);
                 if (decode_crime_id(pid, pids.back())) {
-                    record.pid_kind = 1;
+                    record.pid_kind = crime_id_kind::packed;
                 } else {
-                    record.pid_kind = 2;
+                    record.pid_kind = crime_id_kind::text;
                     other_pids.emplace_back(index, std::string(pid));
                 }
             }

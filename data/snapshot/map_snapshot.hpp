@@ -56,12 +56,19 @@ struct scheme_info {
     std::string visibility;   ///< public or hidden
 };
 
+/// How a crime's Crime ID is kept (crime_record::pid_kind).
+namespace crime_id_kind {
+inline constexpr std::uint8_t none = 0;    ///< the crime has no Crime ID
+inline constexpr std::uint8_t packed = 1;  ///< 64 hex digits, packed into crime_pids
+inline constexpr std::uint8_t text = 2;    ///< any other text, in other_pids
+}  // namespace crime_id_kind
+
 /// One crime with a location, as the API shows it.
 struct crime_record {
     std::int64_t id = 0;             ///< crimes.id: the API's "id"
     std::uint16_t month = 0;         ///< index into map_snapshot::months
     std::uint8_t category = 0;       ///< index into map_snapshot::categories
-    std::uint8_t pid_kind = 0;       ///< 0: no Crime ID, 1: 64 hex digits in crime_pids, 2: other text in other_pids
+    std::uint8_t pid_kind = crime_id_kind::none;  ///< a crime_id_kind
     std::uint16_t outcome = 0;       ///< index into map_snapshot::outcome_labels; 0: none
     /// Month of the crime's latest outcomes-file row as months since 1900-01 plus one
     /// (month_number); 0: none imported. Set at load, so answers need no lookup per crime.
@@ -167,7 +174,7 @@ struct map_snapshot {
     geo::mapped_array<std::array<std::uint8_t, 32>> crime_pids;
     int pid_fd = -1;               ///< the index file (owned by `mapping`), or -1
     std::uint64_t pid_offset = 0;  ///< where its crime_pids section starts
-    /// The binary Crime ID of crimes_by_location[index] (meaningful when its pid_kind is 1).
+    /// The binary Crime ID of crimes_by_location[index] (meaningful when its pid_kind is crime_id_kind::packed).
     [[nodiscard]] std::array<std::uint8_t, 32> crime_pid(std::uint32_t index) const;
     /// Those of many crimes, in one read per run of neighbouring ones: out[i] is indexes[i]'s.
     [[nodiscard]] std::vector<std::array<std::uint8_t, 32>> crime_pids_of(const std::vector<std::uint32_t>& indexes) const;
@@ -187,7 +194,7 @@ struct map_snapshot {
     /// Indexes into crimes_by_location of the crimes with a 64-hex-digit Crime ID, by Crime ID.
     geo::mapped_array<std::uint32_t> crimes_by_pid;
 
-    /// The Crime ID of a crime with pid_kind 2; the Context of a crime ("" when none).
+    /// The Crime ID of a crime with pid_kind crime_id_kind::text; the Context of a crime ("" when none).
     [[nodiscard]] std::string_view other_pid(std::uint32_t index) const;
     [[nodiscard]] std::string_view context(std::uint32_t index) const;
 

@@ -21,13 +21,13 @@ void index_crime_ids(map_snapshot& s) {
     auto bucket = [&](std::uint32_t i) { return std::size_t{s.crime_pids[i][0]} << 8 | s.crime_pids[i][1]; };
     const auto n = static_cast<std::uint32_t>(s.crimes_by_location.size());
     for (std::uint32_t i = 0; i < n; ++i)
-        if (s.crimes_by_location[i].pid_kind == 1) ++first[bucket(i) + 1];
+        if (s.crimes_by_location[i].pid_kind == crime_id_kind::packed) ++first[bucket(i) + 1];
     for (std::size_t b = 0; b < buckets; ++b) first[b + 1] += first[b];
     auto& by_pid = s.crimes_by_pid.build();
     by_pid.assign(first.back(), 0);
     std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i)
-        if (s.crimes_by_location[i].pid_kind == 1) by_pid[cursor[bucket(i)]++] = i;
+        if (s.crimes_by_location[i].pid_kind == crime_id_kind::packed) by_pid[cursor[bucket(i)]++] = i;
     for (std::size_t b = 0; b < buckets; ++b)
         std::sort(by_pid.begin() + first[b], by_pid.begin() + first[b + 1],
                   [&](std::uint32_t a, std::uint32_t c) { return s.crime_pids[a] < s.crime_pids[c]; });

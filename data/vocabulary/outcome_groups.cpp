@@ -79,4 +79,6 @@ std::uint8_t outcome_group_of(std::string_view label) {
     return other;
 }
 
+std::uint8_t unknown_outcome_group() { return other; }
+
 }  // namespace crimemap::data

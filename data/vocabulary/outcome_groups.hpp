@@ -21,6 +21,9 @@ std::span<const outcome_group> outcome_groups();
 /// an unknown label is `other`.
 std::uint8_t outcome_group_of(std::string_view label);
 
+/// The group of a label no table knows, and of an outcome index past the known labels: `other`.
+std::uint8_t unknown_outcome_group();
+
 /// The known labels of a group, for clients that group an API answer's `outcome_status`
 /// themselves (`no-outcome` and `other` have none: the empty and any unknown label).
 std::vector<std::string_view> outcome_labels_of(std::uint8_t group);

@@ -157,8 +157,8 @@ std::string six_decimals(double value) {
 
 std::string crime_id_text(const data::map_snapshot& s, std::uint32_t index) {
     const auto& c = s.crimes_by_location[index];
-    if (c.pid_kind == 1) return data::crime_id_hex(s.crime_pid(index));
-    if (c.pid_kind == 2) return std::string(s.other_pid(index));
+    if (c.pid_kind == data::crime_id_kind::packed) return data::crime_id_hex(s.crime_pid(index));
+    if (c.pid_kind == data::crime_id_kind::text) return std::string(s.other_pid(index));
     return {};
 }
 
@@ -238,7 +238,7 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
     // The Crime IDs in one go: they are read from the index file, not memory.
     std::vector<std::uint32_t> with_pid;
     for (const auto& [location, index] : crimes)
-        if (s.crimes_by_location[index].pid_kind == 1) with_pid.push_back(index);
+        if (s.crimes_by_location[index].pid_kind == data::crime_id_kind::packed) with_pid.push_back(index);
     const auto pids = s.crime_pids_of(with_pid);
     std::size_t n = 0;
     for (const auto& [location, index] : crimes) {
@@ -273,14 +273,14 @@ std::string crimes_json_text(const data::map_snapshot& s, const std::vector<std:
             out += "\"}";
         }
         out += ",\"persistent_id\":";
-        if (c.pid_kind == 1) {
+        if (c.pid_kind == data::crime_id_kind::packed) {
             auto at = out.size();
             out.resize(at + 66);
             out[at] = '"';
             data::write_crime_id_hex(pids[n++].data(), out.data() + at + 1);
             out[at + 65] = '"';
         } else {
-            out += quoted(c.pid_kind == 2 ? s.other_pid(index) : std::string_view());
+            out += quoted(c.pid_kind == data::crime_id_kind::text ? s.other_pid(index) : std::string_view());
         }
         out += ",\"id\":";
         auto [end, error] = std::to_chars(digits, digits + sizeof digits, c.id);

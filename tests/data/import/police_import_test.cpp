@@ -256,7 +256,7 @@ TEST_CASE("data.police.uk's Crime IDs are stored as their 32 bytes, any other as
         auto s = data::load_snapshot(db);
         auto found = s->find_crime(digest);
         REQUIRE(found);
-        CHECK(s->crimes_by_location[*found].pid_kind == 1);
+        CHECK(s->crimes_by_location[*found].pid_kind == data::crime_id_kind::packed);
         CHECK(s->crime_pid(*found) == data::crime_id_bytes{0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0x11, 0x22,
                                                             0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd,
                                                             0xee, 0xff, 0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78});
