@@ -1,14 +1,38 @@
 #pragma once
-// Parts of load_snapshot that build the API's secondary indexes: Crime IDs, neighbourhood
-// tallies, stop and search positions and the search box's places.
+// Parts of load_snapshot: the build from the store (snapshot_build.cpp), what it shares with
+// the snapshot's lookups (map_snapshot.cpp), and the API's secondary indexes (snapshot_parts.cpp):
+// Crime IDs, neighbourhood tallies, stop and search positions and the search box's places.
 
 #include "data/snapshot/map_snapshot.hpp"
 #include "data/store/sqlite.hpp"
 
+#include <array>
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace crimemap::data::detail {
+
+/// Every array, built from the store in the caller's read transaction on `db` (which must be
+/// open on `store_path`), owned rather than mapped. Minutes at national size; three tasks run
+/// beside the calling thread, each on members no other touches meanwhile (snapshot_build.cpp).
+std::shared_ptr<map_snapshot> build_snapshot(const std::string& store_path, Database& db);
+
+/// Neighbourhoods (with their boundaries' tiles and index), forces, the months of data and the
+/// Watch schemes: small, and edited through the app, so read from the store at every load.
+/// Returns neighbourhoods.key → index into snapshot.neighbourhoods.
+std::unordered_map<std::int64_t, std::int32_t> load_store_parts(Database& db, map_snapshot& snapshot);
+
+/// A Crime ID's first 8 bytes as a number: outcomes and crimes are matched by it (the IDs are
+/// SHA-256 digests, so these are uniform).
+std::uint64_t leading_key(const std::array<std::uint8_t, 32>& bytes);
+/// The key of a Crime ID's text: leading_key of its bytes, or a string hash for other IDs.
+std::uint64_t crime_id_key(std::string_view text);
+/// The latest outcome month (YYYYMM) of the crime of this key; 0 when none.
+std::int32_t latest_month(const map_snapshot& s, std::uint64_t key);
 
 /// Fills crimes_by_pid from crimes_by_location and crime_pids.
 void index_crime_ids(map_snapshot& snapshot);
