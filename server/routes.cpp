@@ -297,10 +297,69 @@ std::vector<route> build_table() {
     return t;
 }
 
+// A pattern cut into its segments once, so that matching a request allocates nothing.
+struct pattern_part {
+    enum kind_t { literal, any, suffixed, rest, rest_with_dot } kind;
+    std::string_view text;  // the literal, or the suffix of a suffixed {name}.ext
+};
+using compiled_pattern = std::vector<pattern_part>;
+
+compiled_pattern compile(std::string_view pattern) {
+    compiled_pattern out;
+    auto parts = split_nonempty(pattern, '/');
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        auto p = parts[i];
+        const bool last = i + 1 == parts.size();
+        if (last && p == "*") {
+            out.push_back({pattern_part::rest, {}});
+        } else if (last && p == "*.*") {
+            out.push_back({pattern_part::rest_with_dot, {}});
+        } else if (p.front() == '{') {
+            auto suffix = p.substr(p.find('}') + 1);  // ".json", or "" for any segment
+            out.push_back({suffix.empty() ? pattern_part::any : pattern_part::suffixed, suffix});
+        } else {
+            out.push_back({pattern_part::literal, p});
+        }
+    }
+    return out;
+}
+
+bool matches(const compiled_pattern& parts, const std::vector<std::string_view>& segments) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const auto& p = parts[i];
+        if (p.kind == pattern_part::rest) return true;
+        if (p.kind == pattern_part::rest_with_dot)
+            return segments.size() > i && segments.back().find('.') != std::string_view::npos;
+        if (i >= segments.size()) return false;
+        switch (p.kind) {
+            case pattern_part::literal:
+                if (segments[i] != p.text) return false;
+                break;
+            case pattern_part::suffixed:
+                if (segments[i].size() <= p.text.size() || !segments[i].ends_with(p.text)) return false;
+                break;
+            default: break;  // any one segment
+        }
+    }
+    return parts.size() == segments.size();
+}
+
+// The table's patterns compiled, by row.
+const std::vector<compiled_pattern>& compiled_patterns() {
+    static const std::vector<compiled_pattern> compiled = [] {
+        std::vector<compiled_pattern> out;
+        for (const auto& row : route_table()) out.push_back(compile(row.pattern));
+        return out;
+    }();
+    return compiled;
+}
+
 // The row of the first pattern that matches the path (the path's route).
 const route* first_match(const std::vector<std::string_view>& segments) {
-    for (const auto& row : route_table())
-        if (pattern_matches(row.pattern, segments)) return &row;
+    const auto table = route_table();
+    const auto& compiled = compiled_patterns();
+    for (std::size_t i = 0; i < table.size(); ++i)
+        if (matches(compiled[i], segments)) return &table[i];
     return nullptr;
 }
 
@@ -323,21 +382,7 @@ std::span<const route> route_table() {
 }
 
 bool pattern_matches(std::string_view pattern, const std::vector<std::string_view>& segments) {
-    auto parts = split_nonempty(pattern, '/');
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        auto p = parts[i];
-        const bool last = i + 1 == parts.size();
-        if (last && p == "*") return true;
-        if (last && p == "*.*") return segments.size() > i && segments.back().find('.') != std::string_view::npos;
-        if (i >= segments.size()) return false;
-        if (p.front() == '{') {
-            auto suffix = p.substr(p.find('}') + 1);  // ".json", or "" for any segment
-            if (segments[i].size() <= suffix.size() || !segments[i].ends_with(suffix)) return false;
-        } else if (p != segments[i]) {
-            return false;
-        }
-    }
-    return parts.size() == segments.size();
+    return matches(compile(pattern), segments);
 }
 
 const route* find_route(const std::vector<std::string_view>& segments, http::verb verb) {
