@@ -1,5 +1,5 @@
 #include "cli/options.hpp"
-#include "data/store.hpp"
+#include "data/store/store.hpp"
 
 #include <chrono>
 #include <filesystem>

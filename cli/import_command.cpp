@@ -1,6 +1,6 @@
 #include "cli/options.hpp"
-#include "data/import.hpp"
-#include "data/months.hpp"
+#include "data/import/import.hpp"
+#include "data/vocabulary/months.hpp"
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 #include "cli/options.hpp"
-#include "data/map_snapshot.hpp"
+#include "data/snapshot/map_snapshot.hpp"
 
 #include <chrono>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #include "cli/options.hpp"
-#include "data/stats.hpp"
-#include "data/store.hpp"
+#include "data/store/stats.hpp"
+#include "data/store/store.hpp"
 
 namespace crimemap::cli {
 

@@ -1,7 +1,7 @@
 #include "cli/options.hpp"
-#include "data/account_mail.hpp"
-#include "data/accounts.hpp"
-#include "data/store.hpp"
+#include "data/accounts/account_mail.hpp"
+#include "data/accounts/accounts.hpp"
+#include "data/store/store.hpp"
 
 #include <iostream>
 #include <iterator>

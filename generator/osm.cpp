@@ -7,7 +7,7 @@
 #include "generator/output.hpp"
 #include "generator/text.hpp"
 
-#include "data/text.hpp"
+#include "data/vocabulary/text.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
 #include "generator/text.hpp"
 
-#include "data/categories.hpp"
+#include "data/vocabulary/categories.hpp"
 
 namespace crimemap::generator {
 

@@ -1,7 +1,7 @@
 // Neighbourhood Watch schemes on the streets of the invented places (stream::schemes): a small
 // hexagon around a street or a point on it, with a status, households and meetings.
 
-#include "data/watch.hpp"
+#include "data/watch/watch.hpp"
 #include "generator/files.hpp"
 #include "generator/output.hpp"
 #include "generator/text.hpp"

@@ -1,9 +1,9 @@
 #pragma once
 // Helpers shared by the tests: temporary folders, files, imports that collect messages.
 
-#include "data/import.hpp"
-#include "data/sqlite.hpp"
-#include "data/store.hpp"
+#include "data/import/import.hpp"
+#include "data/store/sqlite.hpp"
+#include "data/store/store.hpp"
 
 #include <atomic>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // The crimemap binary as an operator runs it: exit codes, stats output, and an
 // import killed in the middle of a file.
 
-#include "data/stats.hpp"
+#include "data/store/stats.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>

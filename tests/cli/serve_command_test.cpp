@@ -1,6 +1,6 @@
 // crimemap serve as an operator runs it: the real server on loopback.
 
-#include "data/sqlite.hpp"
+#include "data/store/sqlite.hpp"
 #include "test_support.hpp"
 
 #include <boost/asio/connect.hpp>

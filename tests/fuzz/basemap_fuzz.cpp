@@ -1,7 +1,7 @@
 // libFuzzer target for the basemap's paths as the router hands them over: a basemap tile
-// (/tiles/basemap/{z}/{x}/{y}.mvt, server/basemap_handlers.cpp), a glyph range
+// (/tiles/basemap/{z}/{x}/{y}.mvt, server/tiles/basemap_handlers.cpp), a glyph range
 // (/fonts/{fontstack}/{start}-{end}.pbf: comma-separated, URL-encoded stacks, glyph code of
-// server/glyphs.cpp and the stored ranges of server/basemap_style.cpp) and a local style's sprite
+// server/tiles/glyphs.cpp and the stored ranges of server/tiles/basemap_style.cpp) and a local style's sprite
 // (/basemap/...). Set up once: a two-zoom MBTiles in a temp file, the fonts under
 // /usr/share/fonts, a local style with a sprite and two stored ranges.
 // Every path goes to all three handlers. The answer is 200, 204 or 304, or an http_error of
@@ -10,13 +10,13 @@
 // names that range; a stack resolves to installed fonts only; an ETag answered gives a 304.
 // Input: the path, then optionally a newline and an Accept-Encoding value.
 
-#include "data/mbtiles.hpp"
-#include "data/sqlite.hpp"
-#include "server/basemap_handlers.hpp"
-#include "server/basemap_style.hpp"
-#include "server/errors.hpp"
-#include "server/glyphs.hpp"
-#include "server/http_caching.hpp"
+#include "data/store/mbtiles.hpp"
+#include "data/store/sqlite.hpp"
+#include "server/tiles/basemap_handlers.hpp"
+#include "server/tiles/basemap_style.hpp"
+#include "server/http/errors.hpp"
+#include "server/tiles/glyphs.hpp"
+#include "server/http/http_caching.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <protozero/pbf_reader.hpp>

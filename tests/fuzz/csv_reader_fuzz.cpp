@@ -3,7 +3,7 @@
 // the input or be unescaped copies no longer than it. Small reads put record ends
 // at every position of the buffer.
 
-#include "data/csv_reader.hpp"
+#include "data/import/csv_reader.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -4,13 +4,13 @@
 // what is given is UTF-8 text. The body is also an X-Forwarded-For from a trusted proxy.
 // Input: the request target, a newline, then the body.
 
-#include "data/text.hpp"
+#include "data/vocabulary/text.hpp"
 #include "geo/prepared_polygon.hpp"
-#include "server/client_address.hpp"
-#include "server/errors.hpp"
-#include "server/forms.hpp"
-#include "server/query_string.hpp"
-#include "server/request_parsers.hpp"
+#include "server/http/client_address.hpp"
+#include "server/http/errors.hpp"
+#include "server/http/forms.hpp"
+#include "server/http/query_string.hpp"
+#include "server/http/request_parsers.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/geometry/algorithms/covered_by.hpp>

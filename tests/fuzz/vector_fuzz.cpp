@@ -3,9 +3,9 @@
 // conversion to WGS84, field reading, well-known binary and back to Boost.Geometry. Any bytes
 // must give features or an input_error, never a crash. The first byte picks the format.
 
-#include "data/csv_reader.hpp"
-#include "data/detail/ogr.hpp"
-#include "data/detail/wkb.hpp"
+#include "data/import/csv_reader.hpp"
+#include "data/import/ogr.hpp"
+#include "data/import/wkb.hpp"
 
 #include <cpl_error.h>
 #include <cpl_vsi.h>

@@ -2,7 +2,7 @@
 // SpatiaLite's AsBinary gives) to Boost.Geometry through OGR. Any bytes must give a geometry,
 // an empty one or a std::runtime_error; never a crash.
 
-#include "data/detail/wkb.hpp"
+#include "data/import/wkb.hpp"
 
 #include <cpl_error.h>
 

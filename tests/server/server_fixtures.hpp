@@ -3,10 +3,10 @@
 // once per test executable.
 
 #include "generator/generate.hpp"
-#include "data/map_snapshot.hpp"
-#include "data/store.hpp"
+#include "data/snapshot/map_snapshot.hpp"
+#include "data/store/store.hpp"
 #include "geo/web_mercator.hpp"
-#include "server/handlers.hpp"
+#include "server/router.hpp"
 #include "test_support.hpp"
 
 #include <boost/beast/http.hpp>

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Cached tiles over real sockets: the server answers a tile it has cached from bytes it
-serialised once (server/tile_cache.hpp); every such answer must be byte for byte the answer it
+serialised once (server/tiles/tile_cache.hpp); every such answer must be byte for byte the answer it
 gives when it builds the tile (Date apart): with gzip and without, to GET, HEAD, a matching
 If-None-Match (304), HTTP/1.0, Connection: close and pipelined requests, against the same
 server with its cache off. Each answer is counted in /metrics and logged as before.

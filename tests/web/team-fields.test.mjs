@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 const { formFields } = await import(pathToFileURL(join(webDir, 'team-fields.js')).href);
 
-// As GET /api/team-fields answers (server/team_handlers.cpp), cut short.
+// As GET /api/team-fields answers (server/accounts/team_handlers.cpp), cut short.
 const FIELDS = {
   contact_details: [{ key: 'email', max_length: 400 }, { key: 'telephone', max_length: 400 }, { key: 'myspace', max_length: 400 }],
   people: [

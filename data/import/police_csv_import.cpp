@@ -1,0 +1,1062 @@
+#include "data/import/police_csv_import.hpp"
+
+#include "data/vocabulary/categories.hpp"
+#include "data/vocabulary/crime_id.hpp"
+#include "data/import/import_dictionaries.hpp"
+#include "data/import/csv_reader.hpp"
+#include "data/vocabulary/months.hpp"
+#include "data/store/store.hpp"
+#include "data/vocabulary/text.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace crimemap::data::detail {
+
+namespace {
+
+constexpr std::size_t batch_rows = 16384;
+constexpr std::size_t queue_capacity = 4;
+constexpr std::size_t problems_shown_per_file = 20;
+constexpr std::uint32_t null_text = 0xffffffffu;
+
+const std::vector<std::string_view> street_header{
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
+    "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"};
+const std::vector<std::string_view> outcomes_header{
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
+    "LSOA name", "Outcome type"};
+const std::vector<std::string_view> stops_header{"Type",
+                                                 "Date",
+                                                 "Part of a policing operation",
+                                                 "Policing operation",
+                                                 "Latitude",
+                                                 "Longitude",
+                                                 "Gender",
+                                                 "Age range",
+                                                 "Self-defined ethnicity",
+                                                 "Officer-defined ethnicity",
+                                                 "Legislation",
+                                                 "Object of search",
+                                                 "Outcome",
+                                                 "Outcome linked to object of search",
+                                                 "Removal of more than just outer clothing"};
+
+// A reference into a batch's text arena; offset null_text stands for SQL NULL. `bytes`: not
+// text but a Crime ID's 32 bytes (a BLOB; see crime_id.hpp).
+struct text_ref {
+    std::uint32_t offset = null_text;
+    std::uint32_t size = 0;
+    bool bytes = false;
+};
+
+struct crime_record {
+    std::int64_t location;  // 0: none
+    std::int32_t month, reported_by, falls_within, lsoa, crime_type, last_outcome;  // ids; 0: NULL
+    text_ref persistent_id, context;
+};
+
+struct outcome_record {
+    std::int64_t location;
+    std::int32_t month, reported_by, falls_within, lsoa, outcome_type;
+    text_ref persistent_id;
+};
+
+struct stop_record {
+    std::int64_t location;
+    text_ref type, datetime, operation, gender, age_range, self_defined, officer_defined, legislation, object,
+        outcome;
+    std::int8_t part_of_operation, outcome_linked, removal;  // 1, 0, or -1 for NULL
+};
+
+enum class dictionary { agencies, lsoas, crime_types, outcome_types };
+
+struct dictionary_entry {
+    dictionary table;
+    std::int64_t id;
+    text_ref first, second;
+};
+
+struct location_entry {
+    std::int64_t id;
+    double longitude, latitude;
+    text_ref street;
+    std::int64_t neighbourhood;  // 0: none
+};
+
+// A row's map location, parsed but not yet looked up (see csv_parser::resolve_locations).
+struct pending_location {
+    bool present = false;  // false for a row without coordinates
+    location_ids::key key{};
+};
+
+struct batch {
+    const import_source* file = nullptr;
+    bool begins_file = false;
+    bool ends_file = false;
+    std::uint64_t skipped_in_file = 0;  // with ends_file
+    std::uint64_t recoded = 0;          // rows read as Windows-1252
+    std::uint64_t bytes = 0;            // input bytes this batch covers
+    std::string text;
+    std::vector<dictionary_entry> dictionary_entries;
+    std::vector<location_entry> locations;
+    std::vector<crime_record> crimes;
+    std::vector<outcome_record> outcomes;
+    std::vector<stop_record> stops;
+    std::vector<pending_location> pending;       // one per row of crimes, outcomes or stops
+    std::vector<std::string> problems;           // malformed rows, as shown to the user
+    std::vector<std::string> skip_reasons;       // one per skipped row
+    std::string rejected;                        // the whole file was rejected: why
+    std::string fatal;                           // --strict stop: why
+
+    text_ref keep(std::string_view value) {
+        text_ref ref{static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(value.size())};
+        text.append(value);
+        return ref;
+    }
+    text_ref keep_or_null(std::string_view value) { return value.empty() ? text_ref{} : keep(value); }
+    // A Crime ID as the store keeps it: 32 bytes for data.police.uk's 64 lower-case hex digits
+    // (half the size to write), the text for any other.
+    text_ref keep_crime_id(std::string_view value) {
+        if (value.size() != 64) return keep_or_null(value);
+        const auto at = text.size();
+        text.resize(at + 32);
+        if (pack_crime_id(value, reinterpret_cast<std::uint8_t*>(text.data() + at)))
+            return {static_cast<std::uint32_t>(at), 32, true};
+        text.resize(at);
+        return keep_or_null(value);
+    }
+    [[nodiscard]] std::string_view view(text_ref ref) const { return {text.data() + ref.offset, ref.size}; }
+    [[nodiscard]] std::size_t row_count() const { return crimes.size() + outcomes.size() + stops.size(); }
+
+    // Empty again, its memory kept for the next batch (see batch_queue::recycle).
+    void clear() {
+        file = nullptr;
+        begins_file = ends_file = false;
+        skipped_in_file = recoded = bytes = 0;
+        text.clear();
+        dictionary_entries.clear();
+        locations.clear();
+        crimes.clear();
+        outcomes.clear();
+        stops.clear();
+        pending.clear();
+        problems.clear();
+        skip_reasons.clear();
+        rejected.clear();
+        fatal.clear();
+    }
+};
+
+// Bounded hand-over from the parsing thread to the writing thread.
+class batch_queue {
+public:
+    void push(std::unique_ptr<batch> item) {
+        std::unique_lock lock(mutex_);
+        space_.wait(lock, [&] { return items_.size() < queue_capacity || cancelled_; });
+        if (cancelled_) return;
+        items_.push_back(std::move(item));
+        ready_.notify_one();
+    }
+    // A written batch back to the parser: its vectors keep their capacity, so the next batch
+    // faults in no new memory (fresh pages were a few percent of the parsing thread).
+    void recycle(std::unique_ptr<batch> item) {
+        item->clear();
+        std::lock_guard lock(mutex_);
+        if (spares_.size() < queue_capacity + 2) spares_.push_back(std::move(item));
+    }
+    std::unique_ptr<batch> fresh() {
+        std::lock_guard lock(mutex_);
+        if (spares_.empty()) return std::make_unique<batch>();
+        auto item = std::move(spares_.back());
+        spares_.pop_back();
+        return item;
+    }
+    // nullptr once the producer has finished and everything was taken.
+    std::unique_ptr<batch> pop() {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return !items_.empty() || finished_; });
+        if (items_.empty()) return nullptr;
+        auto item = std::move(items_.front());
+        items_.pop_front();
+        space_.notify_one();
+        return item;
+    }
+    void finish(std::exception_ptr error) {
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+        error_ = std::move(error);
+        ready_.notify_all();
+    }
+    void cancel() {
+        std::lock_guard lock(mutex_);
+        cancelled_ = true;
+        space_.notify_all();
+    }
+    [[nodiscard]] bool cancelled() {
+        std::lock_guard lock(mutex_);
+        return cancelled_;
+    }
+    std::exception_ptr error() {
+        std::lock_guard lock(mutex_);
+        return error_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable ready_, space_;
+    std::deque<std::unique_ptr<batch>> items_;
+    std::vector<std::unique_ptr<batch>> spares_;
+    bool finished_ = false;
+    bool cancelled_ = false;
+    std::exception_ptr error_;
+};
+
+// Ids already in the store, and the next free one, per dictionary table.
+struct id_table {
+    text_ids ids;
+    std::int64_t next = 1;
+
+    // The key's id; a new one (told by `added`) when it is not there yet.
+    std::int64_t resolve(std::string_view key, bool& added) {
+        auto key_hash = text_ids::hash(key);
+        added = false;
+        if (auto id = ids.find(key, key_hash)) return id;
+        added = true;
+        ids.insert(key, key_hash, next);
+        return next++;
+    }
+};
+
+struct dictionaries {
+    id_table agencies, lsoas, crime_types, outcome_types;
+    // Map locations by exact coordinates and street name, the street named by its id in `streets`.
+    location_ids locations;
+    std::int64_t next_location = 1;
+    text_ids streets;
+
+    void load(Database& db) {
+        auto load_table = [&](id_table& table, const char* sql, auto&& make_key) {
+            Statement select(db, sql);
+            while (select.step()) {
+                std::int64_t id = select.column_int(0);
+                table.ids.insert(make_key(select), id);
+                table.next = std::max(table.next, id + 1);
+            }
+        };
+        load_table(agencies, "SELECT id, name FROM agencies", [](Statement& s) { return std::string(s.column_text(1)); });
+        load_table(lsoas, "SELECT id, code, name FROM lsoas", [](Statement& s) {
+            return std::string(s.column_text(1)) + '\x1f' + std::string(s.column_text(2));
+        });
+        load_table(crime_types, "SELECT id, label FROM crime_types",
+                   [](Statement& s) { return std::string(s.column_text(1)); });
+        load_table(outcome_types, "SELECT id, label FROM outcome_types",
+                   [](Statement& s) { return std::string(s.column_text(1)); });
+        Statement select(db, "SELECT id, longitude, latitude, street FROM locations");
+        while (select.step()) {
+            std::int64_t id = select.column_int(0);
+            locations.insert({select.column_double(1), select.column_double(2), street_id(select.column_text(3))}, id);
+            next_location = std::max(next_location, id + 1);
+        }
+    }
+
+    // The next ids of every table, to forget what was added after them.
+    struct marks {
+        std::int64_t agencies, lsoas, crime_types, outcome_types, locations;
+    };
+    [[nodiscard]] marks mark() const {
+        return {agencies.next, lsoas.next, crime_types.next, outcome_types.next, next_location};
+    }
+    void forget_since(const marks& m) {
+        auto forget = [](id_table& table, std::int64_t next) {
+            if (table.next == next) return;
+            table.ids.keep_below(next);
+            table.next = next;
+        };
+        forget(agencies, m.agencies);
+        forget(lsoas, m.lsoas);
+        forget(crime_types, m.crime_types);
+        forget(outcome_types, m.outcome_types);
+        if (next_location != m.locations) {
+            locations.keep_below(m.locations);
+            next_location = m.locations;
+        }
+    }
+
+    std::uint32_t street_id(std::string_view street) {
+        auto key_hash = text_ids::hash(street);
+        if (auto id = streets.find(street, key_hash)) return static_cast<std::uint32_t>(id);
+        auto id = static_cast<std::uint32_t>(streets.size() + 1);
+        streets.insert(street, key_hash, id);
+        return id;
+    }
+};
+
+bool parse_number(std::string_view text, double& value) {
+    if (text.empty()) return false;
+    const char* first = text.data();
+    if (*first == '+') ++first;
+    auto [end, error] = std::from_chars(first, text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size() && std::isfinite(value);
+}
+
+// Date in stop-and-search files: YYYY-MM-DDTHH:MM:SS with an optional zone or fraction.
+bool plausible_datetime(std::string_view text) {
+    if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
+        text[13] != ':' || text[16] != ':')
+        return false;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
+        if (text[i] < '0' || text[i] > '9') return false;
+    int month = (text[5] - '0') * 10 + (text[6] - '0');
+    int day = (text[8] - '0') * 10 + (text[9] - '0');
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// "True", "False" or empty (NULL); anything else is malformed.
+bool parse_flag(std::string_view text, std::int8_t& flag) {
+    if (text.empty()) {
+        flag = -1;
+    } else if (text == "True" || text == "true" || text == "TRUE") {
+        flag = 1;
+    } else if (text == "False" || text == "false" || text == "FALSE") {
+        flag = 0;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+class malformed_row {
+public:
+    malformed_row(std::string reason, std::string detail) : reason_(std::move(reason)), detail_(std::move(detail)) {}
+    const std::string& reason() const { return reason_; }
+    const std::string& detail() const { return detail_; }
+
+private:
+    std::string reason_;  // the counted category, e.g. "bad month"
+    std::string detail_;  // with the value, e.g. "bad month '2014-13'"
+};
+
+std::string quoted(std::string_view value) {
+    constexpr std::size_t shown = 40;
+    std::string out = "'" + std::string(value.substr(0, shown));
+    if (value.size() > shown) out += "...";
+    return out + "'";
+}
+
+// Parses one file's rows into batches; runs on the parsing thread.
+class csv_parser {
+public:
+    csv_parser(dictionaries& dict, const neighbourhood_lookup& lookup, bool strict, batch_queue& queue)
+        : dict_(dict), lookup_(lookup), strict_(strict), queue_(queue) {}
+
+    void parse(const import_source& file) {
+        const auto before = dict_.mark();
+        try {
+            parse_rows(file);
+        } catch (const input_error& error) {
+            // An unreadable file or an unclosed quote: whatever it queued is rolled back, and so
+            // the ids it gave new dictionary entries and locations are free again (later files
+            // would otherwise point at rows that were never written).
+            dict_.forget_since(before);
+            last_agency_name_.clear();
+            last_agency_id_ = 0;
+            auto rejected = std::make_unique<batch>();
+            rejected->file = &file;
+            rejected->rejected = std::string(error.what()) + " (nothing of this file was written)";
+            if (strict_) rejected->fatal = rejected->rejected;
+            queue_.push(std::move(rejected));
+            if (strict_) throw import_error(error.what());
+        }
+    }
+
+private:
+    void parse_rows(const import_source& file) {
+        csv_reader reader(open_vsi(file.vsi_path, file.display_path), file.display_path);
+        const auto& header = expected_header(file.kind);
+        auto current = queue_.fresh();
+        current->file = &file;
+        if (!reader.next() || !header_matches(reader.fields(), header)) {
+            std::string expected;
+            for (auto name : header) expected += (expected.empty() ? "" : ",") + std::string(name);
+            std::string found;
+            if (!reader.fields().empty())
+                for (auto name : reader.fields()) found += (found.empty() ? "" : ",") + std::string(name);
+            current->rejected = file.display_path + ":1: unknown header for a " + std::string(to_string(file.kind)) +
+                                " file; expected '" + expected + "', found '" + found.substr(0, 300) + "'";
+            current->ends_file = true;
+            std::string message = current->rejected;
+            if (strict_) current->fatal = message;
+            queue_.push(std::move(current));
+            if (strict_) throw import_error(message);
+            return;
+        }
+        current->begins_file = true;
+        std::uint64_t skipped = 0, shown = 0, last_bytes = reader.bytes_consumed();
+        while (reader.next()) {
+            const std::vector<std::string_view>* row = &reader.fields();
+            if (row->size() == 1 && (*row)[0].empty()) continue;  // a blank line
+            if (!is_utf8(*row)) {
+                // Older data.police.uk files were written in Windows-1252 (a street `Caf\xe9`).
+                row = &recoded(*row);
+                ++current->recoded;
+                if (shown++ < problems_shown_per_file)
+                    current->problems.push_back(file.display_path + ":" + std::to_string(reader.line()) +
+                                                ": not UTF-8; read as Windows-1252");
+            }
+            const auto& fields = *row;
+            try {
+                if (fields.size() != header.size())
+                    throw malformed_row("wrong column count", "expected " + std::to_string(header.size()) +
+                                                                  " columns, found " + std::to_string(fields.size()));
+                switch (file.kind) {
+                case source_kind::street: add_crime(*current, fields); break;
+                case source_kind::outcomes: add_outcome(*current, fields); break;
+                default: add_stop(*current, fields); break;
+                }
+            } catch (const malformed_row& bad) {
+                std::string message = file.display_path + ":" + std::to_string(reader.line()) + ": " + bad.detail();
+                if (strict_) {
+                    current->fatal = message + " (--strict: nothing of this file was written)";
+                    queue_.push(std::move(current));
+                    throw import_error(message);
+                }
+                ++skipped;
+                current->skip_reasons.push_back(bad.reason());
+                if (shown++ < problems_shown_per_file) current->problems.push_back(message);
+            }
+            if (current->row_count() >= batch_rows) {
+                current->bytes = reader.bytes_consumed() - last_bytes;
+                last_bytes = reader.bytes_consumed();
+                resolve_locations(*current);
+                queue_.push(std::move(current));
+                if (queue_.cancelled()) return;
+                current = queue_.fresh();
+                current->file = &file;
+            }
+        }
+        if (shown > problems_shown_per_file)
+            current->problems.push_back(file.display_path + ": ... and " +
+                                        std::to_string(shown - problems_shown_per_file) + " more rows like these");
+        current->bytes = reader.bytes_consumed() - last_bytes;
+        current->ends_file = true;
+        current->skipped_in_file = skipped;
+        resolve_locations(*current);
+        queue_.push(std::move(current));
+    }
+
+    static bool is_utf8(const std::vector<std::string_view>& fields) {
+        for (auto field : fields)
+            if (!is_ascii(field) && invalid_utf8_at(field)) return false;
+        return true;
+    }
+
+    // Nearly every field is ASCII: eight bytes at a time.
+    static bool is_ascii(std::string_view text) {
+        std::uint64_t high = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, 8);
+            high |= word;
+        }
+        for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+        return (high & 0x8080808080808080ULL) == 0;
+    }
+
+    // The row's fields converted from Windows-1252 to UTF-8 (GDAL's iconv-backed CPLRecode);
+    // valid until the next call.
+    const std::vector<std::string_view>& recoded(const std::vector<std::string_view>& fields) {
+        recoded_text_.clear();
+        recoded_fields_.clear();
+        for (auto field : fields) {
+            std::string bytes(field);
+            // A NUL would end the C string CPLRecode takes: such a byte is no text in any encoding.
+            std::replace(bytes.begin(), bytes.end(), '\0', ' ');
+            std::unique_ptr<char, decltype(&CPLFree)> utf8(CPLRecode(bytes.c_str(), "CP1252", CPL_ENC_UTF8), &CPLFree);
+            recoded_text_.emplace_back(utf8 ? utf8.get() : "");
+        }
+        for (const auto& text : recoded_text_) recoded_fields_.emplace_back(text);
+        return recoded_fields_;
+    }
+
+    static bool header_matches(const std::vector<std::string_view>& found, const std::vector<std::string_view>& want) {
+        if (found.size() != want.size()) return false;
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            auto name = found[i];
+            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+            if (name != want[i]) return false;
+        }
+        return true;
+    }
+
+    std::int32_t lookup_id(batch& out, id_table& table, dictionary which, std::string_view key,
+                           std::string_view first, std::string_view second = {}) {
+        bool added = false;
+        std::int64_t id = table.resolve(key, added);
+        if (added) out.dictionary_entries.push_back({which, id, out.keep(first), out.keep(second)});
+        return static_cast<std::int32_t>(id);
+    }
+
+    std::int32_t agency(batch& out, std::string_view name) {
+        if (name.empty()) return 0;
+        // Rows of a file nearly always name the same force: skip the hash.
+        if (name == last_agency_name_) return last_agency_id_;
+        last_agency_id_ = lookup_id(out, dict_.agencies, dictionary::agencies, name, name);
+        last_agency_name_.assign(name);
+        return last_agency_id_;
+    }
+
+    std::int32_t lsoa(batch& out, std::string_view code, std::string_view name) {
+        if (code.empty() && name.empty()) return 0;
+        key_.assign(code);
+        key_ += '\x1f';
+        key_.append(name);
+        return lookup_id(out, dict_.lsoas, dictionary::lsoas, key_, code, name);
+    }
+
+    std::int32_t crime_type(batch& out, std::string_view label) {
+        bool added = false;
+        std::int64_t id = dict_.crime_types.resolve(label, added);
+        if (added)
+            out.dictionary_entries.push_back({dictionary::crime_types, id, out.keep(label), out.keep(category_slug(label))});
+        return static_cast<std::int32_t>(id);
+    }
+
+    std::int32_t outcome_type(batch& out, std::string_view label) {
+        if (label.empty()) return 0;
+        return lookup_id(out, dict_.outcome_types, dictionary::outcome_types, label, label);
+    }
+
+    // Coordinates and street of a row; not present for a row without coordinates.
+    pending_location location_key(std::string_view longitude_text, std::string_view latitude_text,
+                                  std::string_view street) {
+        if (longitude_text.empty() && latitude_text.empty()) return {};
+        double longitude = 0, latitude = 0;
+        if (longitude_text.empty() || latitude_text.empty())
+            throw malformed_row("bad coordinates", "only one of longitude and latitude is given");
+        if (!parse_number(longitude_text, longitude) || longitude < -180 || longitude > 180)
+            throw malformed_row("bad coordinates", "bad Longitude " + quoted(longitude_text));
+        if (!parse_number(latitude_text, latitude) || latitude < -90 || latitude > 90)
+            throw malformed_row("bad coordinates", "bad Latitude " + quoted(latitude_text));
+        return {true, {longitude, latitude, dict_.street_id(street)}};
+    }
+
+    // Gives each row of a full batch its map location id, in row order, so that new locations
+    // get the ids and neighbourhoods they would one row at a time. At data.police.uk's density
+    // nearly every lookup misses the cache: the slots of the rows a little ahead are asked for
+    // first, so that their fetches overlap.
+    void resolve_locations(batch& out) {
+        resolve_locations(out, out.crimes);
+        resolve_locations(out, out.outcomes);
+        resolve_locations(out, out.stops);
+        out.pending.clear();
+    }
+    template <typename Record>
+    void resolve_locations(batch& out, std::vector<Record>& rows) {
+        constexpr std::size_t ahead = 16;
+        const auto& pending = out.pending;
+        if (rows.empty()) return;
+        assert(rows.size() == pending.size());
+        for (std::size_t i = 0; i < std::min(ahead, rows.size()); ++i)
+            if (pending[i].present) dict_.locations.prefetch(pending[i].key);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (i + ahead < rows.size() && pending[i + ahead].present) dict_.locations.prefetch(pending[i + ahead].key);
+            rows[i].location = location(out, pending[i]);
+        }
+    }
+
+    // The map location id; 0 for a row without coordinates. A new location gets its
+    // neighbourhood now.
+    std::int64_t location(batch& out, const pending_location& pending) {
+        if (!pending.present) return 0;
+        if (auto id = dict_.locations.find(pending.key)) return id;
+        std::int64_t id = dict_.next_location++;
+        dict_.locations.insert(pending.key, id);
+        const auto [longitude, latitude, street_id] = pending.key;
+        out.locations.push_back({id, longitude, latitude, out.keep(dict_.streets.key(street_id - 1)),
+                                 lookup_.find(longitude, latitude).value_or(0)});
+        return id;
+    }
+
+    static std::int32_t month(std::string_view text) {
+        auto value = parse_month(text);
+        if (!value) throw malformed_row("bad month", "bad Month " + quoted(text) + " (want YYYY-MM)");
+        return *value;
+    }
+
+    void add_crime(batch& out, const std::vector<std::string_view>& f) {
+        if (f[9].empty()) throw malformed_row("empty crime type", "empty Crime type");
+        crime_record row{};
+        row.month = month(f[1]);
+        const auto place = location_key(f[4], f[5], f[6]);
+        row.reported_by = agency(out, f[2]);
+        row.falls_within = agency(out, f[3]);
+        row.lsoa = lsoa(out, f[7], f[8]);
+        row.crime_type = crime_type(out, f[9]);
+        row.last_outcome = outcome_type(out, f[10]);
+        row.persistent_id = out.keep_crime_id(f[0]);
+        row.context = out.keep_or_null(f[11]);
+        out.crimes.push_back(row);
+        out.pending.push_back(place);
+    }
+
+    void add_outcome(batch& out, const std::vector<std::string_view>& f) {
+        outcome_record row{};
+        row.month = month(f[1]);
+        const auto place = location_key(f[4], f[5], f[6]);
+        row.reported_by = agency(out, f[2]);
+        row.falls_within = agency(out, f[3]);
+        row.lsoa = lsoa(out, f[7], f[8]);
+        row.outcome_type = outcome_type(out, f[9]);
+        row.persistent_id = out.keep_crime_id(f[0]);
+        out.outcomes.push_back(row);
+        out.pending.push_back(place);
+    }
+
+    void add_stop(batch& out, const std::vector<std::string_view>& f) {
+        if (f[0].empty()) throw malformed_row("empty type", "empty Type");
+        if (!plausible_datetime(f[1]))
+            throw malformed_row("bad date", "bad Date " + quoted(f[1]) + " (want YYYY-MM-DDTHH:MM:SS)");
+        stop_record row{};
+        if (!parse_flag(f[2], row.part_of_operation))
+            throw malformed_row("bad value", "bad 'Part of a policing operation' " + quoted(f[2]) + " (want True, False or empty)");
+        if (!parse_flag(f[13], row.outcome_linked))
+            throw malformed_row("bad value", "bad 'Outcome linked to object of search' " + quoted(f[13]) +
+                                                 " (want True, False or empty)");
+        if (!parse_flag(f[14], row.removal))
+            throw malformed_row("bad value", "bad 'Removal of more than just outer clothing' " + quoted(f[14]) +
+                                                 " (want True, False or empty)");
+        const auto place = location_key(f[5], f[4], {});  // latitude comes first in these files
+        row.type = out.keep(f[0]);
+        row.datetime = out.keep(f[1]);
+        row.operation = out.keep_or_null(f[3]);
+        row.gender = out.keep_or_null(f[6]);
+        row.age_range = out.keep_or_null(f[7]);
+        row.self_defined = out.keep_or_null(f[8]);
+        row.officer_defined = out.keep_or_null(f[9]);
+        row.legislation = out.keep_or_null(f[10]);
+        row.object = out.keep_or_null(f[11]);
+        row.outcome = out.keep_or_null(f[12]);
+        out.stops.push_back(row);
+        out.pending.push_back(place);
+    }
+
+    dictionaries& dict_;
+    const neighbourhood_lookup& lookup_;
+    bool strict_;
+    batch_queue& queue_;
+    std::string key_;
+    std::vector<std::string> recoded_text_;
+    std::vector<std::string_view> recoded_fields_;
+    std::string last_agency_name_;
+    std::int32_t last_agency_id_ = 0;
+};
+
+// Writes batches; runs on the calling thread.
+class batch_writer {
+public:
+    explicit batch_writer(Database& db)
+        : db_(db),
+          find_previous_(db, "SELECT id, first_row, last_row FROM import_files WHERE force = ? AND month = ? AND kind = ?"),
+          delete_file_(db, "DELETE FROM import_files WHERE id = ?"),
+          insert_file_(db, "INSERT INTO import_files(force, month, kind, source, rows, skipped, imported_at) "
+                           "VALUES (?, ?, ?, ?, 0, 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"),
+          finish_file_(db, "UPDATE import_files SET rows = ?, skipped = ?, first_row = ?, last_row = ? WHERE id = ?"),
+          insert_agency_(db, "INSERT INTO agencies(id, name) VALUES (?, ?)"),
+          insert_lsoa_(db, "INSERT INTO lsoas(id, code, name) VALUES (?, ?, ?)"),
+          insert_crime_type_(db, "INSERT INTO crime_types(id, label, slug) VALUES (?, ?, ?)"),
+          insert_outcome_type_(db, "INSERT INTO outcome_types(id, label) VALUES (?, ?)"),
+          insert_location_(db, insert_sql(location_columns, 1)),
+          insert_locations_(db, insert_sql(location_columns, rows_per_insert)),
+          insert_crime_(db, insert_sql(crime_columns, 1)),
+          insert_crimes_(db, insert_sql(crime_columns, rows_per_insert)),
+          insert_outcome_(db, insert_sql(outcome_columns, 1)),
+          insert_outcomes_(db, insert_sql(outcome_columns, rows_per_insert)),
+          insert_stop_(db, insert_sql(stop_columns, 1)),
+          insert_stops_(db, insert_sql(stop_columns, rows_per_insert)) {}
+
+    void begin(const import_source& file) {
+        transaction_.emplace(db_);
+        rows_ = 0;
+        first_row_ = last_row_ = 0;
+        replaced_ = false;
+        find_previous_.bind(1, file.force).bind(2, static_cast<std::int64_t>(file.month)).bind(3, to_string(file.kind));
+        if (find_previous_.step()) {
+            std::int64_t previous = find_previous_.column_int(0);
+            bool has_rows = !find_previous_.is_null(1);
+            std::int64_t first = find_previous_.column_int(1), last = find_previous_.column_int(2);
+            find_previous_.reset();
+            if (has_rows) {
+                Statement remove(db_, "DELETE FROM " + std::string(table_for(file.kind)) + " WHERE id BETWEEN ? AND ?");
+                remove.bind(1, first).bind(2, last).run();
+            }
+            delete_file_.bind(1, previous).run();
+            replaced_ = true;
+        } else {
+            find_previous_.reset();
+        }
+        insert_file_.bind(1, file.force)
+            .bind(2, static_cast<std::int64_t>(file.month))
+            .bind(3, to_string(file.kind))
+            .bind(4, file.display_path)
+            .run();
+        file_id_ = db_.last_insert_rowid();
+    }
+
+    void write(const batch& in) {
+        for (const auto& entry : in.dictionary_entries) write_dictionary(in, entry);
+        write_rows(in, in.locations, location_columns, insert_locations_, insert_location_, bind_location, false);
+        write_rows(in, in.crimes, crime_columns, insert_crimes_, insert_crime_, bind_crime, true);
+        write_rows(in, in.outcomes, outcome_columns, insert_outcomes_, insert_outcome_, bind_outcome, true);
+        write_rows(in, in.stops, stop_columns, insert_stops_, insert_stop_, bind_stop, true);
+    }
+
+    file_result finish(std::uint64_t skipped) {
+        finish_file_.bind(1, static_cast<std::int64_t>(rows_)).bind(2, static_cast<std::int64_t>(skipped));
+        if (rows_ > 0) {
+            finish_file_.bind(3, first_row_).bind(4, last_row_);
+        } else {
+            finish_file_.bind_null(3).bind_null(4);
+        }
+        finish_file_.bind(5, file_id_).run();
+        bump_map_version(db_);
+        transaction_->commit();
+        transaction_.reset();
+        return {rows_, skipped, replaced_};
+    }
+
+    void abandon() { transaction_.reset(); }
+
+private:
+    // Rows go rows_per_insert to a statement (INSERT ... VALUES (...), (...), ...): SQLite's
+    // cost per statement (step, halt, reset) is then paid once for many rows.
+    static constexpr int rows_per_insert = 128;
+    struct columns {
+        const char* table;
+        const char* names;
+        int count;
+    };
+    static constexpr columns location_columns{"locations", "id, longitude, latitude, street, neighbourhood", 5};
+    static constexpr columns crime_columns{
+        "crimes", "file, persistent_id, month, reported_by, falls_within, location, lsoa, crime_type, last_outcome, context",
+        10};
+    static constexpr columns outcome_columns{
+        "outcomes", "file, persistent_id, month, reported_by, falls_within, location, lsoa, outcome_type", 8};
+    static constexpr columns stop_columns{
+        "stops",
+        "file, type, datetime, part_of_operation, operation, location, gender, age_range, self_defined_ethnicity, "
+        "officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object, "
+        "removal_of_outer_clothing",
+        15};
+
+    static std::string insert_sql(const columns& c, int rows) {
+        std::string row = "(";
+        for (int i = 0; i < c.count; ++i) row += i == 0 ? "?" : ", ?";
+        row += ")";
+        std::string sql = std::string("INSERT INTO ") + c.table + "(" + c.names + ") VALUES ";
+        for (int r = 0; r < rows; ++r) sql += (r == 0 ? "" : ", ") + row;
+        return sql;
+    }
+
+    // Binds one row's values from parameter `base` + 1 on.
+    static void bind_location(Statement& st, int base, const batch& in, std::int64_t, const location_entry& l) {
+        st.bind(base + 1, l.id).bind(base + 2, l.longitude).bind(base + 3, l.latitude);
+        st.bind_static(base + 4, in.view(l.street));
+        bind_id(st, base + 5, l.neighbourhood);
+    }
+    static void bind_crime(Statement& st, int base, const batch& in, std::int64_t file, const crime_record& c) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, c.persistent_id);
+        st.bind(base + 3, static_cast<std::int64_t>(c.month));
+        bind_id(st, base + 4, c.reported_by);
+        bind_id(st, base + 5, c.falls_within);
+        bind_id(st, base + 6, c.location);
+        bind_id(st, base + 7, c.lsoa);
+        bind_id(st, base + 8, c.crime_type);
+        bind_id(st, base + 9, c.last_outcome);
+        bind_text(st, base + 10, in, c.context);
+    }
+    static void bind_outcome(Statement& st, int base, const batch& in, std::int64_t file, const outcome_record& o) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, o.persistent_id);
+        st.bind(base + 3, static_cast<std::int64_t>(o.month));
+        bind_id(st, base + 4, o.reported_by);
+        bind_id(st, base + 5, o.falls_within);
+        bind_id(st, base + 6, o.location);
+        bind_id(st, base + 7, o.lsoa);
+        bind_id(st, base + 8, o.outcome_type);
+    }
+    static void bind_stop(Statement& st, int base, const batch& in, std::int64_t file, const stop_record& s) {
+        st.bind(base + 1, file);
+        bind_text(st, base + 2, in, s.type);
+        bind_text(st, base + 3, in, s.datetime);
+        bind_flag(st, base + 4, s.part_of_operation);
+        bind_text(st, base + 5, in, s.operation);
+        bind_id(st, base + 6, s.location);
+        bind_text(st, base + 7, in, s.gender);
+        bind_text(st, base + 8, in, s.age_range);
+        bind_text(st, base + 9, in, s.self_defined);
+        bind_text(st, base + 10, in, s.officer_defined);
+        bind_text(st, base + 11, in, s.legislation);
+        bind_text(st, base + 12, in, s.object);
+        bind_text(st, base + 13, in, s.outcome);
+        bind_flag(st, base + 14, s.outcome_linked);
+        bind_flag(st, base + 15, s.removal);
+    }
+
+    // `counted`: rows of the file's kind, whose rowid range the file records.
+    template <typename Record, typename Bind>
+    void write_rows(const batch& in, const std::vector<Record>& rows, const columns& c, Statement& many, Statement& one,
+                    Bind bind, bool counted) {
+        std::size_t i = 0;
+        for (; i + rows_per_insert <= rows.size(); i += rows_per_insert) {
+            for (int k = 0; k < rows_per_insert; ++k) bind(many, k * c.count, in, file_id_, rows[i + k]);
+            many.run();
+            if (counted) note_rows(rows_per_insert);
+        }
+        for (; i < rows.size(); ++i) {
+            bind(one, 0, in, file_id_, rows[i]);
+            one.run();
+            if (counted) note_rows(1);
+        }
+    }
+
+    static std::string_view table_for(source_kind kind) {
+        return kind == source_kind::street ? "crimes" : kind == source_kind::outcomes ? "outcomes" : "stops";
+    }
+    static void bind_id(Statement& st, int index, std::int64_t id) {
+        if (id == 0) {
+            st.bind_null(index);
+        } else {
+            st.bind(index, id);
+        }
+    }
+    static void bind_text(Statement& st, int index, const batch& in, text_ref ref) {
+        if (ref.offset == null_text) {
+            st.bind_null(index);
+        } else if (ref.bytes) {
+            st.bind_blob_static(index, in.text.data() + ref.offset, ref.size);
+        } else {
+            st.bind_static(index, in.view(ref));
+        }
+    }
+    static void bind_flag(Statement& st, int index, std::int8_t flag) {
+        if (flag < 0) {
+            st.bind_null(index);
+        } else {
+            st.bind(index, static_cast<std::int64_t>(flag));
+        }
+    }
+    // The rows a statement inserted have consecutive rowids (one more than the largest each),
+    // ending at the last inserted.
+    void note_rows(std::uint64_t count) {
+        last_row_ = db_.last_insert_rowid();
+        if (rows_ == 0) first_row_ = last_row_ - static_cast<std::int64_t>(count) + 1;
+        rows_ += count;
+    }
+    void write_dictionary(const batch& in, const dictionary_entry& entry) {
+        switch (entry.table) {
+        case dictionary::agencies:
+            insert_agency_.bind(1, entry.id).bind_static(2, in.view(entry.first)).run();
+            break;
+        case dictionary::lsoas:
+            insert_lsoa_.bind(1, entry.id).bind_static(2, in.view(entry.first)).bind_static(3, in.view(entry.second)).run();
+            break;
+        case dictionary::crime_types:
+            insert_crime_type_.bind(1, entry.id)
+                .bind_static(2, in.view(entry.first))
+                .bind_static(3, in.view(entry.second))
+                .run();
+            break;
+        case dictionary::outcome_types:
+            insert_outcome_type_.bind(1, entry.id).bind_static(2, in.view(entry.first)).run();
+            break;
+        }
+    }
+
+    Database& db_;
+    Statement find_previous_, delete_file_, insert_file_, finish_file_;
+    Statement insert_agency_, insert_lsoa_, insert_crime_type_, insert_outcome_type_;
+    Statement insert_location_, insert_locations_;
+    Statement insert_crime_, insert_crimes_, insert_outcome_, insert_outcomes_, insert_stop_, insert_stops_;
+    std::optional<Transaction> transaction_;
+    std::int64_t file_id_ = 0;
+    std::uint64_t rows_ = 0;
+    std::int64_t first_row_ = 0, last_row_ = 0;
+    bool replaced_ = false;
+};
+
+// Copies committed WAL frames into the database file on a thread and connection of its own
+// after each commit: that copying (a read and a write of every page) would otherwise be the
+// writing thread's, which sets the pace of an import. The WAL restarts from its beginning at the
+// first commit after a checkpoint that caught up; when this thread falls behind, the writing
+// connection's own automatic checkpoint, raised to `wal_pages_behind`, bounds the WAL's size.
+// Whatever is left, the import's final checkpoint copies.
+class background_checkpoints {
+public:
+    static constexpr int wal_pages_behind = 16384;  // 64 MiB of 4 KiB pages
+
+    explicit background_checkpoints(Database& writer)
+        : writer_(writer), autocheckpoint_(writer.query_int("PRAGMA wal_autocheckpoint", 1000)) {
+        writer_.exec("PRAGMA wal_autocheckpoint=" + std::to_string(wal_pages_behind));
+        thread_ = std::thread([this, path = writer.path()] { run(path); });
+    }
+    background_checkpoints(const background_checkpoints&) = delete;
+    background_checkpoints& operator=(const background_checkpoints&) = delete;
+    ~background_checkpoints() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+        try {
+            writer_.exec("PRAGMA wal_autocheckpoint=" + std::to_string(autocheckpoint_));
+        } catch (const sqlite_error&) {
+            // The connection keeps the larger automatic checkpoint; the import's final one runs.
+        }
+    }
+
+    /// A transaction was committed on the writing connection.
+    void committed() {
+        {
+            std::lock_guard lock(mutex_);
+            ++commits_;
+        }
+        wake_.notify_one();
+    }
+
+private:
+    void run(const std::string& path) {
+        try {
+            Database db(path, Database::mode::read_write);
+            db.exec("PRAGMA synchronous=NORMAL");
+            std::uint64_t done = 0;
+            for (;;) {
+                {
+                    std::unique_lock lock(mutex_);
+                    wake_.wait(lock, [&] { return stopping_ || commits_ > done; });
+                    if (stopping_) return;
+                    done = commits_;
+                }
+                // PASSIVE: copies what it can without waiting for the writer or any reader.
+                db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+        } catch (const std::exception&) {
+            // Nothing lost: the frames stay in the WAL for the final checkpoint.
+        }
+    }
+
+    Database& writer_;
+    const std::int64_t autocheckpoint_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::uint64_t commits_ = 0;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace
+
+const std::vector<std::string_view>& expected_header(source_kind kind) {
+    switch (kind) {
+    case source_kind::street: return street_header;
+    case source_kind::outcomes: return outcomes_header;
+    default: return stops_header;
+    }
+}
+
+void import_police_csv(Database& db, const std::vector<import_source>& files, const neighbourhood_lookup& lookup,
+                       bool strict, import_observer& observer, import_summary& summary, progress_totals& totals) {
+    if (files.empty()) return;
+    dictionaries dict;
+    dict.load(db);
+    // Rows only append to the tables' rowid B-trees, whose pages a file's transaction touches
+    // once: a small page cache does, and recycling its pages spares faulting in new memory.
+    const std::int64_t cache_size = db.query_int("PRAGMA cache_size", -2000);
+    db.exec("PRAGMA cache_size=-32768");
+    batch_writer writer(db);
+    batch_queue queue;
+    background_checkpoints checkpoints(db);
+
+    std::thread parser_thread([&] {
+        std::exception_ptr error;
+        try {
+            csv_parser parser(dict, lookup, strict, queue);
+            for (const auto& file : files) {
+                if (queue.cancelled()) break;
+                parser.parse(file);
+            }
+        } catch (...) {
+            error = std::current_exception();
+        }
+        queue.finish(error);
+    });
+
+    auto stop_parser = [&] {
+        queue.cancel();
+        while (queue.pop()) {
+        }
+        parser_thread.join();
+    };
+
+    try {
+        const import_source* current = nullptr;
+        while (auto item = queue.pop()) {
+            if (!item->rejected.empty()) {
+                writer.abandon();
+                observer.problem(item->rejected);
+                summary.rejected.push_back(item->rejected);
+                if (!item->fatal.empty()) break;
+                continue;
+            }
+            if (item->begins_file) {
+                current = item->file;
+                observer.file_started(*current);
+                writer.begin(*current);
+            }
+            for (const auto& message : item->problems) observer.problem(message);
+            if (!item->fatal.empty()) {
+                observer.problem(item->fatal);
+                writer.abandon();
+                break;
+            }
+            writer.write(*item);
+            for (const auto& reason : item->skip_reasons) ++summary.skipped_by_reason[reason];
+            summary.recoded_rows += item->recoded;
+            totals.rows += item->row_count();
+            totals.bytes += item->bytes;
+            observer.progress(totals.rows, totals.bytes);
+            if (item->ends_file) {
+                auto result = writer.finish(item->skipped_in_file);
+                checkpoints.committed();
+                ++summary.files;
+                summary.rows += result.rows;
+                summary.skipped += result.skipped;
+                observer.file_finished(*current, result);
+            }
+            queue.recycle(std::move(item));
+        }
+    } catch (...) {
+        writer.abandon();
+        stop_parser();
+        throw;
+    }
+    parser_thread.join();
+    db.exec("PRAGMA cache_size=" + std::to_string(cache_size));
+    if (auto error = queue.error()) std::rethrow_exception(error);
+}
+
+}  // namespace crimemap::data::detail

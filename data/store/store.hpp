@@ -1,0 +1,32 @@
+#pragma once
+// Opening the crimemap store: one SQLite file with SpatiaLite, in WAL mode.
+
+#include "data/store/sqlite.hpp"
+
+#include <string>
+
+namespace crimemap::data {
+
+/// The schema this build reads and writes; stored in meta('schema_version').
+inline constexpr int schema_version = 6;
+
+/// Opens the store for writing, creating the file and its schema when absent, and bringing a
+/// store of an older schema up to this one (adding tables; nothing stored is changed).
+/// Loads SpatiaLite, turns on WAL and foreign-key-free fast settings for bulk work.
+/// Throws sqlite_error (cannot open, SpatiaLite missing) or std::runtime_error
+/// (the file holds a schema of another version).
+Database open_store_for_writing(const std::string& path);
+
+/// Opens an existing store read-only. Throws std::runtime_error when the file is absent.
+/// Without `spatialite`, geometry functions are unavailable; such a connection may be opened
+/// and closed on any thread (SpatiaLite's own clean-up is not thread-safe).
+Database open_store_for_reading(const std::string& path, bool spatialite = true);
+
+/// Increments meta('data_version'): every committed change to served data bumps it.
+void bump_data_version(Database& db);
+/// Increments meta('map_version') and the data version: every import that changes what the
+/// serving indexes hold (crimes, outcomes, stops, locations, neighbourhoods) bumps it, so an
+/// index file of another map version is rebuilt. Edits through the app do not.
+void bump_map_version(Database& db);
+
+}  // namespace crimemap::data

@@ -1,0 +1,48 @@
+#pragma once
+// The server's one write connection to the store, shared by requests under a lock. It
+// commits with synchronous=FULL: what it has committed survives a power cut, so an answer
+// sent after a commit (a Watch message's 201) is never lost.
+
+#include "data/store/sqlite.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace crimemap::data {
+
+class store_writer {
+public:
+    /// Opens the store for writing (bringing an older schema up to date). Throws as
+    /// open_store_for_writing does.
+    explicit store_writer(const std::string& path);
+
+    /// Runs `work(db)` while holding the connection; returns what it returns.
+    template <class Work>
+    decltype(auto) run(Work&& work) {
+        struct timed {
+            store_writer& owner;
+            std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+            ~timed() {
+                ++owner.writes_;
+                owner.write_micros_ += static_cast<std::uint64_t>(
+                    std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+            }
+        } clock{*this};
+        std::lock_guard lock(mutex_);
+        return work(db_);
+    }
+
+    /// How many runs, and their total time (waiting for the lock included), for /metrics.
+    [[nodiscard]] std::uint64_t runs() const { return writes_.load(); }
+    [[nodiscard]] double run_seconds() const { return static_cast<double>(write_micros_.load()) / 1e6; }
+
+private:
+    std::atomic<std::uint64_t> writes_{0}, write_micros_{0};
+    std::mutex mutex_;
+    Database db_;
+};
+
+}  // namespace crimemap::data
