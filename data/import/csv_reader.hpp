@@ -26,11 +26,15 @@ public:
     virtual std::size_t read(char* buffer, std::size_t size) = 0;
     /// Total size in bytes when known (for progress), else 0.
     [[nodiscard]] virtual std::uint64_t size_hint() const { return 0; }
+    /// All the bytes at once, writable in place, when the source holds them so (a plain file
+    /// mapped into memory); null otherwise, and then read() is the way. Valid while the source lives.
+    [[nodiscard]] virtual char* whole() { return nullptr; }
 };
 
 /// Opens a GDAL virtual path (a plain path, "/vsizip/a.zip/b.csv", "/vsigzip/c.csv.gz");
 /// errors name the file as `name` (the path when empty). A damaged archive member or gzip
-/// stream is an input_error when the read reaches it.
+/// stream is an input_error when the read reaches it. A plain regular file is mapped into
+/// memory (private, so edits in place stay ours) rather than copied through reads.
 std::unique_ptr<byte_source> open_vsi(const std::string& path, const std::string& name = {});
 /// Sets GDAL up once for reading inputs in place (no side files such as gzip indexes)
 /// and registers its drivers. Every reader of input files calls it; it is cheap after the first.
@@ -72,7 +76,8 @@ private:
     std::string name_;
     std::size_t max_record_bytes_;
     std::size_t read_bytes_;
-    std::unique_ptr<char[]> buffer_;
+    std::unique_ptr<char[]> owned_;  // the buffer reads fill, unless the source is whole()
+    char* buffer_ = nullptr;
     std::size_t capacity_ = 0;
     std::size_t begin_ = 0;  // start of unread bytes
     std::size_t end_ = 0;    // end of valid bytes

@@ -1,0 +1,391 @@
+#include "data/store/postgres.hpp"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace crimemap::data::pg {
+
+namespace {
+
+std::string message_of(pg_conn* conn) {
+    std::string message = conn ? PQerrorMessage(conn) : "out of memory";
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    return message;
+}
+
+[[noreturn]] void fail(pg_conn* conn, const PGresult* result, std::string_view context) {
+    std::string message;
+    std::string state;
+    if (result) {
+        message = PQresultErrorMessage(result);
+        if (const char* code = PQresultErrorField(result, PG_DIAG_SQLSTATE)) state = code;
+    }
+    if (message.empty()) message = message_of(conn);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    std::string what = message + " (in: " + std::string(context.substr(0, 160)) + ")";
+    // Class 08 is a connection exception; a broken connection is one whatever the result said.
+    if (PQstatus(conn) == CONNECTION_BAD || state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03")
+        throw unavailable(what, state);
+    throw error(what, state);
+}
+
+struct result_clearer {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using owned_result = std::unique_ptr<PGresult, result_clearer>;
+
+owned_result checked(pg_conn* conn, PGresult* raw, std::string_view context) {
+    owned_result result(raw);
+    auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_COPY_IN)
+        fail(conn, result.get(), context);
+    return result;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+bool is_uri(std::string_view db) { return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0; }
+
+std::string displayed(std::string_view uri) {
+    std::string shown(uri);
+    const auto scheme = shown.find("://");
+    if (scheme != std::string::npos) {
+        const auto start = scheme + 3;
+        const auto authority_end = shown.find_first_of("/?", start);
+        const auto at = shown.rfind('@', authority_end == std::string::npos ? shown.size() : authority_end);
+        if (at != std::string::npos && at >= start) {
+            const auto colon = shown.find(':', start);
+            if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+        }
+    }
+    // password=... among the query's parameters
+    for (auto query = shown.find('?'); query != std::string::npos;) {
+        auto key = shown.find("password=", query);
+        if (key == std::string::npos) break;
+        if (shown[key - 1] != '?' && shown[key - 1] != '&') {
+            query = key + 1;
+            continue;
+        }
+        const auto value = key + 9;
+        const auto end = shown.find('&', value);
+        shown.replace(value, (end == std::string::npos ? shown.size() : end) - value, "***");
+        query = value;
+    }
+    return shown;
+}
+
+std::string numbered_parameters(std::string_view sql, int& count) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    count = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"') {  // a literal or a quoted identifier; a doubled quote stays inside
+            std::size_t j = i + 1;
+            for (; j < sql.size(); ++j) {
+                if (sql[j] == c) {
+                    if (j + 1 < sql.size() && sql[j + 1] == c) {
+                        ++j;
+                        continue;
+                    }
+                    break;
+                }
+            }
+            out.append(sql.substr(i, j + 1 - i));
+            i = j;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            const auto end = sql.find('\n', i);
+            const auto stop = end == std::string_view::npos ? sql.size() : end;
+            out.append(sql.substr(i, stop - i));
+            i = stop - 1;
+        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            const auto end = sql.find("*/", i + 2);
+            const auto stop = end == std::string_view::npos ? sql.size() : end + 2;
+            out.append(sql.substr(i, stop - i));
+            i = stop - 1;
+        } else if (c == '?') {
+            out += '$';
+            out += std::to_string(++count);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+void Connection::closer::operator()(pg_conn* conn) const noexcept { PQfinish(conn); }
+
+Connection::Connection(const std::string& uri) : uri_(displayed(uri)) {
+    // Earlier keywords are defaults: the URI's own connect_timeout or application_name win.
+    const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+    const char* values[] = {"5", "crimemap", uri.c_str(), nullptr};
+    conn_.reset(PQconnectdbParams(keywords, values, 1));
+    if (!conn_) throw unavailable("cannot connect to " + uri_ + ": out of memory");
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+        std::string message = message_of(conn_.get());
+        // A refused password or an unknown database is not something a retry mends.
+        const bool refused = message.find("password authentication failed") != std::string::npos ||
+                             message.find("does not exist") != std::string::npos ||
+                             message.find("no password supplied") != std::string::npos;
+        if (refused) throw error("cannot connect to " + uri_ + ": " + message);
+        throw unavailable("cannot connect to " + uri_ + ": " + message);
+    }
+    exec("SET client_min_messages = warning");
+}
+
+void Connection::exec(std::string_view sql) {
+    std::string text(sql);
+    checked(conn_.get(), PQexec(conn_.get(), text.c_str()), sql);
+}
+
+std::int64_t Connection::query_int(std::string_view sql, std::int64_t fallback) {
+    Statement statement(*this, sql);
+    if (!statement.step() || statement.is_null(0)) return fallback;
+    return statement.column_int(0);
+}
+
+bool Connection::broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
+
+void Connection::listen(std::string_view channel) {
+    char* quoted = PQescapeIdentifier(conn_.get(), channel.data(), channel.size());
+    if (!quoted) fail(conn_.get(), nullptr, "LISTEN");
+    std::string sql = std::string("LISTEN ") + quoted;
+    PQfreemem(quoted);
+    exec(sql);
+}
+
+std::optional<notification> Connection::wait_for_notification(std::chrono::milliseconds timeout) {
+    auto take = [this]() -> std::optional<notification> {
+        if (PGnotify* raw = PQnotifies(conn_.get())) {
+            notification n{raw->relname, raw->extra ? raw->extra : ""};
+            PQfreemem(raw);
+            return n;
+        }
+        return std::nullopt;
+    };
+    if (auto n = take()) return n;
+    pollfd fd{PQsocket(conn_.get()), POLLIN, 0};
+    if (fd.fd < 0) throw unavailable("connection to " + uri_ + " is closed");
+    const int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+    if (ready > 0 && PQconsumeInput(conn_.get()) == 0) fail(conn_.get(), nullptr, "waiting for a notification");
+    return take();
+}
+
+Connection::copy_in::copy_in(Connection& connection, std::string_view copy_sql) : connection_(connection) {
+    std::string text(copy_sql);
+    auto result = checked(connection_.handle(), PQexec(connection_.handle(), text.c_str()), copy_sql);
+    if (PQresultStatus(result.get()) != PGRES_COPY_IN) {
+        open_ = false;
+        throw error("not a COPY ... FROM STDIN: " + text);
+    }
+}
+
+Connection::copy_in::~copy_in() {
+    if (!open_) return;
+    PQputCopyEnd(connection_.handle(), "abandoned");
+    while (PGresult* result = PQgetResult(connection_.handle())) PQclear(result);
+}
+
+void Connection::copy_in::write(std::string_view bytes) {
+    if (PQputCopyData(connection_.handle(), bytes.data(), static_cast<int>(bytes.size())) != 1)
+        fail(connection_.handle(), nullptr, "COPY data");
+}
+
+std::int64_t Connection::copy_in::finish() {
+    open_ = false;
+    if (PQputCopyEnd(connection_.handle(), nullptr) != 1) fail(connection_.handle(), nullptr, "end of COPY");
+    owned_result last;
+    while (PGresult* raw = PQgetResult(connection_.handle())) {
+        owned_result result(raw);
+        if (PQresultStatus(raw) != PGRES_COMMAND_OK) fail(connection_.handle(), raw, "COPY");
+        last = std::move(result);
+    }
+    std::int64_t rows = 0;
+    if (last) {
+        const char* tuples = PQcmdTuples(last.get());
+        std::from_chars(tuples, tuples + std::strlen(tuples), rows);
+    }
+    return rows;
+}
+
+void Statement::clearer::operator()(pg_result* result) const noexcept { PQclear(result); }
+
+Statement::Statement(Connection& connection, std::string_view sql) : connection_(connection) {
+    int count = 0;
+    sql_ = numbered_parameters(sql, count);
+    parameters_.resize(static_cast<std::size_t>(count));
+    name_ = "s" + std::to_string(++connection_.next_statement_);
+    checked(connection_.handle(), PQprepare(connection_.handle(), name_.c_str(), sql_.c_str(), count, nullptr), sql_);
+}
+
+Statement::~Statement() {
+    if (connection_.broken()) return;
+    std::string deallocate = "DEALLOCATE " + name_;
+    PQclear(PQexec(connection_.handle(), deallocate.c_str()));
+}
+
+Statement::parameter& Statement::at(int index) {
+    if (index < 1 || static_cast<std::size_t>(index) > parameters_.size())
+        throw error("parameter " + std::to_string(index) + " out of range (in: " + sql_.substr(0, 160) + ")");
+    result_.reset();
+    row_ = -1;
+    return parameters_[static_cast<std::size_t>(index - 1)];
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    auto& p = at(index);
+    p.value = std::to_string(value);
+    p.null = p.binary = false;
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    auto& p = at(index);
+    char text[32];
+    auto [end, ec] = std::to_chars(text, text + sizeof text, value);  // shortest text that reads back the same
+    (void)ec;
+    p.value.assign(text, end);
+    p.null = p.binary = false;
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+    auto& p = at(index);
+    p.value.assign(value);
+    p.null = p.binary = false;
+    return *this;
+}
+
+Statement& Statement::bind_blob(int index, const void* bytes, std::size_t size) {
+    auto& p = at(index);
+    p.value.assign(static_cast<const char*>(bytes), size);
+    p.null = false;
+    p.binary = true;
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    auto& p = at(index);
+    p.value.clear();
+    p.null = true;
+    p.binary = false;
+    return *this;
+}
+
+void Statement::execute() {
+    std::vector<const char*> values(parameters_.size());
+    std::vector<int> lengths(parameters_.size()), formats(parameters_.size());
+    for (std::size_t i = 0; i < parameters_.size(); ++i) {
+        values[i] = parameters_[i].null ? nullptr : parameters_[i].value.data();
+        lengths[i] = static_cast<int>(parameters_[i].value.size());
+        formats[i] = parameters_[i].binary ? 1 : 0;
+    }
+    result_.reset(checked(connection_.handle(),
+                          PQexecPrepared(connection_.handle(), name_.c_str(), static_cast<int>(parameters_.size()),
+                                         values.data(), lengths.data(), formats.data(), 0),
+                          sql_)
+                      .release());
+    rows_ = PQntuples(result_.get());
+    row_ = -1;
+}
+
+bool Statement::step() {
+    if (!result_) execute();
+    // One string a column, made before any view of them is handed out, so none moves.
+    decoded_.assign(static_cast<std::size_t>(PQnfields(result_.get())), std::string());
+    if (row_ + 1 >= rows_) {
+        row_ = rows_;
+        return false;
+    }
+    ++row_;
+    return true;
+}
+
+void Statement::run() {
+    execute();
+    row_ = -1;
+}
+
+void Statement::reset() {
+    result_.reset();
+    row_ = -1;
+    rows_ = 0;
+}
+
+std::int64_t Statement::changes() const {
+    if (!result_) return 0;
+    const char* tuples = PQcmdTuples(result_.get());
+    std::int64_t n = 0;
+    std::from_chars(tuples, tuples + std::strlen(tuples), n);
+    return n;
+}
+
+bool Statement::is_null(int column) const { return PQgetisnull(result_.get(), row_, column) == 1; }
+
+std::int64_t Statement::column_int(int column) const {
+    auto text = column_text(column);
+    std::int64_t value = 0;
+    if (text == "t") return 1;  // booleans read as SQLite's 0 and 1
+    if (text == "f") return 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
+double Statement::column_double(int column) const {
+    auto text = column_text(column);
+    double value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
+std::string_view Statement::column_text(int column) const {
+    if (!result_ || row_ < 0 || row_ >= rows_) return {};
+    return {PQgetvalue(result_.get(), row_, column),
+            static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
+}
+
+std::string_view Statement::column_blob(int column) const {
+    auto text = column_text(column);
+    // bytea in text form is \x followed by two hex digits a byte
+    if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') return text;
+    auto& bytes = decoded_.at(static_cast<std::size_t>(column));
+    bytes.clear();
+    for (std::size_t i = 2; i + 1 < text.size(); i += 2)
+        bytes += static_cast<char>(hex_value(text[i]) * 16 + hex_value(text[i + 1]));
+    return bytes;
+}
+
+Transaction::Transaction(Connection& connection) : connection_(connection) {
+    nested_ = PQtransactionStatus(connection_.handle()) == PQTRANS_INTRANS;
+    connection_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+    if (!open_ || connection_.broken()) return;
+    try {
+        if (nested_) {
+            connection_.exec("ROLLBACK TO SAVEPOINT nested");
+            connection_.exec("RELEASE SAVEPOINT nested");
+        } else {
+            connection_.exec("ROLLBACK");
+        }
+    } catch (...) {  // a destructor does not throw; the server ends a broken transaction itself
+    }
+}
+
+void Transaction::commit() {
+    connection_.exec(nested_ ? "RELEASE SAVEPOINT nested" : "COMMIT");
+    open_ = false;
+}
+
+}  // namespace crimemap::data::pg

@@ -1,0 +1,175 @@
+#pragma once
+// RAII wrappers for libpq, PostgreSQL's C client, in the shape of data/store/sqlite.hpp: one connection,
+// prepared statements with `?` parameters stepped row by row, transactions, COPY ... FROM STDIN,
+// and LISTEN/NOTIFY. libpq-fe.h stays out of every other header.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace crimemap::data::pg {
+
+/// Any failure PostgreSQL or libpq reports; what() carries the message, the SQL involved and,
+/// from the server, the SQLSTATE (sqlstate()).
+class error : public std::runtime_error {
+public:
+    explicit error(const std::string& what, std::string sqlstate = {})
+        : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+    [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
+
+private:
+    std::string sqlstate_;
+};
+
+/// The server cannot be reached or the connection broke: a caller may answer 503 and retry.
+class unavailable : public error {
+public:
+    using error::error;
+};
+
+/// Whether a --db value names a PostgreSQL database (a libpq URI) rather than a SQLite file.
+[[nodiscard]] bool is_uri(std::string_view db);
+
+/// The URI as it may be shown and logged: any password in it replaced by "***".
+[[nodiscard]] std::string displayed(std::string_view uri);
+
+struct notification {
+    std::string channel;
+    std::string payload;
+};
+
+/// One connection. Not thread-safe: use one connection per thread.
+class Connection {
+public:
+    /// Connects with a libpq URI (postgresql://user@host:port/db?...); passwords as libpq takes
+    /// them (the URI, PGPASSWORD, ~/.pgpass). Without connect_timeout in the URI, 5 seconds.
+    /// Throws unavailable when the server cannot be reached, error when it refuses.
+    explicit Connection(const std::string& uri);
+
+    void exec(std::string_view sql);
+    /// First column of the first row as an integer; `fallback` when no row or NULL.
+    [[nodiscard]] std::int64_t query_int(std::string_view sql, std::int64_t fallback = 0);
+
+    /// COPY `copy_sql` (a COPY ... FROM STDIN) with the given data, sent in pieces of whatever
+    /// size the caller gathers; ends the COPY and returns the rows it took.
+    class copy_in {
+    public:
+        copy_in(Connection& connection, std::string_view copy_sql);
+        copy_in(const copy_in&) = delete;
+        copy_in& operator=(const copy_in&) = delete;
+        /// Ends an unfinished COPY with an error, so its rows are not kept.
+        ~copy_in();
+        void write(std::string_view bytes);
+        std::int64_t finish();
+
+    private:
+        Connection& connection_;
+        bool open_ = true;
+    };
+
+    void listen(std::string_view channel);
+    /// Waits up to `timeout` for a notification on a channel listened to.
+    std::optional<notification> wait_for_notification(std::chrono::milliseconds timeout);
+
+    [[nodiscard]] bool broken() const;
+    [[nodiscard]] pg_conn* handle() const { return conn_.get(); }
+    [[nodiscard]] const std::string& uri() const { return uri_; }
+
+private:
+    friend class Statement;
+    struct closer {
+        void operator()(pg_conn* conn) const noexcept;
+    };
+    std::unique_ptr<pg_conn, closer> conn_;
+    std::string uri_;  // as displayed()
+    int next_statement_ = 0;
+};
+
+/// A prepared statement: `?` parameters (numbered in order, as in SQLite; outside quotes) become
+/// $1, $2 ... Binding indexes start at 1, column indexes at 0. The statement runs at the first
+/// step() after binding; its rows are then stepped through one by one.
+class Statement {
+public:
+    Statement(Connection& connection, std::string_view sql);
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement();
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, double value);
+    Statement& bind(int index, std::string_view value);
+    /// Sent as binary (for bytea).
+    Statement& bind_blob(int index, const void* bytes, std::size_t size);
+    Statement& bind_null(int index);
+
+    /// True while a row is available; false when done. Throws error (unavailable if the connection broke).
+    bool step();
+    /// Steps a statement that returns no rows, then resets it (bindings are kept).
+    void run();
+    /// Makes the statement ready to run again; bindings are kept until rebound.
+    void reset();
+    /// Rows the last run changed (INSERT, UPDATE, DELETE).
+    [[nodiscard]] std::int64_t changes() const;
+
+    [[nodiscard]] bool is_null(int column) const;
+    [[nodiscard]] std::int64_t column_int(int column) const;
+    [[nodiscard]] double column_double(int column) const;
+    /// Valid until the next step(), reset() or destruction.
+    [[nodiscard]] std::string_view column_text(int column) const;
+    /// A bytea column's bytes; valid as column_text.
+    [[nodiscard]] std::string_view column_blob(int column) const;
+
+    /// The SQL as sent to the server, with $n parameters.
+    [[nodiscard]] const std::string& sql() const { return sql_; }
+
+private:
+    struct clearer {
+        void operator()(pg_result* result) const noexcept;
+    };
+    struct parameter {
+        std::string value;
+        bool null = true;
+        bool binary = false;
+    };
+    void execute();
+    parameter& at(int index);
+
+    Connection& connection_;
+    std::string name_;
+    std::string sql_;
+    std::vector<parameter> parameters_;
+    std::unique_ptr<pg_result, clearer> result_;
+    int row_ = -1;
+    int rows_ = 0;
+    mutable std::vector<std::string> decoded_;  // bytea columns of the current row, decoded
+};
+
+/// BEGIN on construction (a SAVEPOINT inside an open transaction); rolls back on destruction
+/// unless commit() was called.
+class Transaction {
+public:
+    explicit Transaction(Connection& connection);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+private:
+    Connection& connection_;
+    bool nested_ = false;
+    bool open_ = true;
+};
+
+/// `sql` with each `?` outside quotes, identifiers and comments replaced by $1, $2, ...;
+/// `count` receives the number of parameters.
+[[nodiscard]] std::string numbered_parameters(std::string_view sql, int& count);
+
+}  // namespace crimemap::data::pg
