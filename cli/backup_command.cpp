@@ -11,7 +11,7 @@ int backup_command(const arguments& args) {
     po::options_description options("backup options");
     std::string db, out;
     options.add_options()                                                         //
-        ("db", po::value(&db)->required(), "the store (SQLite file); it may be in use by crimemap serve")  //
+        ("db", po::value(&db)->required(), "the store (SQLite file); it may be in use by crimemap serve. A store in PostgreSQL is backed up with pg_dump: given its URI, backup says how")  //
         ("out", po::value(&out)->required(), "the copy to write; must not exist yet");
     po::positional_options_description positional;
     positional.add("out", 1);
@@ -19,6 +19,8 @@ int backup_command(const arguments& args) {
     if (!parse_options(args, "crimemap backup --db FILE OUT", options, values, &positional)) return 0;
     if (std::filesystem::exists(out)) throw po::error("OUT: " + out + " already exists; give a new name");
     auto start = std::chrono::steady_clock::now();
+    // PostgreSQL's own tools back it up; backup_to says how, once the database answers.
+    if (data::pg::is_uri(db)) data::Database::postgresql(db).backup_to(out);
     auto store = data::open_store_for_reading(db, false);
     store.backup_to(out);
     // The copy is checked before it is called good.

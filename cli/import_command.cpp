@@ -100,7 +100,7 @@ int import_command(const arguments& args) {
     data::import_options import;
     std::string kind, month;
     options.add_options()                                                                     //
-        ("db", po::value(&import.db)->required(), "the store (SQLite file); created when absent")  //
+        ("db", sqlite_store_value(&import.db, "import"), "the store (SQLite file); created when absent")  //
         ("kind", po::value(&kind),
          "what the files named directly are: street, outcomes, stop-and-search, boundary, forces, neighbourhood, "
          "watch, postcodes")  //

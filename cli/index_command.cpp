@@ -10,7 +10,7 @@ namespace crimemap::cli {
 int index_command(const arguments& args) {
     po::options_description options("index options");
     std::string db, index_file;
-    options.add_options()("db", po::value(&db)->required(), "the store (SQLite file)")(
+    options.add_options()("db", sqlite_store_value(&db, "index"), "the store (SQLite file)")(
         "index-file", po::value(&index_file),
         "where to write the serving indexes (default: the store's path + .index, where serve looks)");
     po::variables_map values;

@@ -2,6 +2,7 @@
 // Parsing a subcommand's options with Boost.Program_options.
 
 #include "cli/commands.hpp"
+#include "data/store/postgres.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -10,6 +11,17 @@
 namespace crimemap::cli {
 
 namespace po = boost::program_options;
+
+/// The --db value of a command that works on SQLite stores only: a postgresql:// URI is
+/// refused, naming the option, before anything is opened.
+inline po::typed_value<std::string>* sqlite_store_value(std::string* db, const char* command) {
+    return po::value(db)->required()->notifier([command](const std::string& value) {
+        if (data::pg::is_uri(value))
+            throw po::error(std::string("--db: crimemap ") + command +
+                            " works on a SQLite store only; a store in PostgreSQL can be read by crimemap stats "
+                            "and backed up with pg_dump");
+    });
+}
 
 /// Parses `args` into a variables_map. Returns false (after printing help) for --help.
 /// Throws po::error for unknown or malformed options, naming the option.

@@ -83,7 +83,7 @@ int serve_command(const arguments& args) {
     std::string smtp_password_file;
     int mail_retry_seconds = 60, notice_interval = 15 * 60;
     options.add_options()                                                             //
-        ("db", po::value(&db)->required(), "the store (SQLite file)")                 //
+        ("db", sqlite_store_value(&db, "serve"), "the store (SQLite file)")                 //
         ("index-file", po::value(&index_file),
          "the serving indexes, mapped from this file (default: the store's path + .index); built when "
          "missing or of other data")  //

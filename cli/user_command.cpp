@@ -28,7 +28,7 @@ int add(const arguments& args) {
     std::vector<std::string> schemes;
     bool password_stdin = false, send_link = false;
     options.add_options()                                                                    //
-        ("db", po::value(&db)->required(), "the store (SQLite file)")                        //
+        ("db", sqlite_store_value(&db, "user"), "the store (SQLite file)")                        //
         ("email", po::value(&email)->required(), "the person's email address; they sign in with it")  //
         ("role", po::value(&role_text)->required(), "admin, team or coordinator")            //
         ("force", po::value(&force), "a team's force id")                                    //
@@ -95,7 +95,7 @@ int add(const arguments& args) {
 int list(const arguments& args) {
     po::options_description options("user list options");
     std::string db;
-    options.add_options()("db", po::value(&db)->required(), "the store (SQLite file)");
+    options.add_options()("db", sqlite_store_value(&db, "user"), "the store (SQLite file)");
     po::variables_map values;
     if (!parse_options(args, "crimemap user list --db FILE", options, values)) return 0;
     auto store = data::open_store_for_writing(db);
@@ -108,7 +108,7 @@ int list(const arguments& args) {
 int disable(const arguments& args) {
     po::options_description options("user disable options");
     std::string db, email;
-    options.add_options()("db", po::value(&db)->required(), "the store (SQLite file)")  //
+    options.add_options()("db", sqlite_store_value(&db, "user"), "the store (SQLite file)")  //
         ("email", po::value(&email)->required(), "the account's email address");
     po::variables_map values;
     if (!parse_options(args, "crimemap user disable --db FILE --email E", options, values)) return 0;
@@ -123,7 +123,7 @@ int reset(const arguments& args) {
     po::options_description options("user reset options");
     std::string db, email, base_url = "http://127.0.0.1:8080";
     bool send_link = false;
-    options.add_options()("db", po::value(&db)->required(), "the store (SQLite file)")  //
+    options.add_options()("db", sqlite_store_value(&db, "user"), "the store (SQLite file)")  //
         ("email", po::value(&email)->required(), "the account's email address")       //
         ("send-link", po::bool_switch(&send_link),
          "email the new link to the account's address instead of printing it (the running serve sends it)")  //

@@ -1,5 +1,7 @@
 #include "data/store/sqlite.hpp"
 
+#include "data/store/postgres.hpp"
+
 #include <filesystem>
 
 #include <sqlite3.h>
@@ -13,6 +15,18 @@ namespace {
 }  // namespace
 
 void Database::closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+
+Database Database::postgresql(const std::string& uri) {
+    Database db;
+    db.pg_ = std::make_unique<pg::Connection>(uri);
+    db.path_ = db.pg_->uri();
+    return db;
+}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+bool Database::in_transaction() const { return pg_ ? pg_->in_transaction() : sqlite3_get_autocommit(db_.get()) == 0; }
 
 Database::Database(const std::string& path, mode open_mode) : path_(path) {
     // SQLite's memory statistics take a process-wide mutex on every allocation and nothing
@@ -34,6 +48,7 @@ Database::Database(const std::string& path, mode open_mode) : path_(path) {
 }
 
 void Database::exec(std::string_view sql) {
+    if (pg_) return pg_->exec(sql);
     std::string text(sql);
     char* message = nullptr;
     if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
@@ -43,8 +58,25 @@ void Database::exec(std::string_view sql) {
     }
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
-std::int64_t Database::changes() const { return sqlite3_changes64(db_.get()); }
+std::int64_t Database::last_insert_rowid() const {
+    if (pg_) {
+        // lastval() is an error until a sequence has given a value on this connection.
+        if (!pg_->in_transaction()) return pg_->query_int("SELECT lastval()");
+        pg_->exec("SAVEPOINT last_insert_rowid");
+        try {
+            auto id = pg_->query_int("SELECT lastval()");
+            pg_->exec("RELEASE SAVEPOINT last_insert_rowid");
+            return id;
+        } catch (const pg::unavailable&) {
+            throw;
+        } catch (const pg::error&) {
+            pg_->exec("ROLLBACK TO SAVEPOINT last_insert_rowid; RELEASE SAVEPOINT last_insert_rowid");
+            return 0;
+        }
+    }
+    return sqlite3_last_insert_rowid(db_.get());
+}
+std::int64_t Database::changes() const { return pg_ ? pg_->changes() : sqlite3_changes64(db_.get()); }
 
 std::int64_t Database::query_int(std::string_view sql, std::int64_t fallback) {
     Statement stmt(*this, sql);
@@ -52,9 +84,19 @@ std::int64_t Database::query_int(std::string_view sql, std::int64_t fallback) {
     return stmt.column_int(0);
 }
 
-void Database::interrupt() noexcept { sqlite3_interrupt(db_.get()); }
+void Database::interrupt() noexcept {
+    if (pg_) {
+        pg_->cancel();
+    } else {
+        sqlite3_interrupt(db_.get());
+    }
+}
 
 void Database::backup_to(const std::string& destination) {
+    if (pg_)
+        throw store_error("a store in PostgreSQL is backed up with PostgreSQL's own tools, for example: pg_dump "
+                          "--format=custom --file='" + destination + "' '" + path_ +
+                          "' (and restored with pg_restore); streaming replication keeps a standby");
     const std::string temporary = destination + ".partial";
     std::filesystem::remove(temporary);
     {
@@ -74,6 +116,7 @@ void Database::backup_to(const std::string& destination) {
 }
 
 void Database::load_spatialite() {
+    if (pg_) return;
     sqlite3_enable_load_extension(db_.get(), 1);
     char* message = nullptr;
     int rc = sqlite3_load_extension(db_.get(), "mod_spatialite", nullptr, &message);
@@ -88,6 +131,10 @@ void Database::load_spatialite() {
 void Statement::finalizer::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
 
 Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
+    if (db.is_postgresql()) {
+        pg_ = std::make_unique<pg::Statement>(db.postgresql_connection(), sql);
+        return;
+    }
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                            &raw, nullptr) != SQLITE_OK)
@@ -95,41 +142,53 @@ Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
     stmt_.reset(raw);
 }
 
+Statement::Statement(Statement&&) noexcept = default;
+Statement& Statement::operator=(Statement&&) noexcept = default;
+Statement::~Statement() = default;
+
 void Statement::check(int rc, const char* what) const {
     if (rc != SQLITE_OK) fail(db_->handle(), std::string(what) + " in '" + sqlite3_sql(stmt_.get()) + "'");
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
+    if (pg_) return pg_->bind(index, value), *this;
     check(sqlite3_bind_int64(stmt_.get(), index, value), "bind");
     return *this;
 }
 Statement& Statement::bind(int index, double value) {
+    if (pg_) return pg_->bind(index, value), *this;
     check(sqlite3_bind_double(stmt_.get(), index, value), "bind");
     return *this;
 }
 Statement& Statement::bind(int index, std::string_view value) {
+    if (pg_) return pg_->bind(index, value), *this;
     check(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
           "bind");
     return *this;
 }
 Statement& Statement::bind_static(int index, std::string_view value) {
+    if (pg_) return pg_->bind(index, value), *this;
     check(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8), "bind");
     return *this;
 }
 Statement& Statement::bind_blob(int index, const void* bytes, std::size_t size) {
+    if (pg_) return pg_->bind_blob(index, bytes, size), *this;
     check(sqlite3_bind_blob64(stmt_.get(), index, bytes, size, SQLITE_TRANSIENT), "bind");
     return *this;
 }
 Statement& Statement::bind_blob_static(int index, const void* bytes, std::size_t size) {
+    if (pg_) return pg_->bind_blob(index, bytes, size), *this;
     check(sqlite3_bind_blob64(stmt_.get(), index, bytes, size, SQLITE_STATIC), "bind");
     return *this;
 }
 Statement& Statement::bind_null(int index) {
+    if (pg_) return pg_->bind_null(index), *this;
     check(sqlite3_bind_null(stmt_.get(), index), "bind");
     return *this;
 }
 
 bool Statement::step() {
+    if (pg_) return pg_->step();
     int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -137,22 +196,40 @@ bool Statement::step() {
 }
 
 void Statement::run() {
+    if (pg_) return pg_->run();
     step();
     reset();
 }
 
-void Statement::reset() { sqlite3_reset(stmt_.get()); }
+void Statement::reset() {
+    if (pg_) return pg_->reset();
+    sqlite3_reset(stmt_.get());
+}
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
-bool Statement::is_blob(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_BLOB; }
-std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_.get(), column); }
+bool Statement::is_null(int column) const {
+    if (pg_) return pg_->is_null(column);
+    return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+}
+bool Statement::is_blob(int column) const {
+    if (pg_) return pg_->is_bytes(column);
+    return sqlite3_column_type(stmt_.get(), column) == SQLITE_BLOB;
+}
+std::int64_t Statement::column_int(int column) const {
+    if (pg_) return pg_->column_int(column);
+    return sqlite3_column_int64(stmt_.get(), column);
+}
+double Statement::column_double(int column) const {
+    if (pg_) return pg_->column_double(column);
+    return sqlite3_column_double(stmt_.get(), column);
+}
 std::string_view Statement::column_text(int column) const {
+    if (pg_) return pg_->column_text(column);
     auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
     return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)))
                 : std::string_view();
 }
 std::string_view Statement::column_blob(int column) const {
+    if (pg_) return pg_->column_blob(column);
     auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_.get(), column));
     return bytes ? std::string_view(bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)))
                  : std::string_view();
@@ -160,8 +237,8 @@ std::string_view Statement::column_blob(int column) const {
 
 // Inside another transaction a Transaction is a savepoint: its work commits or rolls back
 // with the outer one (a mail queued with the account change that caused it).
-Transaction::Transaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
-    db_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+Transaction::Transaction(Database& db) : db_(db), nested_(db.in_transaction()) {
+    db_.exec(nested_ ? "SAVEPOINT nested" : db.is_postgresql() ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 Transaction::~Transaction() {
     if (open_) {

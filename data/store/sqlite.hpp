@@ -1,5 +1,8 @@
 #pragma once
-// RAII wrappers for the SQLite C API. sqlite3.h stays out of every other header.
+// The store's connection, statements and transactions: RAII wrappers for the SQLite C API,
+// and for a store in PostgreSQL (a --db postgresql://... URI) the same classes over libpq
+// (data/store/postgres.hpp), so that the code above them is written once. sqlite3.h and
+// libpq-fe.h stay out of every other header.
 
 #include <cstdint>
 #include <memory>
@@ -12,49 +15,88 @@ struct sqlite3_stmt;
 
 namespace crimemap::data {
 
-/// Any failure reported by SQLite; what() carries SQLite's message and the SQL involved.
-class sqlite_error : public std::runtime_error {
+/// Any failure of the store, whichever engine holds it.
+class store_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+/// Any failure reported by SQLite; what() carries SQLite's message and the SQL involved.
+class sqlite_error : public store_error {
+public:
+    using store_error::store_error;
+};
+
+namespace pg {
+class Connection;
+class Statement;
+}  // namespace pg
 
 /// One connection. Not thread-safe: use one connection per thread.
 class Database {
 public:
     enum class mode { read_only, read_write, create };
+    enum class engine { sqlite, postgresql };
 
     /// Opens (or with mode::create, creates) the file. Throws sqlite_error.
     Database(const std::string& path, mode open_mode);
+    /// Connects to a PostgreSQL database by its libpq URI. Throws pg::error (pg::unavailable
+    /// when the server cannot be reached).
+    static Database postgresql(const std::string& uri);
+    Database(Database&&) noexcept;
+    Database& operator=(Database&&) noexcept;
+    ~Database();
+
+    [[nodiscard]] engine kind() const { return pg_ ? engine::postgresql : engine::sqlite; }
+    [[nodiscard]] bool is_postgresql() const { return pg_ != nullptr; }
+    /// The PostgreSQL connection; only for a store in PostgreSQL.
+    [[nodiscard]] pg::Connection& postgresql_connection() const { return *pg_; }
+    /// True inside BEGIN ... COMMIT.
+    [[nodiscard]] bool in_transaction() const;
 
     void exec(std::string_view sql);
+    /// SQLite's rowid of the last insert; in PostgreSQL the value the last identity or
+    /// sequence gave on this connection (lastval()), 0 when none has.
     [[nodiscard]] std::int64_t last_insert_rowid() const;
+    /// Rows the last statement changed.
     [[nodiscard]] std::int64_t changes() const;
     /// Runs a query whose first column of its first row is an integer; `fallback` when no row or NULL.
     [[nodiscard]] std::int64_t query_int(std::string_view sql, std::int64_t fallback = 0);
     /// Loads mod_spatialite into this connection. Throws sqlite_error when it is not installed.
+    /// Nothing to do in PostgreSQL, where geometry is kept as WKB.
     void load_spatialite();
     /// Makes a statement running on this connection (on another thread) stop with an error.
     void interrupt() noexcept;
     /// Copies the whole database, as of one moment, to `destination` with SQLite's online backup
     /// API: written to a temporary file beside it and renamed, so `destination` is never half
-    /// written. Writers elsewhere are not blocked. Throws sqlite_error or std::runtime_error.
+    /// written. Writers elsewhere are not blocked. Throws sqlite_error or std::runtime_error;
+    /// a store in PostgreSQL is backed up with pg_dump, which the error says how to run.
     void backup_to(const std::string& destination);
 
+    /// The SQLite connection; null for a store in PostgreSQL.
     [[nodiscard]] sqlite3* handle() const { return db_.get(); }
+    /// The file, or the URI as it may be shown (no password).
     [[nodiscard]] const std::string& path() const { return path_; }
 
 private:
+    Database() = default;
     struct closer {
         void operator()(sqlite3* db) const noexcept;
     };
     std::unique_ptr<sqlite3, closer> db_;
+    std::unique_ptr<pg::Connection> pg_;
     std::string path_;
 };
 
-/// A prepared statement. Binding indexes start at 1, column indexes at 0, as in SQLite.
+/// A prepared statement. Binding indexes start at 1, column indexes at 0, as in SQLite. On a
+/// store in PostgreSQL the SQL's `?` parameters are numbered for it; the SQL itself must be
+/// what both engines take, or chosen by Database::kind().
 class Statement {
 public:
     Statement(Database& db, std::string_view sql);
+    Statement(Statement&&) noexcept;
+    Statement& operator=(Statement&&) noexcept;
+    ~Statement();
 
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, double value);
@@ -89,6 +131,7 @@ private:
     };
     Database* db_;
     std::unique_ptr<sqlite3_stmt, finalizer> stmt_;
+    std::unique_ptr<pg::Statement> pg_;
     void check(int rc, const char* what) const;
 };
 

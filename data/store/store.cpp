@@ -1,5 +1,8 @@
 #include "data/store/store.hpp"
 
+#include "data/store/postgres.hpp"
+#include "data/store/postgres_schema.hpp"
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -277,7 +280,24 @@ void apply_connection_settings(Database& db) {
 
 }  // namespace
 
+namespace {
+
+void check_version(Database& db, const std::string& where) {
+    auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
+    if (version != schema_version)
+        throw std::runtime_error(where + ": store has schema version " + std::to_string(version) + ", this build uses " +
+                                 std::to_string(schema_version));
+}
+
+}  // namespace
+
 Database open_store_for_writing(const std::string& path) {
+    if (pg::is_uri(path)) {
+        auto db = Database::postgresql(path);
+        create_postgres_schema(db, schema_version);
+        check_version(db, db.path());
+        return db;
+    }
     Database db(path, Database::mode::create);
     db.load_spatialite();
     apply_connection_settings(db);
@@ -318,25 +338,30 @@ Database open_store_for_writing(const std::string& path) {
 }
 
 Database open_store_for_reading(const std::string& path, bool spatialite) {
+    if (pg::is_uri(path)) {
+        auto db = Database::postgresql(path);
+        if (!has_postgres_schema(db))
+            throw std::runtime_error(db.path() + ": no crimemap store in this database (run crimemap import first)");
+        check_version(db, db.path());
+        db.exec("SET default_transaction_read_only = on");
+        return db;
+    }
     if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": no such store (run crimemap import first)");
     Database db(path, Database::mode::read_only);
     if (spatialite) db.load_spatialite();
     // Readers scan tables once (the server's load) or look up a few rows: a small cache will do.
     db.exec("PRAGMA cache_size=-16384");
-    auto version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'", -1);
-    if (version != schema_version)
-        throw std::runtime_error(path + ": store has schema version " + std::to_string(version) + ", this build uses " +
-                                 std::to_string(schema_version));
+    check_version(db, path);
     return db;
 }
 
 void bump_data_version(Database& db) {
-    db.exec("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'");
+    db.exec("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'");
 }
 
 void bump_map_version(Database& db) {
     db.exec("INSERT INTO meta VALUES ('map_version', '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1");
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)");
     bump_data_version(db);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Opening the crimemap store: one SQLite file with SpatiaLite, in WAL mode.
+// Opening the crimemap store: one SQLite file with SpatiaLite, in WAL mode, or a PostgreSQL
+// database named by a libpq URI (postgresql://...), the shared store of replicas.
 
 #include "data/store/sqlite.hpp"
 
@@ -14,12 +15,14 @@ inline constexpr int schema_version = 6;
 /// store of an older schema up to this one (adding tables; nothing stored is changed).
 /// Loads SpatiaLite, turns on WAL and foreign-key-free fast settings for bulk work.
 /// Throws sqlite_error (cannot open, SpatiaLite missing) or std::runtime_error
-/// (the file holds a schema of another version).
+/// (the file holds a schema of another version). A postgresql:// URI connects instead and
+/// creates the tables there when absent (pg::error, pg::unavailable when it cannot connect).
 Database open_store_for_writing(const std::string& path);
 
 /// Opens an existing store read-only. Throws std::runtime_error when the file is absent.
 /// Without `spatialite`, geometry functions are unavailable; such a connection may be opened
-/// and closed on any thread (SpatiaLite's own clean-up is not thread-safe).
+/// and closed on any thread (SpatiaLite's own clean-up is not thread-safe). A postgresql://
+/// URI connects, in read-only transactions.
 Database open_store_for_reading(const std::string& path, bool spatialite = true);
 
 /// Increments meta('data_version'): every committed change to served data bumps it.

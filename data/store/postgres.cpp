@@ -1,8 +1,9 @@
-#include "data/postgres.hpp"
+#include "data/store/postgres.hpp"
 
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -114,8 +115,15 @@ std::string numbered_parameters(std::string_view sql, int& count) {
             out.append(sql.substr(i, stop - i));
             i = stop - 1;
         } else if (c == '?') {
+            // ?NNN keeps its number; a bare ? is one more than the largest so far, as in SQLite.
+            std::size_t j = i + 1;
+            while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') ++j;
+            int number = count + 1;
+            if (j > i + 1) std::from_chars(sql.data() + i + 1, sql.data() + j, number);
+            count = std::max(count, number);
             out += '$';
-            out += std::to_string(++count);
+            out += std::to_string(number);
+            i = j - 1;
         } else {
             out += c;
         }
@@ -145,7 +153,24 @@ Connection::Connection(const std::string& uri) : uri_(displayed(uri)) {
 
 void Connection::exec(std::string_view sql) {
     std::string text(sql);
-    checked(conn_.get(), PQexec(conn_.get(), text.c_str()), sql);
+    auto result = checked(conn_.get(), PQexec(conn_.get(), text.c_str()), sql);
+    note_changes(result.get());
+}
+
+void Connection::note_changes(const pg_result* result) {
+    const char* tuples = PQcmdTuples(const_cast<PGresult*>(result));
+    changes_ = 0;
+    std::from_chars(tuples, tuples + std::strlen(tuples), changes_);
+}
+
+bool Connection::in_transaction() const { return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
+
+void Connection::cancel() noexcept {
+    if (PGcancel* handle = PQgetCancel(conn_.get())) {
+        char message[256];
+        PQcancel(handle, message, sizeof message);
+        PQfreeCancel(handle);
+    }
 }
 
 std::int64_t Connection::query_int(std::string_view sql, std::int64_t fallback) {
@@ -297,6 +322,7 @@ void Statement::execute() {
                       .release());
     rows_ = PQntuples(result_.get());
     row_ = -1;
+    connection_.note_changes(result_.get());
 }
 
 bool Statement::step() {
@@ -332,6 +358,11 @@ std::int64_t Statement::changes() const {
 
 bool Statement::is_null(int column) const { return PQgetisnull(result_.get(), row_, column) == 1; }
 
+bool Statement::is_bytes(int column) const {
+    constexpr Oid bytea_oid = 17;  // pg_type.oid of bytea, fixed in every PostgreSQL
+    return result_ && PQftype(result_.get(), column) == bytea_oid && !is_null(column);
+}
+
 std::int64_t Statement::column_int(int column) const {
     auto text = column_text(column);
     std::int64_t value = 0;
@@ -365,27 +396,5 @@ std::string_view Statement::column_blob(int column) const {
     return bytes;
 }
 
-Transaction::Transaction(Connection& connection) : connection_(connection) {
-    nested_ = PQtransactionStatus(connection_.handle()) == PQTRANS_INTRANS;
-    connection_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN");
-}
-
-Transaction::~Transaction() {
-    if (!open_ || connection_.broken()) return;
-    try {
-        if (nested_) {
-            connection_.exec("ROLLBACK TO SAVEPOINT nested");
-            connection_.exec("RELEASE SAVEPOINT nested");
-        } else {
-            connection_.exec("ROLLBACK");
-        }
-    } catch (...) {  // a destructor does not throw; the server ends a broken transaction itself
-    }
-}
-
-void Transaction::commit() {
-    connection_.exec(nested_ ? "RELEASE SAVEPOINT nested" : "COMMIT");
-    open_ = false;
-}
 
 }  // namespace crimemap::data::pg

@@ -1,7 +1,10 @@
 #pragma once
-// RAII wrappers for libpq, PostgreSQL's C client, in the shape of data/sqlite.hpp: one connection,
-// prepared statements with `?` parameters stepped row by row, transactions, COPY ... FROM STDIN,
-// and LISTEN/NOTIFY. libpq-fe.h stays out of every other header.
+// RAII wrappers for libpq, PostgreSQL's C client: one connection, prepared statements with `?`
+// parameters stepped row by row, COPY ... FROM STDIN and LISTEN/NOTIFY. data::Database and
+// data::Statement (data/store/sqlite.hpp) use them for a store in PostgreSQL. libpq-fe.h
+// stays out of every other header.
+
+#include "data/store/sqlite.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -19,10 +22,10 @@ namespace crimemap::data::pg {
 
 /// Any failure PostgreSQL or libpq reports; what() carries the message, the SQL involved and,
 /// from the server, the SQLSTATE (sqlstate()).
-class error : public std::runtime_error {
+class error : public store_error {
 public:
     explicit error(const std::string& what, std::string sqlstate = {})
-        : std::runtime_error(what), sqlstate_(std::move(sqlstate)) {}
+        : store_error(what), sqlstate_(std::move(sqlstate)) {}
     [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
 
 private:
@@ -80,6 +83,12 @@ public:
     std::optional<notification> wait_for_notification(std::chrono::milliseconds timeout);
 
     [[nodiscard]] bool broken() const;
+    /// True inside BEGIN ... COMMIT (also when a statement in it failed).
+    [[nodiscard]] bool in_transaction() const;
+    /// Rows the last statement run on this connection changed.
+    [[nodiscard]] std::int64_t changes() const { return changes_; }
+    /// Asks the server to cancel what this connection runs; callable from another thread.
+    void cancel() noexcept;
     [[nodiscard]] pg_conn* handle() const { return conn_.get(); }
     [[nodiscard]] const std::string& uri() const { return uri_; }
 
@@ -91,6 +100,8 @@ private:
     std::unique_ptr<pg_conn, closer> conn_;
     std::string uri_;  // as displayed()
     int next_statement_ = 0;
+    std::int64_t changes_ = 0;
+    void note_changes(const pg_result* result);
 };
 
 /// A prepared statement: `?` parameters (numbered in order, as in SQLite; outside quotes) become
@@ -120,6 +131,8 @@ public:
     [[nodiscard]] std::int64_t changes() const;
 
     [[nodiscard]] bool is_null(int column) const;
+    /// True for a bytea column.
+    [[nodiscard]] bool is_bytes(int column) const;
     [[nodiscard]] std::int64_t column_int(int column) const;
     [[nodiscard]] double column_double(int column) const;
     /// Valid until the next step(), reset() or destruction.
@@ -150,22 +163,6 @@ private:
     int row_ = -1;
     int rows_ = 0;
     mutable std::vector<std::string> decoded_;  // bytea columns of the current row, decoded
-};
-
-/// BEGIN on construction (a SAVEPOINT inside an open transaction); rolls back on destruction
-/// unless commit() was called.
-class Transaction {
-public:
-    explicit Transaction(Connection& connection);
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    ~Transaction();
-    void commit();
-
-private:
-    Connection& connection_;
-    bool nested_ = false;
-    bool open_ = true;
 };
 
 /// `sql` with each `?` outside quotes, identifiers and comments replaced by $1, $2, ...;
