@@ -1,3 +1,8 @@
+// Over 600 lines on purpose: the parsing thread (csv_parser), the hand-over (batch_queue) and
+// the writing thread (batch_writer) share one private layout of a batch's rows, which nothing
+// outside the import may see; one file keeps it in an anonymous namespace. Read it in that
+// order: the batch types, the queue, the dictionaries, the parser, the writer and its checkpoints,
+// then import_police_csv.
 #include "data/import/police_csv_import.hpp"
 
 #include "data/vocabulary/categories.hpp"
