@@ -57,7 +57,11 @@ int hex_value(char c) {
 
 bool is_uri(std::string_view db) { return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0; }
 
-std::string displayed(std::string_view uri) {
+namespace {
+
+// The URI with its password (in the user part or as a password= parameter) replaced by
+// `mask`, or with no password at all when `mask` is empty.
+std::string masked(std::string_view uri, std::string_view mask) {
     std::string shown(uri);
     const auto scheme = shown.find("://");
     if (scheme != std::string::npos) {
@@ -66,24 +70,43 @@ std::string displayed(std::string_view uri) {
         const auto at = shown.rfind('@', authority_end == std::string::npos ? shown.size() : authority_end);
         if (at != std::string::npos && at >= start) {
             const auto colon = shown.find(':', start);
-            if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+            if (colon != std::string::npos && colon < at) {
+                if (mask.empty()) {
+                    shown.erase(colon, at - colon);
+                } else {
+                    shown.replace(colon + 1, at - colon - 1, mask);
+                }
+            }
         }
     }
-    // password=... among the query's parameters
-    for (auto query = shown.find('?'); query != std::string::npos;) {
-        auto key = shown.find("password=", query);
+    for (auto from = shown.find('?'); from != std::string::npos;) {
+        const auto key = shown.find("password=", from);
         if (key == std::string::npos) break;
         if (shown[key - 1] != '?' && shown[key - 1] != '&') {
-            query = key + 1;
+            from = key + 1;
             continue;
         }
         const auto value = key + 9;
-        const auto end = shown.find('&', value);
-        shown.replace(value, (end == std::string::npos ? shown.size() : end) - value, "***");
-        query = value;
+        auto end = shown.find('&', value);
+        if (end == std::string::npos) end = shown.size();
+        if (mask.empty()) {
+            // the parameter and one '&' beside it; a lone one leaves no '?' behind
+            const bool last = end == shown.size();
+            const auto cut_from = last ? key - 1 : key;
+            shown.erase(cut_from, (last ? end : end + 1) - cut_from);
+            from = cut_from;
+        } else {
+            shown.replace(value, end - value, mask);
+            from = value;
+        }
     }
     return shown;
 }
+
+}  // namespace
+
+std::string displayed(std::string_view uri) { return masked(uri, "***"); }
+std::string without_password(std::string_view uri) { return masked(uri, {}); }
 
 std::string numbered_parameters(std::string_view sql, int& count) {
     std::string out;
@@ -133,7 +156,7 @@ std::string numbered_parameters(std::string_view sql, int& count) {
 
 void Connection::closer::operator()(pg_conn* conn) const noexcept { PQfinish(conn); }
 
-Connection::Connection(const std::string& uri) : uri_(displayed(uri)) {
+Connection::Connection(const std::string& uri) : uri_(displayed(uri)), bare_uri_(without_password(uri)) {
     // Earlier keywords are defaults: the URI's own connect_timeout or application_name win.
     const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
     const char* values[] = {"5", "crimemap", uri.c_str(), nullptr};

@@ -43,6 +43,9 @@ public:
 
 /// The URI as it may be shown and logged: any password in it replaced by "***".
 [[nodiscard]] std::string displayed(std::string_view uri);
+/// The URI with no password in it, for a command a user may copy (pg_dump takes the password
+/// from PGPASSWORD or ~/.pgpass, as crimemap does).
+[[nodiscard]] std::string without_password(std::string_view uri);
 
 struct notification {
     std::string channel;
@@ -91,6 +94,8 @@ public:
     void cancel() noexcept;
     [[nodiscard]] pg_conn* handle() const { return conn_.get(); }
     [[nodiscard]] const std::string& uri() const { return uri_; }
+    /// The URI without its password (without_password()).
+    [[nodiscard]] const std::string& uri_without_password() const { return bare_uri_; }
 
 private:
     friend class Statement;
@@ -99,6 +104,7 @@ private:
     };
     std::unique_ptr<pg_conn, closer> conn_;
     std::string uri_;  // as displayed()
+    std::string bare_uri_;
     int next_statement_ = 0;
     std::int64_t changes_ = 0;
     void note_changes(const pg_result* result);

@@ -205,22 +205,21 @@ INSERT INTO meta VALUES ('data_version', '0');
 
 }  // namespace
 
+bool has_postgres_schema(Database& db) {
+    return db.query_int("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
+                        "tablename = 'meta'") > 0;
+}
+
 void create_postgres_schema(Database& db, int version) {
     Transaction tx(db);
     // Two first imports at once: the second waits here, then finds the tables made.
     db.exec("SELECT pg_advisory_xact_lock(7316350)");
-    if (db.query_int("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
-                     "tablename = 'meta'") == 0) {
+    if (!has_postgres_schema(db)) {
         db.exec(schema_sql);
         Statement set(db, "INSERT INTO meta VALUES ('schema_version', ?)");
         set.bind(1, std::to_string(version)).run();
     }
     tx.commit();
-}
-
-bool has_postgres_schema(Database& db) {
-    return db.query_int("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
-                        "tablename = 'meta'") > 0;
 }
 
 }  // namespace crimemap::data

@@ -95,8 +95,9 @@ void Database::interrupt() noexcept {
 void Database::backup_to(const std::string& destination) {
     if (pg_)
         throw store_error("a store in PostgreSQL is backed up with PostgreSQL's own tools, for example: pg_dump "
-                          "--format=custom --file='" + destination + "' '" + path_ +
-                          "' (and restored with pg_restore); streaming replication keeps a standby");
+                          "--format=custom --file='" + destination + "' '" + pg_->uri_without_password() +
+                          "' (the password from PGPASSWORD or ~/.pgpass; restored with pg_restore); streaming "
+                          "replication keeps a standby");
     const std::string temporary = destination + ".partial";
     std::filesystem::remove(temporary);
     {

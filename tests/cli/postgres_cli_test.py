@@ -50,7 +50,8 @@ with postgres_cluster.Cluster() as pg:
     r = run("backup", "--db", with_password, copy, env=dict(os.environ))
     check(r.returncode == 1 and "pg_dump --format=custom --file='%s'" % copy in r.stderr,
           "backup on PostgreSQL shows the pg_dump command: %s" % r.stderr)
-    check(postgres_cluster.PASSWORD not in r.stderr, "without the password")
+    check(postgres_cluster.PASSWORD not in r.stderr and "***" not in r.stderr and " '%s' " % pg.uri in r.stderr,
+          "the command names the database without a password or a mask pg_dump would take for one: %s" % r.stderr)
     check(not os.path.exists(copy), "and writes nothing")
 
 sys.exit(loopback.finish())

@@ -41,6 +41,14 @@ TEST_CASE("a URI's password is never shown", "[postgres]") {
     CHECK(pg::displayed("postgresql://db.example/crimemap?user=a&password=s3cret&sslmode=require") ==
           "postgresql://db.example/crimemap?user=a&password=***&sslmode=require");
     CHECK(pg::displayed("postgresql://crimemap@db.example/crimemap") == "postgresql://crimemap@db.example/crimemap");
+    // For a command to copy: no password, not a mask that would be taken for one.
+    CHECK(pg::without_password("postgresql://crimemap:s3cret@db.example:5432/crimemap") ==
+          "postgresql://crimemap@db.example:5432/crimemap");
+    CHECK(pg::without_password("postgresql://db.example/crimemap?user=a&password=s3cret&sslmode=require") ==
+          "postgresql://db.example/crimemap?user=a&sslmode=require");
+    CHECK(pg::without_password("postgresql://db.example/crimemap?user=a&password=s3cret") ==
+          "postgresql://db.example/crimemap?user=a");
+    CHECK(pg::without_password("postgresql://db.example/crimemap?password=s3cret") == "postgresql://db.example/crimemap");
     CHECK(pg::is_uri("postgresql://x/y"));
     CHECK(pg::is_uri("postgres://x/y"));
     CHECK_FALSE(pg::is_uri("store.sqlite"));
