@@ -10,11 +10,13 @@ namespace crimemap::cli {
 int index_command(const arguments& args) {
     po::options_description options("index options");
     std::string db, index_file;
-    options.add_options()("db", sqlite_store_value(&db, "index"), "the store (SQLite file)")(
+    options.add_options()("db", any_store_value(&db), "the store: a SQLite file or a postgresql:// URI (default: $CRIMEMAP_DB)")(
         "index-file", po::value(&index_file),
-        "where to write the serving indexes (default: the store's path + .index, where serve looks)");
+        "where to write the serving indexes (default: the store's path + .index, where serve looks; for a "
+        "store in PostgreSQL, a file in ~/.cache/crimemap named after the database)");
     po::variables_map values;
-    if (!parse_options(args, "crimemap index --db FILE", options, values)) return 0;
+    if (!parse_options(args, "crimemap index --db FILE|URI", options, values)) return 0;
+    db = store_or_environment(db);
     auto start = std::chrono::steady_clock::now();
     data::snapshot_options settings;
     settings.index_path = index_file;

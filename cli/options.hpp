@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace crimemap::cli {
@@ -21,6 +22,19 @@ inline po::typed_value<std::string>* sqlite_store_value(std::string* db, const c
                             " works on a SQLite store only; a store in PostgreSQL can be read by crimemap stats "
                             "and backed up with pg_dump");
     });
+}
+
+/// The --db value of a command that takes either store: a SQLite file or a postgresql:// URI.
+/// Not required as an option: see store_or_environment().
+inline po::typed_value<std::string>* any_store_value(std::string* db) { return po::value(db); }
+
+/// The --db value, or without one the CRIMEMAP_DB environment variable, which keeps a URI's
+/// password off the command line (where every user of the machine can read it).
+inline std::string store_or_environment(const std::string& db) {
+    if (!db.empty()) return db;
+    if (const char* from_environment = std::getenv("CRIMEMAP_DB"); from_environment && *from_environment)
+        return from_environment;
+    throw po::error("--db is required: a SQLite file or a postgresql:// URI (or set CRIMEMAP_DB)");
 }
 
 /// Parses `args` into a variables_map. Returns false (after printing help) for --help.

@@ -7,6 +7,7 @@
 #include "server/http/http_server.hpp"
 #include "server/ops/edge.hpp"
 #include "server/ops/live_state.hpp"
+#include "server/ops/store_watch.hpp"
 #include "server/mail/mail_sender.hpp"
 #include "data/mail/outbox.hpp"
 #include "data/watch/subscriptions.hpp"
@@ -19,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <string_view>
 
@@ -82,8 +84,10 @@ int serve_command(const arguments& args) {
     server::smtp_settings smtp;
     std::string smtp_password_file;
     int mail_retry_seconds = 60, notice_interval = 15 * 60;
+    int store_poll = 15;
     options.add_options()                                                             //
-        ("db", sqlite_store_value(&db, "serve"), "the store (SQLite file)")                 //
+        ("db", any_store_value(&db),
+         "the store: a SQLite file, or a postgresql:// URI shared by replicas (default: $CRIMEMAP_DB)")  //
         ("index-file", po::value(&index_file),
          "the serving indexes, mapped from this file (default: the store's path + .index); built when "
          "missing or of other data")  //
@@ -134,11 +138,16 @@ int serve_command(const arguments& args) {
         ("mail-retry-seconds", po::value(&mail_retry_seconds)->default_value(mail_retry_seconds),
          "wait before the first retry of a mail the relay did not take; doubled each time, for up to 48 hours")  //
         ("notice-interval-seconds", po::value(&notice_interval)->default_value(notice_interval),
-         "a coordinator gets at most one notice of new Watch messages in this time");
+         "a coordinator gets at most one notice of new Watch messages in this time")  //
+        ("store-poll-seconds", po::value(&store_poll)->default_value(store_poll),
+         "a store in PostgreSQL: how often to check for a new import besides its notification");
     po::variables_map values;
-    if (!parse_options(args, "crimemap serve --db FILE [--listen ADDRESS:PORT] [--threads N] [--public-url URL] [--insecure-cookies]",
+    if (!parse_options(args, "crimemap serve --db FILE|URI [--listen ADDRESS:PORT] [--threads N] [--public-url URL] [--insecure-cookies]",
                        options, values))
         return 0;
+    db = store_or_environment(db);
+    const bool shared_store = data::pg::is_uri(db);
+    const std::string shown_db = shared_store ? data::pg::displayed(db) : db;  // never a password in a log
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) throw po::error("--listen wants ADDRESS:PORT, not '" + listen + "'");
     server::server_config config;
@@ -223,6 +232,7 @@ int serve_command(const arguments& args) {
     }
     if (mail_retry_seconds < 1) throw po::error("--mail-retry-seconds must be at least 1");
     if (notice_interval < 0) throw po::error("--notice-interval-seconds must not be negative");
+    if (store_poll < 1 || store_poll > 3600) throw po::error("--store-poll-seconds must be between 1 and 3600");
 
     auto state = std::make_shared<server::app_state>();
     // A bad archive stops the server before the store is loaded: the operator sees it at once.
@@ -267,6 +277,13 @@ int serve_command(const arguments& args) {
     state->sessions = std::make_shared<server::session_store>(
         server::session_limits{std::chrono::seconds(session_idle), std::chrono::seconds(session_max)});
     state->limits = std::make_shared<server::rate_limits>();
+    if (shared_store) {
+        // Replicas share sign-ins and rate limits through the store, on a connection of their own
+        // so that a burst of sign-ins does not queue behind messages and edits.
+        auto shared_state = std::make_shared<data::store_writer>(db);
+        state->sessions->share(shared_state);
+        state->limits->share(shared_state);
+    }
     state->secure_cookies = !insecure_cookies;
     if (remote_style) state->basemap_style = basemap_style;
     // Kept in the store, so open forms survive a restart; a new one each week, the last still accepted.
@@ -287,7 +304,7 @@ int serve_command(const arguments& args) {
     // Every crime, as `crimemap stats` counts them; the map and the street-level API have those with a location.
     std::cerr << "loaded " << s.crimes + s.crimes_without_location << " crimes (" << s.crimes << " with a location) at "
               << s.location_ids.size() << " locations, " << s.months.size() << " months, "
-              << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << db
+              << s.neighbourhoods.size() << " neighbourhoods, " << s.schemes.size() << " Watch schemes from " << shown_db
               << " in " << s.load_seconds << " s; indexes " << s.crime_tiles.memory_bytes() / (1 << 20)
               << " MiB in memory, " << s.mapped_bytes / (1 << 20) << " MiB mapped, resident " << resident_bytes() / (1 << 20) << " MiB; " << state->web.size() << " web files; "
               << s.origin << '\n';
@@ -297,7 +314,8 @@ int serve_command(const arguments& args) {
     const auto retention = std::chrono::hours(24) * retention_days;
     auto writer = state->writer;
     auto form_secrets = state->form_secrets;
-    server::periodic_task purge(std::chrono::hours(1), [writer, retention, retention_days, form_secrets, form_secret_age] {
+    auto sessions = state->sessions;
+    server::periodic_task purge(std::chrono::hours(1), [writer, retention, retention_days, form_secrets, form_secret_age, sessions] {
         try {
             form_secrets->replace(writer->run([&](data::Database& d) { return data::form_secrets(d, form_secret_age); }));
         } catch (const std::exception& error) {
@@ -314,6 +332,7 @@ int serve_command(const arguments& args) {
                 data::purge_failed_mail(d, std::chrono::hours(24 * 30));
                 data::purge_unconfirmed_subscriptions(d, data::subscription_confirm_lifetime);
             });
+            sessions->purge();
         } catch (const std::exception& error) {
             std::cerr << "crimemap: deleting old failed mail or unconfirmed subscriptions failed: " << error.what() << '\n';
         }
@@ -324,13 +343,15 @@ int serve_command(const arguments& args) {
     server::periodic_task sweep(std::chrono::minutes(1), [limits] { limits->sweep(); });
 
     // integrity_check reads the whole file: on its own thread, reported when done (and in /readyz).
-    state->integrity = std::make_shared<data::integrity_check>(db, [db](const std::string& verdict) {
-        if (verdict == "ok")
-            std::cerr << "integrity_check of " << db << ": ok\n";
-        else
-            std::cerr << "crimemap: integrity_check of " << db << " FAILED: " << verdict
-                      << " (restore the latest backup; see docs/operations.md)\n";
-    });
+    // PostgreSQL checks its own pages (data checksums) and is not read here.
+    if (!shared_store)
+        state->integrity = std::make_shared<data::integrity_check>(db, [db](const std::string& verdict) {
+            if (verdict == "ok")
+                std::cerr << "integrity_check of " << db << ": ok\n";
+            else
+                std::cerr << "crimemap: integrity_check of " << db << " FAILED: " << verdict
+                          << " (restore the latest backup; see docs/operations.md)\n";
+        });
 
     // Subscribers get one mail when a load first sees a new latest month: at start (an import
     // while the server was down) and after each reload.
@@ -351,6 +372,26 @@ int serve_command(const arguments& args) {
     server::metrics counts;
     std::unique_ptr<server::access_log> log;
     if (!access_log_path.empty()) log = std::make_unique<server::access_log>(access_log_path);
+    auto reload = [&] {
+        live.reload(
+            db,
+            [&live, queue_alerts](const std::string& message) {
+                std::cerr << message << '\n';
+                if (message.starts_with("reloaded ")) queue_alerts(*live.current());
+            },
+            snapshot_settings);
+    };
+    // A replica on PostgreSQL reloads by itself when an import is announced (or, a notification
+    // missed, within the poll interval), and knows whether its store answers.
+    std::optional<server::store_watch> watch;
+    if (shared_store) {
+        watch.emplace(db, std::chrono::seconds(store_poll), [&live] { return live.current()->snapshot->import_version; },
+                      [&] {
+                          std::cerr << "the store has a new import: reloading " << shown_db << '\n';
+                          reload();
+                      });
+        first_state->watch = &*watch;
+    }
     server::edge edge{live, counts, log.get(), *config.open_connections, *config.refused_connections};
     server::run_server(
         config, edge,
@@ -361,14 +402,8 @@ int serve_command(const arguments& args) {
             std::cerr << "serving http://" << config.address << ":" << port << "/\n" << std::flush;
         },
         [&] {
-            std::cerr << "SIGHUP: reloading " << db << '\n';
-            live.reload(
-                db,
-                [&live, queue_alerts](const std::string& message) {
-                    std::cerr << message << '\n';
-                    if (message.starts_with("reloaded ")) queue_alerts(*live.current());
-                },
-                snapshot_settings);
+            std::cerr << "SIGHUP: reloading " << shown_db << '\n';
+            reload();
         },
         [&](std::string_view method, std::string_view target, unsigned status, std::size_t bytes, const std::string& client) {
             edge.record(method, target, status, bytes, 0, client);

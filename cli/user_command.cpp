@@ -28,7 +28,7 @@ int add(const arguments& args) {
     std::vector<std::string> schemes;
     bool password_stdin = false, send_link = false;
     options.add_options()                                                                    //
-        ("db", sqlite_store_value(&db, "user"), "the store (SQLite file)")                        //
+        ("db", any_store_value(&db), "the store: a SQLite file or a postgresql:// URI (default: $CRIMEMAP_DB)")                        //
         ("email", po::value(&email)->required(), "the person's email address; they sign in with it")  //
         ("role", po::value(&role_text)->required(), "admin, team or coordinator")            //
         ("force", po::value(&force), "a team's force id")                                    //
@@ -40,10 +40,11 @@ int add(const arguments& args) {
         ("public-url", po::value(&base_url)->default_value(base_url), "where the server is reached, for the link");
     po::variables_map values;
     if (!parse_options(args,
-                       "crimemap user add --db FILE --email E --role admin|team|coordinator "
+                       "crimemap user add --db FILE|URI --email E --role admin|team|coordinator "
                        "[--force F --neighbourhood N | --scheme ID...] [--password-stdin | --send-link]",
                        options, values))
         return 0;
+    db = store_or_environment(db);
     auto role = data::parse_role(role_text);
     if (!role) throw po::error("--role wants admin, team or coordinator, not '" + role_text + "'");
     if (password_stdin && send_link) throw po::error("give --password-stdin or --send-link, not both");
@@ -95,9 +96,10 @@ int add(const arguments& args) {
 int list(const arguments& args) {
     po::options_description options("user list options");
     std::string db;
-    options.add_options()("db", sqlite_store_value(&db, "user"), "the store (SQLite file)");
+    options.add_options()("db", any_store_value(&db), "the store: a SQLite file or a postgresql:// URI (default: $CRIMEMAP_DB)");
     po::variables_map values;
-    if (!parse_options(args, "crimemap user list --db FILE", options, values)) return 0;
+    if (!parse_options(args, "crimemap user list --db FILE|URI", options, values)) return 0;
+    db = store_or_environment(db);
     auto store = data::open_store_for_writing(db);
     for (const auto& u : data::list_users(store))
         std::cout << u.email << '\t' << data::role_name(u.kind) << '\t' << scope_text(u) << '\t'
@@ -108,10 +110,11 @@ int list(const arguments& args) {
 int disable(const arguments& args) {
     po::options_description options("user disable options");
     std::string db, email;
-    options.add_options()("db", sqlite_store_value(&db, "user"), "the store (SQLite file)")  //
+    options.add_options()("db", any_store_value(&db), "the store: a SQLite file or a postgresql:// URI (default: $CRIMEMAP_DB)")  //
         ("email", po::value(&email)->required(), "the account's email address");
     po::variables_map values;
-    if (!parse_options(args, "crimemap user disable --db FILE --email E", options, values)) return 0;
+    if (!parse_options(args, "crimemap user disable --db FILE|URI --email E", options, values)) return 0;
+    db = store_or_environment(db);
     auto store = data::open_store_for_writing(db);
     if (!data::disable_user(store, email)) throw po::error("--email: no account " + email);
     data::audit(store, {std::nullopt, "operator", "user disable", email, "", "", "allowed"});
@@ -123,13 +126,14 @@ int reset(const arguments& args) {
     po::options_description options("user reset options");
     std::string db, email, base_url = "http://127.0.0.1:8080";
     bool send_link = false;
-    options.add_options()("db", sqlite_store_value(&db, "user"), "the store (SQLite file)")  //
+    options.add_options()("db", any_store_value(&db), "the store: a SQLite file or a postgresql:// URI (default: $CRIMEMAP_DB)")  //
         ("email", po::value(&email)->required(), "the account's email address")       //
         ("send-link", po::bool_switch(&send_link),
          "email the new link to the account's address instead of printing it (the running serve sends it)")  //
         ("public-url", po::value(&base_url)->default_value(base_url), "where the server is reached, for the link");
     po::variables_map values;
-    if (!parse_options(args, "crimemap user reset --db FILE --email E [--send-link]", options, values)) return 0;
+    if (!parse_options(args, "crimemap user reset --db FILE|URI --email E [--send-link]", options, values)) return 0;
+    db = store_or_environment(db);
     auto store = data::open_store_for_writing(db);
     data::Transaction tx(store);
     std::string token;
@@ -158,7 +162,7 @@ int reset(const arguments& args) {
 
 int user_command(const arguments& args) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        std::cout << "usage: crimemap user add|list|disable|reset --db FILE ...\n\n"
+        std::cout << "usage: crimemap user add|list|disable|reset --db FILE|URI ...\n\n"
                      "  add      create an account and print (or with --send-link email) its one-time set-password link\n"
                      "  list     list the accounts\n"
                      "  disable  stop an account from signing in\n"

@@ -22,6 +22,7 @@
 namespace crimemap::server {
 
 class form_keys;  // server/watch/watch_handlers.hpp
+class store_watch;  // server/ops/store_watch.hpp
 class mail_sender;  // server/mail/mail_sender.hpp
 
 /// What every handler reads: the loaded indexes and the configuration. Shared read-only.
@@ -44,6 +45,9 @@ struct app_state {
     std::shared_ptr<const data::integrity_check> integrity;  ///< the check run at start; may be null
     std::shared_ptr<mail_sender> mail;  ///< sends the outbox through --smtp-url; null: mail waits in the outbox
     std::int64_t notice_interval_seconds = 15 * 60;  ///< at most one new-message notice per coordinator in this time
+    /// A replica's watch on its store in PostgreSQL (reloads, reachability); null on SQLite.
+    /// Owned by the serve command, which outlives every request.
+    const store_watch* watch = nullptr;
 };
 
 /// The origin a request was sent to ("http://host:port"), for the same-origin check of forms:

@@ -1,5 +1,6 @@
 #include "server/router.hpp"
 
+#include "data/store/postgres.hpp"
 #include "server/http/errors.hpp"
 #include "server/http/query_string.hpp"
 #include "server/routes.hpp"
@@ -14,6 +15,27 @@ namespace crimemap::server {
 namespace http = boost::beast::http;
 
 namespace {
+
+// The path only: a query string may hold what a resident typed (a postcode).
+std::string_view path_of(const request& req) {
+    std::string_view target(req.target().data(), req.target().size());
+    return target.substr(0, target.find('?'));
+}
+
+// The caller sees only "internal error"; the operator needs the cause.
+void internal_error(const request& req, const std::exception& error) {
+    std::cerr << "crimemap: internal error answering " << path_of(req) << ": " << error.what() << '\n';
+}
+
+// PostgreSQL away, or too slow: the client is asked to come back shortly, while a replica's
+// reads from memory go on.
+response store_unavailable(const request& req, const std::exception& error) {
+    std::cerr << "crimemap: the store is unavailable answering " << path_of(req) << ": " << error.what() << '\n';
+    auto res = error_response(error_kind::unavailable, "the store is unavailable just now; try again shortly", req.version(),
+                              req.keep_alive());
+    res.set(http::field::retry_after, "5");
+    return res;
+}
 
 constexpr std::size_t form_body_limit = 16 * 1024;
 
@@ -32,17 +54,16 @@ response handle_request(const request& req, const app_state& state, const std::s
         return row->handler(route_request{req, path, std::move(segments), raw_query, state, client});
     } catch (const http_error& error) {
         auto res = error_response(error.kind(), error.what(), req.version(), req.keep_alive(), error.fields());
-        if (error.kind() == error_kind::method_not_allowed) {
-            std::string_view target(req.target().data(), req.target().size());
-            res.set(http::field::allow, allowed_methods(target.substr(0, target.find('?'))));
-        }
+        if (error.kind() == error_kind::method_not_allowed) res.set(http::field::allow, allowed_methods(path_of(req)));
         return res;
+    } catch (const data::pg::unavailable& error) {
+        return store_unavailable(req, error);
+    } catch (const data::pg::error& error) {
+        if (error.sqlstate() == "57014") return store_unavailable(req, error);  // the writer's statement timeout
+        internal_error(req, error);
+        return error_response(error_kind::internal, "internal error", req.version(), false);
     } catch (const std::exception& error) {
-        // The caller sees only "internal error"; the operator needs the cause.
-        // The path only: a query string may hold what a resident typed (a postcode).
-        std::string_view target(req.target().data(), req.target().size());
-        std::cerr << "crimemap: internal error answering " << target.substr(0, target.find('?')) << ": "
-                  << error.what() << '\n';
+        internal_error(req, error);
         return error_response(error_kind::internal, "internal error", req.version(), false);
     }
 }

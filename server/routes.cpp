@@ -1,5 +1,7 @@
 #include "server/routes.hpp"
 
+#include "server/ops/store_watch.hpp"
+
 #include "data/vocabulary/months.hpp"
 #include "server/accounts/auth.hpp"
 #include "server/accounts/team_handlers.hpp"
@@ -7,6 +9,7 @@
 #include "server/http/errors.hpp"
 #include "server/http/http_caching.hpp"
 #include "server/http/query_string.hpp"
+#include "server/ops/store_watch.hpp"
 #include "server/pages/list_page.hpp"
 #include "server/tiles/basemap_handlers.hpp"
 #include "server/tiles/tile_handlers.hpp"
@@ -88,7 +91,15 @@ response readyz(const route_request& r) {
                          {"crimes_with_location", snapshot.crimes},
                          {"latest_month", snapshot.last_updated ? data::month_text(snapshot.last_updated) : ""},
                          {"load_seconds", snapshot.load_seconds},
-                         {"integrity", r.state.integrity ? r.state.integrity->verdict() : "not checked"}};
+                         {"integrity", r.state.integrity ? r.state.integrity->verdict() : "not checked"},
+                         {"store", "ok"},
+                         {"degraded", nlohmann::json::array()}};
+    // A replica whose PostgreSQL is away still serves every read it holds (so it stays ready
+    // for the load balancer), but says that writes and sign-ins are refused meanwhile.
+    if (r.state.watch && !r.state.watch->reachable()) {
+        ready["store"] = "unreachable: " + r.state.watch->problem();
+        ready["degraded"] = {"writes", "sign-in", "live reads"};
+    }
     return text(http::status::ok, ready.dump() + "\n", "application/json", r.req);
 }
 

@@ -20,14 +20,6 @@ void require_sodium() {
 
 std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-std::string utc_now_text() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
 
 user read_user(Database& db, Statement& row) {
     user u;
@@ -278,8 +270,26 @@ std::string reset_user(Database& db, std::string_view email, std::chrono::second
     return token;
 }
 
+std::string utc_now_text() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+std::vector<std::string> stored_form_secrets(Database& db) {
+    std::vector<std::string> out;
+    Statement select(db, "SELECT secret FROM form_secrets ORDER BY id DESC");
+    while (select.step()) out.emplace_back(select.column_text(0));
+    return out;
+}
+
 std::vector<std::string> form_secrets(Database& db, std::chrono::seconds rotate_after) {
     Transaction tx(db);
+    // Replicas rotate one at a time: two new secrets at once would push out the one in use.
+    if (db.is_postgresql()) db.exec("SELECT pg_advisory_xact_lock(7316351)");
     std::int64_t newest = 0;
     {
         Statement select(db, "SELECT max(created_at) FROM form_secrets");
@@ -291,10 +301,7 @@ std::vector<std::string> form_secrets(Database& db, std::chrono::seconds rotate_
         insert.run();
     }
     db.exec("DELETE FROM form_secrets WHERE id NOT IN (SELECT id FROM form_secrets ORDER BY id DESC LIMIT 2)");
-    std::vector<std::string> out;
-    Statement select(db, "SELECT secret FROM form_secrets ORDER BY id DESC");
-    while (select.step()) out.emplace_back(select.column_text(0));
-    select.reset();
+    auto out = stored_form_secrets(db);
     tx.commit();
     return out;
 }

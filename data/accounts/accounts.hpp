@@ -90,6 +90,11 @@ std::string reset_user(Database& db, std::string_view email, std::chrono::second
 /// before it (still accepted, so a form opened before a rotation still sends). A new secret is
 /// made when there is none or the newest is older than `rotate_after`; older ones are deleted.
 std::vector<std::string> form_secrets(Database& db, std::chrono::seconds rotate_after);
+/// Now in UTC as ISO 8601 text (2026-12-02T08:15:00Z), as the store keeps times of edits.
+std::string utc_now_text();
+
+/// The stored form secrets, newest first, as they are (another replica may have rotated them).
+std::vector<std::string> stored_form_secrets(Database& db);
 
 /// A one-time set-password token for the account, valid for `lifetime`.
 std::string create_password_token(Database& db, std::int64_t user_id, std::chrono::seconds lifetime);

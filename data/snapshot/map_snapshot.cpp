@@ -3,19 +3,26 @@
 #include "data/import/wkb.hpp"
 #include "data/snapshot/snapshot_file.hpp"
 #include "data/snapshot/snapshot_parts.hpp"
+#include "data/store/dialect.hpp"
+#include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
 #include "data/vocabulary/crime_id.hpp"
 #include "data/vocabulary/forces.hpp"
 #include "data/vocabulary/months.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <future>
 #include <optional>
 #include <numeric>
@@ -56,8 +63,8 @@ std::unordered_map<std::int64_t, std::int32_t> detail::load_store_parts(Database
     std::unordered_map<std::int64_t, std::int32_t> neighbourhood_of_key;
     {
         std::vector<geo::multi_polygon> shapes;
-        Statement select(db, "SELECT force, id, coalesce(name, id), details, AsBinary(boundary), key "
-                             "FROM neighbourhoods ORDER BY force, id");
+        Statement select(db, "SELECT force, id, coalesce(name, id), details, " + dialect::wkb(db, "boundary") +
+                                 ", key FROM neighbourhoods ORDER BY force, id");
         while (select.step()) {
             neighbourhood_of_key.emplace(select.column_int(5), static_cast<std::int32_t>(snapshot->neighbourhoods.size()));
             neighbourhood_info n{std::string(select.column_text(0)), std::string(select.column_text(1)),
@@ -94,9 +101,9 @@ std::unordered_map<std::int64_t, std::int32_t> detail::load_store_parts(Database
             snapshot->forces.insert(at, force_info{id, name, nlohmann::json{{"id", id}, {"name", name}}});
         }
         // Months of street data, newest first, each with the forces that published stops.
-        Statement months(db, "SELECT month, group_concat(CASE WHEN kind = 'stop-and-search' THEN force END, ',') "
-                             "FROM (SELECT DISTINCT month, kind, force FROM import_files ORDER BY force) "
-                             "GROUP BY month HAVING sum(kind = 'street') > 0 ORDER BY month DESC");
+        Statement months(db, "SELECT month, " + dialect::comma_list(db, "CASE WHEN kind = 'stop-and-search' THEN force END", "force") +
+                                 " FROM (SELECT DISTINCT month, kind, force FROM import_files ORDER BY force) sorted "
+                                 "GROUP BY month HAVING count(*) FILTER (WHERE kind = 'street') > 0 ORDER BY month DESC");
         while (months.step()) {
             dataset_month m{static_cast<int>(months.column_int(0)), {}};
             auto list = months.column_text(1);
@@ -113,8 +120,8 @@ std::unordered_map<std::int64_t, std::int32_t> detail::load_store_parts(Database
     {
         std::vector<geo::multi_polygon> areas;
         std::vector<std::pair<geo::box, std::uint32_t>> boxes;
-        Statement select(db, "SELECT id, name, status, AsBinary(area), visibility FROM watch_schemes "
-                             "WHERE area IS NOT NULL ORDER BY id");
+        Statement select(db, "SELECT id, name, status, " + dialect::wkb(db, "area") +
+                                 ", visibility FROM watch_schemes WHERE area IS NOT NULL ORDER BY id");
         while (select.step()) {
             auto index = static_cast<std::uint32_t>(snapshot->schemes.size());
             scheme_info scheme{std::string(select.column_text(0)), std::string(select.column_text(1)),
@@ -164,24 +171,49 @@ void attach_texts(map_snapshot& s) {
         s.places.push_back({row.type, s.texts[row.name], s.texts[row.label], row.where, row.neighbourhood, row.crimes});
 }
 
-// Runs `executable index --db STORE --index-file FILE` and waits for it.
+// Runs `executable index --index-file FILE` with the store in CRIMEMAP_DB (never on the command
+// line, where a URI's password could be read by anyone) and waits for it.
 void build_in_child(const std::string& executable, const std::string& store_path, const std::string& file) {
-    std::vector<std::string> args{executable, "index", "--db", store_path, "--index-file", file};
+    std::vector<std::string> args{executable, "index", "--index-file", file};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    std::string store_variable = "CRIMEMAP_DB=" + store_path;
+    std::vector<char*> env;
+    for (char** e = environ; *e; ++e)
+        if (std::strncmp(*e, "CRIMEMAP_DB=", 12) != 0) env.push_back(*e);
+    env.push_back(store_variable.data());
+    env.push_back(nullptr);
     pid_t child = 0;
-    if (int error = posix_spawn(&child, executable.c_str(), nullptr, nullptr, argv.data(), environ); error != 0)
+    if (int error = posix_spawn(&child, executable.c_str(), nullptr, nullptr, argv.data(), env.data()); error != 0)
         throw std::runtime_error("cannot start " + executable + " index: " + std::strerror(error));
     int status = 0;
     while (waitpid(child, &status, 0) < 0)
         if (errno != EINTR) throw std::runtime_error(std::string("waiting for the index builder: ") + std::strerror(errno));
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw std::runtime_error(executable + " index --db " + store_path + " failed (" +
+        throw std::runtime_error(executable + " index of " + (pg::is_uri(store_path) ? pg::displayed(store_path) : store_path) + " failed (" +
                                  (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                                     : "signal " + std::to_string(WTERMSIG(status))) +
                                  "; its messages are above)");
 }
+
+// An exclusive lock on a file beside the index file, held while one process builds it.
+class build_lock {
+public:
+    explicit build_lock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+        if (fd_ < 0) return;  // a folder we cannot write: the build's own write fails with the reason
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~build_lock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    build_lock(const build_lock&) = delete;
+    build_lock& operator=(const build_lock&) = delete;
+
+private:
+    int fd_;
+};
 
 // A read transaction: the fingerprint, the store's parts and (when built here) the indexes
 // all see one state of the store.
@@ -201,7 +233,26 @@ struct read_transaction {
 }  // namespace
 
 std::string index_file_path(const std::string& store_path, const snapshot_options& options) {
-    return options.index_path.empty() ? store_path + ".index" : options.index_path;
+    if (!options.index_path.empty()) return options.index_path;
+    if (!pg::is_uri(store_path)) return store_path + ".index";
+    // A store in PostgreSQL has no folder of its own: the user's cache, named after the database
+    // (without its password), so replicas of one store on one machine share the file.
+    const auto name = pg::without_password(store_path);
+    std::uint64_t hash = 1469598103934665603ull;
+    for (unsigned char c : name) hash = (hash ^ c) * 1099511628211ull;
+    std::filesystem::path folder;
+    if (const char* cache = std::getenv("XDG_CACHE_HOME"); cache && *cache)
+        folder = cache;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        folder = std::filesystem::path(home) / ".cache";
+    else
+        folder = std::filesystem::temp_directory_path();
+    folder /= "crimemap";
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return (folder / (std::string("postgresql-") + hex + ".index")).string();
 }
 
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path, const snapshot_options& options) {
@@ -218,12 +269,22 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path,
         // No read transaction open here while the child builds (minutes at national size):
         // it would hold back the store's checkpoints meanwhile.
         tx.reset();
-        build_in_child(options.builder_executable, store_path, file);
+        // Replicas of one store on one machine share the file: one builds it while the others
+        // wait for the lock, then map what it built.
+        build_lock lock(file + ".lock");
         tx.emplace(db);
         std::string again;
         snapshot = detail::map_index_file(file, detail::read_fingerprint(db), again);
-        if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
-        snapshot->origin = "built " + file + " in a child process (" + why_not + ")";
+        if (snapshot) {
+            snapshot->origin = "mapped " + file + ", built meanwhile by another process";
+        } else {
+            tx.reset();
+            build_in_child(options.builder_executable, store_path, file);
+            tx.emplace(db);
+            snapshot = detail::map_index_file(file, detail::read_fingerprint(db), again);
+            if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
+            snapshot->origin = "built " + file + " in a child process (" + why_not + ")";
+        }
     } else {
         auto built = detail::build_snapshot(store_path, db);
         try {
@@ -241,6 +302,7 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path,
     detail::load_store_parts(db, *snapshot);
     attach_texts(*snapshot);
     snapshot->data_version = db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'data_version'");
+    snapshot->import_version = import_version(db);
     snapshot->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return snapshot;
 }

@@ -145,6 +145,7 @@ struct crime_text {
 
 struct map_snapshot {
     std::int64_t data_version = 0;
+    std::int64_t import_version = 0;  ///< the store's at load (announce_import): a replica reloads when it moves
     std::vector<int> months;                 ///< YYYYMM ascending; a tally's month is an index here
     std::vector<category_info> categories;   ///< by slug; a tally's category is an index here
     std::vector<std::uint64_t> categories_by_month;  ///< per month index: bits of the categories with crimes

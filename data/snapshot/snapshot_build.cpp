@@ -55,7 +55,9 @@ std::uint64_t stored_crime_id_key(const Statement& st, int column, std::string& 
 }
 
 // The load reads whole tables once: mapping the file saves copying every page through read().
-void map_for_scanning(Database& db) { db.exec("PRAGMA mmap_size=68719476736"); }
+void map_for_scanning(Database& db) {
+    if (!db.is_postgresql()) db.exec("PRAGMA mmap_size=68719476736");
+}
 
 // Every outcomes-file row with a Crime ID, sorted by key and month.
 struct outcome_rows {

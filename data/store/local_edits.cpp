@@ -7,9 +7,9 @@ namespace crimemap::data {
 void mark_edited(Database& db, std::string_view entity, std::string_view key, std::string_view field,
                  std::string_view value_before) {
     Statement insert(db, "INSERT INTO local_edits(entity, key, field, upstream, edited_at) "
-                         "VALUES (?, ?, ?, NULLIF(?, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                         "VALUES (?, ?, ?, NULLIF(?, ''), ?) "
                          "ON CONFLICT(entity, key, field) DO UPDATE SET edited_at = excluded.edited_at");
-    insert.bind(1, entity).bind(2, key).bind(3, field).bind(4, value_before).run();
+    insert.bind(1, entity).bind(2, key).bind(3, field).bind(4, value_before).bind(5, utc_now_text()).run();
 }
 
 local_edits::local_edits(Database& db, std::string_view entity) : db_(db), entity_(entity) {
@@ -35,10 +35,10 @@ bool local_edits::keep_edited(std::string_view key, std::string_view field, std:
     Statement known(db_, "SELECT 1 FROM import_conflicts WHERE entity = ? AND key = ? AND field = ? AND upstream = ?");
     known.bind(1, entity_).bind(2, key).bind(3, field).bind(4, upstream);
     if (known.step()) return true;
-    Statement record(db_, "INSERT INTO import_conflicts(entity, key, field, upstream, source, at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+    Statement record(db_, "INSERT INTO import_conflicts(entity, key, field, upstream, source, at) VALUES (?, ?, ?, ?, ?, ?) "
                           "ON CONFLICT(entity, key, field) DO UPDATE SET upstream = excluded.upstream, "
                           "source = excluded.source, at = excluded.at");
-    record.bind(1, entity_).bind(2, key).bind(3, field).bind(4, upstream).bind(5, source).run();
+    record.bind(1, entity_).bind(2, key).bind(3, field).bind(4, upstream).bind(5, source).bind(6, utc_now_text()).run();
     audit(db_, {std::nullopt, "import", "import kept an edited " + std::string(field), std::string(entity_) + " " + std::string(key),
                 before, std::string(upstream), "kept"});
     ++conflicts_;

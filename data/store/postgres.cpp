@@ -204,6 +204,17 @@ std::int64_t Connection::query_int(std::string_view sql, std::int64_t fallback) 
 
 bool Connection::broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
 
+bool Connection::alive() {
+    // An idle connection has nothing to read unless the server wrote (a notice, its last error
+    // before closing) or closed it: read while there is something, until the end is seen.
+    for (int reads = 0; reads < 8 && !broken(); ++reads) {
+        pollfd fd{PQsocket(conn_.get()), POLLIN, 0};
+        if (fd.fd < 0 || ::poll(&fd, 1, 0) <= 0) break;
+        if (PQconsumeInput(conn_.get()) == 0) break;
+    }
+    return !broken();
+}
+
 void Connection::listen(std::string_view channel) {
     char* quoted = PQescapeIdentifier(conn_.get(), channel.data(), channel.size());
     if (!quoted) fail(conn_.get(), nullptr, "LISTEN");

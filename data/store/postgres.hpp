@@ -86,6 +86,9 @@ public:
     std::optional<notification> wait_for_notification(std::chrono::milliseconds timeout);
 
     [[nodiscard]] bool broken() const;
+    /// Reads what the server sent meanwhile, without a round trip: false when it has closed the
+    /// connection (restarted, or stopped) or the connection broke before.
+    [[nodiscard]] bool alive();
     /// True inside BEGIN ... COMMIT (also when a statement in it failed).
     [[nodiscard]] bool in_transaction() const;
     /// Rows the last statement run on this connection changed.

@@ -200,6 +200,24 @@ CREATE TABLE subscriptions(
   confirmed_at bigint,
   UNIQUE(email, force, neighbourhood)
 );
+-- What replicas share beyond the data (data/accounts/shared_state.hpp); a server on SQLite keeps
+-- these in its memory, so they are PostgreSQL's alone.
+CREATE TABLE sessions(
+  token_hash text PRIMARY KEY,
+  user_id bigint NOT NULL,
+  epoch bigint NOT NULL,
+  csrf_token text NOT NULL,
+  created_at bigint NOT NULL,
+  last_seen bigint NOT NULL
+);
+CREATE INDEX sessions_of_user ON sessions(user_id);
+CREATE TABLE rate_events(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text NOT NULL,
+  key text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX rate_events_by_key ON rate_events(name, key, at);
 INSERT INTO meta VALUES ('data_version', '0');
 )sql";
 

@@ -365,4 +365,19 @@ void bump_map_version(Database& db) {
     bump_data_version(db);
 }
 
+void announce_import(Database& db) {
+    db.exec("INSERT INTO meta VALUES ('import_version', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)");
+    if (db.is_postgresql()) {
+        Statement notify(db, "SELECT pg_notify(?, ?)");
+        notify.bind(1, std::string_view(import_channel)).bind(2, std::to_string(import_version(db)));
+        while (notify.step()) {
+        }
+    }
+}
+
+std::int64_t import_version(Database& db) {
+    return db.query_int("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'import_version'", 0);
+}
+
 }  // namespace crimemap::data

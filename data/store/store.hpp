@@ -32,4 +32,14 @@ void bump_data_version(Database& db);
 /// index file of another map version is rebuilt. Edits through the app do not.
 void bump_map_version(Database& db);
 
+/// The PostgreSQL channel an import's end is announced on (announce_import).
+inline constexpr const char* import_channel = "crimemap_import";
+
+/// Marks the end of an import: increments meta('import_version'), and in PostgreSQL notifies
+/// every replica listening on import_channel, which then reloads. Inside the import's
+/// transaction, the notification goes out when it commits, and not at all if it rolls back.
+void announce_import(Database& db);
+/// meta('import_version'): 0 before the first import announced.
+std::int64_t import_version(Database& db);
+
 }  // namespace crimemap::data

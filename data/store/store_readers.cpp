@@ -1,11 +1,13 @@
 #include "data/store/store_readers.hpp"
 
+#include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
 
 namespace crimemap::data {
 
 store_readers::lease::~lease() {
-    if (!db_) return;
+    // A connection PostgreSQL dropped is closed, not kept: the next request connects afresh.
+    if (!db_ || (db_->is_postgresql() && db_->postgresql_connection().broken())) return;
     std::lock_guard lock(owner_->mutex_);
     owner_->idle_.push_back(std::move(db_));
 }
@@ -13,9 +15,11 @@ store_readers::lease::~lease() {
 store_readers::lease store_readers::acquire() {
     {
         std::lock_guard lock(mutex_);
-        if (!idle_.empty()) {
+        while (!idle_.empty()) {
             auto db = std::move(idle_.back());
             idle_.pop_back();
+            // One PostgreSQL closed while it waited (a restart) is dropped, not handed out.
+            if (db->is_postgresql() && !db->postgresql_connection().alive()) continue;
             return {*this, std::move(db)};
         }
     }

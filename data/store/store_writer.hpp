@@ -1,9 +1,12 @@
 #pragma once
 // The server's one write connection to the store, shared by requests under a lock. It
 // commits with synchronous=FULL: what it has committed survives a power cut, so an answer
-// sent after a commit (a Watch message's 201) is never lost.
+// sent after a commit (a Watch message's 201) is never lost. On PostgreSQL (whose commits are
+// durable as configured there) a broken connection is made again at the next run, and a
+// statement that takes longer than 5 seconds is cancelled: a request waits for the store
+// briefly, then gets a 503, never a hang.
 
-#include "data/store/sqlite.hpp"
+#include "data/store/postgres.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -32,7 +35,13 @@ public:
             }
         } clock{*this};
         std::lock_guard lock(mutex_);
-        return work(db_);
+        if (broken_ || (db_.is_postgresql() && !db_.postgresql_connection().alive())) reconnect();
+        try {
+            return work(db_);
+        } catch (const pg::unavailable&) {
+            broken_ = true;  // made again at the next run
+            throw;
+        }
     }
 
     /// How many runs, and their total time (waiting for the lock included), for /metrics.
@@ -40,9 +49,13 @@ public:
     [[nodiscard]] double run_seconds() const { return static_cast<double>(write_micros_.load()) / 1e6; }
 
 private:
+    void reconnect();
+    void prepare();
+    std::string path_;
     std::atomic<std::uint64_t> writes_{0}, write_micros_{0};
     std::mutex mutex_;
     Database db_;
+    bool broken_ = false;
 };
 
 }  // namespace crimemap::data

@@ -1,10 +1,13 @@
 #include "data/watch/watch.hpp"
 
 #include "data/accounts/accounts.hpp"
+#include "data/import/ogr.hpp"
+#include "data/store/dialect.hpp"
 #include "data/vocabulary/text.hpp"
 
 #include <algorithm>
 #include <ctime>
+#include <memory>
 
 namespace crimemap::data {
 
@@ -26,6 +29,31 @@ std::optional<watch_scheme> read_watch_scheme(Database& db, std::string_view id)
                    std::string(select.column_text(6)), std::nullopt};
     if (!select.is_null(7)) s.households = select.column_int(7);
     return s;
+}
+
+std::optional<std::string> scheme_area_wkb(std::string_view geojson) {
+    std::unique_ptr<OGRGeometry> geometry(OGRGeometryFactory::createFromGeoJson(std::string(geojson).c_str()));
+    if (!geometry) return std::nullopt;
+    switch (wkbFlatten(geometry->getGeometryType())) {
+    case wkbPoint:
+    case wkbPolygon:
+    case wkbMultiPolygon:
+        return detail::to_wkb(*geometry);
+    default:
+        return std::nullopt;
+    }
+}
+
+std::string scheme_area_before(Database& db, std::string_view id) {
+    Statement was(db, "SELECT " + dialect::json_text(db, dialect::hex(db, dialect::wkb(db, "area"))) +
+                          " FROM watch_schemes WHERE id = ?");
+    was.bind(1, id);
+    return was.step() ? std::string(was.column_text(0)) : "null";
+}
+
+void set_scheme_area(Database& db, std::string_view id, std::string_view wkb) {
+    Statement update(db, "UPDATE watch_schemes SET area = " + dialect::geometry_from_wkb(db, "?") + " WHERE id = ?");
+    update.bind_blob(1, wkb.data(), wkb.size()).bind(2, id).run();
 }
 
 watch_visibility read_watch_visibility(Database& db) {

@@ -35,6 +35,15 @@ struct watch_scheme {
 };
 std::optional<watch_scheme> read_watch_scheme(Database& db, std::string_view id);
 
+/// A scheme's area from GeoJSON (a Point, Polygon or MultiPolygon in WGS84) as 2D WKB; nullopt
+/// for anything else or GeoJSON that does not parse.
+std::optional<std::string> scheme_area_wkb(std::string_view geojson);
+/// The scheme's area as JSON text of its WKB in hexadecimal ("null" when it has none), as an
+/// edit records the value it replaced.
+std::string scheme_area_before(Database& db, std::string_view id);
+/// Sets the scheme's area to `wkb` (scheme_area_wkb's).
+void set_scheme_area(Database& db, std::string_view id, std::string_view wkb);
+
 /// Which schemes are hidden now, and the store's data version read with it (changing a
 /// scheme's visibility bumps it): what the public watch tiles leave out between reloads.
 struct watch_visibility {

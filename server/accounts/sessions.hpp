@@ -1,15 +1,21 @@
 #pragma once
-// Signed-in sessions, kept in memory: a session's token is 256 random bits that only the
-// browser holds (the server keeps its hash); it ends on logout, after 30 idle minutes, after
-// 8 hours, or when the server restarts.
+// Signed-in sessions: a session's token is 256 random bits that only the browser holds (the
+// server keeps its hash); it ends on logout, after 30 idle minutes or after 8 hours. Kept in
+// memory (a restart ends them all); on a store in PostgreSQL, in the store (share()), so that a
+// sign-in through one replica is valid on every other and a sign-out ends it everywhere.
 
 #include <chrono>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+
+namespace crimemap::data {
+class store_writer;
+}
 
 namespace crimemap::server {
 
@@ -41,11 +47,18 @@ public:
     void end_all(std::int64_t user_id);
     /// For tests: moves the store's clock on.
     void advance(std::chrono::seconds by);
+    /// Keeps the sessions in the store from now on, through `store` (its own connection).
+    void share(std::shared_ptr<data::store_writer> store) { shared_ = std::move(store); }
+    /// Deletes expired sessions kept in the store (the server does it now and then).
+    void purge();
 
 private:
+    /// Wall-clock seconds (shared sessions are compared across machines), skew included.
+    [[nodiscard]] std::int64_t unix_now() const;
+    std::shared_ptr<data::store_writer> shared_;
     [[nodiscard]] clock::time_point now() const { return clock::now() + skew_; }
     session_limits limits_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::unordered_map<std::string, session> sessions_;  // by token hash
     clock::duration skew_{};
 };

@@ -1,16 +1,25 @@
 #pragma once
-// Counting limits in memory: at most `limit` events per key in a sliding window. Used for
-// failed logins (per account and per address), set-password posts (per address) and stored
-// Watch messages (per address, per scheme and address, and a high ceiling per scheme).
+// Counting limits: at most `limit` events per key in a sliding window. Used for failed logins
+// (per account and per address), set-password posts (per address) and stored Watch messages
+// (per address, per scheme and address, and a high ceiling per scheme). Kept in memory; on a
+// store in PostgreSQL, in the store (rate_limits::share), so that every replica counts the
+// same events and a client spread over replicas gets no more than one would give it.
+
+#include "data/accounts/shared_state.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+namespace crimemap::data {
+class store_writer;
+}
 
 namespace crimemap::server {
 
@@ -35,8 +44,12 @@ public:
     std::size_t sweep(clock::time_point now = clock::now());
     /// Keys held now.
     [[nodiscard]] std::size_t size();
+    /// Counts in the store from now on, under `name`, through `store` (its own connection).
+    void share(std::shared_ptr<data::store_writer> store, std::string name);
 
 private:
+    std::shared_ptr<data::store_writer> shared_;
+    data::shared_limit shared_limit_;
     void prune(std::deque<clock::time_point>& events, clock::time_point now) const;
     std::size_t limit_;
     std::chrono::seconds window_;
@@ -68,6 +81,13 @@ struct rate_limits {
 
     /// Sweeps every limit (the server does it each minute); returns the keys kept in all.
     std::size_t sweep();
+    /// Every limit counted in the store (replicas on PostgreSQL), each under its own name.
+    void share(const std::shared_ptr<data::store_writer>& store);
+
+private:
+    /// Calls visit(limit, name) for every limit: the one list of them.
+    template <class Visit>
+    void each(Visit&& visit);
 };
 
 }  // namespace crimemap::server

@@ -1,6 +1,7 @@
 #include "server/watch/watch_handlers.hpp"
 
 #include "data/accounts/accounts.hpp"
+#include "data/store/dialect.hpp"
 #include "data/store/local_edits.hpp"
 #include "data/snapshot/search.hpp"
 #include "data/store/store.hpp"
@@ -188,23 +189,19 @@ response edit_scheme(const request& req, std::string_view id, const app_state& s
         if (!before) return std::nullopt;
         for (const auto& [key, value] : body.items()) {
             // Kept across imports of the scheme's file from now on; visibility is the app's alone.
-            if (key != "visibility") {
-                data::Statement was(db, key == "area" ? "SELECT json_quote(hex(AsBinary(area))) FROM watch_schemes WHERE id = ?"
-                                                      : "SELECT json_quote(" + key + ") FROM watch_schemes WHERE id = ?");
-                was.bind(1, id);
-                if (was.step()) data::mark_edited(db, data::watch_scheme_entity, id, key, was.column_text(0));
-            }
             if (key == "area") {
-                data::Statement check(db, "SELECT GeometryType(GeomFromGeoJSON(?))");
-                check.bind(1, value.dump());
-                std::string type = check.step() && !check.is_null(0) ? std::string(check.column_text(0)) : "";
-                if (type != "POINT" && type != "POLYGON" && type != "MULTIPOLYGON")
+                auto wkb = data::scheme_area_wkb(value.dump());
+                if (!wkb)
                     throw http_error(error_kind::bad_request, "area: want a GeoJSON Polygon, MultiPolygon or Point",
                                      {{"area", "Draw the area as a polygon or a point"}});
-                data::Statement update(db, "UPDATE watch_schemes SET area = SetSRID(GeomFromGeoJSON(?), 4326) WHERE id = ?");
-                update.bind(1, value.dump()).bind(2, id);
-                update.run();
+                data::mark_edited(db, data::watch_scheme_entity, id, key, data::scheme_area_before(db, id));
+                data::set_scheme_area(db, id, *wkb);
                 continue;
+            }
+            if (key != "visibility") {
+                data::Statement was(db, "SELECT " + data::dialect::json_text(db, key) + " FROM watch_schemes WHERE id = ?");
+                was.bind(1, id);
+                if (was.step()) data::mark_edited(db, data::watch_scheme_entity, id, key, was.column_text(0));
             }
             data::Statement update(db, "UPDATE watch_schemes SET " + key + " = ? WHERE id = ?");
             if (value.is_null()) {
@@ -405,10 +402,19 @@ std::string public_form_token(const app_state& state, std::string_view scheme_id
 
 bool valid_form_token(const app_state& state, std::string_view scheme_id, std::string_view token) {
     if (token.empty() || !state.form_secrets) return false;
-    bool valid = false;
-    for (const auto& secret : state.form_secrets->secrets())
-        for (int days_ago : {0, 1}) valid = data::same_token(token, form_token_under(secret, scheme_id, days_ago)) || valid;
-    return valid;
+    auto valid_under = [&](const std::vector<std::string>& secrets) {
+        bool valid = false;
+        for (const auto& secret : secrets)
+            for (int days_ago : {0, 1}) valid = data::same_token(token, form_token_under(secret, scheme_id, days_ago)) || valid;
+        return valid;
+    };
+    if (valid_under(state.form_secrets->secrets())) return true;
+    // Replicas share the secrets through the store: one may have rotated them since this one
+    // last read them, and its forms are as good as ours.
+    if (!state.watch) return false;
+    auto stored = state.writer->run([](data::Database& db) { return data::stored_form_secrets(db); });
+    state.form_secrets->replace(stored);
+    return valid_under(stored);
 }
 
 }  // namespace crimemap::server
