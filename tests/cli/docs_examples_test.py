@@ -11,7 +11,8 @@ Each file's commands run in order, in a folder of their own where
   /var/lib/crimemap/crime.sqlite is a copy of the demo store too;
 - `serve` gets `--listen 127.0.0.1:0` (the examples' port 8080 may be taken) and is stopped once
   it serves.
-Lines that are not crimemap commands (tools/demo, systemctl) are left out. A command that
+Lines that are not crimemap commands (tools/demo, systemctl) are left out. A ```sh replicas
+block needs a PostgreSQL server: tests/server/replicas_test.py runs it. A command that
 fails, or names a neighbourhood, force or scheme the store lacks, fails the test.
 
 Usage: docs_examples_test.py CRIMEMAP_BINARY SOURCE_DIR
