@@ -7,7 +7,7 @@ namespace crimemap::data {
 void mark_edited(Database& db, std::string_view entity, std::string_view key, std::string_view field,
                  std::string_view value_before) {
     Statement insert(db, "INSERT INTO local_edits(entity, key, field, upstream, edited_at) "
-                         "VALUES (?, ?, ?, NULLIF(?, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                         "VALUES (?, ?, ?, NULLIF(?, ''), " + sql::utc_now(db) + ") "
                          "ON CONFLICT(entity, key, field) DO UPDATE SET edited_at = excluded.edited_at");
     insert.bind(1, entity).bind(2, key).bind(3, field).bind(4, value_before).run();
 }
@@ -35,7 +35,7 @@ bool local_edits::keep_edited(std::string_view key, std::string_view field, std:
     Statement known(db_, "SELECT 1 FROM import_conflicts WHERE entity = ? AND key = ? AND field = ? AND upstream = ?");
     known.bind(1, entity_).bind(2, key).bind(3, field).bind(4, upstream);
     if (known.step()) return true;
-    Statement record(db_, "INSERT INTO import_conflicts(entity, key, field, upstream, source, at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+    Statement record(db_, "INSERT INTO import_conflicts(entity, key, field, upstream, source, at) VALUES (?, ?, ?, ?, ?, " + sql::utc_now(db_) + ") "
                           "ON CONFLICT(entity, key, field) DO UPDATE SET upstream = excluded.upstream, "
                           "source = excluded.source, at = excluded.at");
     record.bind(1, entity_).bind(2, key).bind(3, field).bind(4, upstream).bind(5, source).run();
