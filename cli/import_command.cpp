@@ -100,7 +100,9 @@ int import_command(const arguments& args) {
     data::import_options import;
     std::string kind, month;
     options.add_options()                                                                     //
-        ("db", sqlite_store_value(&import.db, "import"), "the store (SQLite file); created when absent")  //
+        ("db", po::value(&import.db)->required(),
+         "the store: a SQLite file, created when absent, or a PostgreSQL database's postgresql:// URI (the "
+         "password from PGPASSWORD or ~/.pgpass), whose tables are created when absent")  //
         ("kind", po::value(&kind),
          "what the files named directly are: street, outcomes, stop-and-search, boundary, forces, neighbourhood, "
          "watch, postcodes")  //
@@ -113,7 +115,7 @@ int import_command(const arguments& args) {
     po::positional_options_description positional;
     positional.add("path", -1);
     po::variables_map values;
-    if (!parse_options(args, "crimemap import --db FILE [--strict] [--kind KIND [--force ID] [--month YYYY-MM]] PATH...", options, values,
+    if (!parse_options(args, "crimemap import --db FILE|URI [--strict] [--kind KIND [--force ID] [--month YYYY-MM]] PATH...", options, values,
                        &positional))
         return 0;
     if (import.paths.empty()) throw po::error("name at least one PATH to import");

@@ -13,17 +13,6 @@ namespace crimemap::cli {
 
 namespace po = boost::program_options;
 
-/// The --db value of a command that works on SQLite stores only: a postgresql:// URI is
-/// refused, naming the option, before anything is opened.
-inline po::typed_value<std::string>* sqlite_store_value(std::string* db, const char* command) {
-    return po::value(db)->required()->notifier([command](const std::string& value) {
-        if (data::pg::is_uri(value))
-            throw po::error(std::string("--db: crimemap ") + command +
-                            " works on a SQLite store only; a store in PostgreSQL can be read by crimemap stats "
-                            "and backed up with pg_dump");
-    });
-}
-
 /// The --db value of a command that takes either store: a SQLite file or a postgresql:// URI.
 /// Not required as an option: see store_or_environment().
 inline po::typed_value<std::string>* any_store_value(std::string* db) { return po::value(db); }

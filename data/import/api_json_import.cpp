@@ -118,7 +118,7 @@ file_result import_neighbourhood_details(Database& db, const import_source& sour
         }
     }
     Statement upsert(db, "INSERT INTO neighbourhoods(force, id, name, details) VALUES (?1, ?2, NULLIF(?3, ''), ?4) "
-                         "ON CONFLICT(force, id) DO UPDATE SET name = coalesce(excluded.name, name), "
+                         "ON CONFLICT(force, id) DO UPDATE SET name = coalesce(excluded.name, neighbourhoods.name), "
                          "details = excluded.details");
     upsert.bind(1, source.force).bind(2, id).bind(3, text_member(details, "name")).bind(4, details.dump()).run();
     bump_map_version(db);

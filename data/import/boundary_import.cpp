@@ -84,9 +84,9 @@ file_result import_boundaries(Database& db, const import_source& source, import_
     Transaction tx(db);
     Statement upsert(db,
                      "INSERT INTO neighbourhoods(force, id, name, boundary, boundary_source) "
-                     "VALUES (?1, ?2, NULLIF(?3, ''), CastToMultiPolygon(GeomFromWKB(?4, 4326)), ?5) "
+                     "VALUES (?1, ?2, NULLIF(?3, ''), " + sql::geometry_from_wkb(db, "?4", true) + ", ?5) "
                      "ON CONFLICT(force, id) DO UPDATE SET boundary = excluded.boundary, "
-                     "boundary_source = excluded.boundary_source, name = coalesce(name, excluded.name)");
+                     "boundary_source = excluded.boundary_source, name = coalesce(neighbourhoods.name, excluded.name)");
     file_result result;
     for (const auto& b : boundaries) {
         upsert.bind(1, b.force).bind(2, b.id).bind(3, b.name).bind_blob(4, b.wkb.data(), b.wkb.size());

@@ -59,6 +59,16 @@ void import_other(Database& db, const import_source& source, const import_option
     observer.file_finished(source, result);
 }
 
+// One import at a time into a PostgreSQL store, as SQLite's one writer: an import reads the
+// dictionaries' and tables' next ids once, which a second import at the same time would also
+// take. The lock is the connection's, so it ends with the import however it ends.
+void take_import_lock(Database& db, import_observer& observer) {
+    constexpr const char* lock_key = "7316351";
+    if (db.query_int(std::string("SELECT CAST(pg_try_advisory_lock(") + lock_key + ") AS INTEGER)") == 1) return;
+    observer.problem(db.path() + ": another import into this database is running; waiting for it to finish");
+    db.exec(std::string("SELECT pg_advisory_lock(") + lock_key + ")");
+}
+
 }  // namespace
 
 import_summary run_import(const import_options& options, import_observer& observer) {
@@ -71,6 +81,7 @@ import_summary run_import(const import_options& options, import_observer& observ
     observer.started(found.sources.size(), total_bytes);
 
     auto db = open_store_for_writing(options.db);
+    if (db.is_postgresql()) take_import_lock(db, observer);
     detail::progress_totals totals;
     bool boundaries_changed = false;
     std::vector<import_source> monthly;
@@ -89,7 +100,7 @@ import_summary run_import(const import_options& options, import_observer& observ
     // locations get theirs as they are imported.
     if (boundaries_changed) summary.locations_assigned = detail::assign_all_locations(db, lookup);
     detail::import_police_csv(db, monthly, lookup, options.strict, observer, summary, totals);
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!db.is_postgresql()) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary;
 }

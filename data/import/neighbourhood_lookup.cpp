@@ -1,11 +1,13 @@
 #include "data/import/neighbourhood_lookup.hpp"
 
 #include "data/import/wkb.hpp"
+#include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace crimemap::data::detail {
 
@@ -14,7 +16,8 @@ constexpr std::size_t max_cells_a_side = 512;
 }
 
 neighbourhood_lookup::neighbourhood_lookup(Database& db) {
-    Statement select(db, "SELECT key, AsBinary(boundary) FROM neighbourhoods WHERE boundary IS NOT NULL ORDER BY key");
+    Statement select(db, "SELECT key, " + sql::wkb_of(db, "boundary") +
+                             " FROM neighbourhoods WHERE boundary IS NOT NULL ORDER BY key");
     extent_ = {std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
     while (select.step()) {
@@ -100,6 +103,32 @@ std::uint64_t assign_all_locations(Database& db, const neighbourhood_lookup& loo
         }
     }
     Transaction tx(db);
+    if (db.is_postgresql()) {
+        // Every location at once after a first boundary import: one COPY and one UPDATE, not
+        // a round trip to the server for each.
+        db.exec("CREATE TEMPORARY TABLE location_changes(location bigint PRIMARY KEY, neighbourhood bigint) "
+                "ON COMMIT DROP");
+        {
+            pg::Connection::copy_in copy(db.postgresql_connection(), "COPY location_changes FROM STDIN");
+            std::string text;
+            for (const auto& c : changes) {
+                text += std::to_string(c.location);
+                text += '\t';
+                text += c.neighbourhood ? std::to_string(*c.neighbourhood) : std::string("\\N");
+                text += '\n';
+                if (text.size() >= (1 << 18)) {
+                    copy.write(text);
+                    text.clear();
+                }
+            }
+            copy.write(text);
+            copy.finish();
+        }
+        db.exec("UPDATE locations l SET neighbourhood = c.neighbourhood FROM location_changes c WHERE l.id = c.location");
+        bump_map_version(db);
+        tx.commit();
+        return assigned;
+    }
     Statement update(db, "UPDATE locations SET neighbourhood = ? WHERE id = ?");
     for (const auto& c : changes) {
         if (c.neighbourhood) {

@@ -10,6 +10,7 @@
 #include "data/import/import_dictionaries.hpp"
 #include "data/import/csv_reader.hpp"
 #include "data/vocabulary/months.hpp"
+#include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
 #include "data/vocabulary/text.hpp"
 
@@ -17,6 +18,7 @@
 #include <cpl_string.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <charconv>
 #include <condition_variable>
@@ -25,6 +27,8 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 
 namespace crimemap::data::detail {
@@ -669,7 +673,85 @@ private:
     std::int32_t last_agency_id_ = 0;
 };
 
-// Writes batches; runs on the calling thread.
+// One row's values, in its table's column order, as a statement's parameters (SQLite)...
+class statement_row {
+public:
+    statement_row(Statement& statement, int base) : statement_(statement), index_(base) {}
+    void integer(std::int64_t value) { statement_.bind(++index_, value); }
+    void real(double value) { statement_.bind(++index_, value); }
+    void text(std::string_view value) { statement_.bind_static(++index_, value); }
+    // A Crime ID's 32 bytes, kept as a BLOB (crime_id.hpp).
+    void crime_id(const char* bytes) { statement_.bind_blob_static(++index_, bytes, 32); }
+    void null() { statement_.bind_null(++index_); }
+    void end() {}
+
+private:
+    Statement& statement_;
+    int index_;
+};
+
+// ... or as a line of COPY's text format (PostgreSQL): tab between columns, \N for NULL, and
+// backslash, tab, newline and carriage return escaped with a backslash.
+class copy_row {
+public:
+    explicit copy_row(std::string& out) : out_(out) {}
+    void integer(std::int64_t value) {
+        separate();
+        char digits[24];
+        auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+        (void)error;
+        out_.append(digits, end);
+    }
+    void real(double value) {
+        separate();
+        char digits[32];
+        auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);  // reads back the same double
+        (void)error;
+        out_.append(digits, end);
+    }
+    void text(std::string_view value) {
+        separate();
+        std::size_t from = 0;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const char* escaped = nullptr;
+            switch (value[i]) {
+            case '\\': escaped = "\\\\"; break;
+            case '\t': escaped = "\\t"; break;
+            case '\n': escaped = "\\n"; break;
+            case '\r': escaped = "\\r"; break;
+            default: continue;
+            }
+            out_.append(value.substr(from, i - from)).append(escaped);
+            from = i + 1;
+        }
+        out_.append(value.substr(from));
+    }
+    // PostgreSQL keeps Crime IDs as the text they came as: its 64 lower-case hex digits.
+    void crime_id(const char* bytes) {
+        separate();
+        const auto at = out_.size();
+        out_.resize(at + 64);
+        write_crime_id_hex(reinterpret_cast<const std::uint8_t*>(bytes), out_.data() + at);
+    }
+    void null() {
+        separate();
+        out_ += "\\N";
+    }
+    void end() { out_ += '\n'; }
+
+private:
+    void separate() {
+        if (!first_) out_ += '\t';
+        first_ = false;
+    }
+    std::string& out_;
+    bool first_ = true;
+};
+
+// Writes batches; runs on the calling thread. Into SQLite with prepared INSERTs of many rows
+// each; into PostgreSQL with COPY, a few per batch (its dictionaries, locations and rows).
+// Both write each file in one transaction that first deletes what the file's earlier import
+// wrote, and both give a file's rows consecutive ids, whose range import_files keeps.
 class batch_writer {
 public:
     explicit batch_writer(Database& db)
@@ -677,26 +759,18 @@ public:
           find_previous_(db, "SELECT id, first_row, last_row FROM import_files WHERE force = ? AND month = ? AND kind = ?"),
           delete_file_(db, "DELETE FROM import_files WHERE id = ?"),
           insert_file_(db, "INSERT INTO import_files(force, month, kind, source, rows, skipped, imported_at) "
-                           "VALUES (?, ?, ?, ?, 0, 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"),
-          finish_file_(db, "UPDATE import_files SET rows = ?, skipped = ?, first_row = ?, last_row = ? WHERE id = ?"),
-          insert_agency_(db, "INSERT INTO agencies(id, name) VALUES (?, ?)"),
-          insert_lsoa_(db, "INSERT INTO lsoas(id, code, name) VALUES (?, ?, ?)"),
-          insert_crime_type_(db, "INSERT INTO crime_types(id, label, slug) VALUES (?, ?, ?)"),
-          insert_outcome_type_(db, "INSERT INTO outcome_types(id, label) VALUES (?, ?)"),
-          insert_location_(db, insert_sql(location_columns, 1)),
-          insert_locations_(db, insert_sql(location_columns, rows_per_insert)),
-          insert_crime_(db, insert_sql(crime_columns, 1)),
-          insert_crimes_(db, insert_sql(crime_columns, rows_per_insert)),
-          insert_outcome_(db, insert_sql(outcome_columns, 1)),
-          insert_outcomes_(db, insert_sql(outcome_columns, rows_per_insert)),
-          insert_stop_(db, insert_sql(stop_columns, 1)),
-          insert_stops_(db, insert_sql(stop_columns, rows_per_insert)) {}
+                           "VALUES (?, ?, ?, ?, 0, 0, " + sql::utc_now(db) + ") RETURNING id"),
+          finish_file_(db, "UPDATE import_files SET rows = ?, skipped = ?, first_row = ?, last_row = ? WHERE id = ?") {
+        if (!db.is_postgresql()) inserts_.emplace(db);
+    }
 
     void begin(const import_source& file) {
         transaction_.emplace(db_);
         rows_ = 0;
         first_row_ = last_row_ = 0;
         replaced_ = false;
+        table_ = table_for(file.kind);
+        const std::string& table = table_;
         find_previous_.bind(1, file.force).bind(2, static_cast<std::int64_t>(file.month)).bind(3, to_string(file.kind));
         if (find_previous_.step()) {
             std::int64_t previous = find_previous_.column_int(0);
@@ -704,7 +778,7 @@ public:
             std::int64_t first = find_previous_.column_int(1), last = find_previous_.column_int(2);
             find_previous_.reset();
             if (has_rows) {
-                Statement remove(db_, "DELETE FROM " + std::string(table_for(file.kind)) + " WHERE id BETWEEN ? AND ?");
+                Statement remove(db_, "DELETE FROM " + table + " WHERE id BETWEEN ? AND ?");
                 remove.bind(1, first).bind(2, last).run();
             }
             delete_file_.bind(1, previous).run();
@@ -715,17 +789,31 @@ public:
         insert_file_.bind(1, file.force)
             .bind(2, static_cast<std::int64_t>(file.month))
             .bind(3, to_string(file.kind))
-            .bind(4, file.display_path)
-            .run();
-        file_id_ = db_.last_insert_rowid();
+            .bind(4, file.display_path);
+        insert_file_.step();
+        file_id_ = insert_file_.column_int(0);
+        insert_file_.reset();
+        // The ids SQLite gives rows without one: one more than the largest (the import alone
+        // writes these tables, under its lock: see import.cpp).
+        if (!inserts_) next_row_ = db_.query_int("SELECT coalesce(max(id), 0) + 1 FROM " + table);
     }
 
     void write(const batch& in) {
-        for (const auto& entry : in.dictionary_entries) write_dictionary(in, entry);
-        write_rows(in, in.locations, location_columns, insert_locations_, insert_location_, bind_location, false);
-        write_rows(in, in.crimes, crime_columns, insert_crimes_, insert_crime_, bind_crime, true);
-        write_rows(in, in.outcomes, outcome_columns, insert_outcomes_, insert_outcome_, bind_outcome, true);
-        write_rows(in, in.stops, stop_columns, insert_stops_, insert_stop_, bind_stop, true);
+        if (!inserts_) return copy(in);
+        auto& s = *inserts_;
+        for (const auto& entry : in.dictionary_entries) {
+            Statement& insert = entry.table == dictionary::agencies  ? s.agency
+                                : entry.table == dictionary::lsoas   ? s.lsoa
+                                : entry.table == dictionary::crime_types ? s.crime_type
+                                                                     : s.outcome_type;
+            statement_row row(insert, 0);
+            put_dictionary(row, in, entry);
+            insert.run();
+        }
+        write_rows(in, in.locations, location_columns, s.locations, s.location, put_location<statement_row>, false);
+        write_rows(in, in.crimes, crime_columns, s.crimes, s.crime, put_crime<statement_row>, true);
+        write_rows(in, in.outcomes, outcome_columns, s.outcomes, s.outcome, put_outcome<statement_row>, true);
+        write_rows(in, in.stops, stop_columns, s.stops, s.stop, put_stop<statement_row>, true);
     }
 
     file_result finish(std::uint64_t skipped) {
@@ -736,6 +824,8 @@ public:
             finish_file_.bind_null(3).bind_null(4);
         }
         finish_file_.bind(5, file_id_).run();
+        if (!inserts_ && rows_ > 0)  // ids COPY gave leave the table's identity behind: bring it up
+            db_.exec("SELECT setval(pg_get_serial_sequence('" + table_ + "', 'id'), max(id)) FROM " + table_);
         bump_map_version(db_);
         transaction_->commit();
         transaction_.reset();
@@ -748,6 +838,9 @@ private:
     // Rows go rows_per_insert to a statement (INSERT ... VALUES (...), (...), ...): SQLite's
     // cost per statement (step, halt, reset) is then paid once for many rows.
     static constexpr int rows_per_insert = 128;
+    // COPY's text is sent in pieces of about this size, so that the server works on one
+    // while the next is made.
+    static constexpr std::size_t copy_piece_bytes = 1 << 18;
     struct columns {
         const char* table;
         const char* names;
@@ -765,6 +858,10 @@ private:
         "officer_defined_ethnicity, legislation, object_of_search, outcome, outcome_linked_to_object, "
         "removal_of_outer_clothing",
         15};
+    static constexpr std::array<columns, 4> dictionary_columns{{{"agencies", "id, name", 2},
+                                                                {"lsoas", "id, code, name", 3},
+                                                                {"crime_types", "id, label, slug", 3},
+                                                                {"outcome_types", "id, label", 2}}};
 
     static std::string insert_sql(const columns& c, int rows) {
         std::string row = "(";
@@ -775,93 +872,132 @@ private:
         return sql;
     }
 
-    // Binds one row's values from parameter `base` + 1 on.
-    static void bind_location(Statement& st, int base, const batch& in, std::int64_t, const location_entry& l) {
-        st.bind(base + 1, l.id).bind(base + 2, l.longitude).bind(base + 3, l.latitude);
-        st.bind_static(base + 4, in.view(l.street));
-        bind_id(st, base + 5, l.neighbourhood);
+    // SQLite's statements: one row and rows_per_insert rows of each table.
+    struct sqlite_inserts {
+        explicit sqlite_inserts(Database& db)
+            : agency(db, insert_sql(dictionary_columns[0], 1)),
+              lsoa(db, insert_sql(dictionary_columns[1], 1)),
+              crime_type(db, insert_sql(dictionary_columns[2], 1)),
+              outcome_type(db, insert_sql(dictionary_columns[3], 1)),
+              location(db, insert_sql(location_columns, 1)),
+              locations(db, insert_sql(location_columns, rows_per_insert)),
+              crime(db, insert_sql(crime_columns, 1)),
+              crimes(db, insert_sql(crime_columns, rows_per_insert)),
+              outcome(db, insert_sql(outcome_columns, 1)),
+              outcomes(db, insert_sql(outcome_columns, rows_per_insert)),
+              stop(db, insert_sql(stop_columns, 1)),
+              stops(db, insert_sql(stop_columns, rows_per_insert)) {}
+        Statement agency, lsoa, crime_type, outcome_type;
+        Statement location, locations, crime, crimes, outcome, outcomes, stop, stops;
+    };
+
+    // Each table's columns, in the order of its `columns` names.
+    template <typename Row>
+    static void put_dictionary(Row& row, const batch& in, const dictionary_entry& e) {
+        row.integer(e.id);
+        row.text(in.view(e.first));
+        if (e.table == dictionary::lsoas || e.table == dictionary::crime_types) row.text(in.view(e.second));
+        row.end();
     }
-    static void bind_crime(Statement& st, int base, const batch& in, std::int64_t file, const crime_record& c) {
-        st.bind(base + 1, file);
-        bind_text(st, base + 2, in, c.persistent_id);
-        st.bind(base + 3, static_cast<std::int64_t>(c.month));
-        bind_id(st, base + 4, c.reported_by);
-        bind_id(st, base + 5, c.falls_within);
-        bind_id(st, base + 6, c.location);
-        bind_id(st, base + 7, c.lsoa);
-        bind_id(st, base + 8, c.crime_type);
-        bind_id(st, base + 9, c.last_outcome);
-        bind_text(st, base + 10, in, c.context);
+    template <typename Row>
+    static void put_location(Row& row, const batch& in, std::int64_t, const location_entry& l) {
+        row.integer(l.id);
+        row.real(l.longitude);
+        row.real(l.latitude);
+        row.text(in.view(l.street));
+        put_id(row, l.neighbourhood);
+        row.end();
     }
-    static void bind_outcome(Statement& st, int base, const batch& in, std::int64_t file, const outcome_record& o) {
-        st.bind(base + 1, file);
-        bind_text(st, base + 2, in, o.persistent_id);
-        st.bind(base + 3, static_cast<std::int64_t>(o.month));
-        bind_id(st, base + 4, o.reported_by);
-        bind_id(st, base + 5, o.falls_within);
-        bind_id(st, base + 6, o.location);
-        bind_id(st, base + 7, o.lsoa);
-        bind_id(st, base + 8, o.outcome_type);
+    template <typename Row>
+    static void put_crime(Row& row, const batch& in, std::int64_t file, const crime_record& c) {
+        row.integer(file);
+        put_text(row, in, c.persistent_id);
+        row.integer(c.month);
+        put_id(row, c.reported_by);
+        put_id(row, c.falls_within);
+        put_id(row, c.location);
+        put_id(row, c.lsoa);
+        put_id(row, c.crime_type);
+        put_id(row, c.last_outcome);
+        put_text(row, in, c.context);
+        row.end();
     }
-    static void bind_stop(Statement& st, int base, const batch& in, std::int64_t file, const stop_record& s) {
-        st.bind(base + 1, file);
-        bind_text(st, base + 2, in, s.type);
-        bind_text(st, base + 3, in, s.datetime);
-        bind_flag(st, base + 4, s.part_of_operation);
-        bind_text(st, base + 5, in, s.operation);
-        bind_id(st, base + 6, s.location);
-        bind_text(st, base + 7, in, s.gender);
-        bind_text(st, base + 8, in, s.age_range);
-        bind_text(st, base + 9, in, s.self_defined);
-        bind_text(st, base + 10, in, s.officer_defined);
-        bind_text(st, base + 11, in, s.legislation);
-        bind_text(st, base + 12, in, s.object);
-        bind_text(st, base + 13, in, s.outcome);
-        bind_flag(st, base + 14, s.outcome_linked);
-        bind_flag(st, base + 15, s.removal);
+    template <typename Row>
+    static void put_outcome(Row& row, const batch& in, std::int64_t file, const outcome_record& o) {
+        row.integer(file);
+        put_text(row, in, o.persistent_id);
+        row.integer(o.month);
+        put_id(row, o.reported_by);
+        put_id(row, o.falls_within);
+        put_id(row, o.location);
+        put_id(row, o.lsoa);
+        put_id(row, o.outcome_type);
+        row.end();
+    }
+    template <typename Row>
+    static void put_stop(Row& row, const batch& in, std::int64_t file, const stop_record& s) {
+        row.integer(file);
+        put_text(row, in, s.type);
+        put_text(row, in, s.datetime);
+        put_flag(row, s.part_of_operation);
+        put_text(row, in, s.operation);
+        put_id(row, s.location);
+        put_text(row, in, s.gender);
+        put_text(row, in, s.age_range);
+        put_text(row, in, s.self_defined);
+        put_text(row, in, s.officer_defined);
+        put_text(row, in, s.legislation);
+        put_text(row, in, s.object);
+        put_text(row, in, s.outcome);
+        put_flag(row, s.outcome_linked);
+        put_flag(row, s.removal);
+        row.end();
+    }
+    template <typename Row>
+    static void put_id(Row& row, std::int64_t id) {
+        if (id == 0) {
+            row.null();
+        } else {
+            row.integer(id);
+        }
+    }
+    template <typename Row>
+    static void put_text(Row& row, const batch& in, text_ref ref) {
+        if (ref.offset == null_text) {
+            row.null();
+        } else if (ref.bytes) {
+            row.crime_id(in.text.data() + ref.offset);
+        } else {
+            row.text(in.view(ref));
+        }
+    }
+    template <typename Row>
+    static void put_flag(Row& row, std::int8_t flag) {
+        if (flag < 0) {
+            row.null();
+        } else {
+            row.integer(flag);
+        }
     }
 
-    // `counted`: rows of the file's kind, whose rowid range the file records.
-    template <typename Record, typename Bind>
+    // SQLite. `counted`: rows of the file's kind, whose rowid range the file records.
+    template <typename Record, typename Put>
     void write_rows(const batch& in, const std::vector<Record>& rows, const columns& c, Statement& many, Statement& one,
-                    Bind bind, bool counted) {
+                    Put put, bool counted) {
         std::size_t i = 0;
         for (; i + rows_per_insert <= rows.size(); i += rows_per_insert) {
-            for (int k = 0; k < rows_per_insert; ++k) bind(many, k * c.count, in, file_id_, rows[i + k]);
+            for (int k = 0; k < rows_per_insert; ++k) {
+                statement_row row(many, k * c.count);
+                put(row, in, file_id_, rows[i + k]);
+            }
             many.run();
             if (counted) note_rows(rows_per_insert);
         }
         for (; i < rows.size(); ++i) {
-            bind(one, 0, in, file_id_, rows[i]);
+            statement_row row(one, 0);
+            put(row, in, file_id_, rows[i]);
             one.run();
             if (counted) note_rows(1);
-        }
-    }
-
-    static std::string_view table_for(source_kind kind) {
-        return kind == source_kind::street ? "crimes" : kind == source_kind::outcomes ? "outcomes" : "stops";
-    }
-    static void bind_id(Statement& st, int index, std::int64_t id) {
-        if (id == 0) {
-            st.bind_null(index);
-        } else {
-            st.bind(index, id);
-        }
-    }
-    static void bind_text(Statement& st, int index, const batch& in, text_ref ref) {
-        if (ref.offset == null_text) {
-            st.bind_null(index);
-        } else if (ref.bytes) {
-            st.bind_blob_static(index, in.text.data() + ref.offset, ref.size);
-        } else {
-            st.bind_static(index, in.view(ref));
-        }
-    }
-    static void bind_flag(Statement& st, int index, std::int8_t flag) {
-        if (flag < 0) {
-            st.bind_null(index);
-        } else {
-            st.bind(index, static_cast<std::int64_t>(flag));
         }
     }
     // The rows a statement inserted have consecutive rowids (one more than the largest each),
@@ -871,35 +1007,88 @@ private:
         if (rows_ == 0) first_row_ = last_row_ - static_cast<std::int64_t>(count) + 1;
         rows_ += count;
     }
-    void write_dictionary(const batch& in, const dictionary_entry& entry) {
-        switch (entry.table) {
-        case dictionary::agencies:
-            insert_agency_.bind(1, entry.id).bind_static(2, in.view(entry.first)).run();
-            break;
-        case dictionary::lsoas:
-            insert_lsoa_.bind(1, entry.id).bind_static(2, in.view(entry.first)).bind_static(3, in.view(entry.second)).run();
-            break;
-        case dictionary::crime_types:
-            insert_crime_type_.bind(1, entry.id)
-                .bind_static(2, in.view(entry.first))
-                .bind_static(3, in.view(entry.second))
-                .run();
-            break;
-        case dictionary::outcome_types:
-            insert_outcome_type_.bind(1, entry.id).bind_static(2, in.view(entry.first)).run();
-            break;
+
+    // PostgreSQL: the batch's new dictionary entries and locations, then its rows, each table
+    // in one COPY. A file's rows are given their ids here, from next_row_ on.
+    void copy(const batch& in) {
+        for (std::size_t t = 0; t < dictionary_columns.size(); ++t) {
+            const auto table = static_cast<dictionary>(t);
+            copy_rows(dictionary_columns[t], false, in.dictionary_entries,
+                      [&](copy_row& row, const dictionary_entry& e) {
+                          if (e.table != table) return false;
+                          put_dictionary(row, in, e);
+                          return true;
+                      });
         }
+        copy_rows(location_columns, false, in.locations, [&](copy_row& row, const location_entry& l) {
+            put_location(row, in, file_id_, l);
+            return true;
+        });
+        copy_rows(crime_columns, true, in.crimes, [&](copy_row& row, const crime_record& c) {
+            put_crime(row, in, file_id_, c);
+            return true;
+        });
+        copy_rows(outcome_columns, true, in.outcomes, [&](copy_row& row, const outcome_record& o) {
+            put_outcome(row, in, file_id_, o);
+            return true;
+        });
+        copy_rows(stop_columns, true, in.stops, [&](copy_row& row, const stop_record& r) {
+            put_stop(row, in, file_id_, r);
+            return true;
+        });
+    }
+    // COPYs the records `put` writes (it returns false for one it leaves out); `counted` rows
+    // are given the next ids first.
+    template <typename Record, typename Put>
+    void copy_rows(const columns& c, bool counted, const std::vector<Record>& records, Put put) {
+        if (records.empty()) return;
+        std::optional<pg::Connection::copy_in> copy;
+        std::uint64_t copied = 0;
+        text_.clear();
+        for (const auto& record : records) {
+            const auto line_start = text_.size();
+            copy_row row(text_);
+            if (counted) row.integer(next_row_ + static_cast<std::int64_t>(copied));
+            if (!put(row, record)) {
+                text_.resize(line_start);
+                continue;
+            }
+            ++copied;
+            if (text_.size() >= copy_piece_bytes) {
+                if (!copy) copy.emplace(db_.postgresql_connection(), copy_sql(c, counted));
+                copy->write(text_);
+                text_.clear();
+            }
+        }
+        if (copied == 0) return;
+        if (!copy) copy.emplace(db_.postgresql_connection(), copy_sql(c, counted));
+        if (!text_.empty()) copy->write(text_);
+        copy->finish();
+        if (counted) {
+            if (rows_ == 0) first_row_ = next_row_;
+            next_row_ += static_cast<std::int64_t>(copied);
+            last_row_ = next_row_ - 1;
+            rows_ += copied;
+        }
+    }
+    static std::string copy_sql(const columns& c, bool with_id) {
+        return std::string("COPY ") + c.table + "(" + (with_id ? "id, " : "") + c.names + ") FROM STDIN";
+    }
+
+    static std::string_view table_for(source_kind kind) {
+        return kind == source_kind::street ? "crimes" : kind == source_kind::outcomes ? "outcomes" : "stops";
     }
 
     Database& db_;
     Statement find_previous_, delete_file_, insert_file_, finish_file_;
-    Statement insert_agency_, insert_lsoa_, insert_crime_type_, insert_outcome_type_;
-    Statement insert_location_, insert_locations_;
-    Statement insert_crime_, insert_crimes_, insert_outcome_, insert_outcomes_, insert_stop_, insert_stops_;
+    std::optional<sqlite_inserts> inserts_;  // none for PostgreSQL, which COPYs
+    std::string text_;                       // COPY's text of the table being copied
+    std::string table_;                      // the table of the file's kind
     std::optional<Transaction> transaction_;
     std::int64_t file_id_ = 0;
     std::uint64_t rows_ = 0;
     std::int64_t first_row_ = 0, last_row_ = 0;
+    std::int64_t next_row_ = 1;  // PostgreSQL: the id of the file's next row
     bool replaced_ = false;
 };
 
@@ -988,13 +1177,15 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
     if (files.empty()) return;
     dictionaries dict;
     dict.load(db);
-    // Rows only append to the tables' rowid B-trees, whose pages a file's transaction touches
-    // once: a small page cache does, and recycling its pages spares faulting in new memory.
-    const std::int64_t cache_size = db.query_int("PRAGMA cache_size", -2000);
-    db.exec("PRAGMA cache_size=-32768");
+    // SQLite: rows only append to the tables' rowid B-trees, whose pages a file's transaction
+    // touches once: a small page cache does, and recycling its pages spares faulting in new memory.
+    const bool sqlite = !db.is_postgresql();
+    const std::int64_t cache_size = sqlite ? db.query_int("PRAGMA cache_size", -2000) : 0;
+    if (sqlite) db.exec("PRAGMA cache_size=-32768");
     batch_writer writer(db);
     batch_queue queue;
-    background_checkpoints checkpoints(db);
+    std::optional<background_checkpoints> checkpoints;
+    if (sqlite) checkpoints.emplace(db);
 
     std::thread parser_thread([&] {
         std::exception_ptr error;
@@ -1046,7 +1237,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
             observer.progress(totals.rows, totals.bytes);
             if (item->ends_file) {
                 auto result = writer.finish(item->skipped_in_file);
-                checkpoints.committed();
+                if (checkpoints) checkpoints->committed();
                 ++summary.files;
                 summary.rows += result.rows;
                 summary.skipped += result.skipped;
@@ -1060,7 +1251,8 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
         throw;
     }
     parser_thread.join();
-    db.exec("PRAGMA cache_size=" + std::to_string(cache_size));
+    checkpoints.reset();
+    if (sqlite) db.exec("PRAGMA cache_size=" + std::to_string(cache_size));
     if (auto error = queue.error()) std::rethrow_exception(error);
 }
 

@@ -44,8 +44,10 @@ file_result import_postcodes(Database& db, const import_source& source, import_o
     }
     geo::to_wgs84 grid("EPSG:27700");
     Transaction tx(db);
-    Statement upsert(db, "INSERT OR REPLACE INTO postcodes(postcode, label, eastings, northings, longitude, latitude) "
-                         "VALUES (?, ?, ?, ?, ?, ?)");
+    Statement upsert(db, "INSERT INTO postcodes(postcode, label, eastings, northings, longitude, latitude) "
+                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(postcode) DO UPDATE SET label = excluded.label, "
+                         "eastings = excluded.eastings, northings = excluded.northings, "
+                         "longitude = excluded.longitude, latitude = excluded.latitude");
     file_result result;
     std::uint64_t shown = 0;
     auto skip = [&](const std::string& reason) {

@@ -99,8 +99,8 @@ file_result import_watch_schemes(Database& db, const import_source& source, impo
     // only the app sets: a scheme its coordinator hid stays hidden.
     local_edits edits(db, watch_scheme_entity);
     Statement insert(db, "INSERT INTO watch_schemes(id, name, description, status, households, website, meetings, source, "
-                         "area) VALUES (?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, GeomFromWKB(?, 4326)) "
-                         "ON CONFLICT(id) DO NOTHING");
+                         "area) VALUES (?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, " +
+                             sql::geometry_from_wkb(db, "?") + ") ON CONFLICT(id) DO NOTHING");
     Statement update(db, "UPDATE watch_schemes SET source = ?8, "
                          "name = CASE WHEN ?10 THEN name ELSE ?2 END, "
                          "description = CASE WHEN ?11 THEN description ELSE NULLIF(?3, '') END, "
@@ -108,12 +108,13 @@ file_result import_watch_schemes(Database& db, const import_source& source, impo
                          "households = CASE WHEN ?13 THEN households ELSE ?5 END, "
                          "website = CASE WHEN ?14 THEN website ELSE NULLIF(?6, '') END, "
                          "meetings = CASE WHEN ?15 THEN meetings ELSE NULLIF(?7, '') END, "
-                         "area = CASE WHEN ?16 THEN area ELSE GeomFromWKB(?9, 4326) END WHERE id = ?1");
+                         "area = CASE WHEN ?16 THEN area ELSE " + sql::geometry_from_wkb(db, "?9") + " END WHERE id = ?1");
     // A field's value as the app's edit recorded it: json_quote of the column, the area as hex WKB.
-    Statement quote(db, "SELECT json_quote(?)");
-    Statement quote_area(db, "SELECT json_quote(hex(AsBinary(GeomFromWKB(?, 4326))))");
+    Statement quote(db, "SELECT " + sql::json_quote(db, "CAST(? AS TEXT)"));
+    Statement quote_number(db, "SELECT " + sql::json_quote(db, "CAST(? AS BIGINT)"));
+    Statement quote_area(db, "SELECT " + sql::json_quote(db, sql::hex(db, sql::wkb_of(db, sql::geometry_from_wkb(db, "?")))));
     auto as_json = [&](const scheme& s, std::size_t field) {
-        Statement& q = field == 6 ? quote_area : quote;
+        Statement& q = field == 6 ? quote_area : field == 3 ? quote_number : quote;
         const std::string* text[] = {&s.name, &s.description, &s.status, nullptr, &s.website, &s.meetings};
         if (field == 6) {
             q.bind_blob(1, s.wkb.data(), s.wkb.size());

@@ -3,7 +3,6 @@
 #include "data/import/wkb.hpp"
 #include "data/snapshot/snapshot_file.hpp"
 #include "data/snapshot/snapshot_parts.hpp"
-#include "data/store/dialect.hpp"
 #include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
 #include "data/vocabulary/crime_id.hpp"
@@ -63,7 +62,7 @@ std::unordered_map<std::int64_t, std::int32_t> detail::load_store_parts(Database
     std::unordered_map<std::int64_t, std::int32_t> neighbourhood_of_key;
     {
         std::vector<geo::multi_polygon> shapes;
-        Statement select(db, "SELECT force, id, coalesce(name, id), details, " + dialect::wkb(db, "boundary") +
+        Statement select(db, "SELECT force, id, coalesce(name, id), details, " + sql::wkb_of(db, "boundary") +
                                  ", key FROM neighbourhoods ORDER BY force, id");
         while (select.step()) {
             neighbourhood_of_key.emplace(select.column_int(5), static_cast<std::int32_t>(snapshot->neighbourhoods.size()));
@@ -101,7 +100,7 @@ std::unordered_map<std::int64_t, std::int32_t> detail::load_store_parts(Database
             snapshot->forces.insert(at, force_info{id, name, nlohmann::json{{"id", id}, {"name", name}}});
         }
         // Months of street data, newest first, each with the forces that published stops.
-        Statement months(db, "SELECT month, " + dialect::comma_list(db, "CASE WHEN kind = 'stop-and-search' THEN force END", "force") +
+        Statement months(db, "SELECT month, " + sql::comma_list(db, "CASE WHEN kind = 'stop-and-search' THEN force END", "force") +
                                  " FROM (SELECT DISTINCT month, kind, force FROM import_files ORDER BY force) sorted "
                                  "GROUP BY month HAVING count(*) FILTER (WHERE kind = 'street') > 0 ORDER BY month DESC");
         while (months.step()) {
@@ -120,7 +119,7 @@ std::unordered_map<std::int64_t, std::int32_t> detail::load_store_parts(Database
     {
         std::vector<geo::multi_polygon> areas;
         std::vector<std::pair<geo::box, std::uint32_t>> boxes;
-        Statement select(db, "SELECT id, name, status, " + dialect::wkb(db, "area") +
+        Statement select(db, "SELECT id, name, status, " + sql::wkb_of(db, "area") +
                                  ", visibility FROM watch_schemes WHERE area IS NOT NULL ORDER BY id");
         while (select.step()) {
             auto index = static_cast<std::uint32_t>(snapshot->schemes.size());

@@ -236,6 +236,41 @@ std::string_view Statement::column_blob(int column) const {
                  : std::string_view();
 }
 
+namespace sql {
+
+std::string utc_now(const Database& db) {
+    if (db.is_postgresql()) return R"(to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))";
+    return "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+}
+
+std::string wkb_of(const Database& db, std::string_view geometry) {
+    if (db.is_postgresql()) return std::string(geometry);
+    return "AsBinary(" + std::string(geometry) + ")";
+}
+
+std::string geometry_from_wkb(const Database& db, std::string_view wkb, bool multipolygon) {
+    if (db.is_postgresql()) return std::string(wkb);
+    std::string geometry = "GeomFromWKB(" + std::string(wkb) + ", 4326)";
+    return multipolygon ? "CastToMultiPolygon(" + geometry + ")" : geometry;
+}
+
+std::string json_quote(const Database& db, std::string_view expression) {
+    if (db.is_postgresql()) return "coalesce(to_json(" + std::string(expression) + ")::text, 'null')";
+    return "json_quote(" + std::string(expression) + ")";
+}
+
+std::string hex(const Database& db, std::string_view expression) {
+    if (db.is_postgresql()) return "upper(encode(" + std::string(expression) + ", 'hex'))";
+    return "hex(" + std::string(expression) + ")";
+}
+
+std::string comma_list(const Database& db, std::string_view expression, std::string_view order) {
+    if (db.is_postgresql()) return "string_agg(" + std::string(expression) + ", ',' ORDER BY " + std::string(order) + ")";
+    return "group_concat(" + std::string(expression) + ", ',')";
+}
+
+}  // namespace sql
+
 // Inside another transaction a Transaction is a savepoint: its work commits or rolls back
 // with the outer one (a mail queued with the account change that caused it).
 Transaction::Transaction(Database& db) : db_(db), nested_(db.in_transaction()) {

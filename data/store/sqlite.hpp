@@ -135,6 +135,27 @@ private:
     void check(int rc, const char* what) const;
 };
 
+/// The few SQL expressions the two engines write differently, chosen by Database::kind(), so
+/// that the statements around them are written once. Each returns SQL text to put in a statement.
+namespace sql {
+/// The time now in UTC as ISO 8601 text, as the store keeps times: 2024-01-31T12:00:00Z.
+[[nodiscard]] std::string utc_now(const Database& db);
+/// A stored geometry column as well-known binary: SpatiaLite's AsBinary of its own blob; in
+/// PostgreSQL the column holds the WKB itself.
+[[nodiscard]] std::string wkb_of(const Database& db, std::string_view geometry);
+/// Well-known binary (a parameter or expression) as a stored geometry in WGS84; with
+/// `multipolygon`, SpatiaLite casts it to one (give multipolygon WKB: PostgreSQL keeps it as it is).
+[[nodiscard]] std::string geometry_from_wkb(const Database& db, std::string_view wkb, bool multipolygon = false);
+/// An expression's value as JSON text, 'null' for NULL (SQLite's json_quote). Give a parameter
+/// a type (CAST(? AS TEXT), CAST(? AS BIGINT)) so that PostgreSQL knows which JSON it makes.
+[[nodiscard]] std::string json_quote(const Database& db, std::string_view expression);
+/// Bytes as upper-case hex digits (SQLite's hex).
+[[nodiscard]] std::string hex(const Database& db, std::string_view expression);
+/// The non-null values of `expression` joined with commas, ordered by `order`: SQLite joins them
+/// in the order the rows come, so the rows must come ordered so (a sorted subquery).
+[[nodiscard]] std::string comma_list(const Database& db, std::string_view expression, std::string_view order);
+}  // namespace sql
+
 /// BEGIN IMMEDIATE on construction (a SAVEPOINT inside an open transaction, which then commits
 /// or rolls back with it); rolls back on destruction unless commit() was called.
 class Transaction {

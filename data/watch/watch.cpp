@@ -2,7 +2,6 @@
 
 #include "data/accounts/accounts.hpp"
 #include "data/import/ogr.hpp"
-#include "data/store/dialect.hpp"
 #include "data/vocabulary/text.hpp"
 
 #include <algorithm>
@@ -45,14 +44,14 @@ std::optional<std::string> scheme_area_wkb(std::string_view geojson) {
 }
 
 std::string scheme_area_before(Database& db, std::string_view id) {
-    Statement was(db, "SELECT " + dialect::json_text(db, dialect::hex(db, dialect::wkb(db, "area"))) +
+    Statement was(db, "SELECT " + sql::json_quote(db, sql::hex(db, sql::wkb_of(db, "area"))) +
                           " FROM watch_schemes WHERE id = ?");
     was.bind(1, id);
     return was.step() ? std::string(was.column_text(0)) : "null";
 }
 
 void set_scheme_area(Database& db, std::string_view id, std::string_view wkb) {
-    Statement update(db, "UPDATE watch_schemes SET area = " + dialect::geometry_from_wkb(db, "?") + " WHERE id = ?");
+    Statement update(db, "UPDATE watch_schemes SET area = " + sql::geometry_from_wkb(db, "?") + " WHERE id = ?");
     update.bind_blob(1, wkb.data(), wkb.size()).bind(2, id).run();
 }
 

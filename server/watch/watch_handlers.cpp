@@ -1,7 +1,6 @@
 #include "server/watch/watch_handlers.hpp"
 
 #include "data/accounts/accounts.hpp"
-#include "data/store/dialect.hpp"
 #include "data/store/local_edits.hpp"
 #include "data/snapshot/search.hpp"
 #include "data/store/store.hpp"
@@ -199,7 +198,7 @@ response edit_scheme(const request& req, std::string_view id, const app_state& s
                 continue;
             }
             if (key != "visibility") {
-                data::Statement was(db, "SELECT " + data::dialect::json_text(db, key) + " FROM watch_schemes WHERE id = ?");
+                data::Statement was(db, "SELECT " + data::sql::json_quote(db, key) + " FROM watch_schemes WHERE id = ?");
                 was.bind(1, id);
                 if (was.step()) data::mark_edited(db, data::watch_scheme_entity, id, key, was.column_text(0));
             }
