@@ -1,9 +1,10 @@
 #include "geo/polygon_tiles.hpp"
 
+#include "geo/outer_bounds.hpp"
+
 #include <boost/geometry/algorithms/simplify.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -89,16 +90,7 @@ polygon_tiles::polygon_tiles(std::span<const multi_polygon> shapes) {
             }
             projected.push_back(std::move(p));
         }
-        double min_x = world_size, min_y = world_size, max_x = 0, max_y = 0;
-        for (const auto& part : projected)
-            for (const auto& point : part.outer()) {
-                min_x = std::min(min_x, point.x());
-                max_x = std::max(max_x, point.x());
-                min_y = std::min(min_y, point.y());
-                max_y = std::max(max_y, point.y());
-            }
-        if (projected.empty()) min_x = min_y = max_x = max_y = 0;
-        boxes_.emplace_back(world_xy(min_x, min_y), world_xy(max_x, max_y));
+        boxes_.push_back(outer_bounds(projected));
         full.shapes.push_back(std::move(projected));
     }
     for (std::uint32_t zoom : simplified_zooms) {

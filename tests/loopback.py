@@ -1,13 +1,15 @@
 """What the Python tests of the real server share: counted checks, a generated and imported
-store, and `crimemap serve` started on a free loopback port.
+store, `crimemap serve` started on a free loopback port (and stopped), free ports and requests.
 
 Import it from a test in tests/<folder>/ with
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 """
+import contextlib
 import http.client
 import json
 import os
 import re
+import socket
 import subprocess
 import threading
 import urllib.parse
@@ -65,11 +67,41 @@ def start_server(binary, store, *options):
     raise RuntimeError("crimemap serve did not start (exit %s)" % server.returncode)
 
 
+@contextlib.contextmanager
+def serving(binary, store, *options, stop_seconds=30):
+    """start_server's (process, port, lines) for a `with` block, which stops the server (SIGTERM,
+    then waiting up to `stop_seconds` for it to exit) however the block ends."""
+    server, port, lines = start_server(binary, store, *options)
+    try:
+        yield server, port, lines
+    finally:
+        server.terminate()
+        server.wait(timeout=stop_seconds)
+
+
+def free_port():
+    """A loopback port no one listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def send(port, method, path, body=None, headers=None, source="127.0.0.1", timeout=60):
+    """One request with the body and headers exactly as given (http.client adds Host and
+    Content-Length): (status, headers as a dict of lower-case names, raw body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
+    conn.request(method, path, body=body, headers=headers or {})
+    res = conn.getresponse()
+    raw = res.read()
+    got = {k.lower(): v for k, v in res.getheaders()}
+    conn.close()
+    return res.status, got, raw
+
+
 def call(port, method, path, body=None, form=None, headers=None, source="127.0.0.1", cookie=None, csrf=None,
          origin=True):
     """One request: (status, parsed JSON or None, raw body, headers as a dict of lower-case names).
     `origin`: True sends the server's own Origin, a string sends that one, a false value none."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
     h = {"Host": "127.0.0.1:%d" % port}
     if origin:
         h["Origin"] = "http://127.0.0.1:%d" % port if origin is True else origin
@@ -85,10 +117,6 @@ def call(port, method, path, body=None, form=None, headers=None, source="127.0.0
         data = urllib.parse.urlencode(form).encode()
         h["Content-Type"] = "application/x-www-form-urlencoded"
     h.update(headers or {})
-    conn.request(method, path, body=data, headers=h)
-    res = conn.getresponse()
-    raw = res.read()
-    got = {k.lower(): v for k, v in res.getheaders()}
-    conn.close()
+    status, got, raw = send(port, method, path, data, h, source)
     parsed = json.loads(raw) if raw and got.get("content-type", "").startswith("application/json") else None
-    return res.status, parsed, raw, got
+    return status, parsed, raw, got

@@ -2,8 +2,8 @@
 it receives, parsed by Python's own email package (an independent decoder of our MIME and
 RFC 2047 headers).
 
-As a module: `sink = SmtpSink(); sink.start(); ... sink.messages; sink.stop()`; stop and start
-again on the same port to play a relay that is down for a while. As a program (for the C++
+As a module: `with SmtpSink() as sink: ... sink.messages` (or `sink.start()` and `sink.stop()`);
+stop and start again on the same port to play a relay that is down for a while. As a program (for the C++
 tests): `smtp_sink.py DIR SECONDS` writes DIR/port, then each message as DIR/N.json.
 """
 import email
@@ -11,18 +11,13 @@ import email.header
 import email.policy
 import json
 import os
-import socket
 import sys
 import threading
 import time
 
 from aiosmtpd.controller import Controller
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from loopback import free_port
 
 
 def decoded(raw):
@@ -72,6 +67,17 @@ class SmtpSink:
         if self.controller:
             self.controller.stop()
             self.controller = None
+
+    def relay_options(self):
+        """The options of `crimemap serve` (and of the commands that mail) that send through this sink."""
+        return ["--smtp-url", "smtp://127.0.0.1:%d" % self.port, "--mail-from", "crimemap@example.org"]
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
 
     def wait_for(self, count, seconds=30, to=None):
         """The messages (to `to`, when given) once there are at least `count`, or what came by the deadline."""

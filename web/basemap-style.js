@@ -71,6 +71,29 @@ function roadLayers(source) {
   return [...casings, ...fills];
 }
 
+// Place names by size, smaller places first (drawn beneath): text sizes as [zoom, size] pairs.
+const PLACES = [
+  {
+    id: 'village', classes: ['village', 'suburb', 'hamlet', 'neighbourhood', 'quarter'], minzoom: 10,
+    font: BASEMAP_FONTS.regular, sizes: [10, 10, 16, 13],
+  },
+  { id: 'town', classes: ['city', 'town'], minzoom: 6, font: BASEMAP_FONTS.bold, sizes: [6, 11, 14, 16] },
+];
+
+function placeNameLayers(source) {
+  return PLACES.map((place) => ({
+    id: `basemap-${place.id}-names`, type: 'symbol', source, 'source-layer': 'place', minzoom: place.minzoom,
+    filter: classIn(...place.classes),
+    layout: {
+      'text-field': name,
+      'text-font': place.font,
+      'text-size': ['interpolate', ['linear'], ['zoom'], ...place.sizes],
+      'text-max-width': 8,
+    },
+    paint: { 'text-color': BASEMAP_COLOURS.placeLabel, 'text-halo-color': BASEMAP_COLOURS.halo, 'text-halo-width': 1.5 },
+  }));
+}
+
 /**
  * The style, a MapLibre style document (version 8) for withBasemap.
  * @param {object} options
@@ -158,28 +181,7 @@ export function openMapTilesStyle({ origin, tileJsonUrl = '/tiles/basemap.json',
       layout: { 'text-field': name, 'text-font': BASEMAP_FONTS.italic, 'text-size': 11 },
       paint: { 'text-color': BASEMAP_COLOURS.waterLabel, 'text-halo-color': BASEMAP_COLOURS.halo, 'text-halo-width': 1.2 },
     },
-    {
-      id: 'basemap-village-names', type: 'symbol', source, 'source-layer': 'place', minzoom: 10,
-      filter: classIn('village', 'suburb', 'hamlet', 'neighbourhood', 'quarter'),
-      layout: {
-        'text-field': name,
-        'text-font': BASEMAP_FONTS.regular,
-        'text-size': ['interpolate', ['linear'], ['zoom'], 10, 10, 16, 13],
-        'text-max-width': 8,
-      },
-      paint: { 'text-color': BASEMAP_COLOURS.placeLabel, 'text-halo-color': BASEMAP_COLOURS.halo, 'text-halo-width': 1.5 },
-    },
-    {
-      id: 'basemap-town-names', type: 'symbol', source, 'source-layer': 'place', minzoom: 6,
-      filter: classIn('city', 'town'),
-      layout: {
-        'text-field': name,
-        'text-font': BASEMAP_FONTS.bold,
-        'text-size': ['interpolate', ['linear'], ['zoom'], 6, 11, 14, 16],
-        'text-max-width': 8,
-      },
-      paint: { 'text-color': BASEMAP_COLOURS.placeLabel, 'text-halo-color': BASEMAP_COLOURS.halo, 'text-halo-width': 1.5 },
-    },
+    ...placeNameLayers(source),
   ];
   return {
     version: 8,

@@ -59,26 +59,25 @@ export function crimesHoverText(properties) {
     : what;
 }
 
+/** The rows of the properties present, `[key, label]` in display order, each value as text. */
+function presentRows(properties, labels) {
+  return labels.filter(([key]) => properties[key] !== undefined).map(([key, label]) => [label, String(properties[key])]);
+}
+
 /** @returns {FeatureSummary} */
 export function describeNeighbourhood(properties) {
-  const rows = [];
-  if (properties.force !== undefined) rows.push(['Force', String(properties.force)]);
-  if (properties.id !== undefined) rows.push(['Neighbourhood id', String(properties.id)]);
   return {
     heading: 'Neighbourhood',
     title: String(properties.name ?? properties.id ?? 'Unnamed neighbourhood'),
-    rows,
+    rows: presentRows(properties, [['force', 'Force'], ['id', 'Neighbourhood id']]),
   };
 }
 
 /** @returns {FeatureSummary} */
 export function describeWatchScheme(properties) {
-  const rows = [];
-  if (properties.status !== undefined) rows.push(['Status', String(properties.status)]);
-  if (properties.id !== undefined) rows.push(['Scheme id', String(properties.id)]);
   return {
     heading: 'Neighbourhood Watch scheme',
     title: String(properties.name ?? 'Unnamed scheme'),
-    rows,
+    rows: presentRows(properties, [['status', 'Status'], ['id', 'Scheme id']]),
   };
 }

@@ -2,7 +2,7 @@
 // reach them, what they are working on, the crime summary with charts, and
 // victim support services for the force area.
 
-import { byId, clearFormErrors, el, requestJson, showFormErrors, showPageProblem, startPage } from './site.js';
+import { byId, el, requestJson, showPageProblem, startPage, wireEmailForm } from './site.js';
 import { barChart, columnChart } from './charts.js';
 import { categoryRows, outcomeRows, trendRows } from './chart-data.js';
 import { monthLabel } from './crime-filters.js';
@@ -165,7 +165,9 @@ async function main() {
     if (href) links.push(el('a', { href, text: link.title || link.url }));
   }
   byId('map-links').replaceChildren(...links);
-  followForm(force, id);
+  // "Email me when new crime figures are published": double opt-in, so the answer only says a
+  // confirmation link is on its way (the same whether or not the address is subscribed already).
+  wireEmailForm('follow', '/api/subscriptions', { force, neighbourhood: id });
   byId('events-calendar').href = `${base}/events.ics`;
   renderContact(hood.contact_details);
   renderPeople(value(people, []));
@@ -176,28 +178,6 @@ async function main() {
   else byId('summary').replaceChildren(el('p', { text: `The crime summary could not be loaded: ${summary.reason.message}` }));
   byId('loading').remove();
   byId('content').hidden = false;
-}
-
-// "Email me when new crime figures are published": double opt-in, so the answer only says a
-// confirmation link is on its way (the same whether or not the address is subscribed already).
-function followForm(force, id) {
-  const form = byId('follow-form');
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const email = byId('follow-email').value.trim();
-    if (!email) {
-      showFormErrors(form, { email: 'Enter your email address' }, 'Enter your email address', ['email'], 'follow-');
-      return;
-    }
-    try {
-      const answer = await requestJson('/api/subscriptions', { method: 'POST', body: { email, force, neighbourhood: id } });
-      clearFormErrors(form);
-      byId('follow-sent').textContent = answer.message;
-      byId('follow-sent').hidden = false;
-    } catch (error) {
-      showFormErrors(form, error.body?.fields, error.message, ['email'], 'follow-');
-    }
-  });
 }
 
 main();

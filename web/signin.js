@@ -1,7 +1,7 @@
 // The sign-in page: a real form (so password managers fill it), sent as JSON
 // to /auth/login; then on to the editor or the inbox.
 
-import { byId, clearFormErrors, requestJson, showFormErrors, showSignedIn, startPage } from './site.js';
+import { byId, clearFormErrors, requestJson, showFormErrors, showSignedIn, startPage, wireEmailForm } from './site.js';
 import { accountPage } from './page-urls.js';
 
 startPage();
@@ -37,23 +37,7 @@ form.addEventListener('submit', async (event) => {
 });
 
 // "Forgot your password?": the same answer whether or not the address has an account.
-const forgot = byId('forgot-form');
-forgot.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const email = byId('forgot-email').value.trim();
-  if (!email) {
-    showFormErrors(forgot, { email: 'Enter your email address' }, 'Enter your email address', ['email'], 'forgot-');
-    return;
-  }
-  try {
-    const answer = await requestJson('/auth/forgot-password', { method: 'POST', body: { email } });
-    clearFormErrors(forgot);
-    byId('forgot-sent').textContent = answer.message;
-    byId('forgot-sent').hidden = false;
-  } catch (error) {
-    showFormErrors(forgot, error.body?.fields, error.message, ['email'], 'forgot-');
-  }
-});
+wireEmailForm('forgot', '/auth/forgot-password');
 
 if (new URLSearchParams(location.search).has('signed_out')) byId('signed-out').hidden = false;
 if (new URLSearchParams(location.search).has('password_set')) byId('password-set').hidden = false;

@@ -171,6 +171,35 @@ export function showFormErrors(form, fields, message, order = [], prefix = '') {
   summary.focus();
 }
 
+/**
+ * A form that asks only for an email address, as the server's double opt-in and reset forms
+ * do: the form `PREFIX-form`, its field `PREFIX-email`, the answer shown in `PREFIX-sent`. On
+ * submit it POSTs `{ email, ...body }` to `url` and shows the server's `message`, which is
+ * the same whether or not the address is known; errors as showFormErrors shows them.
+ * @param {string} prefix
+ * @param {string} url
+ * @param {object} [body] sent with the address
+ */
+export function wireEmailForm(prefix, url, body = {}) {
+  const form = byId(`${prefix}-form`);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const email = byId(`${prefix}-email`).value.trim();
+    if (!email) {
+      showFormErrors(form, { email: 'Enter your email address' }, 'Enter your email address', ['email'], `${prefix}-`);
+      return;
+    }
+    try {
+      const answer = await requestJson(url, { method: 'POST', body: { email, ...body } });
+      clearFormErrors(form);
+      byId(`${prefix}-sent`).textContent = answer.message;
+      byId(`${prefix}-sent`).hidden = false;
+    } catch (error) {
+      showFormErrors(form, error.body?.fields, error.message, ['email'], `${prefix}-`);
+    }
+  });
+}
+
 /** Removes what showFormErrors added. */
 export function clearFormErrors(form) {
   form.querySelector('.error-summary')?.remove();

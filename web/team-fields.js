@@ -13,12 +13,17 @@ const WORDS = {
     web: ['Website', 'url'], address: ['Address', 'text'], facebook: ['Facebook page', 'url'],
     twitter: ['X (Twitter) page', 'url'], youtube: ['YouTube channel', 'url'],
   },
-  people: { noun: 'Person', name: { label: 'Name', autocomplete: 'off' }, rank: 'Rank or role', bio: 'About them (optional)' },
+  people: {
+    heading: 'The team', add: 'Add a person', save: 'Save the team',
+    noun: 'Person', name: { label: 'Name', autocomplete: 'off' }, rank: 'Rank or role', bio: 'About them (optional)',
+  },
   priorities: {
+    heading: 'Priorities', add: 'Add a priority', save: 'Save priorities',
     noun: 'Priority', issue: 'The issue', 'issue-date': 'Date set', action: 'What the team is doing (optional)',
     'action-date': 'Date of the action',
   },
   events: {
+    heading: 'Events', add: 'Add an event', save: 'Save events',
     noun: 'Event', title: 'Title', type: 'Type (for example, meeting)', start_date: { label: 'Starts', date: 'datetime-local' },
     end_date: { label: 'Ends', date: 'datetime-local' }, address: 'Address', description: 'Description',
   },
@@ -26,8 +31,9 @@ const WORDS = {
 
 /**
  * The page's fields from the server's: `[key, label, input type]` for contact details, and
- * for each part its noun, fields (`{key, label, required, textarea, date, autocomplete}`), the
- * fields kept unedited (contact details) and a blank item.
+ * for each part its heading, its buttons' words (`add`, `save`), its noun, fields (`{key, label,
+ * required, textarea, date, autocomplete}`), the fields kept unedited (contact details) and a
+ * blank item.
  * @param {object} fields /api/team-fields
  */
 export function formFields(fields) {
@@ -50,6 +56,9 @@ export function formFields(fields) {
     const blank = {};
     for (const f of shown) if (f.required) blank[f.key] = '';
     parts[part] = {
+      heading: words.heading,
+      add: words.add,
+      save: words.save,
       noun: words.noun,
       fields: shown,
       keep: list.filter((f) => f.kind === 'contact-details').map((f) => f.key),

@@ -51,6 +51,19 @@ function field(part, index, spec, value) {
   return el('div', { class: 'form-group' }, el('label', { for: id, text: spec.label }), input);
 }
 
+/** A repeating part's heading and form: its items, then "Add" and "Save" buttons. */
+function partForm(part) {
+  const spec = PARTS[part];
+  return [
+    el('h2', { id: `${part}-heading`, text: spec.heading }),
+    el('form', { id: `${part}-form`, novalidate: true, 'aria-labelledby': `${part}-heading` },
+      el('div', { id: `${part}-items` }),
+      el('div', { class: 'button-row' },
+        el('button', { type: 'button', class: 'button secondary', id: `${part}-add`, text: spec.add }),
+        el('button', { type: 'submit', class: 'button', text: spec.save }))),
+  ];
+}
+
 function renderPart(part) {
   const spec = PARTS[part];
   const box = byId(`${part}-items`);
@@ -137,8 +150,7 @@ function wire() {
       event.preventDefault();
       const body = readPart(part);
       const order = body.flatMap((_, i) => PARTS[part].fields.map((f) => `${part}[${i}].${f.key}`));
-      const names = { people: 'The team', priorities: 'Priorities', events: 'Events' };
-      save(event.target, `${base}/${part}`, body, order, names[part]);
+      save(event.target, `${base}/${part}`, body, order, PARTS[part].heading);
     });
   }
 }
@@ -173,6 +185,7 @@ async function main() {
     document.title = `Edit ${hood.name ?? id} - crimemap`;
     byId('public-page').href = neighbourhoodPage(force, id);
     renderContact(hood.contact_details ?? {});
+    byId('parts').replaceChildren(...Object.keys(PARTS).flatMap(partForm));
     for (const part of Object.keys(PARTS)) renderPart(part);
   } catch (error) {
     showPageProblem(error.message);

@@ -32,8 +32,8 @@ public:
     /// fresh, what it names is cached for a year. Text files are gzipped once, here.
     /// Missing files are simply not served. Parts shared by pages are files named `_<name>.html`:
     /// not served themselves, each `<!--#include _<name>.html -->` line in a page is replaced by
-    /// one, here, once, and a part's own include lines likewise (the pages share `_head.html`
-    /// and `_page-start.html`). Throws std::runtime_error naming the page when a part is
+    /// one, here, once, and a part's own include lines likewise (the pages share `_head.html`,
+    /// `_page-start.html` and `_page-end.html`). Throws std::runtime_error naming the page when a part is
     /// missing or leads back to itself.
     explicit static_files(const std::filesystem::path& web_root);
 

@@ -1,4 +1,5 @@
 #include "server/tiles/basemap_handlers.hpp"
+#include "server/tiles/comma_list.hpp"
 #include "server/tiles/tile_cache.hpp"
 
 #include "data/vocabulary/text.hpp"
@@ -29,18 +30,11 @@ constexpr const char* osm_attribution =
 
 std::vector<double> numbers_in(const std::string& text) {
     std::vector<double> out;
-    std::string_view rest(text);
-    while (!rest.empty()) {
-        auto comma = rest.find(',');
-        auto item = rest.substr(0, comma);
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    for (auto item : comma_list(text)) {
         double value = 0;
         auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
         if (ec != std::errc() || end != item.data() + item.size()) return {};
         out.push_back(value);
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
     }
     return out;
 }

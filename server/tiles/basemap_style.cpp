@@ -2,6 +2,7 @@
 
 #include "server/http/errors.hpp"
 #include "server/http/http_caching.hpp"
+#include "server/tiles/comma_list.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -117,16 +118,8 @@ const std::string* local_style::sprite(std::string_view name) const {
 const std::string* local_style::font_range(const std::string& fontstack, std::uint32_t start) const {
     if (fonts_.empty()) return nullptr;
     if (auto it = fonts_.find({fontstack, start}); it != fonts_.end()) return &it->second;
-    std::string_view rest(fontstack);
-    while (!rest.empty()) {
-        auto comma = rest.find(',');
-        auto font = rest.substr(0, comma);
-        while (!font.empty() && font.front() == ' ') font.remove_prefix(1);
-        while (!font.empty() && font.back() == ' ') font.remove_suffix(1);
+    for (auto font : comma_list(fontstack))
         if (auto it = fonts_.find({std::string(font), start}); it != fonts_.end()) return &it->second;
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
-    }
     return nullptr;
 }
 

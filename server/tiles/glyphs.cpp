@@ -1,5 +1,7 @@
 #include "server/tiles/glyphs.hpp"
 
+#include "server/tiles/comma_list.hpp"
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_MODULE_H
@@ -26,12 +28,6 @@ std::string lowercase(std::string_view text) {
     std::string out(text);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
 }
 
 // MapLibre's value of a pixel from FreeType's: MapLibre puts the outline at 191 and counts
@@ -117,7 +113,7 @@ std::vector<std::string> glyph_library::font_names() const {
 }
 
 const glyph_library::font* glyph_library::find(std::string_view name) const {
-    auto lower = lowercase(trim(name));
+    auto lower = lowercase(trim_spaces(name));
     auto it = std::lower_bound(fonts_.begin(), fonts_.end(), lower,
                                [](const auto& f, const std::string& key) { return f->lower_name < key; });
     return it != fonts_.end() && (*it)->lower_name == lower ? it->get() : nullptr;
@@ -130,13 +126,9 @@ std::vector<std::string> glyph_library::resolve(std::string_view fontstack) cons
             out.push_back(f->name);
     };
     std::string first;
-    for (std::string_view rest = fontstack; !rest.empty();) {
-        auto comma = rest.find(',');
-        auto name = trim(rest.substr(0, comma));
+    for (auto name : comma_list(fontstack)) {
         if (first.empty()) first = lowercase(name);
         add(name);
-        if (comma == std::string_view::npos) break;
-        rest.remove_prefix(comma + 1);
     }
     const bool bold = first.find("bold") != std::string::npos || first.find("black") != std::string::npos ||
                       first.find("heavy") != std::string::npos;

@@ -62,31 +62,20 @@ void tile_cache::insert(const std::string& key, std::string body, const response
     }
 }
 
-std::uint64_t tile_cache::hits() const {
-    std::uint64_t total = 0;
+template <typename Count>
+Count tile_cache::total(Count shard::*count) const {
+    Count sum = 0;
     for (const auto& s : shards_) {
         std::lock_guard lock(s->mutex);
-        total += s->hits;
+        sum += s.get()->*count;
     }
-    return total;
+    return sum;
 }
 
-std::uint64_t tile_cache::misses() const {
-    std::uint64_t total = 0;
-    for (const auto& s : shards_) {
-        std::lock_guard lock(s->mutex);
-        total += s->misses;
-    }
-    return total;
-}
+std::uint64_t tile_cache::hits() const { return total(&shard::hits); }
 
-std::size_t tile_cache::bytes() const {
-    std::size_t total = 0;
-    for (const auto& s : shards_) {
-        std::lock_guard lock(s->mutex);
-        total += s->bytes;
-    }
-    return total;
-}
+std::uint64_t tile_cache::misses() const { return total(&shard::misses); }
+
+std::size_t tile_cache::bytes() const { return total(&shard::bytes); }
 
 }  // namespace crimemap::server

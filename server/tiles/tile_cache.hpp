@@ -65,6 +65,9 @@ private:
         std::uint64_t hits = 0, misses = 0;
     };
     shard& shard_for(const std::string& key);
+    /// A shard counter summed over the shards, each read under its lock.
+    template <typename Count>
+    Count total(Count shard::*count) const;
     static std::size_t size_of(const std::string& key, const entry& e);
 
     std::size_t capacity_;

@@ -15,13 +15,12 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import check, finish, generated_store, serving  # noqa: E402
 
 
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
-        server, port, _ = start_server(binary, generated_store(binary, work, 3))
-        try:
+        with serving(binary, generated_store(binary, work, 3), stop_seconds=10) as (server, port, _):
             base = "http://127.0.0.1:%d/api/" % port
 
             def get(path, params=None):
@@ -92,9 +91,6 @@ def main(binary):
                 check(False, "an unknown force is refused")
             except urllib.error.HTTPError as error:
                 check(error.code == 404, "an unknown force is a 404")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     return finish()
 
 

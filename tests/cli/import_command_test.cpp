@@ -136,6 +136,16 @@ void python(const std::string& script) {
     REQUIRE(std::system(("python3 " + file).c_str()) == 0);
 }
 
+// A zip of `members` (paths under `root`, in this order), each stored under its path.
+void zip_members(const std::string& zip, const std::string& root, const std::vector<std::string>& members) {
+    std::string names;
+    for (const auto& member : members) names += "'" + member + "', ";
+    python("import zipfile\n"
+           "with zipfile.ZipFile('" + zip + "', 'w', zipfile.ZIP_DEFLATED) as z:\n"
+           "    for name in (" + names + "):\n"
+           "        z.write('" + root + "/' + name, name)\n");
+}
+
 std::int64_t street_rows_under(const fs::path& folder) {
     std::int64_t rows = 0;
     for (const auto& entry : fs::recursive_directory_iterator(folder))
@@ -149,12 +159,11 @@ TEST_CASE("a deflate-compressed zip as data.police.uk ships it imports every row
     temp_dir dir;
     auto source = shared_data("police-uk/city-of-london");
     auto zip = dir.file("download.zip");
-    python("import os, zipfile\n"
-           "root = '" + source + "'\n"
-           "with zipfile.ZipFile('" + zip + "', 'w', zipfile.ZIP_DEFLATED) as z:\n"
-           "    for month in sorted(os.listdir(root)):\n"
-           "        for name in sorted(os.listdir(os.path.join(root, month))):\n"
-           "            z.write(os.path.join(root, month, name), month + '/' + name)\n");
+    std::vector<std::string> members;
+    for (const auto& entry : fs::recursive_directory_iterator(source))
+        if (entry.is_regular_file()) members.push_back(fs::relative(entry.path(), source).string());
+    std::sort(members.begin(), members.end());
+    zip_members(zip, source, members);
     auto db = dir.file("store.sqlite");
     auto imported = run("import --db " + db + " " + zip);
     INFO(imported.output);
@@ -191,13 +200,8 @@ TEST_CASE("a damaged member of a zip is refused by name, nothing of it written, 
     auto root = shared_data("police-uk/city-of-london");
     auto zip = dir.file("damaged.zip");
     // The first member's deflate stream is overwritten in its middle; the second is whole.
-    python("import zipfile\n"
-           "root = '" + root + "'\n"
-           "with zipfile.ZipFile('" + zip + "', 'w', zipfile.ZIP_DEFLATED) as z:\n"
-           "    for month in ('2014-09', '2014-10'):\n"
-           "        name = month + '-city-of-london-street.csv'\n"
-           "        z.write(root + '/' + month + '/' + name, month + '/' + name)\n"
-           "data = bytearray(open('" + zip + "', 'rb').read())\n"
+    zip_members(zip, root, {"2014-09/2014-09-city-of-london-street.csv", "2014-10/2014-10-city-of-london-street.csv"});
+    python("data = bytearray(open('" + zip + "', 'rb').read())\n"
            "start = data.index(b'2014-09-city-of-london-street.csv') + 40\n"
            "data[start + 4000:start + 4200] = bytes(200)\n"
            "open('" + zip + "', 'wb').write(bytes(data))\n");

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, serving  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 
@@ -50,8 +50,7 @@ def main(binary):
 
         contact = {"email": "team.edited@example.org", "telephone": "0300 000 1111"}
         people = [{"name": "PC Edited Person", "rank": "PC", "bio": "Edited through the app"}]
-        server, port, _ = start_server(binary, store, "--insecure-cookies")
-        try:
+        with serving(binary, store, "--insecure-cookies", stop_seconds=20) as (server, port, _):
             team = Session(port)
             team.login("team@example.org")
             check(team.call("PUT", "/api/%s/%s/contact_details" % (force, hood), contact)[0] == 200, "the team edits its contact details")
@@ -61,9 +60,6 @@ def main(binary):
             status, _ = coord.call("PUT", "/api/watch/schemes/" + scheme,
                                       {"description": "Edited by the coordinator", "visibility": "hidden"})
             check(status == 200, "the coordinator edits and hides the scheme")
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
 
         def import_all():
             return subprocess.run([binary, "import", "--db", store, data], text=True, capture_output=True)
@@ -130,15 +126,11 @@ def main(binary):
         check(once_more.returncode == 0 and audited == 2, "the same changed files again log nothing new")
 
         # 4. The server serves the edits after all of this.
-        server, port, _ = start_server(binary, store)
-        try:
+        with serving(binary, store, stop_seconds=20) as (server, port, _):
             status, body = Session(port).call("GET", "/api/%s/%s" % (force, hood))
             check(status == 200 and body["contact_details"] == contact, "the API shows the team's contact details")
             status, _ = Session(port).call("GET", "/api/watch/schemes/" + scheme)
             check(status == 404, "the hidden scheme's public page is a 404 (got %d)" % status)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     return finish()
 
 

@@ -16,7 +16,7 @@ import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import check, finish, generated_store, serving  # noqa: E402
 
 MARKER = "<!-- installed copy, changed by install_test.py -->"
 
@@ -28,12 +28,8 @@ def get(port, path):
 
 def serve_and_read(binary, store, paths):
     """Starts `binary serve` on the store, without --web: {path: (status, body)}."""
-    server, port, _ = start_server(binary, store)
-    try:
+    with serving(binary, store) as (server, port, _):
         return {path: get(port, path) for path in paths}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main():

@@ -13,9 +13,7 @@ TEST_CASE("every located crime lies in exactly one neighbourhood of its force", 
         REQUIRE(boundaries.size() >= 10);
         REQUIRE(boundaries.size() <= 40);
         for (const std::string& month : sample_month_names) {
-            const std::vector<std::string> lines = read_lines(monthly_file(root, month, force, "street"));
-            for (std::size_t i = 1; i < lines.size(); ++i) {
-                const std::vector<std::string> f = split_row(lines[i]);
+            for (const std::vector<std::string>& f : data_rows(monthly_file(root, month, force, "street"), 12)) {
                 if (f[4].empty()) {
                     continue;
                 }
@@ -24,7 +22,7 @@ TEST_CASE("every located crime lies in exactly one neighbourhood of its force", 
                 for (const boundary& area : boundaries) {
                     holders += contains(area.ring, point) ? 1 : 0;
                 }
-                INFO(force << " " << lines[i]);
+                INFO(force << " " << f[4] << "," << f[5]);
                 CHECK(holders == 1);
             }
         }

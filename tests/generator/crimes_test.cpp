@@ -27,10 +27,7 @@ TEST_CASE("street rows add up to the rows asked for and follow the published enc
             const std::string text = read_file(monthly_file(root, month, id, "street"));
             CHECK(text.find('\r') == std::string::npos);
             CHECK(text.find('"') == std::string::npos);
-            const std::vector<std::string> lines = read_lines(monthly_file(root, month, id, "street"));
-            for (std::size_t i = 1; i < lines.size(); ++i) {
-                const std::vector<std::string> f = split_row(lines[i]);
-                REQUIRE(f.size() == 12);
+            for (const std::vector<std::string>& f : data_rows(monthly_file(root, month, id, "street"), 12)) {
                 ++rows;
                 CHECK(f[1] == month);
                 CHECK(f[2] == name);

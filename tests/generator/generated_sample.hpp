@@ -130,6 +130,19 @@ inline std::vector<std::string> split_row(const std::string& line) {
     }
 }
 
+/// The data rows of a generated CSV file (its header left out), each split and required to have
+/// `columns` fields.
+inline std::vector<std::vector<std::string>> data_rows(const fs::path& path, std::size_t columns) {
+    const std::vector<std::string> lines = read_lines(path);
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        rows.push_back(split_row(lines[i]));
+        INFO(path.string() << ":" << i + 1 << ": " << lines[i]);
+        REQUIRE(rows.back().size() == columns);
+    }
+    return rows;
+}
+
 /// All regular files under root, relative, sorted.
 inline std::vector<fs::path> files_under(const fs::path& root) {
     std::vector<fs::path> files;

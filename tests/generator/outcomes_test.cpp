@@ -18,16 +18,13 @@ TEST_CASE("outcomes follow crimes of the same force from the same or an earlier 
                     crimes[f[0]] = f[4] + "," + f[5] + "," + f[6] + "," + f[7] + "," + f[8];
                 }
             }
-            const std::vector<std::string> lines = read_lines(monthly_file(root, month, force, "outcomes"));
-            for (std::size_t i = 1; i < lines.size(); ++i) {
-                const std::vector<std::string> f = split_row(lines[i]);
-                REQUIRE(f.size() == 10);
+            for (const std::vector<std::string>& f : data_rows(monthly_file(root, month, force, "outcomes"), 10)) {
                 ++outcomes;
                 CHECK(f[1] == month);
                 CHECK(!f[9].empty());
                 CHECK(f[9] != "Under investigation");
                 const auto crime = crimes.find(f[0]);
-                INFO(lines[i]);
+                INFO(month << " " << force << " outcome of " << f[0]);
                 REQUIRE(crime != crimes.end());
                 CHECK(crime->second == f[4] + "," + f[5] + "," + f[6] + "," + f[7] + "," + f[8]);
             }

@@ -13,11 +13,8 @@ TEST_CASE("stop and search rows are dated within their month and use published v
     std::uint64_t stops = 0;
     for (const std::string& month : sample_month_names) {
         for (const std::string& force : force_ids(root)) {
-            const std::vector<std::string> lines = read_lines(monthly_file(root, month, force, "stop-and-search"));
             std::string previous;
-            for (std::size_t i = 1; i < lines.size(); ++i) {
-                const std::vector<std::string> f = split_row(lines[i]);
-                REQUIRE(f.size() == 15);
+            for (const std::vector<std::string>& f : data_rows(monthly_file(root, month, force, "stop-and-search"), 15)) {
                 ++stops;
                 CHECK(types.count(f[0]) == 1);
                 CHECK(f[1].size() == 25);

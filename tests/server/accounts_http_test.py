@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, serving  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 
@@ -89,13 +89,9 @@ def main(binary):
         db.commit()
         db.close()
 
-        server, port, _ = start_server(binary, store, "--insecure-cookies", "--retention-days", "1",
-                                       "--session-idle-seconds", "3", "--session-max-seconds", "6")
-        try:
+        with serving(binary, store, "--insecure-cookies", "--retention-days", "1",
+                     "--session-idle-seconds", "3", "--session-max-seconds", "6", stop_seconds=20) as (server, port, _):
             run_checks(port, store, email, fa, na, fb, nb, x, y, token)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     return finish()
 
 

@@ -10,7 +10,6 @@ summary figures to two places).
 Usage: http_edge_test.py CRIMEMAP_BINARY
 """
 import email.utils
-import http.client
 import json
 import os
 import re
@@ -25,7 +24,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import check, finish, generated_store, send, serving  # noqa: E402
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs")
 
@@ -48,15 +47,6 @@ def raw(port, data, source="127.0.0.1", timeout=30):
     return status, headers, body
 
 
-def request(port, method, path, body=None, headers=None, source="127.0.0.1"):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
-    conn.request(method, path, body=body, headers=headers or {})
-    res = conn.getresponse()
-    answer = res.read()
-    conn.close()
-    return res.status, {k.lower(): v for k, v in res.getheaders()}, answer
-
-
 def message(body):
     try:
         return json.loads(body).get("message", "")
@@ -72,25 +62,24 @@ def main(binary):
         messages_before = db.execute("SELECT count(*) FROM watch_messages").fetchone()[0]
         db.close()
         access = os.path.join(work, "access.log")
-        server, port, lines = start_server(binary, store, "--insecure-cookies", "--access-log", access)
-        origin = "http://127.0.0.1:%d" % port
-        try:
+        with serving(binary, store, "--insecure-cookies", "--access-log", access) as (server, port, lines):
+            origin = "http://127.0.0.1:%d" % port
             # --- Text that is not UTF-8 is refused where it enters, naming where ---------------
             sent = 0
             for path, name in (("/api/crimes-street/all-crime?lat=54&lng=-1.5&date=%FF", "date"),
                                ("/tiles/crimes/10/510/330.mvt?category=%FF", "category"),
                                ("/api/crimes-street/all-crime?lat=54&lng=-1.5&date=2031-01&x%C3=1", "a parameter name"),
                                ("/api/search?q=Caf%E9", "q")):
-                status, _, body = request(port, "GET", path)
+                status, _, body = send(port, "GET", path)
                 sent += 1
                 check(status == 400 and name in message(body) and "UTF-8" in message(body),
                       "%s: 400 naming %s (%s %r)" % (path, name, status, body[:120]))
-            token = json.loads(request(port, "GET", "/api/watch/schemes/" + scheme)[2])["csrf_token"]
+            token = json.loads(send(port, "GET", "/api/watch/schemes/" + scheme)[2])["csrf_token"]
             sent += 1
             for field in ("text", "name", "email"):
                 form = {"kind": "message", "name": "Ann", "email": "ann@example.net", "text": "hello"}
                 encoded = "&".join("%s=%s" % (k, v + ("%FF" if k == field else "")) for k, v in form.items())
-                status, _, body = request(port, "POST", "/api/watch/schemes/%s/messages" % scheme, encoded,
+                status, _, body = send(port, "POST", "/api/watch/schemes/%s/messages" % scheme, encoded,
                                           {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin,
                                            "X-CSRF-Token": token})
                 sent += 1
@@ -99,7 +88,7 @@ def main(binary):
                       (field, field, status, body[:160]))
                 js = b'{"kind": "message", "name": "Ann", "email": "ann@example.net", "text": "hello"}'
                 js = js.replace(b'"%s": "' % field.encode(), b'"%s": "\xff' % field.encode())
-                status, _, body = request(port, "POST", "/api/watch/schemes/%s/messages" % scheme, js,
+                status, _, body = send(port, "POST", "/api/watch/schemes/%s/messages" % scheme, js,
                                           {"Content-Type": "application/json", "Origin": origin, "X-CSRF-Token": token})
                 sent += 1
                 fields = json.loads(body).get("fields", {}) if body.startswith(b"{") else {}
@@ -157,30 +146,30 @@ def main(binary):
 
             # --- Every answer carries Date; 304 and 204 framing ------------------------------
             for path in ("/healthz", "/api/forces", "/api/nowhere", "/tiles/crimes.json", "/"):
-                status, headers, _ = request(port, "GET", path)
+                status, headers, _ = send(port, "GET", path)
                 sent += 1
                 when = email.utils.parsedate_to_datetime(headers["date"]).timestamp() if "date" in headers else 0
                 check(abs(when - time.time()) < 10 and headers.get("date", "").endswith(" GMT"),
                       "%s (%d) carries a Date header (%r)" % (path, status, headers.get("date")))
             for path in ("/tiles/crimes/10/510/330.mvt", "/tiles/crimes.json", "/static/app.js", "/api/forces"):
-                status, headers, body = request(port, "GET", path, headers={"Accept-Encoding": "gzip"})
+                status, headers, body = send(port, "GET", path, headers={"Accept-Encoding": "gzip"})
                 sent += 1
                 if "etag" not in headers:
                     continue
-                status2, headers2, _ = request(port, "GET", path, headers={"Accept-Encoding": "gzip",
+                status2, headers2, _ = send(port, "GET", path, headers={"Accept-Encoding": "gzip",
                                                                           "If-None-Match": headers["etag"]})
                 sent += 1
                 check(status2 == 304 and headers2.get("content-length") in (None, headers.get("content-length")),
                       "%s: a 304 carries no Content-Length or the 200's (%s, %r, the 200's %r)" %
                       (path, status2, headers2.get("content-length"), headers.get("content-length")))
                 check("date" in headers2, "%s: the 304 carries Date" % path)
-            status, headers, _ = request(port, "POST", "/auth/logout", b"", {"Origin": origin})
+            status, headers, _ = send(port, "POST", "/auth/logout", b"", {"Origin": origin})
             sent += 1
             check(status == 204 and "content-type" not in headers and "content-length" not in headers,
                   "a 204 carries no Content-Type nor Content-Length (%s, %r)" % (status, headers))
 
             # --- TileJSON's links: never from the Host header --------------------------------
-            status, _, body = request(port, "GET", "/tiles/crimes.json", headers={"Host": "attacker.example"})
+            status, _, body = send(port, "GET", "/tiles/crimes.json", headers={"Host": "attacker.example"})
             sent += 1
             tiles = json.loads(body)["tiles"][0] if status == 200 else ""
             check(tiles.startswith("http://127.0.0.1:%d/tiles/crimes/" % port),
@@ -190,7 +179,7 @@ def main(binary):
             tiles = json.loads(body)["tiles"][0] if status == 200 else ""
             check(tiles.startswith("http://127.0.0.1:%d/tiles/crimes/{z}/{x}/{y}.mvt" % port),
                   "an HTTP/1.0 request without Host gets absolute URLs (%s %s)" % (status, tiles))
-            status, _, body = request(port, "GET", "/tiles/crimes.json", headers={"X-Forwarded-Host": "attacker.example"})
+            status, _, body = send(port, "GET", "/tiles/crimes.json", headers={"X-Forwarded-Host": "attacker.example"})
             sent += 1
             check(status == 200 and "attacker" not in json.loads(body)["tiles"][0],
                   "X-Forwarded-Host from a client that is no trusted proxy is ignored")
@@ -199,7 +188,7 @@ def main(binary):
             with open(os.path.join(DOCS, "operations.md")) as f:
                 guide = f.read()
             said = re.findall(r"[Tt]iles[^\n]*max-age=(\d+)", guide)
-            status, headers, _ = request(port, "GET", "/tiles/crimes/10/510/330.mvt")
+            status, headers, _ = send(port, "GET", "/tiles/crimes/10/510/330.mvt")
             sent += 1
             served = re.search(r"max-age=(\d+)", headers.get("cache-control", ""))
             check(said and served and set(said) == {served.group(1)},
@@ -211,11 +200,11 @@ def main(binary):
 
             # --- Small things ------------------------------------------------------------------
             poly = "54.2,-1.7:54.2,-1.3:53.8,-1.3:53.8,-1.7"
-            status, _, body = request(port, "POST", "/api/crimes-street/all-crime", "poly=%s\n" % poly,
+            status, _, body = send(port, "POST", "/api/crimes-street/all-crime", "poly=%s\n" % poly,
                                       {"Content-Type": "application/x-www-form-urlencoded"})
             sent += 1
             check(status == 200, "a form body ending in a line end is accepted (%s %r)" % (status, body[:100]))
-            status, _, body = request(port, "GET", "/api/summary?poly=" + poly)
+            status, _, body = send(port, "GET", "/api/summary?poly=" + poly)
             sent += 1
             summary = json.loads(body) if status == 200 else {}
             figures = [o["share"] for o in summary.get("outcomes", [])]
@@ -226,9 +215,9 @@ def main(binary):
 
             # --- Metrics: buckets from 50 µs, and Prometheus reads the text --------------------
             for _ in range(20):
-                request(port, "GET", "/healthz")
+                send(port, "GET", "/healthz")
                 sent += 1
-            status, _, body = request(port, "GET", "/metrics")
+            status, _, body = send(port, "GET", "/metrics")
             sent += 1
             text = body.decode()
             check('crimemap_request_seconds_bucket{route="health",le="5e-05"}' in text,
@@ -254,48 +243,33 @@ def main(binary):
             check(any(e["status"] == 431 for e in entries) and any(e["status"] == 413 for e in entries),
                   "the 413s and 431s the server gives itself are logged")
             check(any(e["path"].startswith("/api/\ufffd") for e in entries), "a raw path is logged with U+FFFD")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
         # --- The per-address connection cap ---------------------------------------------------
-        server, port, _ = start_server(binary, store, "--max-connections-per-address", "20", "--request-timeout", "5")
-        try:
+        with serving(binary, store, "--max-connections-per-address", "20", "--request-timeout", "5") as (server, port, _):
             held = [socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.2", 0)) for _ in range(20)]
             time.sleep(0.3)
             status, headers, body = raw(port, b"GET /api/forces HTTP/1.1\r\nHost: x\r\n\r\n", source="127.0.0.2")
             check(status == 503 and headers.get("retry-after") == "5" and json.loads(body)["error"] == "unavailable"
                   and "date" in headers, "past 20 connections from one address, the 21st gets the whole 503 (%s)" % status)
-            check(request(port, "GET", "/api/forces", source="127.0.0.3")[0] == 200, "another address is served")
+            check(send(port, "GET", "/api/forces", source="127.0.0.3")[0] == 200, "another address is served")
             for s in held:
                 s.close()
             time.sleep(0.3)
-            check(request(port, "GET", "/api/forces", source="127.0.0.2")[0] == 200,
+            check(send(port, "GET", "/api/forces", source="127.0.0.2")[0] == 200,
                   "once they close, the address is served again")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        server, port, _ = start_server(binary, store)
-        try:
+        with serving(binary, store) as (server, port, _):
             held = [socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.4", 0)) for _ in range(256)]
             time.sleep(0.5)
             status, _, _ = raw(port, b"GET /api/forces HTTP/1.1\r\nHost: x\r\n\r\n", source="127.0.0.4")
             check(status == 503, "by default one address may hold 256 connections (%s)" % status)
             for s in held:
                 s.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
         # --- TileJSON with --public-url, and a wildcard listen address -----------------------
-        server, port, _ = start_server(binary, store, "--public-url", "https://crime.example.org/")
-        try:
-            status, _, body = request(port, "GET", "/tiles/crimes.json", headers={"Host": "attacker.example"})
+        with serving(binary, store, "--public-url", "https://crime.example.org/") as (server, port, _):
+            status, _, body = send(port, "GET", "/tiles/crimes.json", headers={"Host": "attacker.example"})
             check(json.loads(body)["tiles"][0].startswith("https://crime.example.org/tiles/crimes/"),
                   "with --public-url TileJSON's links name it")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         wildcard = subprocess.Popen([binary, "serve", "--db", store, "--listen", "0.0.0.0:0"], stderr=subprocess.PIPE,
                                     text=True)
         said = []

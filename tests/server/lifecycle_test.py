@@ -21,11 +21,15 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, import_new_month, start_server  # noqa: E402
+from loopback import check, finish, generated_store, import_new_month, serving, start_server  # noqa: E402
 
 
 def start(binary, store, *options):
     return start_server(binary, store, "--insecure-cookies", *options)
+
+
+def serve(binary, store, *options):
+    return serving(binary, store, "--insecure-cookies", *options)
 
 
 def get(port, path, source="127.0.0.1"):
@@ -289,20 +293,15 @@ def main(binary):
         check(again.returncode == 2 and "already exists" in again.stderr, "a backup never overwrites a file")
         server.terminate()
         server.wait(timeout=30)
-        server, port, _ = start(binary, store)
-        check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
-        server.terminate()
-        server.wait(timeout=30)
+        with serve(binary, store) as (_, port, _):
+            check(get(port, "/readyz")[0] == 200, "the server starts again on the store")
         # Restored as docs/operations.md says, the backup serves.
-        server, port, _ = start(binary, copy)
-        check(get(port, "/readyz")[0] == 200, "the server starts on the restored backup")
-        server.terminate()
-        server.wait(timeout=30)
+        with serve(binary, copy) as (_, port, _):
+            check(get(port, "/readyz")[0] == 200, "the server starts on the restored backup")
 
         # Past --max-connections a new connection gets a whole 503, and is served again once
         # connections close; refusals are counted in /metrics.
-        server, port, _ = start(binary, store, "--max-connections", "8", "--request-timeout", "2")
-        try:
+        with serve(binary, store, "--max-connections", "8", "--request-timeout", "2") as (_, port, _):
             held = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
             time.sleep(0.3)  # accepted
             status, body, headers = get(port, "/api/forces")
@@ -340,9 +339,6 @@ def main(binary):
             check(idle.recv(1) == b"", "an idle connection is closed too")
             slow.close()
             idle.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     return finish()
 
 

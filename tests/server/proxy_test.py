@@ -8,7 +8,6 @@ links do not follow the Host header, and /metrics is refused to other addresses.
 
 Usage: proxy_test.py CRIMEMAP_BINARY
 """
-import http.client
 import json
 import os
 import re
@@ -20,17 +19,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import check, finish, free_port, generated_store, send, start_server  # noqa: E402
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def nginx_config(work, nginx_port, crimemap_port):
@@ -58,15 +49,6 @@ http {
 %s
 }
 """ % ("user nobody nogroup;" if os.geteuid() == 0 else "", work, work, temp, temp, temp, temp, temp, block)
-
-
-def call(port, method, path, body=None, headers=None, source="127.0.0.1"):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
-    conn.request(method, path, body=body, headers=headers or {})
-    res = conn.getresponse()
-    answer = res.read()
-    conn.close()
-    return res.status, answer
 
 
 def main(binary):
@@ -106,7 +88,7 @@ def main(binary):
                 h = dict(origin)
                 h.update(extra or {})
                 body = json.dumps({"email": "nobody%d.%s@example.net" % (n, source), "password": "wrong password"})
-                return call(via, "POST", "/auth/login", body, h, source)[0]
+                return send(via, "POST", "/auth/login", body, h, source)[0]
 
             # Twenty failed sign-ins from one client behind nginx lock that client out, not everyone.
             statuses = [sign_in("127.0.0.2", n) for n in range(21)]
@@ -126,19 +108,20 @@ def main(binary):
 
             # TileJSON's links: the server's configured name through nginx, whatever Host says.
             for host in ("attacker.example", "127.0.0.1:%d" % front):
-                status, body = call(front, "GET", "/tiles/crimes.json", headers={"Host": host})
+                status, _, body = send(front, "GET", "/tiles/crimes.json", headers={"Host": host})
                 tiles = json.loads(body)["tiles"][0] if status == 200 else ""
                 check(tiles.startswith("http://crime.example.org:%d/tiles/crimes/" % front),
                       "TileJSON through nginx with Host %s names the proxy's own name and port (%s)" % (host, tiles))
 
             # nginx still caches tiles by ETag, and revalidates.
-            first = call(front, "GET", "/tiles/crimes/10/510/330.mvt")
-            again = call(front, "GET", "/tiles/crimes/10/510/330.mvt")
-            check(first[0] in (200, 204) and again == first, "tiles come through nginx's cache unchanged")
+            first, _, first_body = send(front, "GET", "/tiles/crimes/10/510/330.mvt")
+            again, _, again_body = send(front, "GET", "/tiles/crimes/10/510/330.mvt")
+            check(first in (200, 204) and (again, again_body) == (first, first_body),
+                  "tiles come through nginx's cache unchanged")
 
             # /metrics through nginx: loopback only.
-            check(call(front, "GET", "/metrics", source="127.0.0.2")[0] == 403, "/metrics through nginx is refused to others")
-            check(call(front, "GET", "/metrics", source="127.0.0.1")[0] == 200, "and answered to loopback")
+            check(send(front, "GET", "/metrics", source="127.0.0.2")[0] == 403, "/metrics through nginx is refused to others")
+            check(send(front, "GET", "/metrics", source="127.0.0.1")[0] == 200, "and answered to loopback")
 
             time.sleep(0.2)
             with open(access) as f:

@@ -3,11 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importWeb } from './fixtures.mjs';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
-const importWeb = (name) => import(pathToFileURL(join(webDir, name)).href);
 const ORIGIN = 'http://127.0.0.1:8080';
 
 test('the built-in basemap asks only our origin: its TileJSON and our glyph ranges', async () => {

@@ -4,19 +4,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
-const importWeb = (name) => import(pathToFileURL(join(webDir, name)).href);
+import { join } from 'node:path';
+import { CATEGORIES, importWeb, MONTHS, webDir } from './fixtures.mjs';
 
 const METADATA = {
-  months: ['2024-07', '2024-08', '2024-09'],
-  categories: [
-    { slug: 'burglary', name: 'Burglary' },
-    { slug: 'robbery', name: 'Robbery' },
-    { slug: 'violent-crime', name: 'Violence and sexual offences' },
-  ],
+  months: MONTHS,
+  categories: CATEGORIES,
   outcomes: [
     { slug: 'no-suspect', name: 'No suspect identified', labels: ['Investigation complete; no suspect identified'] },
     { slug: 'no-outcome', name: 'No outcome recorded', labels: [] },

@@ -4,11 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
-const importWeb = (name) => import(pathToFileURL(join(webDir, name)).href);
+import { importWeb } from './fixtures.mjs';
 
 // The shape /tiles/crimes.json gives: each group with its labels.
 const OUTCOMES = [

@@ -5,14 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
-const importWeb = (name) => import(pathToFileURL(join(webDir, name)).href);
+import { importWeb, MONTHS } from './fixtures.mjs';
 
 const METADATA = {
-  months: ['2024-07', '2024-08', '2024-09'],
+  months: MONTHS,
   categories: [{ slug: 'burglary', name: 'Burglary' }, { slug: 'robbery', name: 'Robbery' }],
   outcomes: [{ slug: 'no-suspect', name: 'No suspect' }, { slug: 'charged', name: 'Charged' }],
 };

@@ -7,13 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CATEGORIES, importWeb, MONTHS, webDir } from './fixtures.mjs';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 const read = (name) => readFileSync(join(webDir, name), 'utf8');
 const ownFiles = readdirSync(webDir).filter((name) => /\.(html|js|css)$/.test(name));
-const importWeb = (name) => import(pathToFileURL(join(webDir, name)).href);
 
 const styleSpecPath = join(webDir, 'node_modules', '@maplibre', 'maplibre-gl-style-spec', 'dist', 'index.mjs');
 const noStyleSpec = existsSync(styleSpecPath) ? false : 'web/node_modules is not installed (cd web && npm ci)';
@@ -25,12 +24,8 @@ function linkedUrls(html) {
 }
 
 const TILEJSON = {
-  months: ['2024-07', '2024-08', '2024-09'],
-  categories: [
-    { slug: 'burglary', name: 'Burglary' },
-    { slug: 'robbery', name: 'Robbery' },
-    { slug: 'violent-crime', name: 'Violence and sexual offences' },
-  ],
+  months: MONTHS,
+  categories: CATEGORIES,
   outcomes: [
     { slug: 'no-suspect', name: 'No suspect identified' },
     { slug: 'charged', name: 'Charged' },

@@ -4,11 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importWeb } from './fixtures.mjs';
 
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
-const { formFields } = await import(pathToFileURL(join(webDir, 'team-fields.js')).href);
+const { formFields } = await importWeb('team-fields.js');
 
 // As GET /api/team-fields answers (server/accounts/team_handlers.cpp), cut short.
 const FIELDS = {
@@ -46,4 +44,6 @@ test('the form has the server\'s fields in its order, with the page\'s words', (
   assert.deepEqual(parts.events.fields[1], { key: 'start_date', label: 'Starts', date: 'datetime-local' });
   assert.deepEqual(parts.events.fields[2], { key: 'new_field', label: 'new_field' }, 'a field the page has no words for shows its key');
   assert.equal(parts.events.noun, 'Event');
+  assert.deepEqual([parts.people.heading, parts.people.add, parts.people.save], ['The team', 'Add a person', 'Save the team'],
+    'each part\'s heading and buttons are the page\'s words');
 });
