@@ -99,7 +99,18 @@ import_summary run_import(const import_options& options, import_observer& observ
     // Locations imported before these boundaries get their neighbourhood now; new
     // locations get theirs as they are imported.
     if (boundaries_changed) summary.locations_assigned = detail::assign_all_locations(db, lookup);
-    detail::import_police_csv(db, monthly, lookup, options.strict, observer, summary, totals);
+    try {
+        detail::import_police_csv(db, monthly, lookup, options.strict, observer, summary, totals);
+    } catch (...) {
+        // The files committed before the bad one are kept: running servers still hear of them.
+        try {
+            if (!db.in_transaction()) announce_import(db);
+        } catch (const std::exception&) {
+        }
+        throw;
+    }
+    // Every running replica on PostgreSQL reloads (and the next poll of any other sees it).
+    announce_import(db);
     if (!db.is_postgresql()) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary;
