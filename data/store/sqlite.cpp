@@ -264,6 +264,11 @@ std::string hex(const Database& db, std::string_view expression) {
     return "hex(" + std::string(expression) + ")";
 }
 
+std::string json_integer(const Database& db, std::string_view column, std::string_view member) {
+    if (db.is_postgresql()) return "CAST(CAST(" + std::string(column) + " AS json)->>'" + std::string(member) + "' AS bigint)";
+    return "json_extract(" + std::string(column) + ", '$." + std::string(member) + "')";
+}
+
 std::string comma_list(const Database& db, std::string_view expression, std::string_view order) {
     if (db.is_postgresql()) return "string_agg(" + std::string(expression) + ", ',' ORDER BY " + std::string(order) + ")";
     return "group_concat(" + std::string(expression) + ", ',')";

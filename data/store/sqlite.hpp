@@ -151,6 +151,8 @@ namespace sql {
 [[nodiscard]] std::string json_quote(const Database& db, std::string_view expression);
 /// Bytes as upper-case hex digits (SQLite's hex).
 [[nodiscard]] std::string hex(const Database& db, std::string_view expression);
+/// A whole-number member of a JSON object held as text in `column` (NULL when absent).
+[[nodiscard]] std::string json_integer(const Database& db, std::string_view column, std::string_view member);
 /// The non-null values of `expression` joined with commas, ordered by `order`: SQLite joins them
 /// in the order the rows come, so the rows must come ordered so (a sorted subquery).
 [[nodiscard]] std::string comma_list(const Database& db, std::string_view expression, std::string_view order);

@@ -15,6 +15,9 @@ namespace crimemap::data {
 
 namespace {
 
+// The outbox's note of which subscription a mail is for, so that it can be found again.
+std::string subscription_digest(std::int64_t id) { return nlohmann::json{{"subscription", id}}.dump(); }
+
 std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 std::string one_line(std::string text) {
@@ -72,8 +75,8 @@ bool request_subscription(Database& db, const subscription_request& r, std::stri
         renew.bind(1, token_hash(confirm)).bind(2, now_seconds()).bind(3, id);
         renew.run();
         // An earlier confirmation mail still waiting is replaced by this one.
-        Statement drop(db, "DELETE FROM outbox WHERE kind = 'subscription-confirm' AND status = 'queued' AND "
-                           "json_extract(digest, '$.subscription') = ?");
+        Statement drop(db, "DELETE FROM outbox WHERE kind = 'subscription-confirm' AND status = 'queued' AND " +
+                               sql::json_integer(db, "digest", "subscription") + " = ?");
         drop.bind(1, id);
         drop.run();
     } else {
@@ -104,8 +107,8 @@ bool request_subscription(Database& db, const subscription_request& r, std::stri
                                             escape_markup(nothing) + "</p>");
     add_unsubscribe(mail, unsubscribe_url(base_url, unsubscribe_token));
     auto mail_id = queue_mail(db, mail);
-    Statement tag(db, "UPDATE outbox SET digest = json_object('subscription', ?) WHERE id = ?");
-    tag.bind(1, id).bind(2, mail_id);
+    Statement tag(db, "UPDATE outbox SET digest = ? WHERE id = ?");
+    tag.bind(1, subscription_digest(id)).bind(2, mail_id);
     tag.run();
     tx.commit();
     return true;
@@ -129,7 +132,8 @@ bool unsubscribe(Database& db, std::string_view token) {
     if (!find.step()) return false;
     auto id = find.column_int(0);
     find.reset();
-    Statement drop_mail(db, "DELETE FROM outbox WHERE kind LIKE 'subscription-%' AND json_extract(digest, '$.subscription') = ?");
+    Statement drop_mail(db, "DELETE FROM outbox WHERE kind LIKE 'subscription-%' AND " +
+                                    sql::json_integer(db, "digest", "subscription") + " = ?");
     drop_mail.bind(1, id);
     drop_mail.run();
     Statement drop(db, "DELETE FROM subscriptions WHERE id = ?");
@@ -282,7 +286,7 @@ int queue_monthly_alerts(Database& db, const map_snapshot& s, std::string_view b
         while (select.step())
             rows.push_back({select.column_int(0), std::string(select.column_text(1)), std::string(select.column_text(2)),
                             std::string(select.column_text(3)), std::string(select.column_text(4))});
-        Statement tag(db, "UPDATE outbox SET digest = json_object('subscription', ?) WHERE id = ?");
+        Statement tag(db, "UPDATE outbox SET digest = ? WHERE id = ?");
         for (const auto& r : rows) {
             auto it = std::find_if(s.neighbourhoods.begin(), s.neighbourhoods.end(),
                                    [&](const neighbourhood_info& h) { return h.force == r.force && h.id == r.neighbourhood; });
@@ -292,7 +296,7 @@ int queue_monthly_alerts(Database& db, const map_snapshot& s, std::string_view b
             outgoing_mail mail{"subscription-alert", r.email, text.subject, text.text, text.html, {}, 0};
             add_unsubscribe(mail, unsubscribe);
             auto id = queue_mail(db, mail);
-            tag.bind(1, r.id).bind(2, id);
+            tag.bind(1, subscription_digest(r.id)).bind(2, id);
             tag.run();
             ++queued;
         }

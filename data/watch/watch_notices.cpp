@@ -75,7 +75,7 @@ int notify_coordinators(Database& db, std::string_view scheme_id, std::string_vi
     for (const auto& [user_id, email] : coordinators) {
         // A notice not yet tried is still open: what came meanwhile is added to it.
         Statement open(db, "SELECT id, digest FROM outbox WHERE kind = 'coordinator-notice' AND status = 'queued' "
-                           "AND attempts = 0 AND json_extract(digest, '$.user') = ? ORDER BY id DESC LIMIT 1");
+                           "AND attempts = 0 AND " + sql::json_integer(db, "digest", "user") + " = ? ORDER BY id DESC LIMIT 1");
         open.bind(1, user_id);
         outgoing_mail mail;
         mail.kind = "coordinator-notice";
