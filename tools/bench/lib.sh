@@ -17,9 +17,12 @@
 #     over MONTHS months (seed 7) and import them into $work/store.sqlite, each
 #     step skipped when an earlier run did it;
 #   - serve_crimemap LOG [OPTION...] / stop_crimemap: crimemap serve with 2 threads
-#     on a free loopback port (sets `port` and `server_pid`);
+#     on a free loopback port (sets `port` and `server_pid`), on $serve_db (default
+#     $work/store.sqlite; a postgresql:// URI for a store in PostgreSQL), run through
+#     the command prefix in the array serve_as when set (say setpriv, to be the
+#     postgres user; it must exec crimemap, so that server_pid is the server's);
 #   - wrk_run LABEL CONNECTIONS BASE_URL PATHS_FILE [URLS_OPTION...]: one measured wrk
-#     run over a list of paths (tools/bench/urls.lua); sets wrk_rps, wrk_p50_us,
+#     run over a list of paths (tools/bench/urls.lua); sets wrk_requests, wrk_rps, wrk_p50_us,
 #     wrk_p99_us, wrk_errors (answers outside 2xx that the options do not count,
 #     plus socket errors) and wrk_counted (answers with a counted status);
 #   - start_postgres / stop_postgres, as_postgres COMMAND... (as the postgres user,
@@ -129,11 +132,12 @@ prepare_store() { # build crimemap, generate the data and import it, each unless
   fi
 }
 
-server_pid='' port=''
+server_pid='' port='' serve_as=()
 serve_crimemap() { # serve_crimemap LOG [OPTION...]: crimemap serve on a free port; fails without /healthz
   port=$(free_port 18080)
   say "crimemap serve ${*:2} on 127.0.0.1:$port"
-  build/crimemap serve --db "$work/store.sqlite" --listen "127.0.0.1:$port" --threads 2 "${@:2}" >"$1" 2>&1 &
+  "${serve_as[@]}" build/crimemap serve --db "${serve_db:-$work/store.sqlite}" --listen "127.0.0.1:$port" --threads 2 \
+    "${@:2}" >"$1" 2>&1 &
   server_pid=$!
   wait_for "http://127.0.0.1:$port/healthz" "$server_pid"
 }
@@ -145,7 +149,7 @@ stop_crimemap() {
 
 wrk_run() { # wrk_run LABEL CONNECTIONS BASE_URL PATHS_FILE [URLS_OPTION...]: fails when wrk gave no result
   local out
-  wrk_rps='' wrk_p50_us='' wrk_p99_us='' wrk_errors='' wrk_counted=''
+  wrk_requests='' wrk_rps='' wrk_p50_us='' wrk_p99_us='' wrk_errors='' wrk_counted=''
   quiet "$1"
   out=$(timeout $((seconds + 60)) wrk -t"$(($2 < 2 ? $2 : 2))" -c"$2" -d"${seconds}s" --timeout 5s --latency \
     -s tools/bench/urls.lua "$3" -- "$4" "${@:5}" 2>&1 | grep '^wrk-result' || true)
@@ -154,7 +158,8 @@ wrk_run() { # wrk_run LABEL CONNECTIONS BASE_URL PATHS_FILE [URLS_OPTION...]: fa
     say "$1: wrk gave no result"
     return 1
   fi
-  wrk_rps=$(awk -v n="$(field requests "$out")" -v s="$(field seconds "$out")" 'BEGIN { printf "%d", n / s }')
+  wrk_requests=$(field requests "$out")
+  wrk_rps=$(awk -v n="$wrk_requests" -v s="$(field seconds "$out")" 'BEGIN { printf "%d", n / s }')
   wrk_p50_us=$(field p50_us "$out")
   wrk_p99_us=$(field p99_us "$out")
   wrk_errors=$(($(field non2xx "$out") + $(field socket_errors "$out")))

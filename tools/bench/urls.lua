@@ -3,12 +3,18 @@
 --   wrk -t2 -c64 -d12s --latency -s urls.lua http://127.0.0.1:PORT -- PATHS_FILE [OPTION...]
 --
 -- PATHS_FILE holds one path (with its query string) per line; a line
---   POST<TAB>path<TAB>origin<TAB>token<TAB>json body
--- is a JSON POST with that Origin and X-CSRF-Token (the soak's Watch messages). Options:
+--   METHOD<TAB>path<TAB>origin<TAB>token<TAB>json body[<TAB>cookie]
+-- with METHOD POST or PUT is a JSON request with that Origin and X-CSRF-Token, and
+-- the Cookie when given (the soak's Watch messages; write-path's messages, team edits
+-- and sign-ins, where "-" stands for no token). Options:
 --   gzip          every request carries "Accept-Encoding: gzip", as a browser's
 --                 would; without it requests carry no Accept-Encoding at all
 --   count=S,...   answers with these statuses (say 503) are intended answers:
 --                 counted apart, not as errors
+--   forwarded     every request carries an X-Forwarded-For address of its own
+--                 (10.x.y.z; none twice in a run of under 262,144 requests a
+--                 thread), for a server started with --trusted-proxy 127.0.0.1:
+--                 each request is a new client to the per-address rate limits
 -- Each thread starts at a different place in the list and goes round it. At the
 -- end one line is printed for the calling script:
 --
@@ -25,9 +31,11 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local prepared = {}
+local prepared = {} -- requests as wrk sends them, or with forwarded their parts
 local position = 1
 local intended = {}
+local forwarded = false
+local sent = 0 -- this thread's requests so far, for its forwarded addresses
 non2xx = 0
 counted = 0
 
@@ -38,6 +46,8 @@ function init(args)
     local statuses = args[i]:match("^count=(.*)$")
     if args[i] == "gzip" then
       headers["Accept-Encoding"] = "gzip"
+    elseif args[i] == "forwarded" then
+      forwarded = true
     elseif statuses then
       for s in statuses:gmatch("%d+") do intended[tonumber(s)] = true end
     else
@@ -46,14 +56,20 @@ function init(args)
   end
   local file = io.open(name) or error("urls.lua: cannot open " .. name)
   for line in file:lines() do
-    local path, origin, token, body = line:match("^POST\t([^\t]+)\t([^\t]+)\t([^\t]+)\t(.*)$")
-    if path then
-      local post = {["Content-Type"] = "application/json", ["Origin"] = origin, ["X-CSRF-Token"] = token}
-      for k, v in pairs(headers) do post[k] = v end
-      prepared[#prepared + 1] = wrk.format("POST", path, post, body)
+    local method, path, origin, token, rest = line:match("^(%u+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t(.*)$")
+    local r
+    if method == "POST" or method == "PUT" then
+      local body, cookie = rest:match("^([^\t]*)\t(.+)$")
+      local h = {["Content-Type"] = "application/json", ["Origin"] = origin}
+      if token ~= "-" then h["X-CSRF-Token"] = token end
+      if cookie then h["Cookie"] = cookie end
+      for k, v in pairs(headers) do h[k] = v end
+      r = {method = method, path = path, headers = h, body = body or rest}
     elseif line ~= "" then
-      prepared[#prepared + 1] = wrk.format("GET", line, headers)
+      r = {method = "GET", path = line, headers = {}}
+      for k, v in pairs(headers) do r.headers[k] = v end
     end
+    if r then prepared[#prepared + 1] = forwarded and r or wrk.format(r.method, r.path, r.headers, r.body) end
   end
   file:close()
   if #prepared == 0 then error("urls.lua: no paths in " .. name) end
@@ -64,7 +80,14 @@ end
 function request()
   local r = prepared[position]
   position = position % #prepared + 1
-  return r
+  if not forwarded then return r end
+  -- 10.x.y.z from the thread's number and its count (LuaJIT: no bit operators needed):
+  -- 262,144 addresses a thread, for up to 64 threads.
+  local n = sent
+  sent = sent + 1
+  r.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d",
+    (thread_number % 64) * 4 + math.floor(n / 65536) % 4, math.floor(n / 256) % 256, n % 256)
+  return wrk.format(r.method, r.path, r.headers, r.body)
 end
 
 function response(status)
