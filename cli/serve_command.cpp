@@ -148,6 +148,8 @@ int serve_command(const arguments& args) {
     db = store_or_environment(db);
     const bool shared_store = data::pg::is_uri(db);
     const std::string shown_db = shared_store ? data::pg::displayed(db) : db;  // never a password in a log
+    // Requests wait on the server's connections: one that cannot connect is told so in 2 s.
+    if (shared_store) data::pg::set_connect_timeout(2);
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) throw po::error("--listen wants ADDRESS:PORT, not '" + listen + "'");
     server::server_config config;

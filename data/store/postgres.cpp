@@ -2,9 +2,13 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 namespace crimemap::data::pg {
@@ -156,10 +160,17 @@ std::string numbered_parameters(std::string_view sql, int& count) {
 
 void Connection::closer::operator()(pg_conn* conn) const noexcept { PQfinish(conn); }
 
+namespace {
+std::atomic<int> connect_seconds{5};
+}  // namespace
+
+void set_connect_timeout(int seconds) { connect_seconds = seconds; }
+
 Connection::Connection(const std::string& uri) : uri_(displayed(uri)), bare_uri_(without_password(uri)) {
     // Earlier keywords are defaults: the URI's own connect_timeout or application_name win.
+    const auto timeout = std::to_string(connect_seconds.load());
     const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-    const char* values[] = {"5", "crimemap", uri.c_str(), nullptr};
+    const char* values[] = {timeout.c_str(), "crimemap", uri.c_str(), nullptr};
     conn_.reset(PQconnectdbParams(keywords, values, 1));
     if (!conn_) throw unavailable("cannot connect to " + uri_ + ": out of memory");
     if (PQstatus(conn_.get()) != CONNECTION_OK) {
@@ -175,9 +186,58 @@ Connection::Connection(const std::string& uri) : uri_(displayed(uri)), bare_uri_
 }
 
 void Connection::exec(std::string_view sql) {
-    std::string text(sql);
-    auto result = checked(conn_.get(), PQexec(conn_.get(), text.c_str()), sql);
+    auto result = checked(conn_.get(), run(sql), sql);
     note_changes(result.get());
+}
+
+PGresult* Connection::run(std::string_view sql) {
+    std::string text(sql);
+    if (answer_timeout_.count() == 0) return PQexec(conn_.get(), text.c_str());
+    return await(PQsendQuery(conn_.get(), text.c_str()));
+}
+
+PGresult* Connection::prepare(const char* name, const std::string& sql, int parameters) {
+    if (answer_timeout_.count() == 0) return PQprepare(conn_.get(), name, sql.c_str(), parameters, nullptr);
+    return await(PQsendPrepare(conn_.get(), name, sql.c_str(), parameters, nullptr));
+}
+
+PGresult* Connection::run_prepared(const char* name, int count, const char* const* values, const int* lengths,
+                                   const int* formats) {
+    if (answer_timeout_.count() == 0) return PQexecPrepared(conn_.get(), name, count, values, lengths, formats, 0);
+    return await(PQsendQueryPrepared(conn_.get(), name, count, values, lengths, formats, 0));
+}
+
+// What PQexec would return for a command just sent (`sent`: what PQsend* returned): the first
+// failure, else the last result; a COPY's start as it comes. Waits for the server at most the
+// answer timeout at a time; past it the connection is shut, so libpq marks it broken and
+// every later command on it fails at once (its owner connects anew).
+PGresult* Connection::await(int sent) {
+    pg_conn* conn = conn_.get();
+    if (sent != 1) return nullptr;  // checked() reports libpq's message
+    owned_result kept;
+    for (;;) {
+        while (PQisBusy(conn)) {
+            pollfd fd{PQsocket(conn), POLLIN, 0};
+            const int ready = fd.fd < 0 ? -1 : ::poll(&fd, 1, static_cast<int>(answer_timeout_.count()));
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready == 0) {
+                ::shutdown(fd.fd, SHUT_RDWR);
+                PQconsumeInput(conn);
+                char seconds[32];
+                std::snprintf(seconds, sizeof seconds, "%.1f", static_cast<double>(answer_timeout_.count()) / 1000);
+                throw unavailable(uri_ + " sent nothing for " + seconds + " s: connection dropped", "08006");
+            }
+            if (ready < 0 || PQconsumeInput(conn) == 0) return nullptr;
+        }
+        PGresult* raw = PQgetResult(conn);
+        if (!raw) return kept.release();
+        const auto status = PQresultStatus(raw);
+        if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) return raw;
+        if (kept && PQresultStatus(kept.get()) == PGRES_FATAL_ERROR)
+            PQclear(raw);
+        else
+            kept.reset(raw);
+    }
 }
 
 void Connection::note_changes(const pg_result* result) {
@@ -241,11 +301,10 @@ std::optional<notification> Connection::wait_for_notification(std::chrono::milli
 }
 
 Connection::copy_in::copy_in(Connection& connection, std::string_view copy_sql) : connection_(connection) {
-    std::string text(copy_sql);
-    auto result = checked(connection_.handle(), PQexec(connection_.handle(), text.c_str()), copy_sql);
+    auto result = checked(connection_.handle(), connection_.run(copy_sql), copy_sql);
     if (PQresultStatus(result.get()) != PGRES_COPY_IN) {
         open_ = false;
-        throw error("not a COPY ... FROM STDIN: " + text);
+        throw error("not a COPY ... FROM STDIN: " + std::string(copy_sql));
     }
 }
 
@@ -284,13 +343,15 @@ Statement::Statement(Connection& connection, std::string_view sql) : connection_
     sql_ = numbered_parameters(sql, count);
     parameters_.resize(static_cast<std::size_t>(count));
     name_ = "s" + std::to_string(++connection_.next_statement_);
-    checked(connection_.handle(), PQprepare(connection_.handle(), name_.c_str(), sql_.c_str(), count, nullptr), sql_);
+    checked(connection_.handle(), connection_.prepare(name_.c_str(), sql_, count), sql_);
 }
 
 Statement::~Statement() {
     if (connection_.broken()) return;
-    std::string deallocate = "DEALLOCATE " + name_;
-    PQclear(PQexec(connection_.handle(), deallocate.c_str()));
+    try {
+        PQclear(connection_.run("DEALLOCATE " + name_));
+    } catch (const unavailable&) {  // the connection is dropped, and the statement with it
+    }
 }
 
 Statement::parameter& Statement::at(int index) {
@@ -350,8 +411,8 @@ void Statement::execute() {
         formats[i] = parameters_[i].binary ? 1 : 0;
     }
     result_.reset(checked(connection_.handle(),
-                          PQexecPrepared(connection_.handle(), name_.c_str(), static_cast<int>(parameters_.size()),
-                                         values.data(), lengths.data(), formats.data(), 0),
+                          connection_.run_prepared(name_.c_str(), static_cast<int>(parameters_.size()), values.data(),
+                                                   lengths.data(), formats.data()),
                           sql_)
                       .release());
     rows_ = PQntuples(result_.get());

@@ -47,6 +47,11 @@ public:
 /// from PGPASSWORD or ~/.pgpass, as crimemap does).
 [[nodiscard]] std::string without_password(std::string_view uri);
 
+/// The connect timeout of the connections made from now on whose URI gives none: 5 seconds
+/// unless set (libpq takes 2 at least). The server, whose requests wait on its connections,
+/// sets 2.
+void set_connect_timeout(int seconds);
+
 struct notification {
     std::string channel;
     std::string payload;
@@ -56,8 +61,9 @@ struct notification {
 class Connection {
 public:
     /// Connects with a libpq URI (postgresql://user@host:port/db?...); passwords as libpq takes
-    /// them (the URI, PGPASSWORD, ~/.pgpass). Without connect_timeout in the URI, 5 seconds.
-    /// Throws unavailable when the server cannot be reached, error when it refuses.
+    /// them (the URI, PGPASSWORD, ~/.pgpass). Without connect_timeout in the URI, that of
+    /// set_connect_timeout(). Throws unavailable when the server cannot be reached, error
+    /// when it refuses.
     explicit Connection(const std::string& uri);
 
     void exec(std::string_view sql);
@@ -93,6 +99,10 @@ public:
     [[nodiscard]] bool in_transaction() const;
     /// Rows the last statement run on this connection changed.
     [[nodiscard]] std::int64_t changes() const { return changes_; }
+    /// From now on, a command whose answer does not progress for `timeout` (nothing arrives: a
+    /// server that hangs, a network that drops every packet) drops the connection and throws
+    /// unavailable, rather than waiting as long as TCP does. Zero, the default, waits.
+    void set_answer_timeout(std::chrono::milliseconds timeout) { answer_timeout_ = timeout; }
     /// Asks the server to cancel what this connection runs; callable from another thread.
     void cancel() noexcept;
     [[nodiscard]] pg_conn* handle() const { return conn_.get(); }
@@ -110,7 +120,15 @@ private:
     std::string bare_uri_;
     int next_statement_ = 0;
     std::int64_t changes_ = 0;
+    std::chrono::milliseconds answer_timeout_{0};
     void note_changes(const pg_result* result);
+    // One command's result, as libpq's blocking call gives it (PQexec, PQprepare,
+    // PQexecPrepared), within the answer timeout when one is set.
+    pg_result* run(std::string_view sql);
+    pg_result* prepare(const char* name, const std::string& sql, int parameters);
+    pg_result* run_prepared(const char* name, int count, const char* const* values, const int* lengths,
+                            const int* formats);
+    pg_result* await(int sent);
 };
 
 /// A prepared statement: `?` parameters (numbered in order, as in SQLite; outside quotes) become

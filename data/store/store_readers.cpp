@@ -2,6 +2,7 @@
 
 #include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
+#include "data/store/store_writer.hpp"
 
 namespace crimemap::data {
 
@@ -23,7 +24,9 @@ store_readers::lease store_readers::acquire() {
             return {*this, std::move(db)};
         }
     }
-    return {*this, std::make_unique<Database>(open_store_for_reading(path_, false))};
+    auto db = std::make_unique<Database>(open_store_for_reading(path_, false));
+    bound_for_requests(*db);
+    return {*this, std::move(db)};
 }
 
 }  // namespace crimemap::data

@@ -4,11 +4,17 @@
 
 namespace crimemap::data {
 
+void bound_for_requests(Database& db) {
+    if (!db.is_postgresql()) return;
+    db.exec("SET statement_timeout = '4s'");
+    db.postgresql_connection().set_answer_timeout(std::chrono::milliseconds(4500));
+}
+
 store_writer::store_writer(const std::string& path) : path_(path), db_(open_store_for_writing(path)) { prepare(); }
 
 void store_writer::prepare() {
     if (db_.is_postgresql()) {
-        db_.exec("SET statement_timeout = '5s'");
+        bound_for_requests(db_);
         return;
     }
     db_.exec("PRAGMA synchronous=FULL");
@@ -16,7 +22,15 @@ void store_writer::prepare() {
 }
 
 void store_writer::reconnect() {
-    db_ = open_store_for_writing(path_);  // throws pg::unavailable while the server is away
+    // Throws pg::unavailable while the server is away; the requests queued meanwhile are then
+    // refused at once for a moment rather than each waiting out a connect timeout of its own.
+    try {
+        db_ = open_store_for_writing(path_);
+    } catch (const pg::unavailable& error) {
+        retry_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        why_ = error.what();
+        throw;
+    }
     broken_ = false;
     prepare();
 }

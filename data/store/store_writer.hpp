@@ -3,8 +3,8 @@
 // commits with synchronous=FULL: what it has committed survives a power cut, so an answer
 // sent after a commit (a Watch message's 201) is never lost. On PostgreSQL (whose commits are
 // durable as configured there) a broken connection is made again at the next run, and a
-// statement that takes longer than 5 seconds is cancelled: a request waits for the store
-// briefly, then gets a 503, never a hang.
+// statement is bounded as bound_for_requests() says: a request waits for the store briefly,
+// then gets a 503, never a hang.
 
 #include "data/store/postgres.hpp"
 
@@ -15,6 +15,12 @@
 #include <string>
 
 namespace crimemap::data {
+
+/// For a connection a request waits on (the server's writer, its per-request readers, the
+/// store watch): on PostgreSQL a statement is cancelled after 4 s and a server that sends
+/// nothing for 4.5 s is given up, so a request is answered (503) within 5 s whatever the
+/// database does. Nothing on SQLite.
+void bound_for_requests(Database& db);
 
 class store_writer {
 public:
@@ -35,7 +41,10 @@ public:
             }
         } clock{*this};
         std::lock_guard lock(mutex_);
-        if (broken_ || (db_.is_postgresql() && !db_.postgresql_connection().alive())) reconnect();
+        if (broken_ || (db_.is_postgresql() && !db_.postgresql_connection().alive())) {
+            if (std::chrono::steady_clock::now() < retry_at_) throw pg::unavailable(why_, "08006");
+            reconnect();
+        }
         try {
             return work(db_);
         } catch (const pg::unavailable&) {
@@ -56,6 +65,8 @@ private:
     std::mutex mutex_;
     Database db_;
     bool broken_ = false;
+    std::chrono::steady_clock::time_point retry_at_{};  // no reconnect before then (the last one failed)
+    std::string why_;
 };
 
 }  // namespace crimemap::data

@@ -40,6 +40,7 @@ void store_watch::run() {
         try {
             if (!db) {
                 db = std::make_unique<data::Database>(data::Database::postgresql(uri_));
+                db->postgresql_connection().set_answer_timeout(std::chrono::milliseconds(4500));
                 db->postgresql_connection().listen(data::import_channel);
                 next_poll = steady_clock::now();  // what was announced while away is read now
             }

@@ -6,8 +6,8 @@ team's edit shows through every replica at once with a new ETag; a burst of Watc
 through nginx while one replica is killed with SIGKILL loses none that got a 201 and stores
 none twice; a new month imported into PostgreSQL reaches every replica with no failed request
 under load; a client spread over the replicas gets no more sign-in tries than from one;
-with PostgreSQL stopped reads go on, writes are a quick 503 with Retry-After, and everything
-comes back by itself when it starts again.
+with PostgreSQL stopped, or hanging, reads go on, writes are a quick 503 with Retry-After, and
+everything comes back by itself when it starts again.
 
 Usage: replicas_test.py CRIMEMAP_BINARY
 """
@@ -322,6 +322,38 @@ def run_checks(binary, pg, work, replicas, front, force, hood, schemes):
     check(status == 201, "and takes messages again (%s)" % status)
     ready = [b"unreachable" not in send(p, "GET", "/readyz")[2] for p in ports]
     check(all(ready), "and /readyz no longer says unreachable: %r" % ready)
+
+    # --- PostgreSQL hangs (every process stopped: as a host that freezes or a network that drops
+    # every packet; TCP alone would wait for minutes): a sign-in is still a 503 within 5 s ---------
+    master = open(os.path.join(pg.data, "postmaster.pid")).readline().strip()
+    frozen = [master] + subprocess.run(["pgrep", "-P", master], capture_output=True, text=True).stdout.split()
+    for pid in frozen:
+        os.kill(int(pid), signal.SIGSTOP)
+    try:
+        for n in range(3):
+            started = time.monotonic()
+            try:
+                status, _, got = Client(front, "127.0.3.%d" % (10 + n)).call(
+                    "POST", "/auth/login", {"email": "team@example.org", "password": PASSWORD}, timeout=20)
+            except (OSError, http.client.HTTPException) as e:
+                status, got = repr(e), {}
+            seconds = time.monotonic() - started
+            check(status == 503 and got.get("retry-after") and seconds < 5,
+                  "with PostgreSQL hanging, sign-in %d is a 503 with Retry-After within 5 s (%s in %.1f s)"
+                  % (n + 1, status, seconds))
+        status = send(front, "GET", "/api/forces")[0]
+        check(status == 200, "and reads go on (%s)" % status)
+    finally:
+        for pid in frozen:
+            os.kill(int(pid), signal.SIGCONT)
+    back = {}
+    deadline = time.monotonic() + 30
+    while len(back) < 3 and time.monotonic() < deadline:
+        for replica in replicas:
+            if replica.name not in back and Client(replica.port, "127.0.5.%s" % replica.name).login("team@example.org") == 200:
+                back[replica.name] = True
+        time.sleep(0.5)
+    check(len(back) == 3, "once PostgreSQL goes on, every replica signs in again by itself: %r" % sorted(back))
 
 
 if __name__ == "__main__":
