@@ -281,8 +281,9 @@ int serve_command(const arguments& args) {
     state->limits = std::make_shared<server::rate_limits>();
     if (shared_store) {
         // Replicas share sign-ins and rate limits through the store, on a connection of their own
-        // so that a burst of sign-ins does not queue behind messages and edits.
-        auto shared_state = std::make_shared<data::store_writer>(db);
+        // so that a burst of sign-ins does not queue behind messages and edits, and whose commits
+        // do not wait for PostgreSQL's disk (a database crash may sign some people out, no more).
+        auto shared_state = std::make_shared<data::store_writer>(db, false);
         state->sessions->share(shared_state);
         state->limits->share(shared_state);
     }

@@ -10,11 +10,15 @@ void bound_for_requests(Database& db) {
     db.postgresql_connection().set_answer_timeout(std::chrono::milliseconds(4500));
 }
 
-store_writer::store_writer(const std::string& path) : path_(path), db_(open_store_for_writing(path)) { prepare(); }
+store_writer::store_writer(const std::string& path, bool durable)
+    : path_(path), db_(open_store_for_writing(path)), durable_(durable) {
+    prepare();
+}
 
 void store_writer::prepare() {
     if (db_.is_postgresql()) {
         bound_for_requests(db_);
+        if (!durable_) db_.exec("SET synchronous_commit = off");
         return;
     }
     db_.exec("PRAGMA synchronous=FULL");

@@ -26,7 +26,10 @@ class store_writer {
 public:
     /// Opens the store for writing (bringing an older schema up to date). Throws as
     /// open_store_for_writing does.
-    explicit store_writer(const std::string& path);
+    /// `durable` false (PostgreSQL only): commits do not wait for the disk (synchronous_commit
+    /// off), for state a crash of the database may lose: sessions (their holders sign in again)
+    /// and rate-limit counts.
+    explicit store_writer(const std::string& path, bool durable = true);
 
     /// Runs `work(db)` while holding the connection; returns what it returns.
     template <class Work>
@@ -65,6 +68,7 @@ private:
     std::mutex mutex_;
     Database db_;
     bool broken_ = false;
+    bool durable_ = true;
     std::chrono::steady_clock::time_point retry_at_{};  // no reconnect before then (the last one failed)
     std::string why_;
 };
