@@ -8,13 +8,12 @@ Usage: import_keeps_edits_test.py CRIMEMAP_BINARY
 """
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, serving  # noqa: E402
+from loopback import call, check, finish, generated_store, serving, sql, sql_value  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,10 +38,8 @@ def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 11)
         data = os.path.join(work, "data")
-        db = sqlite3.connect(store)
-        force, hood = db.execute("SELECT force, id FROM neighbourhoods WHERE details IS NOT NULL ORDER BY key LIMIT 1").fetchone()
-        scheme = db.execute("SELECT id FROM watch_schemes ORDER BY id LIMIT 1").fetchone()[0]
-        db.close()
+        (force, hood), = sql(store, "SELECT force, id FROM neighbourhoods WHERE details IS NOT NULL ORDER BY key LIMIT 1")
+        scheme = sql_value(store, "SELECT id FROM watch_schemes ORDER BY id LIMIT 1")
         for email, options in (("team@example.org", ["--role", "team", "--force", force, "--neighbourhood", hood]),
                                ("coord@example.org", ["--role", "coordinator", "--scheme", scheme])):
             subprocess.run([binary, "user", "add", "--db", store, "--email", email, "--password-stdin"] + options,
@@ -65,10 +62,8 @@ def main(binary):
             return subprocess.run([binary, "import", "--db", store, data], text=True, capture_output=True)
 
         def stored():
-            db = sqlite3.connect(store)
-            details = json.loads(db.execute("SELECT details FROM neighbourhoods WHERE force = ? AND id = ?", (force, hood)).fetchone()[0])
-            row = db.execute("SELECT name, description, visibility FROM watch_schemes WHERE id = ?", (scheme,)).fetchone()
-            db.close()
+            details = json.loads(sql_value(store, "SELECT details FROM neighbourhoods WHERE force = ? AND id = ?", (force, hood)))
+            row, = sql(store, "SELECT name, description, visibility FROM watch_schemes WHERE id = ?", (scheme,))
             return details, row
 
         # 1. The same files again: nothing edited is undone, nothing is a conflict.
@@ -113,16 +108,12 @@ def main(binary):
         c = conflicts.get(("neighbourhood %s/%s" % (force, hood), "contact_details"))
         check(c and c["file_value"] == {"email": "upstream.changed@example.org"} and c["file"].endswith(hood + ".json"),
               "a conflict names the file and its value")
-        db = sqlite3.connect(store)
-        audited = db.execute("SELECT count(*) FROM audit_log WHERE outcome = 'kept' AND action LIKE 'import kept an edited %'").fetchone()[0]
-        db.close()
+        audited = sql_value(store, "SELECT count(*) FROM audit_log WHERE outcome = 'kept' AND action LIKE 'import kept an edited %'")
         check(audited == 2, "each conflict is in the audit log once (got %d)" % audited)
 
         # 3. The changed files once more: no new conflict, nothing logged twice.
         once_more = import_all()
-        db = sqlite3.connect(store)
-        audited = db.execute("SELECT count(*) FROM audit_log WHERE outcome = 'kept'").fetchone()[0]
-        db.close()
+        audited = sql_value(store, "SELECT count(*) FROM audit_log WHERE outcome = 'kept'")
         check(once_more.returncode == 0 and audited == 2, "the same changed files again log nothing new")
 
         # 4. The server serves the edits after all of this.

@@ -22,7 +22,6 @@ import math
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, sql, sql_value, start_server  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 
@@ -68,12 +67,9 @@ def tile_of(lat, lng, z):
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 5)
-        db = sqlite3.connect(store)
-        (force, hood), = db.execute("SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 1").fetchall()
-        x, y, z = [r[0] for r in db.execute("SELECT id FROM watch_schemes ORDER BY id LIMIT 3")]
-        db.execute("UPDATE watch_schemes SET status = 'verified-by-police'")
-        db.commit()
-        db.close()
+        (force, hood), = sql(store, "SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 1")
+        x, y, z = [r[0] for r in sql(store, "SELECT id FROM watch_schemes ORDER BY id LIMIT 3")]
+        sql(store, "UPDATE watch_schemes SET status = 'verified-by-police'")
         accounts = {"admin": ["--role", "admin"], "team": ["--role", "team", "--force", force, "--neighbourhood", hood],
                     "coord-x": ["--role", "coordinator", "--scheme", x], "coord-y": ["--role", "coordinator", "--scheme", y],
                     "coord-z": ["--role", "coordinator", "--scheme", z]}
@@ -299,21 +295,17 @@ def run_checks(binary, store, state, force, hood, x, y, z, token):
     restart()
     check(send(x, source="127.0.7.2", token_=old)[0] == 201, "a form opened before a restart still sends")
     check(form_token(x) == old, "a restart keeps the secret")
-    db = sqlite3.connect(store)
-    db.execute("UPDATE form_secrets SET created_at = created_at - 8 * 86400")
-    db.commit()
+    sql(store, "UPDATE form_secrets SET created_at = created_at - 8 * 86400")
     restart()
     rotated = form_token(x)
     check(rotated != old, "a week-old secret is replaced")
     check(send(x, source="127.0.7.3", token_=old)[0] == 201, "the previous secret's tokens are still accepted")
     check(send(x, source="127.0.7.4", token_=rotated)[0] == 201, "and the new one's")
-    db.execute("UPDATE form_secrets SET created_at = created_at - 8 * 86400")
-    db.commit()
+    sql(store, "UPDATE form_secrets SET created_at = created_at - 8 * 86400")
     restart()
     check(send(x, source="127.0.7.5", token_=old)[0] == 403, "two rotations later the old token is refused")
     check(send(x, source="127.0.7.6", token_=rotated)[0] == 201, "the one before is still accepted")
-    check(db.execute("SELECT count(*) FROM form_secrets").fetchone()[0] == 2, "the store keeps two secrets")
-    db.close()
+    check(sql_value(store, "SELECT count(*) FROM form_secrets") == 2, "the store keeps two secrets")
     port = state["port"]
 
     # --- crimemap user reset ---------------------------------------------------------------------------
@@ -334,9 +326,7 @@ def run_checks(binary, store, state, force, hood, x, y, z, token):
     unknown = subprocess.run([binary, "user", "reset", "--db", store, "--email", "nobody@example.org"],
                              text=True, capture_output=True)
     check(unknown.returncode == 2 and "nobody@example.org" in unknown.stderr, "user reset of an unknown account: %r" % unknown.stderr)
-    db = sqlite3.connect(store)
-    check(db.execute("SELECT count(*) FROM audit_log WHERE action = 'user reset'").fetchone()[0] == 1, "a reset is audited")
-    db.close()
+    check(sql_value(store, "SELECT count(*) FROM audit_log WHERE action = 'user reset'") == 1, "a reset is audited")
 
 
 if __name__ == "__main__":

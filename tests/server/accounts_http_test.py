@@ -9,14 +9,13 @@ Usage: accounts_http_test.py CRIMEMAP_BINARY
 """
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, serving  # noqa: E402
+from loopback import call, check, finish, generated_store, serving, sql, sql_value  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 
@@ -53,15 +52,12 @@ def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 3)
 
-        db = sqlite3.connect(store)
-        hoods = db.execute("SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 2").fetchall()
+        hoods = sql(store, "SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 2")
         (fa, na), (fb, nb) = hoods
-        schemes = [r[0] for r in db.execute("SELECT id FROM watch_schemes ORDER BY id LIMIT 2")]
+        schemes = [r[0] for r in sql(store, "SELECT id FROM watch_schemes ORDER BY id LIMIT 2")]
         x, y = schemes
-        db.execute("UPDATE watch_schemes SET status = 'verified-by-police' WHERE id = ?", (x,))
-        db.execute("UPDATE watch_schemes SET status = 'self-declared' WHERE id = ?", (y,))
-        db.commit()
-        db.close()
+        sql(store, "UPDATE watch_schemes SET status = 'verified-by-police' WHERE id = ?", (x,))
+        sql(store, "UPDATE watch_schemes SET status = 'self-declared' WHERE id = ?", (y,))
 
         accounts = {
             "admin": ["--role", "admin"],
@@ -83,11 +79,8 @@ def main(binary):
         check(bad.returncode == 2 and "NOPE" in bad.stderr, "a team of an unknown neighbourhood is refused by name")
 
         # An applicant's message from two years ago, for retention.
-        db = sqlite3.connect(store)
-        db.execute("INSERT INTO watch_messages(scheme_id, kind, name, email, text, created_at, delete_token_hash) "
+        sql(store, "INSERT INTO watch_messages(scheme_id, kind, name, email, text, created_at, delete_token_hash) "
                    "VALUES (?, 'join', 'Old', 'old.applicant@example.net', 'hello', ?, 'x')", (x, int(time.time()) - 2 * 86400))
-        db.commit()
-        db.close()
 
         with serving(binary, store, "--insecure-cookies", "--retention-days", "1",
                      "--session-idle-seconds", "3", "--session-max-seconds", "6", stop_seconds=20) as (server, port, _):
@@ -105,10 +98,8 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
         return status, body
 
     # --- retention: the old message went at start --------------------------------------
-    db = sqlite3.connect(store)
-    check(db.execute("SELECT count(*) FROM watch_messages WHERE name = 'Old'").fetchone()[0] == 0,
+    check(sql_value(store, "SELECT count(*) FROM watch_messages WHERE name = 'Old'") == 0,
           "a message older than --retention-days is deleted at start")
-    db.close()
 
     # --- set-password link ------------------------------------------------------------------
     status, _, raw, _ = anon.call("GET", "/auth/set-password?token=" + token)
@@ -181,18 +172,16 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
                                 {"kind": "join", "name": "A", "email": "a@example.net", "text": "hi"},
                                 headers={"X-CSRF-Token": form_token[x]}, origin="http://evil.example")
     check(status == 403, "a message from another origin is refused")
-    db = sqlite3.connect(store)
-    before = db.execute("SELECT count(*) FROM watch_messages").fetchone()[0]
+    before = sql_value(store, "SELECT count(*) FROM watch_messages")
     status, answer = send(x, website="http://spam.example")
-    check(status == 201 and db.execute("SELECT count(*) FROM watch_messages").fetchone()[0] == before,
+    check(status == 201 and sql_value(store, "SELECT count(*) FROM watch_messages") == before,
           "a filled honeypot is answered 201 and nothing is stored")
     ids = {}
     for label, scheme_id in (("x1", x), ("x2", x), ("x3", x), ("y1", y), ("own", x)):
         status, answer = send(scheme_id, email="%s.applicant@example.net" % label, phone="01234 567890")
-        stored = db.execute("SELECT email FROM watch_messages WHERE id = ?", (answer["id"],)).fetchone()
+        stored = (sql(store, "SELECT email FROM watch_messages WHERE id = ?", (answer["id"],)) or [None])[0]
         check(status == 201 and stored == ("%s.applicant@example.net" % label,), "a message is stored before its 201")
         ids[label] = answer
-    db.close()
     own = ids["own"]
     check(anon.call("DELETE", own["delete_url"].replace("token=", "token=wrong"))[0] == 404, "a wrong delete link is refused")
     check(anon.call("DELETE", own["delete_url"])[0] == 204, "the applicant deletes their message with their link")
@@ -254,13 +243,11 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
         status, answer, _, _ = clients["team-a"].call("PUT", "/api/%s/%s/contact_details" % (fa, na), dict(contact, **{key: value}))
         check(status == 400 and ("contact_details." + key) in answer["fields"], "a bad %s in contact details is refused" % key)
     check(public("GET", "/api/%s/%s" % (fa, na))[1]["contact_details"] == contact, "a refused edit changes nothing")
-    db = sqlite3.connect(store)
-    rows = db.execute("SELECT email, action, target, before, after, outcome FROM audit_log").fetchall()
+    rows = sql(store, "SELECT email, action, target, before, after, outcome FROM audit_log")
     check(any(r[0] == email["team-a"] and r[1] == "PUT contact_details" and r[5] == "allowed" and r[4] for r in rows),
           "a team's change is audited with before and after")
     check(any(r[0] == email["team-b"] and r[2] == "%s/%s" % (fa, na) and r[5] == "denied" for r in rows),
           "a team's try at another neighbourhood is audited as denied")
-    db.close()
 
     # --- the inbox ---------------------------------------------------------------------------------------
     inbox_x = clients["coord-x"].call("GET", "/api/watch/inbox")[1]

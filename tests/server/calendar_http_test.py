@@ -9,14 +9,13 @@ Usage: calendar_http_test.py CRIMEMAP_BINARY   (under a Python that has icalenda
 import datetime
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 
 import icalendar
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, sql, start_server  # noqa: E402
 
 LONG = "A walk round the estate with the neighbourhood team, then tea and questions at the hall " * 3
 EVENTS = [
@@ -31,13 +30,10 @@ EVENTS = [
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 13)
-        db = sqlite3.connect(store)
-        force, hood, details = db.execute("SELECT force, id, details FROM neighbourhoods ORDER BY key LIMIT 1").fetchone()
+        force, hood, details = sql(store, "SELECT force, id, details FROM neighbourhoods ORDER BY key LIMIT 1")[0]
         details = json.loads(details) if details else {}
         details["events"] = EVENTS
-        db.execute("UPDATE neighbourhoods SET details = ? WHERE force = ? AND id = ?", (json.dumps(details), force, hood))
-        db.commit()
-        db.close()
+        sql(store, "UPDATE neighbourhoods SET details = ? WHERE force = ? AND id = ?", (json.dumps(details), force, hood))
         server, port, lines = start_server(binary, store)
         path = "/api/%s/%s/events.ics" % (force, hood)
         status, _, raw, headers = call(port, "GET", path)

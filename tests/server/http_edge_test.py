@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, send, serving  # noqa: E402
+from loopback import check, finish, generated_store, send, serving, sql_value  # noqa: E402
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs")
 
@@ -57,10 +56,8 @@ def message(body):
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 6)
-        db = sqlite3.connect(store)
-        scheme = db.execute("SELECT id FROM watch_schemes WHERE visibility != 'hidden' ORDER BY id LIMIT 1").fetchone()[0]
-        messages_before = db.execute("SELECT count(*) FROM watch_messages").fetchone()[0]
-        db.close()
+        scheme = sql_value(store, "SELECT id FROM watch_schemes WHERE visibility != 'hidden' ORDER BY id LIMIT 1")
+        messages_before = sql_value(store, "SELECT count(*) FROM watch_messages")
         access = os.path.join(work, "access.log")
         with serving(binary, store, "--insecure-cookies", "--access-log", access) as (server, port, lines):
             origin = "http://127.0.0.1:%d" % port
@@ -94,10 +91,8 @@ def main(binary):
                 fields = json.loads(body).get("fields", {}) if body.startswith(b"{") else {}
                 check(status == 400 and field in fields, "a Watch message as JSON with a bad byte in %s: 400 naming it "
                       "(%s %r)" % (field, status, body[:160]))
-            db = sqlite3.connect(store)
-            check(db.execute("SELECT count(*) FROM watch_messages").fetchone()[0] == messages_before,
+            check(sql_value(store, "SELECT count(*) FROM watch_messages") == messages_before,
                   "nothing of those messages is stored")
-            db.close()
             status, _, body = raw(port, b"GET /api/\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             sent += 1
             check(status == 400 and "UTF-8" in message(body), "a raw path that is not UTF-8: 400 (%s %r)" % (status, body))

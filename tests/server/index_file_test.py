@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The serving indexes' file beside the store: the first serve builds it, the next maps it and
+"""The serving indexes' file beside the store (for a PostgreSQL store, in the user's cache): the first serve builds it, the next maps it and
 answers the same; a file of other data (after an import), a truncated one and an altered one are
 refused with a message naming the file and why, and rebuilt; `crimemap index` builds it ahead.
 
@@ -9,13 +9,12 @@ import http.client
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, import_new_month  # noqa: E402
+from loopback import check, finish, generated_store, import_new_month, index_file, is_uri, sql  # noqa: E402
 
 # Answers that touch every part of the indexes: tiles at both kinds of zoom, street crimes with
 # outcomes and Crime IDs, crimes without a location, outcomes, stops, neighbourhoods and search.
@@ -72,18 +71,16 @@ def loaded_line(lines):
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 9)
-        index = store + ".index"
-        db = sqlite3.connect(store)
-        lat, lng = db.execute("SELECT l.latitude, l.longitude FROM crimes c JOIN locations l ON l.id = c.location "
-                              "GROUP BY l.id ORDER BY count(*) DESC LIMIT 1").fetchone()
-        force = db.execute("SELECT force FROM import_files LIMIT 1").fetchone()[0]
-        db.close()
+        index = index_file(store)
+        (lat, lng), = sql(store, "SELECT l.latitude, l.longitude FROM crimes c JOIN locations l ON l.id = c.location "
+                                 "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1")
+        force = sql(store, "SELECT force FROM import_files LIMIT 1")[0][0]
         where = ("%.6f" % lat, "%.6f" % lng)
 
         check(not os.path.exists(index), "no index file before the first serve")
         lines, first = answers(binary, store, where, force)
         line = loaded_line(lines)
-        check(os.path.exists(index), "the first serve writes the index file beside the store")
+        check(os.path.exists(index), "the first serve writes the index file beside the store (%s)" % index)
         check("built " + index in line and "does not exist yet" in line,
               "the first serve says it built the file, and why: %r" % line)
         check(all(status == 200 for status, _ in first.values()),
@@ -140,9 +137,10 @@ def main(binary):
         lines, sixth = answers(binary, store, where, force)
         check("mapped " + index in loaded_line(lines), "serve maps what crimemap index wrote")
         check(sixth == fifth, "and answers as it would have after building the file itself")
-        result = subprocess.run([binary, "index", "--db", os.path.join(work, "missing.sqlite")], capture_output=True,
-                                text=True)
-        check(result.returncode != 0 and "missing.sqlite" in result.stderr, "a missing store is named: %r" % result.stderr)
+        missing = store.rsplit("/", 1)[0] + "/missing_store" if is_uri(store) else os.path.join(work, "missing.sqlite")
+        result = subprocess.run([binary, "index", "--db", missing], capture_output=True, text=True)
+        check(result.returncode != 0 and os.path.basename(missing) in result.stderr,
+              "a missing store is named: %r" % result.stderr)
     return finish()
 
 

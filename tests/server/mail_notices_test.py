@@ -9,14 +9,13 @@ letters reaches the Subject as written text, never as a header of its own.
 Usage: mail_notices_test.py CRIMEMAP_BINARY   (under a Python that has aiosmtpd)
 """
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, serving  # noqa: E402
+from loopback import call, check, finish, generated_store, serving, sql, sql_value  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
@@ -43,12 +42,9 @@ def leaks(message):
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
         store = generated_store(binary, work, 5)
-        db = sqlite3.connect(store)
-        x, y = [r[0] for r in db.execute("SELECT id FROM watch_schemes ORDER BY id LIMIT 2")]
-        db.execute("UPDATE watch_schemes SET name = ? WHERE id = ?", (NAME_X, x))
-        db.execute("UPDATE watch_schemes SET name = 'Elm Road Watch' WHERE id = ?", (y,))
-        db.commit()
-        db.close()
+        x, y = [r[0] for r in sql(store, "SELECT id FROM watch_schemes ORDER BY id LIMIT 2")]
+        sql(store, "UPDATE watch_schemes SET name = ? WHERE id = ?", (NAME_X, x))
+        sql(store, "UPDATE watch_schemes SET name = 'Elm Road Watch' WHERE id = ?", (y,))
         accounts = {"cx1": [x], "cx2": [x, y], "cy": [y], "gone": [x]}
         for name, schemes in accounts.items():
             options = sum((["--scheme", s] for s in schemes), [])
@@ -111,9 +107,7 @@ def main(binary):
             check(post(port, x, "message", "127.0.0.6", website="http://spam.example") == 201, "the robot is told 201")
             time.sleep(INTERVAL + 3)
             check(len(sink.messages) == before, "no notice for the honeypot")
-            db = sqlite3.connect(store)
-            check(db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0, "nothing waits in the outbox")
-            db.close()
+            check(sql_value(store, "SELECT count(*) FROM outbox") == 0, "nothing waits in the outbox")
     return finish()
 
 

@@ -11,33 +11,26 @@ import os
 import re
 import secrets
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, sql, sql_value, start_server  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
 
 def queue(store, to, subject, text="Hello.\n"):
     """Puts a mail in the outbox as `crimemap user add` would: another process's write."""
-    db = sqlite3.connect(store)
     now = int(time.time())
-    db.execute("INSERT INTO outbox(kind, recipient, subject, text_body, html_body, headers, message_token, created_at, "
+    sql(store, "INSERT INTO outbox(kind, recipient, subject, text_body, html_body, headers, message_token, created_at, "
                "next_attempt_at) VALUES ('test', ?, ?, ?, ?, '[]', ?, ?, ?)",
                (to, subject, text, "<!DOCTYPE html><html lang=\"en\"><body><p>%s</p></body></html>" % text,
                 secrets.token_urlsafe(32), now, now))
-    db.commit()
-    db.close()
 
 
-def outbox_rows(store, where="1"):
-    db = sqlite3.connect(store)
-    n = db.execute("SELECT count(*) FROM outbox WHERE " + where).fetchone()[0]
-    db.close()
-    return n
+def outbox_rows(store, where="TRUE"):
+    return sql_value(store, "SELECT count(*) FROM outbox WHERE " + where)
 
 
 def metric(port, name):

@@ -13,7 +13,6 @@ Usage: mail_subscriptions_test.py CRIMEMAP_BINARY   (under a Python that has aio
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, serving  # noqa: E402
+from loopback import call, check, finish, new_store, serving, sql, sql_value  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
 NAME = "Ælfrēd's Green\r\nBcc: victim@example.net"
@@ -32,29 +31,23 @@ def subscribe(port, email, force, hood, source="127.0.0.1"):
 
 
 def by_category(store, force, hood, month):
-    db = sqlite3.connect(store)
-    rows = db.execute("SELECT ct.label, count(*) FROM crimes c JOIN locations l ON c.location = l.id "
-                      "JOIN neighbourhoods n ON l.neighbourhood = n.key JOIN crime_types ct ON c.crime_type = ct.id "
-                      "WHERE n.force = ? AND n.id = ? AND c.month = ? GROUP BY ct.label", (force, hood, month)).fetchall()
-    db.close()
-    return dict(rows)
+    return dict(sql(store, "SELECT ct.label, count(*) FROM crimes c JOIN locations l ON c.location = l.id "
+                           "JOIN neighbourhoods n ON l.neighbourhood = n.key JOIN crime_types ct ON c.crime_type = ct.id "
+                           "WHERE n.force = ? AND n.id = ? AND c.month = ? GROUP BY ct.label", (force, hood, month)))
 
 
 def main(binary):
     with tempfile.TemporaryDirectory() as work:
-        data, store = os.path.join(work, "data"), os.path.join(work, "store.sqlite")
+        data, store = os.path.join(work, "data"), new_store(work)
         subprocess.run([binary, "generate", "--out", data, "--rows", "20000", "--months", "3", "--seed", "9"],
                        check=True, capture_output=True)
         months = sorted(d for d in os.listdir(data) if re.fullmatch(r"\d{4}-\d\d", d))
         older = [os.path.join(data, d) for d in os.listdir(data) if d != months[-1]]
         subprocess.run([binary, "import", "--db", store] + older, check=True, capture_output=True)
-        db = sqlite3.connect(store)
-        force, hood = db.execute("SELECT n.force, n.id FROM crimes c JOIN locations l ON c.location = l.id "
-                                 "JOIN neighbourhoods n ON l.neighbourhood = n.key GROUP BY n.key "
-                                 "ORDER BY count(*) DESC LIMIT 1").fetchone()
-        db.execute("UPDATE neighbourhoods SET name = ? WHERE force = ? AND id = ?", (NAME, force, hood))
-        db.commit()
-        db.close()
+        (force, hood), = sql(store, "SELECT n.force, n.id FROM crimes c JOIN locations l ON c.location = l.id "
+                                    "JOIN neighbourhoods n ON l.neighbourhood = n.key GROUP BY n.key, n.force, n.id "
+                                    "ORDER BY count(*) DESC, n.key LIMIT 1")
+        sql(store, "UPDATE neighbourhoods SET name = ? WHERE force = ? AND id = ?", (NAME, force, hood))
 
         with (SmtpSink() as sink,
               serving(binary, store, *sink.relay_options(), "--mail-retry-seconds", "1") as (server, port, _)):
@@ -87,8 +80,7 @@ def main(binary):
             # A GET (a mail scanner) confirms nothing; the page's button (a POST) does.
             status, _, page, _ = call(port, "GET", "/subscriptions/confirm?token=" + token)
             check(status == 200 and b'method="post"' in page and token.encode() in page, "the link opens a page with a button")
-            db = sqlite3.connect(store)
-            confirmed = lambda: db.execute("SELECT count(*) FROM subscriptions WHERE confirmed_at IS NOT NULL").fetchone()[0]
+            confirmed = lambda: sql_value(store, "SELECT count(*) FROM subscriptions WHERE confirmed_at IS NOT NULL")
             check(confirmed() == 0, "a GET confirms nothing")
             # As a browser posts the page's form under Referrer-Policy no-referrer: Origin null.
             status, _, page, _ = call(port, "POST", "/api/subscriptions/confirm", form={"token": token}, origin="null")
@@ -139,12 +131,12 @@ def main(binary):
                 target = unsubscribe[1:-1][len(url):]
                 status, _, page, _ = call(port, "GET", target)
                 check(status == 200 and b'method="post"' in page, "a GET shows a button")
-                check(db.execute("SELECT count(*) FROM subscriptions WHERE email = 'follower@example.org'").fetchone()[0] == 1,
+                check(sql_value(store, "SELECT count(*) FROM subscriptions WHERE email = 'follower@example.org'") == 1,
                       "and unsubscribes no one")
                 status, _, _, _ = call(port, "POST", target, headers={"Content-Type": "application/x-www-form-urlencoded"},
                                        origin=False, body=None, form={"List-Unsubscribe": "One-Click"})
                 check(status == 200, "the one-click POST, without Origin or cookie, is answered 200: %s" % status)
-                check(db.execute("SELECT count(*) FROM subscriptions WHERE email = 'follower@example.org'").fetchone()[0] == 0,
+                check(sql_value(store, "SELECT count(*) FROM subscriptions WHERE email = 'follower@example.org'") == 0,
                       "and deletes the address")
 
             # A reload that sees no new month sends nothing.
@@ -158,7 +150,6 @@ def main(binary):
             check(statuses == [202, 202, 202, 429], "per address to be mailed: %s" % statuses)
             statuses = [subscribe(port, "p%d@example.org" % i, force, hood, "127.0.0.40")[0] for i in range(6)]
             check(statuses == [202] * 5 + [429], "per client address: %s" % statuses)
-            db.close()
     return finish()
 
 

@@ -11,13 +11,12 @@ import json
 import os
 import re
 import socket
-import sqlite3
 import sys
 import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import check, finish, generated_store, start_server  # noqa: E402
+from loopback import check, finish, generated_store, sql, start_server  # noqa: E402
 
 
 def exchange(port, data):
@@ -49,10 +48,8 @@ def request(method, target, *headers, version="1.1", close=False):
 
 def tiles_of(store):
     """Tiles with crimes (the busiest location's at zooms 6 to 16), a neighbourhoods tile, an empty one."""
-    db = sqlite3.connect(store)
-    lon, lat = db.execute("SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location "
-                          "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1").fetchone()
-    db.close()
+    (lon, lat), = sql(store, "SELECT l.longitude, l.latitude FROM crimes c JOIN locations l ON l.id = c.location "
+                             "GROUP BY l.id ORDER BY count(*) DESC, l.id LIMIT 1")
     import math
     out = []
     for z in (6, 10, 14, 16):

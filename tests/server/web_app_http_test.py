@@ -15,13 +15,12 @@ import gzip
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from loopback import call, check, finish, generated_store, start_server  # noqa: E402
+from loopback import call, check, finish, generated_store, sql, sql_value, start_server  # noqa: E402
 
 WEB = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "web")
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -39,11 +38,11 @@ def message(parsed):
     return (parsed or {}).get("message", "")
 
 
-def check_location_crimes(port, db):
-    months = [m for m, in db.execute("SELECT DISTINCT month FROM import_files WHERE kind = 'street' ORDER BY month")]
+def check_location_crimes(port, store):
+    months = [m for m, in sql(store, "SELECT DISTINCT month FROM import_files WHERE kind = 'street' ORDER BY month")]
     first, last = "%04d-%02d" % divmod(months[0], 100), "%04d-%02d" % divmod(months[-1], 100)
-    busiest = db.execute("SELECT location FROM crimes WHERE location IS NOT NULL GROUP BY location "
-                         "ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    busiest = sql_value(store, "SELECT location FROM crimes WHERE location IS NOT NULL GROUP BY location "
+                               "ORDER BY count(*) DESC, location LIMIT 1")
     one_by_one = []
     for month in (first, last):
         status, crimes, _, _ = get(port, "/api/crimes-at-location?location_id=%d&date=%s" % (busiest, month))
@@ -77,8 +76,8 @@ def check_location_crimes(port, db):
     check(status == 404, "an unknown location: 404 (%s)" % status)
 
 
-def check_neighbourhood_at(port, db):
-    for force, hood in db.execute("SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 3").fetchall():
+def check_neighbourhood_at(port, store):
+    for force, hood in sql(store, "SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 3"):
         _, boundary, _, _ = get(port, "/api/%s/%s/boundary" % (force, hood))
         # A point inside: the crime location nearest the boundary's average that locate-neighbourhood puts there.
         _, summary, _, _ = get(port, "/api/summary/%s/%s" % (force, hood))
@@ -101,10 +100,10 @@ def check_neighbourhood_at(port, db):
         check(status == 400 and message(parsed).startswith(name), "%s: 400 naming %s (%r)" % (query, name, message(parsed)))
 
 
-def check_team_fields(binary, store, port, db):
+def check_team_fields(binary, store, port):
     """/api/team-fields is what the PUTs check: every field it lists is taken, any other refused,
     the required ones required, the lengths it gives enforced."""
-    force, hood = db.execute("SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 1").fetchone()
+    (force, hood), = sql(store, "SELECT force, id FROM neighbourhoods ORDER BY force, id LIMIT 1")
     subprocess.run([binary, "user", "add", "--db", store, "--email", "team@example.org", "--password-stdin", "--role", "team",
                     "--force", force, "--neighbourhood", hood], input="a long enough password 1", text=True, check=True,
                    capture_output=True)
@@ -192,11 +191,9 @@ def main(binary):
         store = generated_store(binary, work, 8)
         server, port, lines = start_server(binary, store, "--web", WEB, "--insecure-cookies")
         try:
-            db = sqlite3.connect(store)
-            check_location_crimes(port, db)
-            check_neighbourhood_at(port, db)
-            check_team_fields(binary, store, port, db)
-            db.close()
+            check_location_crimes(port, store)
+            check_neighbourhood_at(port, store)
+            check_team_fields(binary, store, port)
             status, parsed, raw, headers = call(port, "GET", "/auth/session", origin=False)
             check(status == 200 and raw == b"null" and headers.get("cache-control") == "no-store",
                   "signed out, /auth/session is 200 null, never cached (%s %r)" % (status, raw))
