@@ -115,7 +115,8 @@ def _psql_statement(statement, params):
 def sql(store, statement, params=()):
     """Runs one statement with ? placeholders on the store and commits: its rows, as tuples (none
     for a statement without rows). SQLite through Python's sqlite3; PostgreSQL through psql,
-    a query's rows read back as JSON, so numbers are numbers and NULL is None on both."""
+    a query's (or RETURNING's) rows read back as JSON, so numbers are numbers and NULL is None on
+    both (a whole double precision comes back as an int)."""
     if not is_uri(store):
         db = sqlite3.connect(store)
         try:
@@ -126,8 +127,12 @@ def sql(store, statement, params=()):
             db.close()
     text, variables = _psql_statement(statement, params)
     query = re.match(r"\s*(SELECT|WITH|VALUES)\b", text, re.IGNORECASE)
+    returning = not query and re.search(r"\bRETURNING\b", text, re.IGNORECASE)
     if query:
         text = "SELECT row_to_json(q) FROM (%s) q" % text
+    elif returning:
+        text = "WITH q AS (%s) SELECT row_to_json(q) FROM q" % text
+        query = returning
     run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", store] + variables,
                          input=text + ";\n", capture_output=True, text=True)
     if run.returncode != 0:
