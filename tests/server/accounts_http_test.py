@@ -118,32 +118,6 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
     check(anon.call("GET", "/auth/set-password/account?token=" + token)[0] == 404, "a used link has no account")
     check(Client(port).login("linked@example.org")[0] == 200, "the password set by the link signs in")
 
-    # --- sign-in ------------------------------------------------------------------------------
-    clients = {"anonymous": anon}
-    for name in email:
-        c = Client(port)
-        status, body, cookie = c.login(email[name])
-        check(status == 200 and body["role"] in ("admin", "team", "coordinator"), "%s signs in" % name)
-        check("HttpOnly" in cookie and "SameSite=Strict" in cookie, "the session cookie is HttpOnly and SameSite=Strict")
-        clients[name] = c
-    check(clients["team-a"].login(email["team-a"])[0] == 200 and
-          clients["team-a"].cookie != Client(port).login(email["team-a"])[2].split(";")[0], "each sign-in gets a new token")
-    status, me, _, _ = clients["team-a"].call("GET", "/auth/me")
-    check(status == 200 and me["scope"] == {"force": fa, "neighbourhood": na} and me["csrf_token"], "/auth/me: role and scope")
-    check(clients["coord-x"].call("GET", "/auth/me")[1]["scope"] == {"schemes": [x]}, "a coordinator's scope is its schemes")
-    wrong = Client(port).call("POST", "/auth/login", {"email": email["admin"], "password": "wrong password here"})
-    unknown = Client(port).call("POST", "/auth/login", {"email": "nobody@example.org", "password": "wrong password here"})
-    check(wrong[0] == 401 and unknown[0] == 401 and wrong[1]["message"] == unknown[1]["message"],
-          "a wrong password and an unknown account get the same answer")
-    t0 = time.perf_counter()
-    Client(port).call("POST", "/auth/login", {"email": email["team-b"], "password": "wrong password 2"})
-    t1 = time.perf_counter()
-    Client(port).call("POST", "/auth/login", {"email": "nobody2@example.org", "password": "wrong password 2"})
-    t2 = time.perf_counter()
-    check((t1 - t0) > 0.3 * (t2 - t1) and (t2 - t1) > 0.3 * (t1 - t0), "both failures take about the same time")
-    check(Client(port).call("POST", "/auth/login", {"email": email["admin"], "password": PASSWORD},
-                            origin="http://evil.example")[0] == 403, "a sign-in from another origin is refused")
-
     # --- Watch messages: the public form -----------------------------------------------------
     status, scheme = public("GET", "/api/watch/schemes/" + x)
     check(status == 200 and scheme["id"] == x and "csrf_token" in scheme, "a scheme's page gives its form token")
@@ -186,6 +160,33 @@ def run_checks(port, store, email, fa, na, fb, nb, x, y, token):
     check(anon.call("DELETE", own["delete_url"].replace("token=", "token=wrong"))[0] == 404, "a wrong delete link is refused")
     check(anon.call("DELETE", own["delete_url"])[0] == 204, "the applicant deletes their message with their link")
     check(anon.call("DELETE", own["delete_url"])[0] == 404, "the link works once")
+
+    # --- sign-in ------------------------------------------------------------------------------
+    # Just before the matrix, the inbox and CSRF checks: their sessions last --session-max-seconds.
+    clients = {"anonymous": anon}
+    for name in email:
+        c = Client(port)
+        status, body, cookie = c.login(email[name])
+        check(status == 200 and body["role"] in ("admin", "team", "coordinator"), "%s signs in" % name)
+        check("HttpOnly" in cookie and "SameSite=Strict" in cookie, "the session cookie is HttpOnly and SameSite=Strict")
+        clients[name] = c
+    check(clients["team-a"].login(email["team-a"])[0] == 200 and
+          clients["team-a"].cookie != Client(port).login(email["team-a"])[2].split(";")[0], "each sign-in gets a new token")
+    status, me, _, _ = clients["team-a"].call("GET", "/auth/me")
+    check(status == 200 and me["scope"] == {"force": fa, "neighbourhood": na} and me["csrf_token"], "/auth/me: role and scope")
+    check(clients["coord-x"].call("GET", "/auth/me")[1]["scope"] == {"schemes": [x]}, "a coordinator's scope is its schemes")
+    wrong = Client(port).call("POST", "/auth/login", {"email": email["admin"], "password": "wrong password here"})
+    unknown = Client(port).call("POST", "/auth/login", {"email": "nobody@example.org", "password": "wrong password here"})
+    check(wrong[0] == 401 and unknown[0] == 401 and wrong[1]["message"] == unknown[1]["message"],
+          "a wrong password and an unknown account get the same answer")
+    t0 = time.perf_counter()
+    Client(port).call("POST", "/auth/login", {"email": email["team-b"], "password": "wrong password 2"})
+    t1 = time.perf_counter()
+    Client(port).call("POST", "/auth/login", {"email": "nobody2@example.org", "password": "wrong password 2"})
+    t2 = time.perf_counter()
+    check((t1 - t0) > 0.3 * (t2 - t1) and (t2 - t1) > 0.3 * (t1 - t0), "both failures take about the same time")
+    check(Client(port).call("POST", "/auth/login", {"email": email["admin"], "password": PASSWORD},
+                            origin="http://evil.example")[0] == 403, "a sign-in from another origin is refused")
 
     # --- the authorization matrix ----------------------------------------------------------------
     roles = ["anonymous", "team-a", "team-b", "coord-x", "coord-y", "admin"]
