@@ -20,9 +20,10 @@ int index_command(const arguments& args) {
     auto start = std::chrono::steady_clock::now();
     data::snapshot_options settings;
     settings.index_path = index_file;
-    auto path = data::build_index_file(db, settings);
-    std::cerr << "wrote " << path << " (" << std::filesystem::file_size(path) / (1 << 20) << " MiB) in "
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
+    auto built = data::build_index_file(db, settings);
+    std::cerr << "wrote " << built.path << " (" << std::filesystem::file_size(built.path) / (1 << 20) << " MiB) in "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s"
+              << (built.kept.empty() ? "" : "; " + built.kept) << '\n';
     return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "data/import/wkb.hpp"
 #include "data/snapshot/snapshot_file.hpp"
 #include "data/snapshot/snapshot_parts.hpp"
+#include "data/snapshot/stored_index.hpp"
 #include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
 #include "data/vocabulary/crime_id.hpp"
@@ -254,14 +255,56 @@ std::string index_file_path(const std::string& store_path, const snapshot_option
     return (folder / (std::string("postgresql-") + hex + ".index")).string();
 }
 
+namespace {
+
+// Keeps the file just built in a store in PostgreSQL, for replicas on other machines. A copy
+// that cannot be kept costs those replicas a build, not this one its index: logged, not thrown.
+std::string keep_in_store(const std::string& store_path, const std::string& file,
+                          const detail::index_fingerprint& fingerprint) {
+    if (!pg::is_uri(store_path)) return {};
+    try {
+        return detail::store_index_file(store_path, file, fingerprint);
+    } catch (const std::exception& error) {
+        return std::string("no copy kept in the store: ") + error.what();
+    }
+}
+
+}  // namespace
+
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path, const snapshot_options& options) {
     auto start = std::chrono::steady_clock::now();
     auto db = open_store_for_reading(store_path);
     std::optional<read_transaction> tx(std::in_place, db);
     const auto fingerprint = detail::read_fingerprint(db);
     const auto file = index_file_path(store_path, options);
+    const bool in_postgresql = db.is_postgresql();
     std::string why_not;
     auto snapshot = detail::map_index_file(file, fingerprint, why_not);
+    // A store in PostgreSQL may keep a copy of the file, built by a replica elsewhere: fetched
+    // and mapped (which checks it) when there is one of the store's data now.
+    std::string fetch_failed;
+    auto fetch = [&]() -> std::shared_ptr<map_snapshot> {
+        if (!in_postgresql) return nullptr;
+        tx.emplace(db);
+        const auto now = detail::read_fingerprint(db);
+        tx.reset();
+        try {
+            std::string none;
+            if (!detail::fetch_index_file(store_path, now, file, none)) {
+                fetch_failed = none;
+                return nullptr;
+            }
+        } catch (const std::exception& error) {
+            fetch_failed = std::string("fetching the store's copy failed: ") + error.what();
+            return nullptr;
+        }
+        tx.emplace(db);
+        std::string unusable;
+        auto fetched = detail::map_index_file(file, detail::read_fingerprint(db), unusable);
+        tx.reset();
+        if (!fetched) fetch_failed = "the store's copy cannot be used: " + unusable;
+        return fetched;
+    };
     if (snapshot) {
         snapshot->origin = "mapped " + file;
     } else if (!options.builder_executable.empty()) {
@@ -278,20 +321,44 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path,
             snapshot->origin = "mapped " + file + ", built meanwhile by another process";
         } else {
             tx.reset();
-            build_in_child(options.builder_executable, store_path, file);
-            tx.emplace(db);
-            snapshot = detail::map_index_file(file, detail::read_fingerprint(db), again);
-            if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
-            snapshot->origin = "built " + file + " in a child process (" + why_not + ")";
+            snapshot = fetch();
+            if (snapshot) {
+                snapshot->origin = "fetched " + file + " from the store's copy (" + why_not + ")";
+            } else {
+                // Replicas on other machines too: one builds (and keeps a copy), the others wait, then fetch.
+                std::optional<detail::store_build_lock> shared;
+                if (in_postgresql) {
+                    shared.emplace(store_path);
+                    snapshot = fetch();
+                }
+                if (snapshot) {
+                    snapshot->origin = "fetched " + file + " from the store's copy, kept meanwhile by another replica (" +
+                                       why_not + ")";
+                } else {
+                    build_in_child(options.builder_executable, store_path, file);
+                    tx.emplace(db);
+                    snapshot = detail::map_index_file(file, detail::read_fingerprint(db), again);
+                    if (!snapshot) throw std::runtime_error("the index file just built cannot be used: " + again);
+                    snapshot->origin = "built " + file + " in a child process (" + why_not +
+                                       (fetch_failed.empty() ? "" : "; " + fetch_failed) + ")";
+                }
+            }
         }
+        if (!tx) tx.emplace(db);
+    } else if ((snapshot = fetch())) {
+        tx.emplace(db);
+        snapshot->origin = "fetched " + file + " from the store's copy (" + why_not + ")";
     } else {
+        if (!tx) tx.emplace(db);
+        const auto now = detail::read_fingerprint(db);
         auto built = detail::build_snapshot(store_path, db);
         try {
-            detail::write_index_file(file, *built, fingerprint);
+            detail::write_index_file(file, *built, now);
             std::string again;
-            snapshot = detail::map_index_file(file, fingerprint, again);
+            snapshot = detail::map_index_file(file, now, again);
             if (!snapshot) throw std::runtime_error(again);
-            snapshot->origin = "built " + file + " (" + why_not + ")";
+            snapshot->origin = "built " + file + " (" + why_not + (fetch_failed.empty() ? "" : "; " + fetch_failed) + ")";
+            if (auto kept = keep_in_store(store_path, file, now); !kept.empty()) snapshot->origin += "; " + kept;
         } catch (const std::exception& error) {
             snapshot = std::move(built);
             snapshot->origin = std::string("built in memory, as the index file could not be written (") +
@@ -306,14 +373,19 @@ std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path,
     return snapshot;
 }
 
-std::string build_index_file(const std::string& store_path, const snapshot_options& options) {
-    auto db = open_store_for_reading(store_path);
-    read_transaction tx(db);
-    const auto fingerprint = detail::read_fingerprint(db);
-    auto built = detail::build_snapshot(store_path, db);
-    const auto file = index_file_path(store_path, options);
-    detail::write_index_file(file, *built, fingerprint);
-    return file;
+built_index_file build_index_file(const std::string& store_path, const snapshot_options& options) {
+    built_index_file out;
+    {
+        auto db = open_store_for_reading(store_path);
+        read_transaction tx(db);
+        const auto fingerprint = detail::read_fingerprint(db);
+        auto built = detail::build_snapshot(store_path, db);
+        out.path = index_file_path(store_path, options);
+        detail::write_index_file(out.path, *built, fingerprint);
+        built.reset();
+        out.kept = keep_in_store(store_path, out.path, fingerprint);
+    }
+    return out;
 }
 
 std::uint32_t text_table_builder::add(std::string_view text) {

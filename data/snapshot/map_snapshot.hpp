@@ -264,13 +264,22 @@ struct snapshot_options {
 /// The index file's path for a store.
 std::string index_file_path(const std::string& store_path, const snapshot_options& options = {});
 
-/// Maps the store's index file when it is of the store's map version and intact; otherwise
-/// builds it from the store (linear in crimes plus O(n log n) sorting), writes it beside the
+/// Maps the store's index file when it is of the store's map version and intact; for a store in
+/// PostgreSQL, else fetches the copy of it the store keeps (data/snapshot/stored_index.hpp);
+/// otherwise builds it from the store (linear in crimes plus O(n log n) sorting), writes it beside the
 /// store and maps that. A file that cannot be written leaves the snapshot in memory.
 /// Throws std::runtime_error or sqlite_error when the store cannot be read.
 std::shared_ptr<const map_snapshot> load_snapshot(const std::string& store_path, const snapshot_options& options = {});
 
-/// Builds the index file of the store (what `crimemap index` runs); returns its path.
-std::string build_index_file(const std::string& store_path, const snapshot_options& options = {});
+struct built_index_file {
+    std::string path;
+    /// For a store in PostgreSQL, what became of the copy kept in it for replicas on other
+    /// machines (data/snapshot/stored_index.hpp), as a sentence; empty for SQLite.
+    std::string kept;
+};
+
+/// Builds the index file of the store (what `crimemap index` runs), and keeps a copy of it in a
+/// store in PostgreSQL.
+built_index_file build_index_file(const std::string& store_path, const snapshot_options& options = {});
 
 }  // namespace crimemap::data

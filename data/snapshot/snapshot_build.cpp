@@ -81,6 +81,7 @@ outcome_rows load_outcome_rows(const std::string& store_path) {
     rows.reserve(static_cast<std::size_t>(db.query_int("SELECT max(id) FROM outcomes", 0)));  // growing costs page faults
     Statement select(db, "SELECT persistent_id, month, outcome_type, location FROM outcomes "
                          "WHERE persistent_id IS NOT NULL");
+    select.stream_rows();
     std::string scratch;
     while (select.step())
         rows.push_back({stored_crime_id_key(select, 0, scratch), static_cast<std::int32_t>(select.column_int(1)),
@@ -252,6 +253,7 @@ void snapshot_builder::read_vocabulary() {
 void snapshot_builder::read_locations() {
     std::unordered_map<std::string, std::uint32_t> street_index;
     Statement select(db, "SELECT id, longitude, latitude, street, neighbourhood FROM locations");
+    select.stream_rows();
     while (select.step()) {
         auto id = static_cast<std::size_t>(select.column_int(0));
         if (by_id.size() <= id) by_id.resize(id + 1, {0, 0, 0, not_in_store});
@@ -304,6 +306,7 @@ void snapshot_builder::read_crimes() {
     }
     Statement select(db, "SELECT location, month, crime_type, last_outcome, id, persistent_id, context, file, lsoa "
                          "FROM crimes");
+    select.stream_rows();
     std::string scratch;
     while (select.step()) {
         auto month = static_cast<int>(select.column_int(1));

@@ -236,6 +236,10 @@ index_fingerprint read_fingerprint(Database& db) {
     return f;
 }
 
+std::string index_file_key(const index_fingerprint& fingerprint) {
+    return "format " + std::to_string(format_version) + " " + fingerprint_json(fingerprint).dump();
+}
+
 void write_index_file(const std::string& path, const map_snapshot& s, const index_fingerprint& fingerprint) {
     const std::string meta = meta_json(s, fingerprint).dump();
     struct pending {

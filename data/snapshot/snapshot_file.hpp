@@ -31,6 +31,10 @@ struct index_fingerprint {
 /// Read in the caller's transaction.
 index_fingerprint read_fingerprint(Database& db);
 
+/// What a file of this build, built from data of `fingerprint`, is known by where it is kept
+/// outside the machine (data/snapshot/stored_index.hpp): the format and the fingerprint.
+std::string index_file_key(const index_fingerprint& fingerprint);
+
 /// Writes the snapshot's arrays to `path` (through a temporary file renamed into place, after
 /// fsync). @throws std::runtime_error naming the path when it cannot be written
 void write_index_file(const std::string& path, const map_snapshot& snapshot, const index_fingerprint& fingerprint);

@@ -113,6 +113,7 @@ void load_stop_entries(Database& db, map_snapshot& s) {
     Statement select(db, "SELECT stops.id, import_files.month, stops.location, locations.longitude, locations.latitude "
                          "FROM stops JOIN import_files ON import_files.id = stops.file "
                          "JOIN locations ON locations.id = stops.location");
+    select.stream_rows();
     while (select.step()) {
         stop_entry e;
         e.row = select.column_int(0);

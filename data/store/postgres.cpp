@@ -10,6 +10,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <utility>
 
 namespace crimemap::data::pg {
 
@@ -275,6 +277,38 @@ bool Connection::alive() {
     return !broken();
 }
 
+void Connection::each_binary_value(std::string_view sql, const std::vector<std::string>& parameters,
+                                   const std::function<void(std::string_view)>& each) {
+    const std::string text(sql);
+    std::vector<const char*> values;
+    for (const auto& p : parameters) values.push_back(p.c_str());
+    if (PQsendQueryParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                          nullptr, 1) != 1)
+        fail(conn_.get(), nullptr, sql);
+    PQsetSingleRowMode(conn_.get());
+    // Every result is read, whatever happens, so that the connection is ready for the next query.
+    owned_result failure;
+    std::exception_ptr thrown;
+    while (PGresult* raw = PQgetResult(conn_.get())) {
+        owned_result result(raw);
+        const auto status = PQresultStatus(raw);
+        if (status == PGRES_SINGLE_TUPLE) {
+            if (thrown || failure) continue;
+            try {
+                each({PQgetvalue(raw, 0, 0), static_cast<std::size_t>(PQgetlength(raw, 0, 0))});
+            } catch (...) {
+                thrown = std::current_exception();
+                cancel();
+            }
+        } else if (status != PGRES_TUPLES_OK && !failure && !thrown) {
+            failure = std::move(result);
+        }
+    }
+    if (thrown) std::rethrow_exception(thrown);
+    if (failure) fail(conn_.get(), failure.get(), sql);
+    if (PQstatus(conn_.get()) == CONNECTION_BAD) fail(conn_.get(), nullptr, sql);
+}
+
 void Connection::listen(std::string_view channel) {
     char* quoted = PQescapeIdentifier(conn_.get(), channel.data(), channel.size());
     if (!quoted) fail(conn_.get(), nullptr, "LISTEN");
@@ -347,6 +381,7 @@ Statement::Statement(Connection& connection, std::string_view sql) : connection_
 }
 
 Statement::~Statement() {
+    close_cursor(false);
     if (connection_.broken()) return;
     try {
         PQclear(connection_.run("DEALLOCATE " + name_));
@@ -358,6 +393,7 @@ Statement::parameter& Statement::at(int index) {
     if (index < 1 || static_cast<std::size_t>(index) > parameters_.size())
         throw error("parameter " + std::to_string(index) + " out of range (in: " + sql_.substr(0, 160) + ")");
     result_.reset();
+    close_cursor(true);
     row_ = -1;
     return parameters_[static_cast<std::size_t>(index - 1)];
 }
@@ -402,13 +438,40 @@ Statement& Statement::bind_null(int index) {
     return *this;
 }
 
+void Statement::stream_rows(int batch_rows) { batch_rows_ = std::max(batch_rows, 1); }
+
 void Statement::execute() {
+    close_cursor(true);
     std::vector<const char*> values(parameters_.size());
     std::vector<int> lengths(parameters_.size()), formats(parameters_.size());
     for (std::size_t i = 0; i < parameters_.size(); ++i) {
         values[i] = parameters_[i].null ? nullptr : parameters_[i].value.data();
         lengths[i] = static_cast<int>(parameters_[i].value.size());
         formats[i] = parameters_[i].binary ? 1 : 0;
+    }
+    if (batch_rows_ > 0) {
+        // A cursor lives in a transaction: the caller's, or one of the statement's own. Its plan
+        // is made for its first rows by default (cursor_tuple_fraction 0.1); these scans read
+        // every row, as the same query without a cursor is planned to (for this transaction only).
+        if (!connection_.in_transaction()) {
+            connection_.exec("BEGIN");
+            own_transaction_ = true;
+        }
+        connection_.exec("SET LOCAL cursor_tuple_fraction = 1");
+        const std::string declare = "DECLARE " + name_ + "_rows NO SCROLL CURSOR FOR " + sql_;
+        try {
+            checked(connection_.handle(),
+                    PQexecParams(connection_.handle(), declare.c_str(), static_cast<int>(parameters_.size()), nullptr,
+                                 values.data(), lengths.data(), formats.data(), 0),
+                    declare);
+        } catch (...) {
+            if (own_transaction_ && !connection_.broken()) PQclear(PQexec(connection_.handle(), "ROLLBACK"));
+            own_transaction_ = false;
+            throw;
+        }
+        cursor_open_ = true;
+        fetch_batch();
+        return;
     }
     result_.reset(checked(connection_.handle(),
                           connection_.run_prepared(name_.c_str(), static_cast<int>(parameters_.size()), values.data(),
@@ -420,10 +483,33 @@ void Statement::execute() {
     connection_.note_changes(result_.get());
 }
 
+void Statement::fetch_batch() {
+    const std::string fetch = "FETCH FORWARD " + std::to_string(batch_rows_) + " FROM " + name_ + "_rows";
+    result_.reset(checked(connection_.handle(), PQexec(connection_.handle(), fetch.c_str()), fetch).release());
+    rows_ = PQntuples(result_.get());
+    row_ = -1;
+    if (rows_ < batch_rows_) close_cursor(true);  // the last batch: its rows stay in result_
+}
+
+void Statement::close_cursor(bool may_throw) {
+    if (!cursor_open_) return;
+    cursor_open_ = false;
+    const bool commit = std::exchange(own_transaction_, false);
+    if (connection_.broken()) return;
+    // The end of the statement's own transaction closes the cursor (and ends a failed one).
+    const std::string close = commit ? "COMMIT" : "CLOSE " + name_ + "_rows";
+    if (!may_throw) {
+        PQclear(PQexec(connection_.handle(), close.c_str()));
+        return;
+    }
+    checked(connection_.handle(), PQexec(connection_.handle(), close.c_str()), close);
+}
+
 bool Statement::step() {
     if (!result_) execute();
     // One string a column, made before any view of them is handed out, so none moves.
     decoded_.assign(static_cast<std::size_t>(PQnfields(result_.get())), std::string());
+    if (row_ + 1 >= rows_ && cursor_open_) fetch_batch();
     if (row_ + 1 >= rows_) {
         row_ = rows_;
         return false;
@@ -439,6 +525,7 @@ void Statement::run() {
 
 void Statement::reset() {
     result_.reset();
+    close_cursor(true);
     row_ = -1;
     rows_ = 0;
 }

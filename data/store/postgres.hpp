@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -87,6 +88,14 @@ public:
         bool open_ = true;
     };
 
+    /// Runs `sql` (with text `parameters` as $1, $2 ...) and hands each row's first column to
+    /// `each` as binary bytes (a bytea's own bytes, not hex text), one row in memory at a time
+    /// (libpq's single-row mode): for results too large to hold whole, such as the index file's
+    /// chunks. Nothing else may run on the connection meanwhile. If `each` throws, the query is
+    /// cancelled and the exception passed on.
+    void each_binary_value(std::string_view sql, const std::vector<std::string>& parameters,
+                           const std::function<void(std::string_view)>& each);
+
     void listen(std::string_view channel);
     /// Waits up to `timeout` for a notification on a channel listened to.
     std::optional<notification> wait_for_notification(std::chrono::milliseconds timeout);
@@ -133,7 +142,8 @@ private:
 
 /// A prepared statement: `?` parameters (numbered in order, as in SQLite; outside quotes) become
 /// $1, $2 ... Binding indexes start at 1, column indexes at 0. The statement runs at the first
-/// step() after binding; its rows are then stepped through one by one.
+/// step() after binding; its rows are then stepped through one by one. By default libpq holds
+/// every row of the result at once; stream_rows() bounds that for scans of whole tables.
 class Statement {
 public:
     Statement(Connection& connection, std::string_view sql);
@@ -154,6 +164,12 @@ public:
     void run();
     /// Makes the statement ready to run again; bindings are kept until rebound.
     void reset();
+    /// From the next run on, reads the rows through a cursor, `batch_rows` at a time (FETCH
+    /// FORWARD), so that memory is bounded by one batch however many rows the query gives.
+    /// Outside a transaction the statement opens one of its own for the cursor's life (until
+    /// the last row, reset() or destruction). Other statements may run on the connection
+    /// between steps. For SELECTs only.
+    void stream_rows(int batch_rows = 10000);
     /// Rows the last run changed (INSERT, UPDATE, DELETE).
     [[nodiscard]] std::int64_t changes() const;
 
@@ -180,6 +196,10 @@ private:
         bool binary = false;
     };
     void execute();
+    void fetch_batch();
+    /// Closes an open cursor (and the transaction opened for it); noexcept for destructors,
+    /// where a failure leaves the connection's own state to report it next time.
+    void close_cursor(bool may_throw);
     parameter& at(int index);
 
     Connection& connection_;
@@ -189,6 +209,9 @@ private:
     std::unique_ptr<pg_result, clearer> result_;
     int row_ = -1;
     int rows_ = 0;
+    int batch_rows_ = 0;         // > 0: rows are read through a cursor
+    bool cursor_open_ = false;
+    bool own_transaction_ = false;  // BEGIN was sent for the cursor
     mutable std::vector<std::string> decoded_;  // bytea columns of the current row, decoded
 };
 

@@ -207,6 +207,11 @@ void Statement::reset() {
     sqlite3_reset(stmt_.get());
 }
 
+Statement& Statement::stream_rows() {
+    if (pg_) pg_->stream_rows();
+    return *this;
+}
+
 bool Statement::is_null(int column) const {
     if (pg_) return pg_->is_null(column);
     return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;

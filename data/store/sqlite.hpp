@@ -116,6 +116,10 @@ public:
     void run();
     /// Makes the statement ready to step again; bindings are kept until rebound.
     void reset();
+    /// For a scan of a whole table: on PostgreSQL the rows come through a cursor a batch at a
+    /// time instead of all at once in libpq's memory (pg::Statement::stream_rows); SQLite steps
+    /// row by row anyway. Call before the first step().
+    Statement& stream_rows();
 
     [[nodiscard]] bool is_null(int column) const;
     [[nodiscard]] bool is_blob(int column) const;

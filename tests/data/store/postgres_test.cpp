@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace crimemap::data;
 
@@ -263,4 +265,67 @@ TEST_CASE("a NOTIFY on another connection reaches a listener", "[.postgres]") {
     REQUIRE(n.has_value());
     CHECK(n->channel == "crimemap_data");
     CHECK(n->payload == "version 7");
+}
+
+TEST_CASE("a streamed statement reads every row a batch at a time, with other statements between", "[.postgres]") {
+    pg::Connection db(test_uri());
+    pg::Statement rows(db, "SELECT n, repeat('x', n % 7) FROM generate_series(1, CAST(? AS integer)) AS n ORDER BY n");
+    rows.stream_rows(1000);
+    rows.bind(1, std::int64_t{2500});
+    std::int64_t seen = 0;
+    bool in_order = true, own_transaction = true, others_ran = true;
+    while (rows.step()) {
+        ++seen;
+        in_order = in_order && rows.column_int(0) == seen && rows.column_text(1).size() == static_cast<std::size_t>(seen % 7);
+        if (seen <= 2000) own_transaction = own_transaction && db.in_transaction();  // before the last, short batch
+        if (seen % 1000 == 999) others_ran = others_ran && db.query_int("SELECT 41 + 1") == 42;
+    }
+    CHECK(seen == 2500);
+    CHECK(in_order);
+    CHECK(own_transaction);  // the cursor's, opened for it and ended once the last batch is read
+    CHECK(others_ran);
+    CHECK_FALSE(db.in_transaction());  // ended with the last row
+    CHECK_FALSE(rows.step());
+
+    // In the caller's transaction the cursor uses that one; a reset midway closes it.
+    db.exec("BEGIN");
+    rows.bind(1, std::int64_t{5000});
+    for (int i = 0; i < 1500; ++i) REQUIRE(rows.step());
+    rows.reset();
+    CHECK(db.in_transaction());
+    rows.bind(1, std::int64_t{3});
+    seen = 0;
+    while (rows.step()) ++seen;
+    CHECK(seen == 3);
+    CHECK(db.in_transaction());
+    db.exec("COMMIT");
+
+    // Destroyed in the middle of a scan: the cursor and its transaction go with it.
+    {
+        pg::Statement partly(db, "SELECT n FROM generate_series(1, 100) AS n");
+        partly.stream_rows(10);
+        REQUIRE(partly.step());
+    }
+    CHECK_FALSE(db.in_transaction());
+    CHECK(db.query_int("SELECT 1") == 1);
+}
+
+TEST_CASE("binary values come as their own bytes, one row at a time", "[.postgres]") {
+    pg::Connection db(test_uri());
+    std::vector<std::string> got;
+    db.each_binary_value("SELECT decode(lpad(to_hex(n), 2, '0') || '00ff', 'hex') FROM generate_series(0, $1::int) AS n "
+                         "ORDER BY n",
+                         {"3"}, [&](std::string_view bytes) { got.emplace_back(bytes); });
+    REQUIRE(got.size() == 4);
+    CHECK(got[2] == std::string("\x02\x00\xff", 3));
+    CHECK_THROWS_AS(db.each_binary_value("SELECT 1 / (n - 2) FROM generate_series(1, 3) AS n", {}, [](std::string_view) {}),
+                    pg::error);
+    int calls = 0;
+    CHECK_THROWS_WITH(db.each_binary_value("SELECT n FROM generate_series(1, 1000000) AS n", {},
+                                           [&](std::string_view) {
+                                               if (++calls == 10) throw std::runtime_error("enough");
+                                           }),
+                      "enough");
+    CHECK(calls == 10);
+    CHECK(db.query_int("SELECT 7") == 7);  // the connection is ready for the next query
 }
