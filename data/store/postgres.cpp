@@ -158,8 +158,9 @@ void Connection::closer::operator()(pg_conn* conn) const noexcept { PQfinish(con
 
 Connection::Connection(const std::string& uri) : uri_(displayed(uri)), bare_uri_(without_password(uri)) {
     // Earlier keywords are defaults: the URI's own connect_timeout or application_name win.
-    const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-    const char* values[] = {"5", "crimemap", uri.c_str(), nullptr};
+    // Every text crimemap sends is UTF-8 (COPY's binary rows too, which name no encoding).
+    const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
+    const char* values[] = {"5", "crimemap", "UTF8", uri.c_str(), nullptr};
     conn_.reset(PQconnectdbParams(keywords, values, 1));
     if (!conn_) throw unavailable("cannot connect to " + uri_ + ": out of memory");
     if (PQstatus(conn_.get()) != CONNECTION_OK) {
