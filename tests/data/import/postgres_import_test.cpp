@@ -558,7 +558,10 @@ TEST_CASE("files written into PostgreSQL at once take the ids SQLite gives, a fi
         auto run = import_paths(db, {(dir.path() / "a").string(), (dir.path() / "b").string(), (dir.path() / "c").string()});
         CHECK(run.summary.files == 5);
         CHECK(count(db, "SELECT count(*) FROM crimes") == 20 + 25 + 10 + 5);
-        // Again: every file replaces its earlier rows, the last one's ids taken again.
+        // The last file again: its rows were the table's last, so their ids are taken again.
+        run = import_paths(db, {(dir.path() / "c" / "2020-02-otherton-street.csv").string()});
+        CHECK(count(db, "SELECT max(id) FROM crimes") == 20 + 30 + 25 + 10 + 5);
+        // Two files again, the first of them in the middle of the table.
         run = import_paths(db, {(dir.path() / "c").string()});
         CHECK(count(db, "SELECT count(*) FROM crimes") == 20 + 25 + 10 + 5);
     }
