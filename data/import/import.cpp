@@ -100,7 +100,7 @@ import_summary run_import(const import_options& options, import_observer& observ
     // locations get theirs as they are imported.
     if (boundaries_changed) summary.locations_assigned = detail::assign_all_locations(db, lookup);
     try {
-        detail::import_police_csv(db, monthly, lookup, options.strict, observer, summary, totals);
+        detail::import_police_csv(db, options.db, monthly, lookup, options.strict, observer, summary, totals);
     } catch (...) {
         // The files committed before the bad one are kept: running servers still hear of them.
         try {

@@ -10,6 +10,7 @@
 #include "data/import/import_dictionaries.hpp"
 #include "data/import/csv_reader.hpp"
 #include "data/vocabulary/months.hpp"
+#include "data/store/binary_copy.hpp"
 #include "data/store/postgres.hpp"
 #include "data/store/store.hpp"
 #include "data/vocabulary/text.hpp"
@@ -19,6 +20,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cassert>
 #include <charconv>
 #include <condition_variable>
@@ -26,10 +29,14 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 namespace crimemap::data::detail {
 
@@ -416,16 +423,20 @@ private:
         while (reader.next()) {
             const std::vector<std::string_view>* row = &reader.fields();
             if (row->size() == 1 && (*row)[0].empty()) continue;  // a blank line
-            if (!is_utf8(*row)) {
-                // Older data.police.uk files were written in Windows-1252 (a street `Caf\xe9`).
-                row = &recoded(*row);
-                ++current->recoded;
-                if (shown++ < problems_shown_per_file)
-                    current->problems.push_back(file.display_path + ":" + std::to_string(reader.line()) +
-                                                ": not UTF-8; read as Windows-1252");
-            }
-            const auto& fields = *row;
             try {
+                const auto text = scan_text(*row);
+                // No text of any encoding holds a NUL byte, and PostgreSQL refuses one in text.
+                if (text.nul_field)
+                    throw malformed_row("NUL byte", "a NUL byte in " + column_name(header, *text.nul_field));
+                if (!text.utf8) {
+                    // Older data.police.uk files were written in Windows-1252 (a street `Caf\xe9`).
+                    row = &recoded(*row);
+                    ++current->recoded;
+                    if (shown++ < problems_shown_per_file)
+                        current->problems.push_back(file.display_path + ":" + std::to_string(reader.line()) +
+                                                    ": not UTF-8; read as Windows-1252");
+                }
+                const auto& fields = *row;
                 if (fields.size() != header.size())
                     throw malformed_row("wrong column count", "expected " + std::to_string(header.size()) +
                                                                   " columns, found " + std::to_string(fields.size()));
@@ -465,23 +476,47 @@ private:
         queue_.push(std::move(current));
     }
 
-    static bool is_utf8(const std::vector<std::string_view>& fields) {
-        for (auto field : fields)
-            if (!is_ascii(field) && invalid_utf8_at(field)) return false;
-        return true;
+    struct text_scan {
+        bool utf8 = true;
+        std::optional<std::size_t> nul_field;  // the first field with a NUL byte
+    };
+    static text_scan scan_text(const std::vector<std::string_view>& fields) {
+        text_scan out;
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const auto [ascii, nul] = ascii_and_nul(fields[i]);
+            if (nul) {
+                out.nul_field = i;
+                return out;
+            }
+            if (!ascii && invalid_utf8_at(fields[i])) out.utf8 = false;
+        }
+        return out;
     }
 
-    // Nearly every field is ASCII: eight bytes at a time.
-    static bool is_ascii(std::string_view text) {
-        std::uint64_t high = 0;
+    // Whether the text is all ASCII, and whether it holds a NUL byte. Nearly every field is
+    // ASCII without one: eight bytes at a time, a word with a zero byte found by the borrow
+    // its subtraction leaves in that byte's top bit.
+    static std::pair<bool, bool> ascii_and_nul(std::string_view text) {
+        constexpr std::uint64_t ones = 0x0101010101010101ULL, tops = 0x8080808080808080ULL;
+        std::uint64_t high = 0, zero = 0;
         std::size_t i = 0;
         for (; i + 8 <= text.size(); i += 8) {
             std::uint64_t word;
             std::memcpy(&word, text.data() + i, 8);
             high |= word;
+            zero |= (word - ones) & ~word;
         }
-        for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
-        return (high & 0x8080808080808080ULL) == 0;
+        for (; i < text.size(); ++i) {
+            const auto byte = static_cast<unsigned char>(text[i]);
+            high |= byte;
+            zero |= byte == 0 ? tops : 0;
+        }
+        return {(high & tops) == 0, (zero & tops) != 0};
+    }
+
+    static std::string column_name(const std::vector<std::string_view>& header, std::size_t field) {
+        if (field < header.size()) return "column '" + std::string(header[field]) + "'";
+        return "column " + std::to_string(field + 1);
     }
 
     // The row's fields converted from Windows-1252 to UTF-8 (GDAL's iconv-backed CPLRecode);
@@ -490,9 +525,7 @@ private:
         recoded_text_.clear();
         recoded_fields_.clear();
         for (auto field : fields) {
-            std::string bytes(field);
-            // A NUL would end the C string CPLRecode takes: such a byte is no text in any encoding.
-            std::replace(bytes.begin(), bytes.end(), '\0', ' ');
+            const std::string bytes(field);  // no NUL in it (see parse_rows), so a whole C string
             std::unique_ptr<char, decltype(&CPLFree)> utf8(CPLRecode(bytes.c_str(), "CP1252", CPL_ENC_UTF8), &CPLFree);
             recoded_text_.emplace_back(utf8 ? utf8.get() : "");
         }
@@ -690,68 +723,29 @@ private:
     int index_;
 };
 
-// ... or as a line of COPY's text format (PostgreSQL): tab between columns, \N for NULL, and
-// backslash, tab, newline and carriage return escaped with a backslash.
+// ... or as a row of COPY's binary format (PostgreSQL; data/store/binary_copy.hpp).
 class copy_row {
 public:
-    explicit copy_row(std::string& out) : out_(out) {}
-    void integer(std::int64_t value) {
-        separate();
-        char digits[24];
-        auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
-        (void)error;
-        out_.append(digits, end);
-    }
-    void real(double value) {
-        separate();
-        char digits[32];
-        auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);  // reads back the same double
-        (void)error;
-        out_.append(digits, end);
-    }
-    void text(std::string_view value) {
-        separate();
-        std::size_t from = 0;
-        for (std::size_t i = 0; i < value.size(); ++i) {
-            const char* escaped = nullptr;
-            switch (value[i]) {
-            case '\\': escaped = "\\\\"; break;
-            case '\t': escaped = "\\t"; break;
-            case '\n': escaped = "\\n"; break;
-            case '\r': escaped = "\\r"; break;
-            default: continue;
-            }
-            out_.append(value.substr(from, i - from)).append(escaped);
-            from = i + 1;
-        }
-        out_.append(value.substr(from));
-    }
+    explicit copy_row(pg::binary_copy_writer& out) : out_(out) { out_.begin_row(); }
+    void integer(std::int64_t value) { out_.integer(value); }
+    void real(double value) { out_.real(value); }
+    void text(std::string_view value) { out_.text(value); }
     // PostgreSQL keeps Crime IDs as the text they came as: its 64 lower-case hex digits.
-    void crime_id(const char* bytes) {
-        separate();
-        const auto at = out_.size();
-        out_.resize(at + 64);
-        write_crime_id_hex(reinterpret_cast<const std::uint8_t*>(bytes), out_.data() + at);
-    }
-    void null() {
-        separate();
-        out_ += "\\N";
-    }
-    void end() { out_ += '\n'; }
+    void crime_id(const char* bytes) { write_crime_id_hex(reinterpret_cast<const std::uint8_t*>(bytes), out_.field(64)); }
+    void null() { out_.null(); }
+    void end() { out_.end_row(); }
 
 private:
-    void separate() {
-        if (!first_) out_ += '\t';
-        first_ = false;
-    }
-    std::string& out_;
-    bool first_ = true;
+    pg::binary_copy_writer& out_;
 };
 
 // Writes batches; runs on the calling thread. Into SQLite with prepared INSERTs of many rows
-// each; into PostgreSQL with COPY, a few per batch (its dictionaries, locations and rows).
-// Both write each file in one transaction that first deletes what the file's earlier import
-// wrote, and both give a file's rows consecutive ids, whose range import_files keeps.
+// each; into PostgreSQL with COPY in its binary format: one COPY of the file's rows from its
+// first batch to its last, then one of each table its new dictionary entries and locations
+// went to (gathered meanwhile; no table refers to another by a foreign key, so the order
+// within the transaction is free). Both write each file in one transaction that first deletes
+// what the file's earlier import wrote, and both give a file's rows consecutive ids, whose
+// range import_files keeps.
 class batch_writer {
 public:
     explicit batch_writer(Database& db)
@@ -764,13 +758,19 @@ public:
         if (!db.is_postgresql()) inserts_.emplace(db);
     }
 
-    void begin(const import_source& file) {
+    /// Starts the file's transaction. PostgreSQL: its rows take ids from `first_row` on
+    /// (row_id_ranges gives them); SQLite gives its own.
+    void begin(const import_source& file, std::int64_t first_row = 0) {
         transaction_.emplace(db_);
         rows_ = 0;
         first_row_ = last_row_ = 0;
         replaced_ = false;
         table_ = table_for(file.kind);
         const std::string& table = table_;
+        rows_columns_ = file.kind == source_kind::street     ? &crime_columns
+                        : file.kind == source_kind::outcomes ? &outcome_columns
+                                                             : &stop_columns;
+        close_copies();
         find_previous_.bind(1, file.force).bind(2, static_cast<std::int64_t>(file.month)).bind(3, to_string(file.kind));
         if (find_previous_.step()) {
             std::int64_t previous = find_previous_.column_int(0);
@@ -793,9 +793,7 @@ public:
         insert_file_.step();
         file_id_ = insert_file_.column_int(0);
         insert_file_.reset();
-        // The ids SQLite gives rows without one: one more than the largest (the import alone
-        // writes these tables, under its lock: see import.cpp).
-        if (!inserts_) next_row_ = db_.query_int("SELECT coalesce(max(id), 0) + 1 FROM " + table);
+        next_row_ = first_row;
     }
 
     void write(const batch& in) {
@@ -816,7 +814,21 @@ public:
         write_rows(in, in.stops, stop_columns, s.stops, s.stop, put_stop<statement_row>, true);
     }
 
+    /// Ends the file: commits it, with `skipped` rows left out.
     file_result finish(std::uint64_t skipped) {
+        end_rows(skipped);
+        return commit();
+    }
+
+    /// Ends the file's rows and records them in import_files; the transaction stays open.
+    void end_rows(std::uint64_t skipped) {
+        skipped_ = skipped;
+        if (!inserts_) {
+            end_copy(rows_copy_, *rows_columns_, true);
+            for (std::size_t t = 0; t < dictionary_columns.size(); ++t)
+                end_copy(dictionary_copies_[t], dictionary_columns[t], false);
+            end_copy(locations_copy_, location_columns, false);
+        }
         finish_file_.bind(1, static_cast<std::int64_t>(rows_)).bind(2, static_cast<std::int64_t>(skipped));
         if (rows_ > 0) {
             finish_file_.bind(3, first_row_).bind(4, last_row_);
@@ -824,21 +836,32 @@ public:
             finish_file_.bind_null(3).bind_null(4);
         }
         finish_file_.bind(5, file_id_).run();
-        if (!inserts_ && rows_ > 0)  // ids COPY gave leave the table's identity behind: bring it up
-            db_.exec("SELECT setval(pg_get_serial_sequence('" + table_ + "', 'id'), max(id)) FROM " + table_);
+    }
+
+    /// Commits what end_rows left open. PostgreSQL: `largest_id` is the largest id of the
+    /// file's table with this file, where the table's identity goes on from (ids COPY gave
+    /// leave it behind).
+    file_result commit(std::int64_t largest_id = 0) {
+        if (!inserts_ && rows_ > 0 && largest_id > 0) {
+            Statement identity(db_, "SELECT setval(pg_get_serial_sequence('" + table_ + "', 'id'), ?)");
+            identity.bind(1, largest_id).step();
+        }
         bump_map_version(db_);
         transaction_->commit();
         transaction_.reset();
-        return {rows_, skipped, replaced_};
+        return {rows_, skipped_, replaced_};
     }
 
-    void abandon() { transaction_.reset(); }
+    void abandon() {
+        close_copies();  // ended with an error, before the rollback
+        transaction_.reset();
+    }
 
 private:
     // Rows go rows_per_insert to a statement (INSERT ... VALUES (...), (...), ...): SQLite's
     // cost per statement (step, halt, reset) is then paid once for many rows.
     static constexpr int rows_per_insert = 128;
-    // COPY's text is sent in pieces of about this size, so that the server works on one
+    // COPY's data is sent in pieces of about this size, so that the server works on one
     // while the next is made.
     static constexpr std::size_t copy_piece_bytes = 1 << 18;
     struct columns {
@@ -1008,71 +1031,83 @@ private:
         rows_ += count;
     }
 
-    // PostgreSQL: the batch's new dictionary entries and locations, then its rows, each table
-    // in one COPY. A file's rows are given their ids here, from next_row_ on.
-    void copy(const batch& in) {
-        for (std::size_t t = 0; t < dictionary_columns.size(); ++t) {
-            const auto table = static_cast<dictionary>(t);
-            copy_rows(dictionary_columns[t], false, in.dictionary_entries,
-                      [&](copy_row& row, const dictionary_entry& e) {
-                          if (e.table != table) return false;
-                          put_dictionary(row, in, e);
-                          return true;
-                      });
-        }
-        copy_rows(location_columns, false, in.locations, [&](copy_row& row, const location_entry& l) {
-            put_location(row, in, file_id_, l);
-            return true;
-        });
-        copy_rows(crime_columns, true, in.crimes, [&](copy_row& row, const crime_record& c) {
-            put_crime(row, in, file_id_, c);
-            return true;
-        });
-        copy_rows(outcome_columns, true, in.outcomes, [&](copy_row& row, const outcome_record& o) {
-            put_outcome(row, in, file_id_, o);
-            return true;
-        });
-        copy_rows(stop_columns, true, in.stops, [&](copy_row& row, const stop_record& r) {
-            put_stop(row, in, file_id_, r);
-            return true;
-        });
-    }
-    // COPYs the records `put` writes (it returns false for one it leaves out); `counted` rows
-    // are given the next ids first.
-    template <typename Record, typename Put>
-    void copy_rows(const columns& c, bool counted, const std::vector<Record>& records, Put put) {
-        if (records.empty()) return;
+    // PostgreSQL: a COPY's rows in the binary format, gathered to be sent; the COPY itself
+    // once the first piece was sent.
+    struct copy_stream {
+        copy_stream() = default;
+        copy_stream(const copy_stream&) = delete;
+        copy_stream& operator=(const copy_stream&) = delete;
+        std::string data;
+        pg::binary_copy_writer writer{data};
         std::optional<pg::Connection::copy_in> copy;
-        std::uint64_t copied = 0;
-        text_.clear();
+        bool begun = false;  // the header is written
+
+        // The writer, for one more row.
+        pg::binary_copy_writer& row() {
+            if (!begun) writer.copy_header();
+            begun = true;
+            return writer;
+        }
+    };
+
+    // The batch's rows go to the file's COPY; its new dictionary entries and locations are
+    // kept for the end of the file (see finish). A file's rows are given their ids here, from
+    // next_row_ on.
+    void copy(const batch& in) {
+        for (const auto& e : in.dictionary_entries) {
+            copy_row row(dictionary_copies_[static_cast<std::size_t>(e.table)].row());
+            put_dictionary(row, in, e);
+        }
+        for (const auto& l : in.locations) {
+            copy_row row(locations_copy_.row());
+            put_location(row, in, file_id_, l);
+        }
+        copy_rows(in, in.crimes, put_crime<copy_row>);
+        copy_rows(in, in.outcomes, put_outcome<copy_row>);
+        copy_rows(in, in.stops, put_stop<copy_row>);
+    }
+    template <typename Record, typename Put>
+    void copy_rows(const batch& in, const std::vector<Record>& records, Put put) {
+        if (records.empty()) return;
+        if (rows_ == 0) first_row_ = next_row_;
         for (const auto& record : records) {
-            const auto line_start = text_.size();
-            copy_row row(text_);
-            if (counted) row.integer(next_row_ + static_cast<std::int64_t>(copied));
-            if (!put(row, record)) {
-                text_.resize(line_start);
-                continue;
-            }
-            ++copied;
-            if (text_.size() >= copy_piece_bytes) {
-                if (!copy) copy.emplace(db_.postgresql_connection(), copy_sql(c, counted));
-                copy->write(text_);
-                text_.clear();
-            }
+            copy_row row(rows_copy_.row());
+            row.integer(next_row_++);
+            put(row, in, file_id_, record);
+            if (rows_copy_.data.size() >= copy_piece_bytes) send(rows_copy_, *rows_columns_, true);
         }
-        if (copied == 0) return;
-        if (!copy) copy.emplace(db_.postgresql_connection(), copy_sql(c, counted));
-        if (!text_.empty()) copy->write(text_);
-        copy->finish();
-        if (counted) {
-            if (rows_ == 0) first_row_ = next_row_;
-            next_row_ += static_cast<std::int64_t>(copied);
-            last_row_ = next_row_ - 1;
-            rows_ += copied;
-        }
+        last_row_ = next_row_ - 1;
+        rows_ += records.size();
+    }
+    // What the stream gathered, to its COPY, which starts now if it has not yet.
+    void send(copy_stream& stream, const columns& c, bool with_id) {
+        if (!stream.copy) stream.copy.emplace(db_.postgresql_connection(), copy_sql(c, with_id));
+        stream.copy->write(stream.data);
+        stream.data.clear();
+    }
+    // Ends the stream's COPY, if it has rows.
+    void end_copy(copy_stream& stream, const columns& c, bool with_id) {
+        if (!stream.begun) return;
+        stream.writer.copy_trailer();
+        send(stream, c, with_id);
+        stream.copy->finish();
+        stream.copy.reset();
+        stream.begun = false;
+    }
+    // Every COPY still open ended with an error, so that none of its rows is kept; nothing
+    // gathered is kept either.
+    void close_copies() {
+        auto close = [](copy_stream& stream) {
+            stream.copy.reset();
+            stream.data.clear();
+            stream.begun = false;
+        };
+        close(rows_copy_);
+        for (auto& stream : dictionary_copies_) close(stream);
+        close(locations_copy_);
     }
     static std::string copy_sql(const columns& c, bool with_id) {
-        return std::string("COPY ") + c.table + "(" + (with_id ? "id, " : "") + c.names + ") FROM STDIN";
+        return std::string("COPY ") + c.table + "(" + (with_id ? "id, " : "") + c.names + ") FROM STDIN (FORMAT binary)";
     }
 
     static std::string_view table_for(source_kind kind) {
@@ -1082,14 +1117,20 @@ private:
     Database& db_;
     Statement find_previous_, delete_file_, insert_file_, finish_file_;
     std::optional<sqlite_inserts> inserts_;  // none for PostgreSQL, which COPYs
-    std::string text_;                       // COPY's text of the table being copied
     std::string table_;                      // the table of the file's kind
+    const columns* rows_columns_ = nullptr;  // its columns
     std::optional<Transaction> transaction_;
     std::int64_t file_id_ = 0;
-    std::uint64_t rows_ = 0;
+    std::uint64_t rows_ = 0, skipped_ = 0;
     std::int64_t first_row_ = 0, last_row_ = 0;
     std::int64_t next_row_ = 1;  // PostgreSQL: the id of the file's next row
     bool replaced_ = false;
+    // PostgreSQL: the file's rows, and its new dictionary entries (in the order of
+    // dictionary_columns) and locations. After transaction_, so that an open COPY ends
+    // before the transaction rolls back.
+    copy_stream rows_copy_;
+    std::array<copy_stream, 4> dictionary_copies_;
+    copy_stream locations_copy_;
 };
 
 // Copies committed WAL frames into the database file on a thread and connection of its own
@@ -1162,52 +1203,356 @@ private:
     std::thread thread_;
 };
 
-}  // namespace
-
-const std::vector<std::string_view>& expected_header(source_kind kind) {
-    switch (kind) {
-    case source_kind::street: return street_header;
-    case source_kind::outcomes: return outcomes_header;
-    default: return stops_header;
+// PostgreSQL: the ids of a file's rows, as SQLite gives them (one more than the largest id
+// left in the table once the file's earlier rows are deleted), known before the file is
+// written and while other files are still being written on other connections. Every row of
+// crimes, outcomes and stops lies in the range import_files records for its file, so those
+// ranges tell the largest id; only the import writes these tables, under its lock (import.cpp).
+// Used by the thread that hands files out, in file order.
+class row_id_ranges {
+public:
+    explicit row_id_ranges(Database& db) {
+        Statement select(db, "SELECT force, month, kind, first_row, last_row FROM import_files WHERE first_row IS NOT NULL");
+        while (select.step()) {
+            const auto kind = kind_index(select.column_text(2));
+            if (!kind) continue;
+            key k{std::string(select.column_text(0)), select.column_int(1), *kind};
+            ranges_[k] = {select.column_int(3), select.column_int(4)};
+            lasts_[*kind].insert(select.column_int(4));
+        }
+        // Rows outside every recorded range (none, as the import writes them) are never overwritten.
+        for (std::size_t kind = 0; kind < tables.size(); ++kind) {
+            const auto largest = db.query_int(std::string("SELECT coalesce(max(id), 0) FROM ") + tables[kind]);
+            if (largest > largest_in(kind)) floor_[kind] = largest;
+        }
     }
+
+    /// A file starts: its earlier range leaves the table. Returns its rows' first id.
+    std::int64_t begin(const import_source& file) {
+        current_ = key{file.force, file.month, *kind_index(to_string(file.kind))};
+        previous_.reset();
+        if (auto found = ranges_.find(current_); found != ranges_.end()) {
+            previous_ = found->second;
+            lasts_[current_.kind].erase(lasts_[current_.kind].find(found->second.last));
+            ranges_.erase(found);
+        }
+        first_ = largest_in(current_.kind) + 1;
+        return first_;
+    }
+    /// The file took `rows` ids from its first. Returns the largest id in its table now.
+    std::int64_t end(std::uint64_t rows) {
+        if (rows > 0) {
+            const range taken{first_, first_ + static_cast<std::int64_t>(rows) - 1};
+            ranges_[current_] = taken;
+            lasts_[current_.kind].insert(taken.last);
+        }
+        return largest_in(current_.kind);
+    }
+    /// The file was not written: its earlier rows stay.
+    void abandon() {
+        if (!previous_) return;
+        ranges_[current_] = *previous_;
+        lasts_[current_.kind].insert(previous_->last);
+    }
+
+private:
+    static constexpr std::array<const char*, 3> tables{"crimes", "outcomes", "stops"};
+    struct key {
+        std::string force;
+        std::int64_t month;
+        std::size_t kind;
+        auto operator<=>(const key&) const = default;
+    };
+    struct range {
+        std::int64_t first, last;
+    };
+    static std::optional<std::size_t> kind_index(std::string_view kind) {
+        if (kind == to_string(source_kind::street)) return 0;
+        if (kind == to_string(source_kind::outcomes)) return 1;
+        if (kind == to_string(source_kind::stop_and_search)) return 2;
+        return std::nullopt;
+    }
+    std::int64_t largest_in(std::size_t kind) const {
+        const auto& lasts = lasts_[kind];
+        return std::max(floor_[kind], lasts.empty() ? std::int64_t{0} : *lasts.rbegin());
+    }
+
+    std::map<key, range> ranges_;
+    std::array<std::multiset<std::int64_t>, 3> lasts_;
+    std::array<std::int64_t, 3> floor_{};
+    key current_;
+    std::optional<range> previous_;
+    std::int64_t first_ = 1;
+};
+
+// Files commit in the order they were handed out, whichever connection wrote them, so that a
+// file never commits before one whose dictionary entries or map locations it uses.
+class commit_order {
+public:
+    class cancelled : public std::exception {};
+
+    /// Waits for the files before `turn` to be done; throws cancelled once cancel() was called.
+    void wait_for(std::uint64_t turn) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return next_ == turn || cancelled_; });
+        if (cancelled_) throw cancelled();
+    }
+    void done(std::uint64_t turn) {
+        std::lock_guard lock(mutex_);
+        next_ = turn + 1;
+        changed_.notify_all();
+    }
+    void cancel() {
+        std::lock_guard lock(mutex_);
+        cancelled_ = true;
+        changed_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::uint64_t next_ = 0;
+    bool cancelled_ = false;
+};
+
+// What the thread that hands files out shares with the writing lanes: the parser's queue
+// (written batches go back to it), the order of commits, the observer and summary (one
+// mutex for both), and the first error.
+struct lane_shared {
+    lane_shared(batch_queue& queue, import_observer& told, import_summary& counts)
+        : parsed(queue), observer(told), summary(counts) {}
+    batch_queue& parsed;
+    import_observer& observer;
+    import_summary& summary;
+    commit_order order;
+    std::mutex report;
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+    std::atomic<bool> failed{false};
+
+    void fail(std::exception_ptr error) {
+        {
+            std::lock_guard lock(failure_mutex);
+            if (!failure) failure = std::move(error);
+        }
+        failed = true;
+        order.cancel();
+    }
+};
+
+// One item of a lane's work: a batch of a file it writes, or the end of a file not to be kept.
+struct lane_job {
+    std::unique_ptr<batch> item;  // null to abandon the lane's file
+    std::uint64_t turn = 0;       // the file's place in commit_order
+    std::int64_t first_row = 0;   // with item->begins_file
+    std::int64_t largest_id = 0;  // with item->ends_file: the largest id of the table with the file
+};
+
+// A connection of its own that writes whole files handed to it, on a thread of its own, each
+// file in its own transaction; the server works on each lane's COPY in a process of its own.
+class writer_lane {
+public:
+    writer_lane(const std::string& uri, lane_shared& shared)
+        : db_(Database::postgresql(uri)), writer_(db_), shared_(shared), thread_([this] { run(); }) {}
+    writer_lane(const writer_lane&) = delete;
+    writer_lane& operator=(const writer_lane&) = delete;
+    ~writer_lane() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+
+    /// Queues a job; waits while the lane has enough. False once some lane failed.
+    bool push(lane_job job) {
+        std::unique_lock lock(mutex_);
+        // A failure elsewhere tells no lane: look again now and then.
+        while (!changed_.wait_for(lock, failure_check, [&] { return jobs_.size() < lane_capacity || shared_.failed; })) {
+        }
+        if (shared_.failed) return false;
+        jobs_.push_back(std::move(job));
+        changed_.notify_all();
+        return true;
+    }
+    /// Wakes a lane waiting for room or work after a failure elsewhere.
+    void wake() {
+        std::lock_guard lock(mutex_);
+        changed_.notify_all();
+    }
+
+private:
+    static constexpr std::size_t lane_capacity = 2;
+    static constexpr std::chrono::milliseconds failure_check{50};
+
+    void run() {
+        std::optional<std::uint64_t> open_turn;  // of the file begun and not yet ended
+        try {
+            for (;;) {
+                lane_job job;
+                {
+                    std::unique_lock lock(mutex_);
+                    while (!changed_.wait_for(lock, failure_check,
+                                              [&] { return !jobs_.empty() || stopping_ || shared_.failed; })) {
+                    }
+                    if (shared_.failed) break;
+                    if (jobs_.empty()) break;  // stopping, with every job done
+                    job = std::move(jobs_.front());
+                    jobs_.pop_front();
+                    changed_.notify_all();
+                }
+                if (!job.item) {
+                    writer_.abandon();
+                    open_turn.reset();
+                    shared_.order.wait_for(job.turn);
+                    shared_.order.done(job.turn);
+                    continue;
+                }
+                const batch& in = *job.item;
+                if (in.begins_file) {
+                    writer_.begin(*in.file, job.first_row);
+                    open_turn = job.turn;
+                }
+                writer_.write(in);
+                if (in.ends_file) {
+                    writer_.end_rows(in.skipped_in_file);
+                    shared_.order.wait_for(job.turn);
+                    const auto result = writer_.commit(job.largest_id);
+                    open_turn.reset();
+                    {
+                        std::lock_guard lock(shared_.report);
+                        ++shared_.summary.files;
+                        shared_.summary.rows += result.rows;
+                        shared_.summary.skipped += result.skipped;
+                        shared_.observer.file_finished(*in.file, result);
+                    }
+                    shared_.order.done(job.turn);
+                }
+                shared_.parsed.recycle(std::move(job.item));
+            }
+        } catch (const commit_order::cancelled&) {
+            // another lane failed: this one's file is rolled back below
+        } catch (...) {
+            shared_.fail(std::current_exception());
+        }
+        writer_.abandon();
+    }
+
+    Database db_;
+    batch_writer writer_;
+    lane_shared& shared_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<lane_job> jobs_;
+    bool stopping_ = false;
+    std::thread thread_;  // last: it starts once everything above is made
+};
+
+// The number of files written into PostgreSQL at once. Two keep both cores of a small
+// machine busy (the import's parsing thread, two server processes); the server's work per
+// row (heap, the primary key's B-tree, WAL) is most of an import's, and one process does a
+// COPY's.
+constexpr std::size_t postgresql_lanes = 2;
+
+// Hands each file's batches to a lane (the files in turn, a file of the same force, month and
+// kind as one still being written to the lane writing it), in the parser's order, and reports
+// what the parser found. Returns when every file is committed or the first error is thrown.
+void write_into_postgresql(Database& db, const std::string& uri, batch_queue& queue, import_observer& observer,
+                           import_summary& summary, progress_totals& totals) {
+    row_id_ranges ids(db);
+    lane_shared shared(queue, observer, summary);
+    std::vector<std::unique_ptr<writer_lane>> lanes;
+    for (std::size_t i = 0; i < postgresql_lanes; ++i) lanes.push_back(std::make_unique<writer_lane>(uri, shared));
+    std::map<std::tuple<std::string, std::int32_t, source_kind>, std::size_t> lane_of_key;
+    std::uint64_t next_turn = 0;
+    std::size_t next_lane = 0;
+    struct open_file {
+        std::size_t lane;
+        std::uint64_t turn;
+        std::uint64_t rows = 0;
+    };
+    std::optional<open_file> current;
+    bool stopped_early = false;  // a lane failed
+    auto give = [&](std::size_t lane, lane_job job) {
+        if (!lanes[lane]->push(std::move(job))) stopped_early = true;
+        return !stopped_early;
+    };
+    auto abandon_current = [&] {
+        if (!current) return true;
+        ids.abandon();
+        const auto file = *current;
+        current.reset();
+        lane_job abandon;
+        abandon.turn = file.turn;
+        return give(file.lane, std::move(abandon));
+    };
+    try {
+        while (auto item = queue.pop()) {
+            if (!item->rejected.empty()) {
+                const bool fatal = !item->fatal.empty();
+                {
+                    std::lock_guard lock(shared.report);
+                    observer.problem(item->rejected);
+                    summary.rejected.push_back(item->rejected);
+                }
+                if (!abandon_current() || fatal) break;
+                continue;
+            }
+            {
+                std::lock_guard lock(shared.report);
+                if (item->begins_file) observer.file_started(*item->file);
+                for (const auto& message : item->problems) observer.problem(message);
+                if (!item->fatal.empty()) observer.problem(item->fatal);
+            }
+            if (!item->fatal.empty()) {
+                if (!item->begins_file) abandon_current();
+                break;
+            }
+            lane_job job;
+            if (item->begins_file) {
+                const auto& file = *item->file;
+                const auto key = std::tuple{file.force, file.month, file.kind};
+                auto [found, added] = lane_of_key.try_emplace(key, next_lane);
+                if (added) next_lane = (next_lane + 1) % lanes.size();
+                current = open_file{found->second, next_turn++};
+                job.first_row = ids.begin(file);
+            }
+            assert(current);
+            job.turn = current->turn;
+            current->rows += item->row_count();
+            {
+                std::lock_guard lock(shared.report);
+                for (const auto& reason : item->skip_reasons) ++summary.skipped_by_reason[reason];
+                summary.recoded_rows += item->recoded;
+                totals.rows += item->row_count();
+                totals.bytes += item->bytes;
+                observer.progress(totals.rows, totals.bytes);
+            }
+            const auto lane = current->lane;
+            if (item->ends_file) {
+                job.largest_id = ids.end(current->rows);
+                current.reset();
+            }
+            job.item = std::move(item);
+            if (!give(lane, std::move(job))) break;
+        }
+    } catch (...) {
+        shared.fail(std::current_exception());
+        lanes.clear();
+        throw;
+    }
+    lanes.clear();  // each finishes its jobs, then stops
+    if (shared.failure) std::rethrow_exception(shared.failure);
 }
 
-void import_police_csv(Database& db, const std::vector<import_source>& files, const neighbourhood_lookup& lookup,
-                       bool strict, import_observer& observer, import_summary& summary, progress_totals& totals) {
-    if (files.empty()) return;
-    dictionaries dict;
-    dict.load(db);
-    // SQLite: rows only append to the tables' rowid B-trees, whose pages a file's transaction
-    // touches once: a small page cache does, and recycling its pages spares faulting in new memory.
-    const bool sqlite = !db.is_postgresql();
-    const std::int64_t cache_size = sqlite ? db.query_int("PRAGMA cache_size", -2000) : 0;
-    if (sqlite) db.exec("PRAGMA cache_size=-32768");
+// Writes every batch on this thread and connection (SQLite's one writer), checkpointing the
+// WAL on another after each commit. Returns when every file is committed or the first error
+// is thrown.
+void write_into_sqlite(Database& db, batch_queue& queue, import_observer& observer, import_summary& summary,
+                       progress_totals& totals) {
     batch_writer writer(db);
-    batch_queue queue;
-    std::optional<background_checkpoints> checkpoints;
-    if (sqlite) checkpoints.emplace(db);
-
-    std::thread parser_thread([&] {
-        std::exception_ptr error;
-        try {
-            csv_parser parser(dict, lookup, strict, queue);
-            for (const auto& file : files) {
-                if (queue.cancelled()) break;
-                parser.parse(file);
-            }
-        } catch (...) {
-            error = std::current_exception();
-        }
-        queue.finish(error);
-    });
-
-    auto stop_parser = [&] {
-        queue.cancel();
-        while (queue.pop()) {
-        }
-        parser_thread.join();
-    };
-
+    background_checkpoints checkpoints(db);
     try {
         const import_source* current = nullptr;
         while (auto item = queue.pop()) {
@@ -1237,7 +1582,7 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
             observer.progress(totals.rows, totals.bytes);
             if (item->ends_file) {
                 auto result = writer.finish(item->skipped_in_file);
-                if (checkpoints) checkpoints->committed();
+                checkpoints.committed();
                 ++summary.files;
                 summary.rows += result.rows;
                 summary.skipped += result.skipped;
@@ -1247,11 +1592,61 @@ void import_police_csv(Database& db, const std::vector<import_source>& files, co
         }
     } catch (...) {
         writer.abandon();
-        stop_parser();
+        throw;
+    }
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& expected_header(source_kind kind) {
+    switch (kind) {
+    case source_kind::street: return street_header;
+    case source_kind::outcomes: return outcomes_header;
+    default: return stops_header;
+    }
+}
+
+void import_police_csv(Database& db, const std::string& store, const std::vector<import_source>& files,
+                       const neighbourhood_lookup& lookup, bool strict, import_observer& observer,
+                       import_summary& summary, progress_totals& totals) {
+    if (files.empty()) return;
+    dictionaries dict;
+    dict.load(db);
+    // SQLite: rows only append to the tables' rowid B-trees, whose pages a file's transaction
+    // touches once: a small page cache does, and recycling its pages spares faulting in new memory.
+    const bool sqlite = !db.is_postgresql();
+    const std::int64_t cache_size = sqlite ? db.query_int("PRAGMA cache_size", -2000) : 0;
+    if (sqlite) db.exec("PRAGMA cache_size=-32768");
+    batch_queue queue;
+
+    std::thread parser_thread([&] {
+        std::exception_ptr error;
+        try {
+            csv_parser parser(dict, lookup, strict, queue);
+            for (const auto& file : files) {
+                if (queue.cancelled()) break;
+                parser.parse(file);
+            }
+        } catch (...) {
+            error = std::current_exception();
+        }
+        queue.finish(error);
+    });
+
+    try {
+        if (sqlite) {
+            write_into_sqlite(db, queue, observer, summary, totals);
+        } else {
+            write_into_postgresql(db, store, queue, observer, summary, totals);
+        }
+    } catch (...) {
+        queue.cancel();
+        while (queue.pop()) {
+        }
+        parser_thread.join();
         throw;
     }
     parser_thread.join();
-    checkpoints.reset();
     if (sqlite) db.exec("PRAGMA cache_size=" + std::to_string(cache_size));
     if (auto error = queue.error()) std::rethrow_exception(error);
 }

@@ -170,9 +170,10 @@ void set_connect_timeout(int seconds) { connect_seconds = seconds; }
 
 Connection::Connection(const std::string& uri) : uri_(displayed(uri)), bare_uri_(without_password(uri)) {
     // Earlier keywords are defaults: the URI's own connect_timeout or application_name win.
+    // Every text crimemap sends is UTF-8 (COPY's binary rows too, which name no encoding).
     const auto timeout = std::to_string(connect_seconds.load());
-    const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-    const char* values[] = {timeout.c_str(), "crimemap", uri.c_str(), nullptr};
+    const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
+    const char* values[] = {timeout.c_str(), "crimemap", "UTF8", uri.c_str(), nullptr};
     conn_.reset(PQconnectdbParams(keywords, values, 1));
     if (!conn_) throw unavailable("cannot connect to " + uri_ + ": out of memory");
     if (PQstatus(conn_.get()) != CONNECTION_OK) {

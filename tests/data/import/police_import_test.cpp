@@ -297,6 +297,27 @@ TEST_CASE("a row that is not UTF-8 is read as Windows-1252 and reported by file 
     CHECK(count(db, "SELECT count(*) FROM crimes WHERE context = 'St Mary\xe2\x80\x99s'") == 1);
 }
 
+TEST_CASE("a row with a NUL byte is malformed, named by file, line and column, even in Windows-1252 text") {
+    temp_dir dir;
+    auto db = dir.file("store.sqlite");
+    // Line 3: a NUL in a quoted Context; line 4: a NUL in a Windows-1252 street, which is not
+    // read as Windows-1252 first (no encoding has a NUL in its text).
+    const char rows[] = "a1,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,,\n"
+                        "a2,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,,\"St\0Mary\"\n"
+                        "a3,2020-01,T,T,-1.5,52.5,On or near Caf\xe9\0Row,E1,X 001A,Burglary,,\n"
+                        "a4,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,,\n";
+    write_file(dir.path() / "2020-01-testshire-street.csv", street_header + std::string(rows, sizeof rows - 1));
+    auto run = import_paths(db, {dir.path().string()});
+    CHECK(run.summary.rows == 2);
+    CHECK(run.summary.skipped == 2);
+    CHECK(run.summary.skipped_by_reason["NUL byte"] == 2);
+    CHECK(run.summary.recoded_rows == 0);
+    REQUIRE(run.problems.size() == 2);
+    CHECK(run.problems[0].ends_with("2020-01-testshire-street.csv:3: a NUL byte in column 'Context'"));
+    CHECK(run.problems[1].ends_with("2020-01-testshire-street.csv:4: a NUL byte in column 'Location'"));
+    CHECK(count(db, "SELECT count(*) FROM crimes WHERE instr(CAST(context AS BLOB), x'00') > 0") == 0);
+}
+
 namespace {
 
 std::string square_kml(const std::string& name, double west, double south, double east, double north) {

@@ -417,3 +417,153 @@ TEST_CASE("an import into PostgreSQL never undoes what a team or a coordinator e
         CHECK(b.at(table) == a.at(table));
     }
 }
+
+namespace {
+
+const std::string street_header =
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context\n";
+const std::string stops_header =
+    "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,"
+    "Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,"
+    "Outcome linked to object of search,Removal of more than just outer clothing\n";
+const std::string hex_id = "5b4a2d3f5e0a7c8d9e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f";
+
+}  // namespace
+
+TEST_CASE("rows with NULLs, non-ASCII text and negative coordinates read back from PostgreSQL as written, and as from "
+          "SQLite", "[.postgres]") {
+    temp_dir dir;
+    const auto sqlite = dir.file("store.sqlite");
+    const auto postgresql = postgres_store("import_binary_rows");
+    const auto folder = dir.path() / "2020-01";
+    write_file(folder / "2020-01-south-wales-street.csv",
+               street_header + hex_id +
+                   ",2020-01,Heddlu De Cymru,Heddlu De Cymru,-3.179090,51.481583,On or near Heol y Frenhines \xc5\xb4,"
+                   "W01001234,Caerdydd 032F,Burglary,Under investigation,Ar \xc3\xb4l y t\xc3\xa2n\n"
+                   // every optional column empty: NULL
+                   ",2020-01,,,,,No Location,,,Anti-social behaviour,,\n"
+                   "not-a-hex-id,2020-01,Heddlu De Cymru,Heddlu De Cymru,-0.000001,-33.9,\"On or near \"\"Caf\xc3\xa9\"\", "
+                   "tab\there\",W01001234,Caerdydd 032F,Burglary,,\"back\\slash\nand a new line \xf0\x9f\x9a\x93\"\n");
+    write_file(folder / "2020-01-south-wales-stop-and-search.csv",
+               stops_header +
+                   "Person search,2020-01-05T10:00:00+00:00,,,51.48,-3.18,Female,18-24,Cymraeg \xe2\x80\x93 Welsh,,"
+                   "Misuse of Drugs Act 1971 (section 23),Controlled drugs,A no further action disposal,,\n"
+                   "Vehicle search,2020-01-06T11:30:00+00:00,True,Ymgyrch \xc3\x9f,-51.5,-179.999999,,,,,,,,False,True\n");
+    for (const auto& db : {sqlite, postgresql}) {
+        auto run = import_paths(db, {folder.string()});
+        CHECK(run.problems.empty());
+        CHECK(run.summary.rows == 5);
+        CHECK(run.summary.skipped == 0);
+    }
+    check_same(sqlite, postgresql);
+
+    // And read back through the store, as the server reads it.
+    auto store = data::open_store_for_reading(postgresql);
+    data::Statement located(store, "SELECT c.persistent_id, l.longitude, l.latitude, l.street, s.name, c.context "
+                                   "FROM crimes c JOIN locations l ON l.id = c.location JOIN lsoas s ON s.id = c.lsoa "
+                                   "ORDER BY c.id");
+    REQUIRE(located.step());
+    CHECK(located.column_text(0) == hex_id);
+    CHECK(located.column_double(1) == -3.179090);
+    CHECK(located.column_double(2) == 51.481583);
+    CHECK(located.column_text(3) == "On or near Heol y Frenhines \xc5\xb4");
+    CHECK(located.column_text(4) == "Caerdydd 032F");
+    CHECK(located.column_text(5) == "Ar \xc3\xb4l y t\xc3\xa2n");
+    REQUIRE(located.step());
+    CHECK(located.column_text(0) == "not-a-hex-id");
+    CHECK(located.column_double(1) == -0.000001);
+    CHECK(located.column_double(2) == -33.9);
+    CHECK(located.column_text(3) == "On or near \"Caf\xc3\xa9\", tab\there");
+    CHECK(located.column_text(5) == "back\\slash\nand a new line \xf0\x9f\x9a\x93");
+    CHECK_FALSE(located.step());
+    CHECK(store.query_int("SELECT count(*) FROM crimes WHERE persistent_id IS NULL AND reported_by IS NULL AND "
+                          "falls_within IS NULL AND location IS NULL AND lsoa IS NULL AND last_outcome IS NULL AND "
+                          "context IS NULL") == 1);
+
+    data::Statement stops(store, "SELECT s.part_of_operation, s.operation, s.self_defined_ethnicity, s.gender, "
+                                 "s.outcome_linked_to_object, s.removal_of_outer_clothing, l.longitude, l.latitude, "
+                                 "l.street FROM stops s JOIN locations l ON l.id = s.location ORDER BY s.id");
+    REQUIRE(stops.step());
+    CHECK(stops.is_null(0));
+    CHECK(stops.is_null(1));
+    CHECK(stops.column_text(2) == "Cymraeg \xe2\x80\x93 Welsh");
+    CHECK(stops.column_text(3) == "Female");
+    CHECK(stops.is_null(4));
+    CHECK(stops.is_null(5));
+    CHECK(stops.column_double(6) == -3.18);
+    REQUIRE(stops.step());
+    CHECK(stops.column_int(0) == 1);
+    CHECK(stops.column_text(1) == "Ymgyrch \xc3\x9f");
+    CHECK(stops.is_null(2));
+    CHECK(stops.is_null(3));
+    CHECK(stops.column_int(4) == 0);
+    CHECK(stops.column_int(5) == 1);
+    CHECK(stops.column_double(6) == -179.999999);
+    CHECK(stops.column_double(7) == -51.5);
+    CHECK(stops.column_text(8).empty());
+    CHECK_FALSE(stops.step());
+}
+
+TEST_CASE("a NUL byte in a row is a malformed row named by file, line and column, in PostgreSQL as in SQLite",
+          "[.postgres]") {
+    temp_dir dir;
+    const auto sqlite = dir.file("store.sqlite");
+    const auto postgresql = postgres_store("import_nul_byte");
+    const auto path = dir.path() / "2020-01-testshire-street.csv";
+    const char nul_row[] = "a2,2020-01,T,T,-1.5,52.5,On or near A\0Road,E1,X 001A,Burglary,,\n";
+    write_file(path, street_header +
+                         "a1,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,Under investigation,\n" +
+                         std::string(nul_row, sizeof nul_row - 1) +
+                         "a3,2020-01,T,T,-1.5,52.5,On or near A Road,E1,X 001A,Burglary,,\n");
+    for (const auto& db : {sqlite, postgresql}) {
+        INFO(db);
+        try {
+            import_paths(db, {path.string()}, true);
+            FAIL("--strict stops at the NUL byte");
+        } catch (const data::import_error& error) {
+            CHECK_THAT(error.what(), Catch::Contains("2020-01-testshire-street.csv:3: a NUL byte in column 'Location'"));
+        }
+        CHECK(count(db, "SELECT count(*) FROM crimes") == 0);
+        auto run = import_paths(db, {path.string()});
+        CHECK(run.summary.rows == 2);
+        CHECK(run.summary.skipped_by_reason["NUL byte"] == 1);
+        REQUIRE(run.problems.size() == 1);
+        CHECK_THAT(run.problems[0], Catch::EndsWith("2020-01-testshire-street.csv:3: a NUL byte in column 'Location'"));
+    }
+    check_same(sqlite, postgresql);
+}
+
+TEST_CASE("files written into PostgreSQL at once take the ids SQLite gives, a file named twice in one import included",
+          "[.postgres]") {
+    temp_dir dir;
+    const auto sqlite = dir.file("store.sqlite");
+    const auto postgresql = postgres_store("import_lanes");
+    auto street = [](const std::string& id, int rows) {
+        std::string text = street_header;
+        for (int i = 0; i < rows; ++i)
+            text += id + std::to_string(i) + ",2020-01,T,T,-1." + std::to_string(i % 7) + ",52.5,On or near " + id +
+                    " Road,E1,X 001A,Burglary,,\n";
+        return text;
+    };
+    // Sorted by month, then path: the first testshire file, other forces' files, the second
+    // testshire file (which replaces the first within the import), then a later month.
+    write_file(dir.path() / "a" / "2020-01-testshire-street.csv", street("a", 30));
+    write_file(dir.path() / "a" / "2020-01-otherton-street.csv", street("b", 20));
+    write_file(dir.path() / "b" / "2020-01-northshire-street.csv", street("c", 25));
+    write_file(dir.path() / "c" / "2020-01-testshire-street.csv", street("d", 10));
+    write_file(dir.path() / "c" / "2020-02-otherton-street.csv", street("e", 5));
+    for (const auto& db : {sqlite, postgresql}) {
+        INFO(db);
+        auto run = import_paths(db, {(dir.path() / "a").string(), (dir.path() / "b").string(), (dir.path() / "c").string()});
+        CHECK(run.summary.files == 5);
+        CHECK(count(db, "SELECT count(*) FROM crimes") == 20 + 25 + 10 + 5);
+        // The last file again: its rows were the table's last, so their ids are taken again.
+        run = import_paths(db, {(dir.path() / "c" / "2020-02-otherton-street.csv").string()});
+        CHECK(count(db, "SELECT max(id) FROM crimes") == 20 + 30 + 25 + 10 + 5);
+        // Two files again, the first of them in the middle of the table.
+        run = import_paths(db, {(dir.path() / "c").string()});
+        CHECK(count(db, "SELECT count(*) FROM crimes") == 20 + 25 + 10 + 5);
+    }
+    check_same(sqlite, postgresql);
+}
