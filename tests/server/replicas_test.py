@@ -142,6 +142,20 @@ def main(binary):
     return finish()
 
 
+def signed_in_again(replicas, subnet):
+    """The replicas (by name) where the team could sign in again within 30 s, each from its own
+    address 127.0.`subnet`.N: those that found the store again by themselves."""
+    back = {}
+    deadline = time.monotonic() + 30
+    while len(back) < len(replicas) and time.monotonic() < deadline:
+        for replica in replicas:
+            source = "127.0.%d.%s" % (subnet, replica.name)
+            if replica.name not in back and Client(replica.port, source).login("team@example.org") == 200:
+                back[replica.name] = True
+        time.sleep(0.5)
+    return back
+
+
 def run_checks(binary, pg, work, replicas, front, force, hood, schemes):
     ports = [r.port for r in replicas]
 
@@ -307,13 +321,7 @@ def run_checks(binary, pg, work, replicas, front, force, hood, schemes):
               "a Watch message is a 503 with Retry-After within 5 s (%s in %.1f s)" % (status, time.monotonic() - started))
     finally:
         pg.start()
-    back = {}
-    deadline = time.monotonic() + 30
-    while len(back) < 3 and time.monotonic() < deadline:
-        for replica in replicas:
-            if replica.name not in back and Client(replica.port, "127.0.4.%s" % replica.name).login("team@example.org") == 200:
-                back[replica.name] = True
-        time.sleep(0.5)
+    back = signed_in_again(replicas, 4)
     check(len(back) == 3, "once PostgreSQL is back, every replica signs in again by itself: %r" % sorted(back))
     status = Client(front, "127.0.3.4").call(
         "POST", "/api/watch/schemes/%s/messages" % schemes[1],
@@ -346,13 +354,7 @@ def run_checks(binary, pg, work, replicas, front, force, hood, schemes):
     finally:
         for pid in frozen:
             os.kill(int(pid), signal.SIGCONT)
-    back = {}
-    deadline = time.monotonic() + 30
-    while len(back) < 3 and time.monotonic() < deadline:
-        for replica in replicas:
-            if replica.name not in back and Client(replica.port, "127.0.5.%s" % replica.name).login("team@example.org") == 200:
-                back[replica.name] = True
-        time.sleep(0.5)
+    back = signed_in_again(replicas, 5)
     check(len(back) == 3, "once PostgreSQL goes on, every replica signs in again by itself: %r" % sorted(back))
 
 
