@@ -1,5 +1,7 @@
 #include "data/snapshot/snapshot_file.hpp"
 
+#include "data/snapshot/file_descriptor.hpp"
+
 #include <libdeflate.h>
 #include <nlohmann/json.hpp>
 
@@ -133,8 +135,6 @@ void read_meta(const nlohmann::json& meta, map_snapshot& s) {
     s.outcome_label_groups = meta.at("outcome_label_groups").get<std::vector<std::uint8_t>>();
 }
 
-std::string system_error(const std::string& what) { return what + ": " + std::strerror(errno); }
-
 // Writes through one buffer, keeping the CRC of everything written.
 class crc_writer {
 public:
@@ -179,21 +179,6 @@ private:
     std::vector<char> buffer_;
     std::uint32_t crc_ = 0;
     std::uint64_t written_ = sizeof(file_header);
-};
-
-class file_descriptor {
-public:
-    explicit file_descriptor(int fd) : fd_(fd) {}
-    ~file_descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    file_descriptor(const file_descriptor&) = delete;
-    file_descriptor& operator=(const file_descriptor&) = delete;
-    [[nodiscard]] int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
 };
 
 struct mapping {

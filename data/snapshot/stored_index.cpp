@@ -1,5 +1,6 @@
 #include "data/snapshot/stored_index.hpp"
 
+#include "data/snapshot/file_descriptor.hpp"
 #include "data/store/postgres.hpp"
 
 #include <libdeflate.h>
@@ -49,23 +50,6 @@ std::uint32_t big_endian(std::string_view four) {
     for (unsigned char c : four) value = value << 8 | c;
     return value;
 }
-
-std::string system_error(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-class file_descriptor {
-public:
-    explicit file_descriptor(int fd) : fd_(fd) {}
-    ~file_descriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    file_descriptor(const file_descriptor&) = delete;
-    file_descriptor& operator=(const file_descriptor&) = delete;
-    [[nodiscard]] int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
 
 bool table_exists(Database& db) { return db.query_int("SELECT count(*) FROM pg_class WHERE oid = to_regclass('index_file_chunks')") > 0; }
 
