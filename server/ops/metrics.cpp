@@ -100,7 +100,7 @@ std::string metrics::prometheus_text(const outside& more) const {
     scalar("crimemap_open_connections", "gauge", "Connections open now.", count(more.open_connections));
     scalar("crimemap_refused_connections_total", "counter", "Connections refused with a 503 at the connection cap.",
            count(more.refused_connections));
-    scalar("crimemap_reloads_total", "counter", "Store reloads (SIGHUP) that succeeded.", count(more.reloads));
+    scalar("crimemap_reloads_total", "counter", "Store reloads that succeeded (on SIGHUP, or on new data in a PostgreSQL store).", count(more.reloads));
     scalar("crimemap_reload_failures_total", "counter", "Store reloads that failed (the earlier data kept serving).",
            count(more.reload_failures));
     scalar("crimemap_store_writes_total", "counter", "Writes committed by the server (messages, edits, sign-ins).",
